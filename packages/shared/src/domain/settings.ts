@@ -1,0 +1,141 @@
+// Master and slave settings in their camelCase form (spec README §4, §9; D6–D8), shared by the API, the forms,
+// the database layer and the relay's config builder.
+import { z } from 'zod';
+import {
+  DEFAULT_HEARTBEAT_TIMEOUT_S,
+  DEFAULT_SYNONYM_GROUPS,
+  LOG_LEVELS,
+  LOT_CALCULATION_MODES,
+  MAX_ACCOUNT_ID_BYTES,
+  MAX_SYMBOL_AFFIX_BYTES,
+  SYNC_MODES,
+} from '../protocol/constants';
+
+const utf8 = new TextEncoder();
+export const byteLength = (s: string): number => utf8.encode(s).length;
+
+/** Account ids: 1–63 bytes UTF-8, no whitespace and no `/` (they are part of topics). */
+export const accountIdSchema = z
+  .string()
+  .refine((s) => byteLength(s) >= 1 && byteLength(s) <= MAX_ACCOUNT_ID_BYTES, {
+    message: `must be 1–${MAX_ACCOUNT_ID_BYTES} bytes`,
+  })
+  .refine((s) => !/[\s/]/.test(s), { message: 'must not contain spaces or "/"' });
+
+const affix = z
+  .string()
+  .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, { message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes` });
+const symbol = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, { message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes` });
+const magic = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
+/** An empty filter list means "no filter" (D6): it is stored and sent as null. */
+const emptyToNull = <T>(list: T[] | null | undefined): T[] | null => (list && list.length > 0 ? list : null);
+
+export const symbolMappingSchema = z.strictObject({ sourceSymbol: symbol, targetSymbol: symbol });
+export type SymbolMapping = z.infer<typeof symbolMappingSchema>;
+
+export const tradeFiltersSchema = z.strictObject({
+  allowedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
+  blockedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
+  allowedMagicNumbers: z.array(magic).nullable().default(null).transform(emptyToNull),
+  blockedMagicNumbers: z.array(magic).nullable().default(null).transform(emptyToNull),
+});
+export type TradeFilters = z.output<typeof tradeFiltersSchema>;
+
+const slaveSettingsShape = {
+  lotCalculationMode: z.enum(LOT_CALCULATION_MODES).default('multiplier'),
+  lotMultiplier: z.number().gt(0, 'must be > 0').max(1000, 'must be ≤ 1000').nullable().default(null),
+  reverseTrade: z.boolean().default(false),
+  symbolPrefix: affix.nullable().default(null),
+  symbolSuffix: affix.nullable().default(null),
+  symbolMappings: z.array(symbolMappingSchema).default([]),
+  filters: tradeFiltersSchema.default({
+    allowedSymbols: null,
+    blockedSymbols: null,
+    allowedMagicNumbers: null,
+    blockedMagicNumbers: null,
+  }),
+  sourceLotMin: z.number().min(0, 'must be ≥ 0').nullable().default(null),
+  sourceLotMax: z.number().min(0, 'must be ≥ 0').nullable().default(null),
+  syncMode: z.enum(SYNC_MODES).default('skip'),
+  limitOrderExpiryMin: z.number().int().min(0).max(525_600).nullable().default(null),
+  marketSyncMaxPips: z.number().min(0).max(10_000).nullable().default(null),
+  maxSlippage: z.number().int().min(0).max(10_000).nullable().default(null),
+  copyPendingOrders: z.boolean().default(false),
+  maxRetries: z.number().int().min(0).max(100).default(3),
+  maxSignalDelayMs: z.number().int().min(0).max(600_000).default(5000),
+  usePendingOrderForDelayed: z.boolean().default(false),
+};
+
+const lotRangeOk = (s: { sourceLotMin: number | null; sourceLotMax: number | null }) =>
+  s.sourceLotMin === null || s.sourceLotMax === null || s.sourceLotMin <= s.sourceLotMax;
+const lotRangeIssue = { message: 'sourceLotMin must be ≤ sourceLotMax', path: ['sourceLotMax'] };
+
+/**
+ * Slave settings as clients send them: every key optional with our defaults (D7), unknown keys rejected,
+ * no `configVersion` (server-owned, D8).
+ */
+export const slaveSettingsInputSchema = z.strictObject(slaveSettingsShape).refine(lotRangeOk, lotRangeIssue);
+export type SlaveSettingsInput = z.input<typeof slaveSettingsInputSchema>;
+
+/** Slave settings as stored and served: the full set plus the server-owned config version. */
+export const slaveSettingsSchema = z
+  .strictObject({ ...slaveSettingsShape, configVersion: z.number().int().min(0).max(0xffff_ffff) })
+  .refine(lotRangeOk, lotRangeIssue);
+export type SlaveSettings = z.output<typeof slaveSettingsSchema>;
+
+export const defaultSlaveSettings = (configVersion = 1): SlaveSettings =>
+  slaveSettingsSchema.parse({ configVersion });
+
+export const masterSettingsInputSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  symbolPrefix: affix.nullable().default(null),
+  symbolSuffix: affix.nullable().default(null),
+});
+export type MasterSettingsInput = z.input<typeof masterSettingsInputSchema>;
+
+export const masterSettingsSchema = z.strictObject({
+  enabled: z.boolean(),
+  symbolPrefix: affix.nullable(),
+  symbolSuffix: affix.nullable(),
+  configVersion: z.number().int().min(0).max(0xffff_ffff),
+});
+export type MasterSettings = z.output<typeof masterSettingsSchema>;
+
+export const logShippingSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  host: z.string().max(200).default(''),
+  batchSize: z.number().int().min(1).max(10_000).default(100),
+  flushIntervalSecs: z.number().int().min(1).max(3600).default(5),
+  logLevel: z.enum(LOG_LEVELS).default('INFO'),
+});
+export type LogShipping = z.output<typeof logShippingSchema>;
+
+export const globalSettingsSchema = z.strictObject({
+  logShipping: logShippingSchema.default(logShippingSchema.parse({})),
+  synonymGroups: z
+    .array(z.array(symbol).min(1))
+    .default(DEFAULT_SYNONYM_GROUPS.map((g) => [...g])),
+  heartbeatTimeoutS: z.number().int().min(2).max(3600).default(DEFAULT_HEARTBEAT_TIMEOUT_S),
+});
+export type GlobalSettings = z.output<typeof globalSettingsSchema>;
+export const defaultGlobalSettings = (): GlobalSettings => globalSettingsSchema.parse({});
+
+/** `settings.update` input: every part optional; log shipping may be given partially. */
+export const globalSettingsUpdateSchema = z.strictObject({
+  logShipping: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      host: z.string().max(200).optional(),
+      batchSize: z.number().int().min(1).max(10_000).optional(),
+      flushIntervalSecs: z.number().int().min(1).max(3600).optional(),
+      logLevel: z.enum(LOG_LEVELS).optional(),
+    })
+    .optional(),
+  synonymGroups: z.array(z.array(symbol).min(1)).optional(),
+  heartbeatTimeoutS: z.number().int().min(2).max(3600).optional(),
+});
+export type GlobalSettingsUpdate = z.infer<typeof globalSettingsUpdateSchema>;
