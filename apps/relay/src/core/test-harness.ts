@@ -1,0 +1,189 @@
+// Test harness for RelayCore: real engine and codec, in-memory ports that record what would go on the wire.
+import { type CoreEngine, createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
+import type { RelayEventName } from '@sankey/shared/api/events';
+import { defaultGlobalSettings, type GlobalSettings, slaveSettingsSchema } from '@sankey/shared/domain/settings';
+import { decodeOutboundFrame } from '@sankey/shared/protocol/codec';
+import type {
+  DecodedInbound,
+  HeartbeatMessage,
+  MasterConfigMessage,
+  OutboundMessage,
+  RegisterMessage,
+  SlaveConfigMessage,
+  TradeSignal,
+} from '@sankey/shared/protocol/messages';
+import type { GroupState, MemberState } from '../state/groups';
+import type { Priority } from './ports';
+import { RelayCore } from './relay-core';
+
+export interface SentFrame {
+  topic: string;
+  priority: Priority;
+  frame: Buffer;
+  message: OutboundMessage;
+}
+
+/** Decodes a PUB frame whatever its audience (a master config does not decode as a slave config). */
+export function decodeAny(frame: Buffer): { topic: string; message: OutboundMessage } {
+  for (const role of ['Slave', 'Master'] as const) {
+    const d = decodeOutboundFrame(frame, role);
+    if ('message' in d) return { topic: d.topic, message: d.message };
+  }
+  throw new Error(`undecodable frame ${frame.toString('hex')}`);
+}
+
+export const engines: Record<string, () => CoreEngine> = {
+  reference: createReferenceEngine,
+  wasm: createWasmEngine,
+};
+
+export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<GlobalSettings> } = {}) {
+  let now = 1_735_689_600_000;
+  const sent: SentFrame[] = [];
+  const events: { event: RelayEventName; payload: unknown }[] = [];
+  const statusWrites: { group: string; slave: string; status: number }[] = [];
+  const log = { debug() {}, info() {}, warn() {}, error() {} };
+  const core = new RelayCore({
+    engine: (opts.engine ?? createReferenceEngine)(),
+    frames: {
+      send(frame, topic, priority, tracker) {
+        sent.push({ topic, priority, frame, message: decodeAny(frame).message });
+        if (tracker && --tracker.pending === 0) tracker.onDone(0n);
+      },
+    },
+    events: {
+      emit(event, payload) {
+        events.push({ event, payload });
+      },
+      snapshotChanged() {},
+    },
+    statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
+    metrics: { configSent() {}, signalCopied() {}, signalFiltered() {}, frameRefused() {} },
+    log,
+    clock: { nowMs: () => now },
+    globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
+  });
+  const h = {
+    core,
+    sent,
+    events,
+    statusWrites,
+    advance(ms: number) {
+      now += ms;
+    },
+    handle(msg: DecodedInbound) {
+      core.handle(msg, process.hrtime.bigint());
+    },
+    /** Frames sent since the last call. */
+    take(): SentFrame[] {
+      return sent.splice(0, sent.length);
+    },
+    configsFor(accountId: string): (MasterConfigMessage | SlaveConfigMessage)[] {
+      return sent
+        .filter((f) => f.topic === `config/${accountId}`)
+        .map((f) => f.message.message as MasterConfigMessage | SlaveConfigMessage);
+    },
+    addGroup(
+      id: string,
+      g: Partial<GroupState> = {},
+      members: (Partial<Omit<MemberState, 'settings'>> & { slaveAccount: string; settings?: object })[] = [],
+    ) {
+      const group: GroupState = {
+        id,
+        enabled: true,
+        symbolPrefix: null,
+        symbolSuffix: null,
+        configVersion: 1,
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+        ...g,
+      };
+      core.loadGroup(
+        group,
+        members.map((m, i) => ({
+          id: i + 1,
+          tradeGroupId: id,
+          enabled: true,
+          status: 0,
+          createdAt: new Date(now),
+          updatedAt: new Date(now),
+          ...m,
+          settings: slaveSettingsSchema.parse({ configVersion: 1, ...m.settings }),
+        })),
+      );
+      return group;
+    },
+  };
+  return h;
+}
+
+export function register(accountId: string, eaType: string, over: Partial<RegisterMessage> = {}): DecodedInbound {
+  return {
+    type: 'Register',
+    message: {
+      message_type: 'Register',
+      account_id: accountId,
+      ea_type: eaType,
+      platform: 'MT5',
+      account_number: 1,
+      broker: 'B',
+      account_name: 'N',
+      server: 'S',
+      currency: 'USD',
+      leverage: 100,
+      timestamp: '2025-01-01T00:00:00+00:00',
+      symbol_context: null,
+      is_trade_allowed: true,
+      ...over,
+    },
+  };
+}
+
+export function heartbeat(accountId: string, eaType: string, over: Partial<HeartbeatMessage> = {}): DecodedInbound {
+  return {
+    type: 'Heartbeat',
+    message: {
+      message_type: 'Heartbeat',
+      account_id: accountId,
+      balance: 10_000,
+      equity: 10_000,
+      open_positions: 0,
+      timestamp: '2025-01-01T00:00:00+00:00',
+      version: '2.0.0',
+      ea_type: eaType,
+      platform: 'MT5',
+      account_number: 1,
+      broker: 'B',
+      account_name: 'N',
+      server: 'S',
+      currency: 'USD',
+      leverage: 100,
+      is_trade_allowed: true,
+      symbol_prefix: null,
+      symbol_suffix: null,
+      symbol_map: null,
+      ...over,
+    },
+  };
+}
+
+export function open(master: string, over: Partial<TradeSignal> = {}): DecodedInbound {
+  return {
+    type: 'TradeSignal',
+    message: {
+      action: 'Open',
+      ticket: 1001,
+      symbol: 'EURUSD',
+      order_type: 'Buy',
+      lots: 1,
+      open_price: 1.1,
+      stop_loss: 0,
+      take_profit: 0,
+      magic_number: 0,
+      comment: '',
+      timestamp: '2025-01-01T00:00:00.250Z',
+      source_account: master,
+      ...over,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Views of the relay's live state for socket.io snapshots and the control API (README §4, §5, §7).
+import type { SystemSnapshot } from '@sankey/shared/api/events';
+import type { GroupEvaluation, MemberView, TradeGroupView } from '@sankey/shared/api/views';
+import { compareUtf8 } from '@sankey/shared/domain/byte-order';
+import { warningsFromMask } from '@sankey/shared/protocol/constants';
+import { connectionView } from '../state/connections';
+import type { GroupState, MemberState } from '../state/groups';
+import type { MemberResult } from './evaluation';
+import type { RelayCore } from './relay-core';
+
+export function tradeGroupView(core: RelayCore, group: GroupState): TradeGroupView {
+  const r = core.masterStatus(group.id);
+  return {
+    id: group.id,
+    masterSettings: {
+      enabled: group.enabled,
+      symbolPrefix: group.symbolPrefix,
+      symbolSuffix: group.symbolSuffix,
+      configVersion: group.configVersion,
+    },
+    masterRuntimeStatus: r.status,
+    masterWarningCodes: warningsFromMask(r.warnings),
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
+}
+
+export function memberView(member: MemberState, result: MemberResult): MemberView {
+  return {
+    id: member.id,
+    tradeGroupId: member.tradeGroupId,
+    slaveAccount: member.slaveAccount,
+    slaveSettings: member.settings,
+    enabled: member.enabled,
+    status: result.status,
+    warningCodes: warningsFromMask(result.warnings),
+    createdAt: member.createdAt.toISOString(),
+    updatedAt: member.updatedAt.toISOString(),
+  };
+}
+
+const newestFirst = (a: GroupState, b: GroupState) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id);
+
+export function systemSnapshot(core: RelayCore): SystemSnapshot {
+  const groups = core.store.allGroups().sort(newestFirst);
+  return {
+    connections: core.connections.all().map(connectionView),
+    tradeGroups: groups.map((g) => tradeGroupView(core, g)),
+    members: groups.flatMap((g) => {
+      const master = core.masterStatus(g.id);
+      return core.store.membersOf(g.id).map((m) => memberView(m, core.evaluateMember(m, master)));
+    }),
+  };
+}
+
+export function evaluations(core: RelayCore): GroupEvaluation[] {
+  return core.store
+    .allGroups()
+    .sort(newestFirst)
+    .map((g) => {
+      const master = core.masterStatus(g.id);
+      return {
+        tradeGroupId: g.id,
+        masterRuntimeStatus: master.status,
+        masterWarningCodes: warningsFromMask(master.warnings),
+        members: core.store.membersOf(g.id).map((m) => {
+          const r = core.evaluateMember(m, master);
+          return {
+            slaveAccount: m.slaveAccount,
+            status: r.status,
+            warningCodes: warningsFromMask(r.warnings),
+            allowNewOrders: r.allowNewOrders,
+          };
+        }),
+      };
+    });
+}

@@ -1,0 +1,37 @@
+// The relay's environment, parsed once (README §3). Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const relayEnvSchema = z.object({
+  SANKEY_DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'data')),
+  DATABASE_URL: z.string().min(1).optional(),
+  SANKEY_ZMQ_BIND: z.string().min(1).default('127.0.0.1'),
+  SANKEY_ZMQ_RECEIVER_PORT: port.default(5555),
+  SANKEY_ZMQ_PUBLISHER_PORT: port.default(5556),
+  SANKEY_RELAY_HTTP_PORT: port.default(3001),
+  SANKEY_RELAY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  SANKEY_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).optional(),
+  SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SANKEY_WEB_ORIGIN: z.string().optional(),
+  /** `npm start` migrates once before starting both processes. */
+  SANKEY_SKIP_MIGRATE: z.enum(['0', '1']).default('0'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+});
+export type RelayEnv = z.infer<typeof relayEnvSchema>;
+
+/** Parses the environment or exits with code 2 and a message naming the variable. */
+export function parseRelayEnv(env: NodeJS.ProcessEnv): RelayEnv {
+  const parsed = relayEnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    process.stderr.write(`invalid environment variable ${issue.path.join('.')}: ${issue.message}\n`);
+  }
+  process.exit(2);
+}

@@ -1,0 +1,56 @@
+// Relay entry point: parse the environment, migrate, build the relay, wire signals. The only reader of process.env.
+import { openDatabase } from '@sankey/db/client';
+import { loadOrCreateApiToken } from '@sankey/db/data-dir';
+import { migrate } from '@sankey/db/migrate';
+import { defaultDatabaseUrl } from '@sankey/db/urls';
+import { createWasmEngine } from '@sankey/core-as/index';
+import { parseRelayEnv } from './env';
+import { DbRelayStorage } from './outbox/db-storage';
+import { Relay } from './relay';
+
+const env = parseRelayEnv(process.env);
+const url = env.DATABASE_URL ?? defaultDatabaseUrl(env.SANKEY_DATA_DIR);
+const secrets = loadOrCreateApiToken(env.SANKEY_DATA_DIR, env.SANKEY_API_TOKEN);
+if (secrets.generated.apiToken) {
+  process.stdout.write(
+    `\nGenerated API token (saved in ${env.SANKEY_DATA_DIR}/secrets.json, shown once):\n  ${secrets.apiToken}\n\n`,
+  );
+}
+
+if (env.SANKEY_SKIP_MIGRATE !== '1') await migrate({ url });
+const db = await openDatabase({ url, dataDir: env.SANKEY_DATA_DIR });
+const relay = new Relay(
+  {
+    dataDir: env.SANKEY_DATA_DIR,
+    zmqBind: env.SANKEY_ZMQ_BIND,
+    receiverPort: env.SANKEY_ZMQ_RECEIVER_PORT,
+    publisherPort: env.SANKEY_ZMQ_PUBLISHER_PORT,
+    httpHost: env.SANKEY_RELAY_HTTP_HOST,
+    httpPort: env.SANKEY_RELAY_HTTP_PORT,
+    heartbeatTimeoutS: env.SANKEY_HEARTBEAT_TIMEOUT_S,
+    apiToken: secrets.apiToken,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: [env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`, `http://localhost:${env.PORT}`],
+    shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
+  },
+  { storage: new DbRelayStorage(db), engine: createWasmEngine() },
+);
+
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(sig, () => {
+    relay.log.info({ signal: sig }, 'signal received');
+    void relay.close({ reason: 'signal' });
+  });
+}
+
+try {
+  await relay.start();
+  process.stdout.write(`relay ready ${JSON.stringify(relay.ports)}\n`);
+} catch (err) {
+  relay.log.fatal({ err }, 'relay failed to start');
+  await relay.close({ reason: 'error', error: err });
+  process.exit(1);
+}
+
+const cause = await relay.closed();
+process.exit(cause.reason === 'error' ? 1 : 0);

@@ -1,0 +1,27 @@
+// What the relay needs from the database: a load at start, outbox rows, fresh rows after a change, and
+// runtime status writes. Implemented over packages/db in db-storage.ts; nothing on the signal path calls it.
+import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { GroupState, MemberState } from '../state/groups';
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  tradeGroupId: string | null;
+  slaveAccount: string | null;
+  payload: unknown;
+  createdAt: Date;
+}
+
+export interface RelayStorage {
+  loadAll(): Promise<{ groups: GroupState[]; members: MemberState[]; settings: GlobalSettings }>;
+  loadGroup(id: string): Promise<{ group: GroupState; members: MemberState[] } | null>;
+  loadMember(tradeGroupId: string, slaveAccount: string): Promise<MemberState | null>;
+  loadGlobalSettings(): Promise<GlobalSettings>;
+  /** Unprocessed rows with id > afterId, in id order. */
+  pendingOutbox(afterId: number, limit: number): Promise<OutboxRow[]>;
+  markProcessed(id: number): Promise<void>;
+  /** Age in seconds of the oldest unprocessed row, 0 when none. */
+  outboxLagSeconds(): Promise<number>;
+  writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,274 @@
+// The relay process as a class (design.md, Lifecycle): start() loads state, binds sockets and starts the loops;
+// close() is idempotent and tears down in reverse order; closed() resolves with the cause.
+import { decodeInbound } from '@sankey/shared/protocol/codec';
+import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
+import { writeRuntimeInfo } from '@sankey/db/data-dir';
+import type { Logger as PinoLogger } from 'pino';
+import type { Engine } from './core/engine';
+import type { Clock } from './core/ports';
+import { RelayCore } from './core/relay-core';
+import { evaluations, systemSnapshot } from './core/views';
+import { RelayHttpServer } from './http/server';
+import { LiveEvents } from './http/live-events';
+import { createLogger, LogRing } from './observability/logger';
+import { RelayMetrics } from './observability/metrics';
+import { OutboxConsumer } from './outbox/consumer';
+import { QueuedStatusWriter } from './outbox/status-writer';
+import type { RelayStorage } from './outbox/storage';
+import { connectionView } from './state/connections';
+import { ZmqTransport } from './transport/zmq';
+
+export interface RelayConfig {
+  dataDir: string;
+  zmqBind: string;
+  receiverPort: number;
+  publisherPort: number;
+  httpHost: string;
+  httpPort: number;
+  /** Overrides the stored heartbeat timeout when set (README §3). */
+  heartbeatTimeoutS?: number | undefined;
+  apiToken: string;
+  logLevel: string;
+  corsOrigins: string[];
+  shutdownDeadlineMs: number;
+  /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
+  logToStdout?: boolean;
+  outboxPollMs?: number;
+  timeoutCheckMs?: number;
+  sendQueueCapacity?: number;
+}
+
+export interface RelayDeps {
+  storage: RelayStorage;
+  engine: Engine;
+  clock?: Clock;
+}
+
+export type CloseCause = { reason: 'closed' | 'signal' | 'error'; error?: unknown };
+
+const systemClock: Clock = { nowMs: () => Date.now() };
+
+export class Relay {
+  readonly log: PinoLogger;
+  readonly logs = new LogRing(1000);
+  readonly metrics = new RelayMetrics();
+  readonly events: LiveEvents;
+  core!: RelayCore;
+  private zmq!: ZmqTransport;
+  private http!: RelayHttpServer;
+  private outbox!: OutboxConsumer;
+  private statusWriter!: QueuedStatusWriter;
+  private timeoutTimer: NodeJS.Timeout | null = null;
+  private outboxLagTimer: NodeJS.Timeout | null = null;
+  private startedAt = 0;
+  private closing: Promise<void> | null = null;
+  private resolveClosed!: (c: CloseCause) => void;
+  private readonly closedPromise = new Promise<CloseCause>((r) => {
+    this.resolveClosed = r;
+  });
+  private readonly clock: Clock;
+
+  constructor(
+    readonly config: RelayConfig,
+    private readonly deps: RelayDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout: config.logToStdout ?? true });
+    this.events = new LiveEvents(() => systemSnapshot(this.core));
+  }
+
+  get ports() {
+    return { receiver: this.zmq.receiverPort, publisher: this.zmq.publisherPort, relayHttp: this.http.port };
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = Date.now();
+    const { storage } = this.deps;
+    const loaded = await storage.loadAll();
+    const settings =
+      this.config.heartbeatTimeoutS === undefined
+        ? loaded.settings
+        : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
+    this.statusWriter = new QueuedStatusWriter(storage, this.log);
+    this.zmq = new ZmqTransport(
+      {
+        bind: this.config.zmqBind,
+        receiverPort: this.config.receiverPort,
+        publisherPort: this.config.publisherPort,
+        sendQueueCapacity: this.config.sendQueueCapacity ?? 10_000,
+        lingerMs: 2000,
+      },
+      {
+        onFrame: (frame, at) => this.onFrame(frame, at),
+        onSent: (item) => {
+          const t = item.tracker;
+          if (t && --t.pending === 0) t.onDone(process.hrtime.bigint() - t.receivedAtNs);
+        },
+        onSendFailed: (item, err) => {
+          this.metrics.sendFailures.inc();
+          this.log.error({ err, topic: item.topic }, 'publish failed');
+          this.events.emit('delivery_failed', { topic: item.topic, reason: String(err) });
+        },
+        onDropped: (item) => {
+          this.metrics.sendDropped.inc({ priority: String(item.priority) });
+          this.log.warn({ topic: item.topic, priority: item.priority }, 'send queue full: frame dropped');
+          this.events.emit('delivery_failed', { topic: item.topic, reason: 'send queue full' });
+        },
+        onReceiveError: (err) => {
+          this.log.error({ err }, 'receive loop failed');
+          void this.close({ reason: 'error', error: err });
+        },
+      },
+    );
+    this.core = new RelayCore({
+      engine: this.deps.engine,
+      frames: this.zmq,
+      events: this.events,
+      statusWriter: this.statusWriter,
+      metrics: this.metrics,
+      log: this.log,
+      clock: this.clock,
+      globalSettings: settings,
+    });
+    this.core.onSignalDelivered = (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9);
+    const byGroup = new Map<string, typeof loaded.members>();
+    for (const m of loaded.members) {
+      const list = byGroup.get(m.tradeGroupId) ?? [];
+      list.push(m);
+      byGroup.set(m.tradeGroupId, list);
+    }
+    for (const g of loaded.groups) this.core.loadGroup(g, byGroup.get(g.id) ?? []);
+
+    this.outbox = new OutboxConsumer(storage, this.core, this.log, (kind) => this.metrics.outboxApplied.inc({ kind }), {
+      pollMs: this.config.outboxPollMs ?? 100,
+      batchSize: 100,
+    });
+
+    this.http = new RelayHttpServer(
+      {
+        apiToken: this.config.apiToken,
+        status: () => ({
+          version: PROTOCOL_VERSION,
+          uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+          ports: this.ports,
+          counters: this.counters(),
+        }),
+        connections: () => this.core.connections.all().map(connectionView),
+        evaluations: () => evaluations(this.core),
+        logs: (q) => this.logs.list(q),
+        nudgeOutbox: () => this.outbox.nudge(),
+        metrics: async () => {
+          this.refreshGauges();
+          return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
+        },
+        healthy: () => this.closing === null,
+        onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core)),
+      },
+      { corsOrigins: this.config.corsOrigins },
+    );
+    this.events.attach(this.http.io);
+
+    await this.zmq.bind();
+    await this.http.listen(this.config.httpHost, this.config.httpPort);
+    writeRuntimeInfo(this.config.dataDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      ports: this.ports,
+    });
+    this.log.info({ ports: this.ports, bind: this.config.zmqBind }, 'relay listening');
+
+    this.outbox.start();
+    const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
+    this.timeoutTimer = setInterval(() => this.core.checkTimeouts(this.core.settings.heartbeatTimeoutS), timeoutEvery);
+    this.outboxLagTimer = setInterval(() => {
+      storage.outboxLagSeconds().then(
+        (s) => this.metrics.outboxLag.set(s),
+        () => {},
+      );
+    }, 5000);
+    this.zmq.startReading();
+  }
+
+  /** One inbound frame, handled to the end before the next is read (strict arrival order). */
+  private onFrame(frame: Buffer, receivedAtNs: bigint): void {
+    const decoded = decodeInbound(frame);
+    if (!decoded.ok) {
+      const reason = decoded.error.reason;
+      this.metrics.decodeError(reason);
+      this.metrics.frameIn('invalid');
+      this.logDecodeErrorOnce(reason, decoded.error);
+      return;
+    }
+    this.metrics.frameIn(decoded.value.type);
+    try {
+      this.core.handle(decoded.value, receivedAtNs);
+    } catch (err) {
+      // A bug in one handler must not stop the relay: log it and go on with the next frame.
+      this.log.error({ err, type: decoded.value.type }, 'handler failed');
+    }
+  }
+
+  private readonly loggedDecodeReasons = new Set<string>();
+  /** Bad input is logged once per reason (then only counted), so a noisy peer cannot flood the log. */
+  private logDecodeErrorOnce(reason: string, err: { message: string; accountId?: string | undefined }): void {
+    if (this.loggedDecodeReasons.has(reason)) return;
+    this.loggedDecodeReasons.add(reason);
+    this.log.warn({ reason, accountId: err.accountId, detail: err.message }, 'inbound frame dropped');
+  }
+
+  private refreshGauges(): void {
+    this.metrics.connectedEas.reset();
+    for (const e of this.core.connections.all()) this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
+    this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
+  }
+
+  private counters(): Record<string, number> {
+    return { ...this.metrics.totals };
+  }
+
+  /**
+   * Stop reading, finish the message in hand (handlers are synchronous, so it is already done), apply pending
+   * outbox rows, flush queued frames and status writes within the deadline, close sockets and HTTP.
+   */
+  close(cause: CloseCause = { reason: 'closed' }): Promise<void> {
+    this.closing ??= this.shutdown(cause);
+    return this.closing;
+  }
+
+  private async shutdown(cause: CloseCause): Promise<void> {
+    this.log.info({ reason: cause.reason }, 'relay shutting down');
+    if (this.timeoutTimer) clearInterval(this.timeoutTimer);
+    if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
+    const work = (async () => {
+      await this.zmq?.stopReading();
+      await this.outbox?.stop();
+      await this.zmq?.flush();
+      await this.statusWriter?.flush();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), this.config.shutdownDeadlineMs);
+    });
+    const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.log.warn({}, 'shutdown deadline reached; closing with work pending');
+    this.events.close();
+    await this.zmq?.close();
+    await this.http?.close();
+    await this.deps.storage.close();
+    this.resolveClosed(cause);
+  }
+
+  closed(): Promise<CloseCause> {
+    return this.closedPromise;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** For tests: apply pending outbox rows now. */
+  drainOutbox(): Promise<void> {
+    return this.outbox.drain();
+  }
+}

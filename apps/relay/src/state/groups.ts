@@ -1,0 +1,118 @@
+// In-memory cache of trade groups and members (D1): the trade-signal path reads only this, never the DB.
+// The DB is the source of truth for settings; `status` here is the relay-owned runtime member status (D2).
+import { compareUtf8 } from '@sankey/shared/domain/byte-order';
+import type { SlaveSettings } from '@sankey/shared/domain/settings';
+
+export interface GroupState {
+  id: string;
+  enabled: boolean;
+  symbolPrefix: string | null;
+  symbolSuffix: string | null;
+  configVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MemberState {
+  id: number;
+  tradeGroupId: string;
+  slaveAccount: string;
+  enabled: boolean;
+  /** Runtime member status 0/1/2: what the copy gate reads; written to the DB only when it changes. */
+  status: number;
+  settings: SlaveSettings;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class GroupStore {
+  private readonly groups = new Map<string, GroupState>();
+  /** Members of each group, kept sorted by slave account byte order. */
+  private readonly members = new Map<string, MemberState[]>();
+  /** slave account → master ids it is a member of. */
+  private readonly bySlave = new Map<string, Set<string>>();
+
+  getGroup(id: string): GroupState | undefined {
+    return this.groups.get(id);
+  }
+
+  allGroups(): GroupState[] {
+    return [...this.groups.values()];
+  }
+
+  /** Members of a master, in byte order of slave account. */
+  membersOf(masterId: string): readonly MemberState[] {
+    return this.members.get(masterId) ?? [];
+  }
+
+  getMember(masterId: string, slaveAccount: string): MemberState | undefined {
+    return this.membersOf(masterId).find((m) => m.slaveAccount === slaveAccount);
+  }
+
+  /** Memberships of a slave, ordered by master id (byte order). */
+  membershipsOf(slaveAccount: string): MemberState[] {
+    const masters = [...(this.bySlave.get(slaveAccount) ?? [])].sort(compareUtf8);
+    const out: MemberState[] = [];
+    for (const m of masters) {
+      const member = this.getMember(m, slaveAccount);
+      if (member) out.push(member);
+    }
+    return out;
+  }
+
+  allMembers(): MemberState[] {
+    return [...this.members.values()].flat();
+  }
+
+  putGroup(group: GroupState): void {
+    this.groups.set(group.id, group);
+    if (!this.members.has(group.id)) this.members.set(group.id, []);
+  }
+
+  /** Replaces the group's member list (e.g. after reloading it from the DB). */
+  setMembers(masterId: string, members: MemberState[]): void {
+    for (const old of this.membersOf(masterId)) this.bySlave.get(old.slaveAccount)?.delete(masterId);
+    const sorted = [...members].sort((a, b) => compareUtf8(a.slaveAccount, b.slaveAccount));
+    this.members.set(masterId, sorted);
+    for (const m of sorted) this.indexSlave(m.slaveAccount, masterId);
+  }
+
+  putMember(member: MemberState): void {
+    const list = this.members.get(member.tradeGroupId) ?? [];
+    const i = list.findIndex((m) => m.slaveAccount === member.slaveAccount);
+    if (i >= 0) list[i] = member;
+    else {
+      list.push(member);
+      list.sort((a, b) => compareUtf8(a.slaveAccount, b.slaveAccount));
+    }
+    this.members.set(member.tradeGroupId, list);
+    this.indexSlave(member.slaveAccount, member.tradeGroupId);
+  }
+
+  removeMember(masterId: string, slaveAccount: string): MemberState | undefined {
+    const list = this.members.get(masterId);
+    if (!list) return undefined;
+    const i = list.findIndex((m) => m.slaveAccount === slaveAccount);
+    if (i < 0) return undefined;
+    const [removed] = list.splice(i, 1);
+    this.bySlave.get(slaveAccount)?.delete(masterId);
+    return removed;
+  }
+
+  removeGroup(masterId: string): MemberState[] {
+    const list = this.members.get(masterId) ?? [];
+    for (const m of list) this.bySlave.get(m.slaveAccount)?.delete(masterId);
+    this.members.delete(masterId);
+    this.groups.delete(masterId);
+    return list;
+  }
+
+  private indexSlave(slave: string, masterId: string): void {
+    let set = this.bySlave.get(slave);
+    if (!set) {
+      set = new Set();
+      this.bySlave.set(slave, set);
+    }
+    set.add(masterId);
+  }
+}

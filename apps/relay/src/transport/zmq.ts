@@ -1,0 +1,120 @@
+// ZeroMQ adapter: one PULL socket for everything EAs send, one PUB socket for everything they receive
+// (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
+import type { Priority, SendTracker } from '../core/ports';
+import { type QueuedFrame, SendQueue } from './send-queue';
+import { Publisher, Pull } from 'zeromq';
+
+export interface ZmqOptions {
+  bind: string;
+  receiverPort: number;
+  publisherPort: number;
+  sendQueueCapacity: number;
+  /** How long close() lets queued frames leave the socket. */
+  lingerMs: number;
+}
+
+export interface ZmqHooks {
+  /** Called for every inbound frame, in order; the next frame is read only after it returns. */
+  onFrame(frame: Buffer, receivedAtNs: bigint): void;
+  onSent(item: QueuedFrame): void;
+  onSendFailed(item: QueuedFrame, err: unknown): void;
+  onDropped(item: QueuedFrame): void;
+  onReceiveError(err: unknown): void;
+}
+
+const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
+
+export class ZmqTransport {
+  private readonly pull = new Pull();
+  private readonly pub: Publisher;
+  private readonly queue: SendQueue;
+  private readLoop: Promise<void> | undefined;
+  private writing = false;
+  private drainWaiters: (() => void)[] = [];
+  private reading = false;
+  receiverPort = 0;
+  publisherPort = 0;
+
+  constructor(
+    private readonly opts: ZmqOptions,
+    private readonly hooks: ZmqHooks,
+  ) {
+    this.pub = new Publisher({ linger: opts.lingerMs, sendHighWaterMark: 100_000 });
+    this.pull.linger = 0;
+    this.queue = new SendQueue(opts.sendQueueCapacity, (d) => hooks.onDropped(d));
+  }
+
+  get queueDepth(): number {
+    return this.queue.size;
+  }
+
+  async bind(): Promise<void> {
+    const ep = (port: number) => `tcp://${this.opts.bind}:${port === 0 ? '*' : port}`;
+    await this.pull.bind(ep(this.opts.receiverPort));
+    this.receiverPort = portOf(this.pull.lastEndpoint);
+    await this.pub.bind(ep(this.opts.publisherPort));
+    this.publisherPort = portOf(this.pub.lastEndpoint);
+  }
+
+  startReading(): void {
+    this.reading = true;
+    this.readLoop = this.read();
+  }
+
+  private async read(): Promise<void> {
+    try {
+      while (this.reading) {
+        const parts = await this.pull.receive();
+        const receivedAtNs = process.hrtime.bigint();
+        // Multipart frames are not part of the protocol; only the first part is a message.
+        const frame = parts[0];
+        if (frame) this.hooks.onFrame(frame, receivedAtNs);
+      }
+    } catch (err) {
+      if (this.reading && !this.pull.closed) this.hooks.onReceiveError(err);
+    }
+  }
+
+  send(frame: Buffer, topic: string, priority: Priority, tracker?: SendTracker): void {
+    this.queue.push({ frame, topic, priority, tracker });
+    if (!this.writing) void this.write();
+  }
+
+  private async write(): Promise<void> {
+    this.writing = true;
+    try {
+      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        try {
+          await this.pub.send(item.frame);
+          this.hooks.onSent(item);
+        } catch (err) {
+          this.hooks.onSendFailed(item, err);
+        }
+      }
+    } finally {
+      this.writing = false;
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves when every queued frame has been handed to the socket. */
+  flush(): Promise<void> {
+    if (!this.writing && this.queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Stops reading; the message in hand (if any) has already been handled synchronously. */
+  async stopReading(): Promise<void> {
+    this.reading = false;
+    this.pull.close();
+    await this.readLoop;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pull.closed) await this.stopReading();
+    await this.flush();
+    this.pub.close();
+  }
+}

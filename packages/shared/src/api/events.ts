@@ -1,0 +1,70 @@
+// socket.io events from the relay to browsers (README §5), camelCase payloads.
+import type { GlobalSettings, SlaveSettings } from '../domain/settings';
+import type { FilterReason, TradeAction, WarningCode } from '../protocol/constants';
+import type { EaConnection, MemberView, TradeGroupView } from './views';
+
+export interface SystemSnapshot {
+  connections: EaConnection[];
+  tradeGroups: TradeGroupView[];
+  members: MemberView[];
+}
+
+export interface SnapshotPositionView {
+  ticket: number;
+  symbol: string;
+  orderType: string;
+  lots: number;
+  openPrice: number;
+}
+
+export interface ServerToClientEvents {
+  system_snapshot: (payload: SystemSnapshot) => void;
+  trade_received: (payload: {
+    sourceAccount: string;
+    action: TradeAction;
+    ticket: number;
+    symbol: string | null;
+    lots: number | null;
+    at: string;
+  }) => void;
+  trade_copied: (payload: {
+    masterAccount: string;
+    slaveAccount: string;
+    memberId: number;
+    action: TradeAction;
+    ticket: number;
+    symbol: string | null;
+    lots: number | null;
+    relayLatencyUs: number;
+  }) => void;
+  trade_filtered: (payload: {
+    masterAccount: string;
+    slaveAccount: string;
+    ticket: number;
+    reason: FilterReason;
+  }) => void;
+  position_snapshot: (payload: { sourceAccount: string; positions: SnapshotPositionView[] }) => void;
+  sync_request: (payload: { slaveAccount: string; masterAccount: string }) => void;
+  ea_connected: (payload: { accountId: string; eaType: string }) => void;
+  ea_disconnected: (payload: { accountId: string; eaType: string | null }) => void;
+  settings_updated: (payload: {
+    masterAccount: string;
+    slaveAccount: string;
+    status: number;
+    enabled: boolean;
+    warningCodes: WarningCode[];
+    slaveSettings: SlaveSettings;
+  }) => void;
+  member_added: (payload: MemberView) => void;
+  member_updated: (payload: MemberView) => void;
+  member_status_changed: (payload: MemberView) => void;
+  member_deleted: (payload: { tradeGroupId: string; slaveAccount: string }) => void;
+  global_settings_updated: (payload: GlobalSettings) => void;
+  delivery_failed: (payload: { topic: string; reason: string }) => void;
+}
+
+/** The browser sends no events; socket.io still wants a map type. */
+export type ClientToServerEvents = Record<string, never>;
+
+export type RelayEventName = keyof ServerToClientEvents;
+export type RelayEventPayload<E extends RelayEventName> = Parameters<ServerToClientEvents[E]>[0];

@@ -1,0 +1,72 @@
+// Output views shared by the tRPC API, the relay's control API and socket.io payloads (README §4, §5).
+import { z } from 'zod';
+import { masterSettingsSchema, slaveSettingsSchema } from '../domain/settings';
+import { CONNECTION_STATUSES, EA_TYPES, PLATFORMS, WARNING_CODES } from '../protocol/constants';
+
+export const warningCodeSchema = z.enum(WARNING_CODES);
+
+export const symbolContextViewSchema = z.object({
+  detectedPrefix: z.string(),
+  detectedSuffix: z.string(),
+  availableSpecialSymbols: z.array(z.string()),
+});
+export type SymbolContextView = z.infer<typeof symbolContextViewSchema>;
+
+export const eaConnectionSchema = z.object({
+  accountId: z.string(),
+  eaType: z.enum(EA_TYPES),
+  platform: z.enum(PLATFORMS),
+  accountNumber: z.number(),
+  broker: z.string(),
+  accountName: z.string(),
+  server: z.string(),
+  balance: z.number(),
+  equity: z.number(),
+  currency: z.string(),
+  leverage: z.number(),
+  lastHeartbeat: z.string(),
+  status: z.enum(CONNECTION_STATUSES),
+  connectedAt: z.string(),
+  isTradeAllowed: z.boolean(),
+  symbolContext: symbolContextViewSchema.nullable(),
+});
+export type EaConnection = z.infer<typeof eaConnectionSchema>;
+
+export const tradeGroupViewSchema = z.object({
+  id: z.string(),
+  masterSettings: masterSettingsSchema,
+  masterRuntimeStatus: z.number().int(),
+  masterWarningCodes: z.array(warningCodeSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TradeGroupView = z.infer<typeof tradeGroupViewSchema>;
+
+export const memberViewSchema = z.object({
+  id: z.number().int(),
+  tradeGroupId: z.string(),
+  slaveAccount: z.string(),
+  slaveSettings: slaveSettingsSchema,
+  enabled: z.boolean(),
+  status: z.number().int(),
+  warningCodes: z.array(warningCodeSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type MemberView = z.infer<typeof memberViewSchema>;
+
+/** Live evaluation of one group and its members, as the relay's control API serves it. */
+export const groupEvaluationSchema = z.object({
+  tradeGroupId: z.string(),
+  masterRuntimeStatus: z.number().int(),
+  masterWarningCodes: z.array(warningCodeSchema),
+  members: z.array(
+    z.object({
+      slaveAccount: z.string(),
+      status: z.number().int(),
+      warningCodes: z.array(warningCodeSchema),
+      allowNewOrders: z.boolean(),
+    }),
+  ),
+});
+export type GroupEvaluation = z.infer<typeof groupEvaluationSchema>;
