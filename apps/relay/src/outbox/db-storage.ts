@@ -1,0 +1,72 @@
+// RelayStorage over packages/db: the relay's only database access (start-up load, outbox, status writes).
+import type { Db } from '@sankey/db/client';
+import { createRepositories, type Repositories } from '@sankey/db/repositories/index';
+import type { MemberDto } from '@sankey/db/repositories/members';
+import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
+import type { GroupState, MemberState } from '../state/groups';
+import type { OutboxRow, RelayStorage } from './storage';
+
+const toGroup = (g: TradeGroupDto): GroupState => ({ ...g });
+const toMember = (m: MemberDto): MemberState => ({
+  id: m.id,
+  tradeGroupId: m.tradeGroupId,
+  slaveAccount: m.slaveAccount,
+  enabled: m.enabled,
+  status: m.status,
+  settings: m.slaveSettings,
+  createdAt: m.createdAt,
+  updatedAt: m.updatedAt,
+});
+
+export class DbRelayStorage implements RelayStorage {
+  private readonly repos: Repositories;
+
+  constructor(private readonly db: Db) {
+    this.repos = createRepositories(db);
+  }
+
+  async loadAll() {
+    const [groups, members, settings] = await Promise.all([
+      this.repos.tradeGroups.list(),
+      this.repos.members.listAll(),
+      this.repos.globalSettings.get(),
+    ]);
+    return { groups: groups.map(toGroup), members: members.map(toMember), settings };
+  }
+
+  async loadGroup(id: string) {
+    const group = await this.repos.tradeGroups.get(id);
+    if (!group) return null;
+    const members = await this.repos.members.listByGroup(id);
+    return { group: toGroup(group), members: members.map(toMember) };
+  }
+
+  async loadMember(tradeGroupId: string, slaveAccount: string) {
+    const m = await this.repos.members.get(tradeGroupId, slaveAccount);
+    return m ? toMember(m) : null;
+  }
+
+  loadGlobalSettings() {
+    return this.repos.globalSettings.get();
+  }
+
+  async pendingOutbox(afterId: number, limit: number): Promise<OutboxRow[]> {
+    return this.repos.outbox.pending({ afterId, limit });
+  }
+
+  async markProcessed(id: number): Promise<void> {
+    await this.repos.outbox.markProcessed(id);
+  }
+
+  async outboxLagSeconds(): Promise<number> {
+    return (await this.repos.outbox.lag()) / 1000;
+  }
+
+  async writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void> {
+    await this.repos.members.setStatus(tradeGroupId, slaveAccount, status);
+  }
+
+  close(): Promise<void> {
+    return this.db.$disconnect();
+  }
+}

@@ -1,0 +1,110 @@
+// The relay process over real sockets: ZeroMQ on 127.0.0.1, a real SQLite file, its HTTP port.
+import { createRepositories } from '@sankey/db/repositories/index';
+import { withTransaction } from '@sankey/db/client';
+import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/codec';
+import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
+import { Push, Subscriber } from 'zeromq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heartbeat, open, register } from './core/test-harness';
+import { startTestRelay, type TestRelay } from './testing/start-relay';
+
+let t: TestRelay;
+let push: Push;
+let sub: Subscriber;
+const received: { topic: string; frame: Buffer }[] = [];
+
+async function waitFor<T>(fn: () => T | undefined, timeoutMs = 3000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const metricValue = async (name: string, labels = '') => {
+  const text = await (await fetch(`${t.endpoints.http}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+};
+
+beforeAll(async () => {
+  t = await startTestRelay();
+  push = new Push({ linger: 0 });
+  push.connect(t.endpoints.receiver);
+  sub = new Subscriber({ linger: 0 });
+  sub.connect(t.endpoints.publisher);
+  sub.subscribe('');
+  void (async () => {
+    for await (const [frame] of sub) {
+      const space = frame!.indexOf(0x20);
+      received.push({ topic: frame!.subarray(0, space).toString(), frame: frame! });
+    }
+  })();
+  // Slow joiner: wait until the subscription has reached the relay.
+  await new Promise((r) => setTimeout(r, 300));
+});
+
+afterAll(async () => {
+  push?.close();
+  sub?.close();
+  await t?.stop();
+});
+
+describe('relay over real sockets', () => {
+  it('refuses the control API without the bearer token and serves it with it', async () => {
+    const no = await fetch(`${t.endpoints.http}/internal/v1/status`);
+    expect(no.status).toBe(401);
+    const wrong = await fetch(`${t.endpoints.http}/internal/v1/status`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const ok = await fetch(`${t.endpoints.http}/internal/v1/status`, {
+      headers: { authorization: `Bearer ${t.apiToken}` },
+    });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { ports: Record<string, number> };
+    expect(body.ports.receiver).toBe(t.relay.ports.receiver);
+    expect((await fetch(`${t.endpoints.http}/healthz`)).status).toBe(200);
+  });
+
+  it('applies settings written through the outbox and sends the slave its config', async () => {
+    const repos = createRepositories(t.db);
+    await push.send(encodeInbound(heartbeat('S1', 'Slave')));
+    await waitFor(() => t.relay.core.connections.getSlave('S1'));
+    await withTransaction(t.db, async (tx) => {
+      await repos.tradeGroups.create({ id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] }, tx);
+      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
+    });
+    const cfg = await waitFor(() => received.find((r) => r.topic === 'config/S1'));
+    const decoded = decodeOutboundFrame(cfg.frame, 'Slave');
+    expect('message' in decoded && (decoded.message.message as SlaveConfigMessage)).toMatchObject({
+      master_account: 'M1',
+      status: 1,
+      warning_codes: ['master_offline'],
+    });
+    // The relay owns the runtime status and persists it when it changes (D2).
+    await expect
+      .poll(async () => (await repos.members.get('M1', 'S1'))?.status, { timeout: 3000 })
+      .toBe(1);
+    const row = await repos.outbox.pending({ afterId: 0 });
+    expect(row).toEqual([]);
+  });
+
+  it('drops garbage, unknown types, missing fields and oversized frames, counts them, and keeps copying', async () => {
+    await push.send(encodeInbound(register('M1', 'Master')));
+    await push.send(encodeInbound(heartbeat('M1', 'Master')));
+    await push.send(Buffer.from([0xc1, 0xff, 0x00]));
+    await push.send(Buffer.from([0x81, 0xac, ...Buffer.from('message_type'), 0xa4, ...Buffer.from('Nope')]));
+    await push.send(Buffer.from([0x81, 0xa6, ...Buffer.from('action'), 0xa4, ...Buffer.from('Open')]));
+    await push.send(Buffer.alloc(1024 * 1024 + 10, 0x90));
+    await push.send(encodeInbound(open('M1', { ticket: 42 })));
+    const copy = await waitFor(() => received.find((r) => r.topic === 'trade/M1/S1'));
+    expect(copy).toBeDefined();
+    expect(await metricValue('sankey_decode_errors_total', 'reason="malformed"')).toBe(1);
+    expect(await metricValue('sankey_decode_errors_total', 'reason="unknown_message_type"')).toBe(1);
+    expect(await metricValue('sankey_decode_errors_total', 'reason="missing_field:ticket"')).toBe(1);
+    expect(await metricValue('sankey_decode_errors_total', 'reason="too_large"')).toBe(1);
+    expect(await metricValue('sankey_signals_copied_total')).toBe(1);
+    expect(await metricValue('sankey_frames_in_total', 'type="TradeSignal"')).toBe(1);
+  });
+});

@@ -1,0 +1,62 @@
+// `npm start`: apply pending migrations once, then run the relay and the web app on the same data directory,
+// and stop both on SIGTERM/SIGINT (README §3).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadOrCreateApiToken } from '@sankey/db/data-dir';
+import { migrate } from '@sankey/db/migrate';
+import { defaultDatabaseUrl } from '@sankey/db/urls';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = process.env.SANKEY_DATA_DIR ?? join(root, 'data');
+const url = process.env.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
+
+const secrets = loadOrCreateApiToken(dataDir, process.env.SANKEY_API_TOKEN);
+if (secrets.generated.apiToken) {
+  process.stdout.write(`\nGenerated API token (saved in ${dataDir}/secrets.json, shown once):\n  ${secrets.apiToken}\n\n`);
+}
+const t0 = Date.now();
+await migrate({ url });
+process.stdout.write(`database ready (${url.startsWith('file:') ? 'SQLite' : 'PostgreSQL'}, ${Date.now() - t0} ms)\n`);
+
+const env = {
+  ...process.env,
+  SANKEY_DATA_DIR: dataDir,
+  DATABASE_URL: url,
+  SANKEY_API_TOKEN: secrets.apiToken,
+  SANKEY_SKIP_MIGRATE: '1',
+};
+const children: ChildProcess[] = [];
+const startChild = (name: string, cwd: string, args: string[]) => {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: 'inherit' });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    process.stdout.write(`${name} exited (${signal ?? code})\n`);
+    if (!stopping) stop(code ?? 1);
+  });
+  return child;
+};
+
+let stopping = false;
+function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const force = setTimeout(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  }, 35_000);
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => {
+    clearTimeout(force);
+    process.exit(code);
+  });
+}
+process.once('SIGTERM', () => stop(0));
+process.once('SIGINT', () => stop(0));
+
+startChild('relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
+const web = join(root, 'apps/web');
+if (existsSync(join(web, '.next', 'BUILD_ID'))) {
+  startChild('web', web, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', process.env.PORT ?? '3000', '-H', '127.0.0.1']);
+} else {
+  process.stdout.write('web app not built: run `npm run build` (npm start does this) — starting the relay only\n');
+}
