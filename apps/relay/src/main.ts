@@ -1,9 +1,10 @@
 // Relay entry point: parse the environment, migrate, build the relay, wire signals. The only reader of process.env.
+
+import { createWasmEngine } from '@sankey/core-as/index';
 import { openDatabase } from '@sankey/db/client';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
-import { createWasmEngine } from '@sankey/core-as/index';
 import { parseRelayEnv } from './env';
 import { DbRelayStorage } from './outbox/db-storage';
 import { Relay } from './relay';

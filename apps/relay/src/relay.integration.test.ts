@@ -1,10 +1,11 @@
 // The relay process over real sockets: ZeroMQ on 127.0.0.1, a real SQLite file, its HTTP port.
-import { createRepositories } from '@sankey/db/repositories/index';
+
 import { withTransaction } from '@sankey/db/client';
+import { createRepositories } from '@sankey/db/repositories/index';
 import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/codec';
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
-import { Push, Subscriber } from 'zeromq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Push, Subscriber } from 'zeromq';
 import { heartbeat, open, register } from './core/test-harness';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
@@ -56,7 +57,9 @@ describe('relay over real sockets', () => {
   it('refuses the control API without the bearer token and serves it with it', async () => {
     const no = await fetch(`${t.endpoints.http}/internal/v1/status`);
     expect(no.status).toBe(401);
-    const wrong = await fetch(`${t.endpoints.http}/internal/v1/status`, { headers: { authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${t.endpoints.http}/internal/v1/status`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
     const ok = await fetch(`${t.endpoints.http}/internal/v1/status`, {
       headers: { authorization: `Bearer ${t.apiToken}` },
@@ -72,7 +75,10 @@ describe('relay over real sockets', () => {
     await push.send(encodeInbound(heartbeat('S1', 'Slave')));
     await waitFor(() => t.relay.core.connections.getSlave('S1'));
     await withTransaction(t.db, async (tx) => {
-      await repos.tradeGroups.create({ id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] }, tx);
+      await repos.tradeGroups.create(
+        { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
+        tx,
+      );
       await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
     });
     const cfg = await waitFor(() => received.find((r) => r.topic === 'config/S1'));
@@ -83,9 +89,7 @@ describe('relay over real sockets', () => {
       warning_codes: ['master_offline'],
     });
     // The relay owns the runtime status and persists it when it changes (D2).
-    await expect
-      .poll(async () => (await repos.members.get('M1', 'S1'))?.status, { timeout: 3000 })
-      .toBe(1);
+    await expect.poll(async () => (await repos.members.get('M1', 'S1'))?.status, { timeout: 3000 }).toBe(1);
     const row = await repos.outbox.pending({ afterId: 0 });
     expect(row).toEqual([]);
   });

@@ -1,15 +1,16 @@
 // The relay process as a class (design.md, Lifecycle): start() loads state, binds sockets and starts the loops;
 // close() is idempotent and tears down in reverse order; closed() resolves with the cause.
+
+import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
-import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import type { Logger as PinoLogger } from 'pino';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
 import { evaluations, systemSnapshot } from './core/views';
-import { RelayHttpServer } from './http/server';
 import { LiveEvents } from './http/live-events';
+import { RelayHttpServer } from './http/server';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
@@ -61,6 +62,8 @@ export class Relay {
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
+  /** Frames handed to the PUB socket. */
+  framesSent = 0;
   private closing: Promise<void> | null = null;
   private resolveClosed!: (c: CloseCause) => void;
   private readonly closedPromise = new Promise<CloseCause>((r) => {
@@ -101,6 +104,7 @@ export class Relay {
       {
         onFrame: (frame, at) => this.onFrame(frame, at),
         onSent: (item) => {
+          this.framesSent++;
           const t = item.tracker;
           if (t && --t.pending === 0) t.onDone(process.hrtime.bigint() - t.receivedAtNs);
         },
@@ -139,10 +143,16 @@ export class Relay {
     }
     for (const g of loaded.groups) this.core.loadGroup(g, byGroup.get(g.id) ?? []);
 
-    this.outbox = new OutboxConsumer(storage, this.core, this.log, (kind) => this.metrics.outboxApplied.inc({ kind }), {
-      pollMs: this.config.outboxPollMs ?? 100,
-      batchSize: 100,
-    });
+    this.outbox = new OutboxConsumer(
+      storage,
+      this.core,
+      this.log,
+      (kind) => this.metrics.outboxApplied.inc({ kind }),
+      {
+        pollMs: this.config.outboxPollMs ?? 100,
+        batchSize: 100,
+      },
+    );
 
     this.http = new RelayHttpServer(
       {
@@ -159,7 +169,10 @@ export class Relay {
         nudgeOutbox: () => this.outbox.nudge(),
         metrics: async () => {
           this.refreshGauges();
-          return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
+          return {
+            contentType: this.metrics.registry.contentType,
+            body: await this.metrics.registry.metrics(),
+          };
         },
         healthy: () => this.closing === null,
         onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core)),
@@ -179,7 +192,10 @@ export class Relay {
 
     this.outbox.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
-    this.timeoutTimer = setInterval(() => this.core.checkTimeouts(this.core.settings.heartbeatTimeoutS), timeoutEvery);
+    this.timeoutTimer = setInterval(
+      () => this.core.checkTimeouts(this.core.settings.heartbeatTimeoutS),
+      timeoutEvery,
+    );
     this.outboxLagTimer = setInterval(() => {
       storage.outboxLagSeconds().then(
         (s) => this.metrics.outboxLag.set(s),
@@ -218,7 +234,8 @@ export class Relay {
 
   private refreshGauges(): void {
     this.metrics.connectedEas.reset();
-    for (const e of this.core.connections.all()) this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
+    for (const e of this.core.connections.all())
+      this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
     this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
   }
 
@@ -256,6 +273,10 @@ export class Relay {
     await this.zmq?.close();
     await this.http?.close();
     await this.deps.storage.close();
+    this.log.info(
+      { reason: cause.reason, totals: this.metrics.totals, framesSent: this.framesSent },
+      'relay stopped',
+    );
     this.resolveClosed(cause);
   }
 

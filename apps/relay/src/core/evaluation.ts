@@ -17,7 +17,10 @@ export interface MemberResult extends MasterResult {
 export const UNKNOWN_RESULT: MemberResult = { status: Status.NO_CONFIG, warnings: 0, allowNewOrders: false };
 
 /** Result for a master without a TradeGroup. */
-export const MISSING_GROUP_RESULT: MasterResult = { status: Status.DISABLED, warnings: WARNING_BIT.master_offline };
+export const MISSING_GROUP_RESULT: MasterResult = {
+  status: Status.DISABLED,
+  warnings: WARNING_BIT.master_offline,
+};
 
 export class Evaluator {
   // One-element inputs reused for single evaluations; bulk callers use the engine directly.

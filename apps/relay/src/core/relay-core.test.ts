@@ -1,5 +1,9 @@
-import type { PositionSnapshotMessage, SlaveConfigMessage, TradeSignal } from '@sankey/shared/protocol/messages';
 import { defaultGlobalSettings } from '@sankey/shared/domain/settings';
+import type {
+  PositionSnapshotMessage,
+  SlaveConfigMessage,
+  TradeSignal,
+} from '@sankey/shared/protocol/messages';
 import { describe, expect, it } from 'vitest';
 import { engines, heartbeat, makeCore, open, register } from './test-harness';
 
@@ -50,7 +54,11 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
 
     h.handle(heartbeat('S1', 'Slave'));
     expect(h.configsFor('S1')).toHaveLength(1);
-    expect(h.configsFor('S1')[0]).toMatchObject({ status: 1, warning_codes: ['master_offline'], allow_new_orders: true });
+    expect(h.configsFor('S1')[0]).toMatchObject({
+      status: 1,
+      warning_codes: ['master_offline'],
+      allow_new_orders: true,
+    });
     expect(h.statusWrites.at(-1)).toEqual({ group: 'M1', slave: 'S1', status: 1 });
     h.take();
 
@@ -77,7 +85,10 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
 
     h.handle(open('M1'));
     expect(h.take()).toEqual([]);
-    expect(h.events.at(-1)).toMatchObject({ event: 'trade_filtered', payload: { reason: 'member_not_connected' } });
+    expect(h.events.at(-1)).toMatchObject({
+      event: 'trade_filtered',
+      payload: { reason: 'member_not_connected' },
+    });
   });
 
   it('sends nothing on heartbeats that change nothing', () => {
@@ -103,7 +114,12 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
     expect(cfg).toMatchObject({
       status: 0,
       allow_new_orders: false,
-      warning_codes: ['slave_web_ui_disabled', 'slave_auto_trading_disabled', 'master_web_ui_disabled', 'master_auto_trading_disabled'],
+      warning_codes: [
+        'slave_web_ui_disabled',
+        'slave_auto_trading_disabled',
+        'master_web_ui_disabled',
+        'master_auto_trading_disabled',
+      ],
     });
     expect(h.configsFor('M1').at(-1)).toMatchObject({
       status: 0,
@@ -136,7 +152,10 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
     h.addGroup('M1', {}, [{ slaveAccount: 'X' }]);
     h.handle(heartbeat('X', 'Master'));
     h.handle(heartbeat('X', 'Slave'));
-    h.handle({ type: 'Unregister', message: { message_type: 'Unregister', account_id: 'X', timestamp: 1, ea_type: 'Slave' } });
+    h.handle({
+      type: 'Unregister',
+      message: { message_type: 'Unregister', account_id: 'X', timestamp: 1, ea_type: 'Slave' },
+    });
     expect(h.core.connections.getMaster('X')?.status).toBe('Online');
     expect(h.core.connections.getSlave('X')?.status).toBe('Offline');
   });
@@ -152,7 +171,10 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
     h.advance(2_000);
     h.core.checkTimeouts(30);
     expect(h.core.connections.getMaster('M1')?.status).toBe('Timeout');
-    expect(h.configsFor('S1').at(-1)).toMatchObject({ status: 0, warning_codes: ['slave_offline', 'master_offline'] });
+    expect(h.configsFor('S1').at(-1)).toMatchObject({
+      status: 0,
+      warning_codes: ['slave_offline', 'master_offline'],
+    });
   });
 
   describe('copying', () => {
@@ -170,10 +192,18 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       const h = makeCore({ engine });
       h.addGroup('M1', { symbolPrefix: 'pro.', symbolSuffix: '.m' }, [
         { slaveAccount: 'b', settings: { symbolPrefix: 'fx.', symbolSuffix: '.micro' } },
-        { slaveAccount: 'B', settings: { symbolMappings: [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }], symbolSuffix: '-ECN' } },
+        {
+          slaveAccount: 'B',
+          settings: {
+            symbolMappings: [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }],
+            symbolSuffix: '-ECN',
+          },
+        },
         { slaveAccount: 'a' },
       ]);
-      online(h, ['a', 'b', 'B'], { a: { detected_prefix: '', detected_suffix: '.x', available_special_symbols: ['GOLD'] } });
+      online(h, ['a', 'b', 'B'], {
+        a: { detected_prefix: '', detected_suffix: '.x', available_special_symbols: ['GOLD'] },
+      });
       h.handle(open('M1', { symbol: 'pro.XAUUSD.m' }));
       const frames = h.take();
       expect(frames.map((f) => [f.topic, (f.message.message as TradeSignal).symbol])).toEqual([
@@ -192,7 +222,10 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       h.addGroup('M1', {}, [
         { slaveAccount: 'S1', settings: { copyPendingOrders: false } },
         { slaveAccount: 'S2', settings: { sourceLotMin: 0.5, sourceLotMax: 2, copyPendingOrders: true } },
-        { slaveAccount: 'S3', settings: { filters: { blockedSymbols: ['EURUSD'] }, copyPendingOrders: true } },
+        {
+          slaveAccount: 'S3',
+          settings: { filters: { blockedSymbols: ['EURUSD'] }, copyPendingOrders: true },
+        },
         { slaveAccount: 'S4', settings: { filters: { allowedMagicNumbers: [7] }, copyPendingOrders: true } },
       ]);
       online(h, ['S1', 'S2', 'S3', 'S4']);
@@ -205,7 +238,12 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
         expect.objectContaining({ slaveAccount: 'S4', reason: 'magic_not_allowed' }),
       ]);
       h.handle(open('M1', { order_type: 'Buy', lots: 1, magic_number: 7, symbol: 'GBPUSD' }));
-      expect(h.take().map((f) => f.topic)).toEqual(['trade/M1/S1', 'trade/M1/S2', 'trade/M1/S3', 'trade/M1/S4']);
+      expect(h.take().map((f) => f.topic)).toEqual([
+        'trade/M1/S1',
+        'trade/M1/S2',
+        'trade/M1/S3',
+        'trade/M1/S4',
+      ]);
     });
 
     it('sends closes ahead of opens and keeps close_ratio', () => {
@@ -213,7 +251,14 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       online(h, ['S1']);
       h.handle({
         type: 'TradeSignal',
-        message: { action: 'Close', ticket: 5, lots: 0.5, close_ratio: 0.5, timestamp: 't', source_account: 'M1' },
+        message: {
+          action: 'Close',
+          ticket: 5,
+          lots: 0.5,
+          close_ratio: 0.5,
+          timestamp: 't',
+          source_account: 'M1',
+        },
       });
       const [f] = h.take();
       expect(f!.priority).toBe(0);
@@ -242,7 +287,12 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       const req = (slave: string) =>
         h.handle({
           type: 'SyncRequest',
-          message: { message_type: 'SyncRequest', slave_account: slave, master_account: 'M1', timestamp: 't' },
+          message: {
+            message_type: 'SyncRequest',
+            slave_account: slave,
+            master_account: 'M1',
+            timestamp: 't',
+          },
         });
       req('S9');
       expect(h.take()).toEqual([]);
@@ -283,7 +333,9 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       }
       const got = frames.flatMap((f) => (f.message.message as PositionSnapshotMessage).positions);
       // Odd tickets are EURUSD; ticket 1001 is a pending order and S1 does not copy pending orders.
-      expect(got.map((p) => p.ticket)).toEqual(positions.filter((_, i) => i % 2 && i !== 1).map((p) => p.ticket));
+      expect(got.map((p) => p.ticket)).toEqual(
+        positions.filter((_, i) => i % 2 && i !== 1).map((p) => p.ticket),
+      );
       expect(new Set(got.map((p) => p.symbol))).toEqual(new Set(['EURUSD.m']));
     });
 
@@ -342,7 +394,10 @@ describe.each(Object.entries(engines))('RelayCore with the %s engine', (_name, e
       h.handle(register('S1', 'Slave'));
       expect(h.take().some((f) => f.topic === 'config/global')).toBe(false);
       const settings = defaultGlobalSettings();
-      h.core.applyGlobalSettings({ ...settings, logShipping: { ...settings.logShipping, host: 'http://logs:9428/', logLevel: 'WARN' } });
+      h.core.applyGlobalSettings({
+        ...settings,
+        logShipping: { ...settings.logShipping, host: 'http://logs:9428/', logLevel: 'WARN' },
+      });
       const [f] = h.take();
       expect(f!.topic).toBe('config/global');
       expect(f!.message.message).toMatchObject({

@@ -22,7 +22,12 @@ import {
   buildSlaveConfigMessage,
 } from '@sankey/shared/protocol/settings-wire';
 import { configTopic, GLOBAL_CONFIG_TOPIC, syncTopic, tradeTopic } from '@sankey/shared/protocol/topics';
-import { type ConnectionEntry, type ConnectionSnapshot, ConnectionTable, eaTypeKey } from '../state/connections';
+import {
+  type ConnectionEntry,
+  type ConnectionSnapshot,
+  ConnectionTable,
+  eaTypeKey,
+} from '../state/connections';
 import { type GroupState, GroupStore, type MemberState } from '../state/groups';
 import type { Engine, SignalInput } from './engine';
 import { Evaluator, type MasterResult, type MemberResult, UNKNOWN_RESULT } from './evaluation';
@@ -97,10 +102,16 @@ export class RelayCore {
   // ---------------------------------------------------------------- evaluation helpers (§6.2)
 
   masterStatus(masterId: string): MasterResult {
-    return this.eval.master(this.store.getGroup(masterId), this.connections.snapshotOf(this.connections.getMaster(masterId)));
+    return this.eval.master(
+      this.store.getGroup(masterId),
+      this.connections.snapshotOf(this.connections.getMaster(masterId)),
+    );
   }
 
-  evaluateMember(member: MemberState, master: MasterResult = this.masterStatus(member.tradeGroupId)): MemberResult {
+  evaluateMember(
+    member: MemberState,
+    master: MasterResult = this.masterStatus(member.tradeGroupId),
+  ): MemberResult {
     const slave = this.connections.snapshotOf(this.connections.getSlave(member.slaveAccount));
     return this.eval.member(member.enabled, slave, master);
   }
@@ -135,7 +146,12 @@ export class RelayCore {
     };
   }
 
-  private publishConfig(accountId: string, msg: OutboundMessage, trigger: ConfigTrigger, priority: Priority): void {
+  private publishConfig(
+    accountId: string,
+    msg: OutboundMessage,
+    trigger: ConfigTrigger,
+    priority: Priority,
+  ): void {
     const frame = this.encode(configTopic(accountId), msg);
     if (!frame) return;
     this.deps.frames.send(frame, configTopic(accountId), priority);
@@ -157,7 +173,10 @@ export class RelayCore {
     } catch (err) {
       this.deps.metrics.frameRefused(err instanceof Error ? err.name : 'encode_error');
       this.deps.log.error({ err, topic }, 'outbound frame refused');
-      this.deps.events.emit('delivery_failed', { topic, reason: err instanceof Error ? err.message : String(err) });
+      this.deps.events.emit('delivery_failed', {
+        topic,
+        reason: err instanceof Error ? err.message : String(err),
+      });
       return null;
     }
   }
@@ -231,10 +250,12 @@ export class RelayCore {
 
   private onHeartbeat(msg: HeartbeatMessage): void {
     const prev = this.connections.get(msg.account_id, eaTypeKey(msg.ea_type));
-    const old: ConnectionSnapshot | null = prev ? { status: prev.status, isTradeAllowed: prev.isTradeAllowed } : null;
+    const old: ConnectionSnapshot | null = prev
+      ? { status: prev.status, isTradeAllowed: prev.isTradeAllowed }
+      : null;
     const isNew = this.connections.heartbeat(msg, this.deps.clock.nowMs());
     if (isNew) this.publishGlobalConfig('register');
-    if (!old || old.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
+    if (old?.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
       this.deps.events.emit('ea_connected', { accountId: msg.account_id, eaType: eaTypeKey(msg.ea_type) });
       this.deps.events.snapshotChanged();
     } else {
@@ -243,7 +264,11 @@ export class RelayCore {
 
     if (msg.ea_type === 'Master') this.onMasterHeartbeat(msg, old);
     else if (msg.ea_type === 'Slave') this.onSlaveHeartbeat(msg, old);
-    else this.deps.log.warn({ accountId: msg.account_id, eaType: msg.ea_type }, 'heartbeat with unknown ea_type');
+    else
+      this.deps.log.warn(
+        { accountId: msg.account_id, eaType: msg.ea_type },
+        'heartbeat with unknown ea_type',
+      );
   }
 
   private onMasterHeartbeat(msg: HeartbeatMessage, old: ConnectionSnapshot | null): void {
@@ -257,7 +282,8 @@ export class RelayCore {
     const before: MasterResult = old ? this.eval.master(group, old) : UNKNOWN_RESULT;
     let changed = this.eval.changed(now, before);
     // The Register handler already sent this config (§6.4 step 5).
-    if (changed && old?.status === 'Registered' && old.isTradeAllowed === msg.is_trade_allowed) changed = false;
+    if (changed && old?.status === 'Registered' && old.isTradeAllowed === msg.is_trade_allowed)
+      changed = false;
     if (changed) this.publishMasterConfig(group, now, 'heartbeat');
     this.updateRelatedSlaves(group.id, before, 'heartbeat');
   }
@@ -299,7 +325,10 @@ export class RelayCore {
     if (msg.ea_type === 'Master') {
       const group = this.store.getGroup(msg.account_id);
       if (!group) {
-        this.deps.log.warn({ accountId: msg.account_id }, 'RequestConfig from a master without a trade group');
+        this.deps.log.warn(
+          { accountId: msg.account_id },
+          'RequestConfig from a master without a trade group',
+        );
         return;
       }
       const entry = this.connections.getMaster(msg.account_id);
@@ -319,7 +348,10 @@ export class RelayCore {
         this.publishSlaveConfig(member, now, 'request_config');
       }
     } else {
-      this.deps.log.warn({ accountId: msg.account_id, eaType: msg.ea_type }, 'RequestConfig with unknown ea_type');
+      this.deps.log.warn(
+        { accountId: msg.account_id, eaType: msg.ea_type },
+        'RequestConfig with unknown ea_type',
+      );
     }
   }
 
@@ -327,7 +359,9 @@ export class RelayCore {
 
   private onUnregister(msg: UnregisterMessage): void {
     const byType =
-      msg.ea_type === 'Master' || msg.ea_type === 'Slave' ? this.connections.get(msg.account_id, msg.ea_type) : undefined;
+      msg.ea_type === 'Master' || msg.ea_type === 'Slave'
+        ? this.connections.get(msg.account_id, msg.ea_type)
+        : undefined;
     const entry = byType ?? this.connections.getEa(msg.account_id);
     if (entry) entry.status = 'Offline';
     this.deps.events.emit('ea_disconnected', { accountId: msg.account_id, eaType: entry?.eaType ?? null });
@@ -401,7 +435,8 @@ export class RelayCore {
     if (sig.magic_number !== undefined) input.magicNumber = sig.magic_number;
     const results = this.deps.engine.evaluateSignal(masterId, input);
 
-    const priority: Priority = sig.action === 'Close' ? PRIORITY_HIGH : sig.action === 'Modify' ? PRIORITY_NORMAL : PRIORITY_LOW;
+    const priority: Priority =
+      sig.action === 'Close' ? PRIORITY_HIGH : sig.action === 'Modify' ? PRIORITY_NORMAL : PRIORITY_LOW;
     const accepted: number[] = [];
     for (let i = 0; i < results.length; i++) {
       if (results.accepted(i)) accepted.push(i);
@@ -426,7 +461,10 @@ export class RelayCore {
       const symbol = results.symbol(i);
       let payload = payloads.get(symbol);
       if (!payload) {
-        payload = encodePayload({ type: 'TradeSignal', message: symbol === undefined ? sig : { ...sig, symbol } });
+        payload = encodePayload({
+          type: 'TradeSignal',
+          message: symbol === undefined ? sig : { ...sig, symbol },
+        });
         payloads.set(symbol, payload);
       }
       const topic = tradeTopic(masterId, slave);
@@ -465,7 +503,10 @@ export class RelayCore {
   // ---------------------------------------------------------------- SyncRequest / PositionSnapshot (§6.8, D5)
 
   private onSyncRequest(msg: SyncRequestMessage): void {
-    this.deps.events.emit('sync_request', { slaveAccount: msg.slave_account, masterAccount: msg.master_account });
+    this.deps.events.emit('sync_request', {
+      slaveAccount: msg.slave_account,
+      masterAccount: msg.master_account,
+    });
     if (!this.store.getMember(msg.master_account, msg.slave_account)) {
       this.deps.log.warn(
         { masterAccount: msg.master_account, slaveAccount: msg.slave_account },
@@ -583,7 +624,10 @@ export class RelayCore {
   }
 
   /** member.added / member.updated / member.toggled: that member's config; status persisted. */
-  applyMemberChanged(member: MemberState, trigger: 'member_added' | 'member_updated' | 'member_toggled'): MemberResult {
+  applyMemberChanged(
+    member: MemberState,
+    trigger: 'member_added' | 'member_updated' | 'member_toggled',
+  ): MemberResult {
     const existing = this.store.getMember(member.tradeGroupId, member.slaveAccount);
     // The DB row carries the status the relay last wrote (or 0 for a new row); memory is the owner.
     if (existing) member.status = existing.status;

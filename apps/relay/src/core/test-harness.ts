@@ -1,7 +1,11 @@
 // Test harness for RelayCore: real engine and codec, in-memory ports that record what would go on the wire.
 import { type CoreEngine, createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import type { RelayEventName } from '@sankey/shared/api/events';
-import { defaultGlobalSettings, type GlobalSettings, slaveSettingsSchema } from '@sankey/shared/domain/settings';
+import {
+  defaultGlobalSettings,
+  type GlobalSettings,
+  slaveSettingsSchema,
+} from '@sankey/shared/domain/settings';
 import { decodeOutboundFrame } from '@sankey/shared/protocol/codec';
 import type {
   DecodedInbound,
@@ -117,7 +121,11 @@ export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<G
   return h;
 }
 
-export function register(accountId: string, eaType: string, over: Partial<RegisterMessage> = {}): DecodedInbound {
+export function register(
+  accountId: string,
+  eaType: string,
+  over: Partial<RegisterMessage> = {},
+): DecodedInbound {
   return {
     type: 'Register',
     message: {
@@ -139,7 +147,11 @@ export function register(accountId: string, eaType: string, over: Partial<Regist
   };
 }
 
-export function heartbeat(accountId: string, eaType: string, over: Partial<HeartbeatMessage> = {}): DecodedInbound {
+export function heartbeat(
+  accountId: string,
+  eaType: string,
+  over: Partial<HeartbeatMessage> = {},
+): DecodedInbound {
   return {
     type: 'Heartbeat',
     message: {

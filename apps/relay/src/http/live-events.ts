@@ -1,6 +1,11 @@
 // socket.io event sink: typed events to every authenticated browser, and `system_snapshot` debounced after
 // changes (≤ 250 ms), balance/equity/heartbeat-only changes at most every 3 s (README §5).
-import type { RelayEventName, RelayEventPayload, ServerToClientEvents, SystemSnapshot } from '@sankey/shared/api/events';
+import type {
+  RelayEventName,
+  RelayEventPayload,
+  ServerToClientEvents,
+  SystemSnapshot,
+} from '@sankey/shared/api/events';
 import type { Server } from 'socket.io';
 import type { EventSink } from '../core/ports';
 

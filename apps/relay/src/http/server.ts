@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
-import type { EaConnection, GroupEvaluation } from '@sankey/shared/api/views';
 import { bearerMatches, verifySocketToken } from '@sankey/shared/api/socket-token';
+import type { EaConnection, GroupEvaluation } from '@sankey/shared/api/views';
 import { Server as SocketServer } from 'socket.io';
 import type { LogEntry } from '../observability/logger';
 
@@ -20,12 +20,17 @@ export interface RelayHttpSource {
   status(): RelayStatus;
   connections(): EaConnection[];
   evaluations(): GroupEvaluation[];
-  logs(q: { level?: string; limit?: number; cursor?: number }): { entries: LogEntry[]; nextCursor: number | null };
+  logs(q: { level?: string; limit?: number; cursor?: number }): {
+    entries: LogEntry[];
+    nextCursor: number | null;
+  };
   nudgeOutbox(): void;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
   /** Called for every new socket.io client (send the snapshot). */
-  onSocketConnected(emit: <E extends keyof ServerToClientEvents>(e: E, ...a: Parameters<ServerToClientEvents[E]>) => void): void;
+  onSocketConnected(
+    emit: <E extends keyof ServerToClientEvents>(e: E, ...a: Parameters<ServerToClientEvents[E]>) => void,
+  ): void;
 }
 
 export class RelayHttpServer {
@@ -124,6 +129,9 @@ export class RelayHttpServer {
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

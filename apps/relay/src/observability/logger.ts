@@ -10,7 +10,14 @@ export interface LogEntry {
   fields: Record<string, unknown>;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 export class LogRing {
   private readonly entries: LogEntry[] = [];
@@ -36,7 +43,10 @@ export class LogRing {
   }
 
   /** Newest first; `cursor` = return entries older than this seq. */
-  list(opts: { level?: string; limit?: number; cursor?: number } = {}): { entries: LogEntry[]; nextCursor: number | null } {
+  list(opts: { level?: string; limit?: number; cursor?: number } = {}): {
+    entries: LogEntry[];
+    nextCursor: number | null;
+  } {
     const min = opts.level ? levelRank(opts.level) : 0;
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
     const out: LogEntry[] = [];

@@ -84,7 +84,11 @@ export class RelayMetrics implements CoreMetrics {
   readonly totals = { framesIn: 0, decodeErrors: 0, signalsCopied: 0, signalsFiltered: 0, configsSent: 0 };
 
   constructor() {
-    client.collectDefaultMetrics({ register: this.registry, prefix: 'sankey_', eventLoopMonitoringPrecision: 10 });
+    client.collectDefaultMetrics({
+      register: this.registry,
+      prefix: 'sankey_',
+      eventLoopMonitoringPrecision: 10,
+    });
   }
 
   frameIn(type: string): void {

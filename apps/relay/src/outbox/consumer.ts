@@ -2,9 +2,9 @@
 // prescribes (through RelayCore), emit events, mark the row processed. Polls at least every 100 ms; a nudge
 // from the web app makes it look at once.
 import { z } from 'zod';
+import type { Logger } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { memberView } from '../core/views';
-import type { Logger } from '../core/ports';
 import type { OutboxRow, RelayStorage } from './storage';
 
 const groupDeletedPayload = z.object({ slaveAccounts: z.array(z.string()) }).loose();
@@ -77,7 +77,10 @@ export class OutboxConsumer {
   /** Re-applying a row is harmless: every branch reloads the current DB state. */
   private async apply(row: OutboxRow): Promise<void> {
     const groupId = row.tradeGroupId;
-    this.log.debug({ id: row.id, kind: row.kind, tradeGroupId: groupId, slaveAccount: row.slaveAccount }, 'outbox row');
+    this.log.debug(
+      { id: row.id, kind: row.kind, tradeGroupId: groupId, slaveAccount: row.slaveAccount },
+      'outbox row',
+    );
     switch (row.kind) {
       case 'group.created':
       case 'group.updated':
@@ -110,17 +113,29 @@ export class OutboxConsumer {
           if (loaded) this.core.loadGroup(loaded.group, []);
         }
         const trigger =
-          row.kind === 'member.added' ? 'member_added' : row.kind === 'member.updated' ? 'member_updated' : 'member_toggled';
+          row.kind === 'member.added'
+            ? 'member_added'
+            : row.kind === 'member.updated'
+              ? 'member_updated'
+              : 'member_toggled';
         const result = this.core.applyMemberChanged(member, trigger);
         const event =
-          row.kind === 'member.added' ? 'member_added' : row.kind === 'member.updated' ? 'member_updated' : 'member_status_changed';
+          row.kind === 'member.added'
+            ? 'member_added'
+            : row.kind === 'member.updated'
+              ? 'member_updated'
+              : 'member_status_changed';
         this.core.events.emit(event, memberView(member, result));
         return;
       }
       case 'member.deleted': {
         if (!groupId || !row.slaveAccount) return this.skip(row, 'no member key');
         const payload = memberDeletedPayload.safeParse(row.payload ?? {});
-        this.core.applyMemberDeleted(groupId, row.slaveAccount, payload.success ? payload.data.groupDeleted : false);
+        this.core.applyMemberDeleted(
+          groupId,
+          row.slaveAccount,
+          payload.success ? payload.data.groupDeleted : false,
+        );
         return;
       }
       case 'settings.updated':

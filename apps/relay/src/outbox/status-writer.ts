@@ -12,7 +12,11 @@ export class QueuedStatusWriter implements StatusWriter {
   ) {}
 
   write(tradeGroupId: string, slaveAccount: string, status: number): void {
-    this.pending.set(`${tradeGroupId}\u0000${slaveAccount}`, { group: tradeGroupId, slave: slaveAccount, status });
+    this.pending.set(`${tradeGroupId}\u0000${slaveAccount}`, {
+      group: tradeGroupId,
+      slave: slaveAccount,
+      status,
+    });
     this.running ??= this.drain();
   }
 
@@ -21,7 +25,10 @@ export class QueuedStatusWriter implements StatusWriter {
     await new Promise((r) => setImmediate(r));
     try {
       while (this.pending.size > 0) {
-        const [key, w] = this.pending.entries().next().value as [string, { group: string; slave: string; status: number }];
+        const [key, w] = this.pending.entries().next().value as [
+          string,
+          { group: string; slave: string; status: number },
+        ];
         this.pending.delete(key);
         try {
           await this.storage.writeMemberStatus(w.group, w.slave, w.status);

@@ -125,7 +125,10 @@ export class ConnectionTable {
   checkTimeouts(nowMs: number, timeoutS: number): ConnectionEntry[] {
     const out: ConnectionEntry[] = [];
     for (const e of this.entries.values()) {
-      if ((e.status === 'Online' || e.status === 'Registered') && nowMs - e.lastHeartbeatMs > timeoutS * 1000) {
+      if (
+        (e.status === 'Online' || e.status === 'Registered') &&
+        nowMs - e.lastHeartbeatMs > timeoutS * 1000
+      ) {
         e.status = 'Timeout';
         out.push(e);
       }
@@ -154,7 +157,9 @@ export class ConnectionTable {
   }
 
   snapshotOf(entry: ConnectionEntry | undefined): ConnectionSnapshot {
-    return entry ? { status: entry.status, isTradeAllowed: entry.isTradeAllowed } : { status: null, isTradeAllowed: false };
+    return entry
+      ? { status: entry.status, isTradeAllowed: entry.isTradeAllowed }
+      : { status: null, isTradeAllowed: false };
   }
 }
 

@@ -1,8 +1,9 @@
 // ZeroMQ adapter: one PULL socket for everything EAs send, one PUB socket for everything they receive
 // (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
+
+import { Publisher, Pull } from 'zeromq';
 import type { Priority, SendTracker } from '../core/ports';
 import { type QueuedFrame, SendQueue } from './send-queue';
-import { Publisher, Pull } from 'zeromq';
 
 export interface ZmqOptions {
   bind: string;

@@ -1,0 +1,132 @@
+// The relay as an operator runs it: `main.ts` in its own process, stopped with SIGTERM during traffic.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, withTransaction } from '@sankey/db/client';
+import { migrate } from '@sankey/db/migrate';
+import { createRepositories } from '@sankey/db/repositories/index';
+import { encodeInbound } from '@sankey/shared/protocol/codec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Push, Subscriber } from 'zeromq';
+import { heartbeat, open } from './core/test-harness';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function startRelayProcess(dataDir: string): {
+  child: ChildProcess;
+  stdout: string[];
+  ready: Promise<Record<string, number>>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(import.meta.dirname, '..'),
+    env: {
+      ...process.env,
+      SANKEY_DATA_DIR: dataDir,
+      SANKEY_ZMQ_RECEIVER_PORT: '0',
+      SANKEY_ZMQ_PUBLISHER_PORT: '0',
+      SANKEY_RELAY_HTTP_PORT: '0',
+      SANKEY_API_TOKEN: 'lifecycle-token-0123456789',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const ready = new Promise<Record<string, number>>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const line of lines) {
+        stdout.push(line);
+        const m = /^relay ready (.*)$/.exec(line);
+        if (m) resolve(JSON.parse(m[1]!) as Record<string, number>);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited early with ${code}`)));
+  });
+  return { child, stdout, ready };
+}
+
+describe('relay process lifecycle', () => {
+  it('exits 0 on SIGTERM during traffic and publishes every signal it accepted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sankey-life-'));
+    dirs.push(dataDir);
+    const url = `file:${join(dataDir, 'sankey.db')}`;
+    await migrate({ url });
+    const db = await createDb({ url });
+    const repos = createRepositories(db);
+    await withTransaction(db, (tx) =>
+      repos.tradeGroups.create(
+        { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
+        tx,
+      ),
+    );
+    await db.$disconnect();
+
+    const { child, stdout, ready } = startRelayProcess(dataDir);
+    const ports = await ready;
+    const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as {
+      ports: Record<string, number>;
+    };
+    expect(runtime.ports.receiver).toBe(ports.receiver);
+
+    const push = new Push({ linger: 1000 });
+    push.connect(`tcp://127.0.0.1:${ports.receiver}`);
+    const sub = new Subscriber({ linger: 0 });
+    sub.connect(`tcp://127.0.0.1:${ports.publisher}`);
+    sub.subscribe('trade/');
+    let copies = 0;
+    void (async () => {
+      for await (const _ of sub) copies++;
+    })().catch(() => {});
+    await push.send(encodeInbound(heartbeat('S1', 'Slave')));
+    await push.send(encodeInbound(heartbeat('M1', 'Master')));
+    await new Promise((r) => setTimeout(r, 500));
+
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let sent = 0;
+    const sender = (async () => {
+      for (let i = 0; i < 2000; i++) {
+        await push.send(encodeInbound(open('M1', { ticket: i + 1 })));
+        sent++;
+        if (i === 200) child.kill('SIGTERM');
+      }
+    })().catch(() => {});
+    const code = await exited;
+    await sender;
+    await new Promise((r) => setTimeout(r, 200));
+    push.close();
+    sub.close();
+
+    expect(code).toBe(0);
+    const stopped = stdout
+      .map((l) => JSON.parse(l.startsWith('{') ? l : '{}'))
+      .find((o) => o.msg === 'relay stopped');
+    expect(stopped).toBeDefined();
+    const accepted = stopped.totals.signalsCopied as number;
+    expect(accepted).toBeGreaterThan(0);
+    expect(sent).toBeGreaterThanOrEqual(accepted);
+    // Every signal the relay accepted left its PUB socket and reached the subscriber.
+    expect(copies).toBe(accepted);
+  });
+
+  it('refuses an invalid environment with exit code 2 naming the variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, SANKEY_ZMQ_RECEIVER_PORT: 'not-a-port' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(stderr).toContain('SANKEY_ZMQ_RECEIVER_PORT');
+  });
+});
