@@ -20,15 +20,19 @@ export const accountIdSchema = z
   .refine((s) => byteLength(s) >= 1 && byteLength(s) <= MAX_ACCOUNT_ID_BYTES, {
     message: `must be 1–${MAX_ACCOUNT_ID_BYTES} bytes`,
   })
-  .refine((s) => !/[\s/]/.test(s), { message: 'must not contain spaces or "/"' });
+  .refine((s) => !/[\s/]/.test(s), { message: 'must not contain spaces or "/"' })
+  // `config/global` is the global config topic: an account named `global` would receive it as its own config.
+  .refine((s) => s !== 'global', { message: '"global" is reserved' });
 
-const affix = z
-  .string()
-  .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, { message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes` });
+const affix = z.string().refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
+  message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes`,
+});
 const symbol = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, { message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes` });
+  .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
+    message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes`,
+  });
 const magic = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 /** An empty filter list means "no filter" (D6): it is stored and sent as null. */
@@ -116,9 +120,7 @@ export type LogShipping = z.output<typeof logShippingSchema>;
 
 export const globalSettingsSchema = z.strictObject({
   logShipping: logShippingSchema.default(logShippingSchema.parse({})),
-  synonymGroups: z
-    .array(z.array(symbol).min(1))
-    .default(DEFAULT_SYNONYM_GROUPS.map((g) => [...g])),
+  synonymGroups: z.array(z.array(symbol).min(1)).default(DEFAULT_SYNONYM_GROUPS.map((g) => [...g])),
   heartbeatTimeoutS: z.number().int().min(2).max(3600).default(DEFAULT_HEARTBEAT_TIMEOUT_S),
 });
 export type GlobalSettings = z.output<typeof globalSettingsSchema>;

@@ -60,7 +60,12 @@ export const ORDER_TYPES = ['Buy', 'Sell', 'BuyLimit', 'SellLimit', 'BuyStop', '
 export type OrderType = (typeof ORDER_TYPES)[number];
 /** Position snapshots may carry `Unknown`; for filtering it counts as a market order (README D5). */
 export type PositionOrderType = OrderType | 'Unknown';
-export const PENDING_ORDER_TYPES: ReadonlySet<string> = new Set(['BuyLimit', 'SellLimit', 'BuyStop', 'SellStop']);
+export const PENDING_ORDER_TYPES: ReadonlySet<string> = new Set([
+  'BuyLimit',
+  'SellLimit',
+  'BuyStop',
+  'SellStop',
+]);
 export const REVERSED_ORDER_TYPE: Readonly<Record<OrderType, OrderType>> = {
   Buy: 'Sell',
   Sell: 'Buy',

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultSlaveSettings, type SlaveSettings } from '../domain/settings';
+import { slaveSettingsArb } from './__fixtures__/arbitraries';
+import { encodeOutbound } from './codec';
+import { worstCaseSlaveConfigFrameBytes } from './config-size';
+import { MAX_OUTBOUND_FRAME_BYTES, Status, WARNING_CODES } from './constants';
+import { buildSlaveConfigMessage } from './settings-wire';
+
+const withMappings = (n: number): SlaveSettings => ({
+  ...defaultSlaveSettings(),
+  symbolMappings: Array.from({ length: n }, (_, i) => ({
+    sourceSymbol: `EURUSD${i}`,
+    targetSymbol: `EURUSD${i}.m`,
+  })),
+});
+
+describe('worstCaseSlaveConfigFrameBytes', () => {
+  it('is far below the limit for default settings', () => {
+    expect(worstCaseSlaveConfigFrameBytes('S1', 'M1', defaultSlaveSettings())).toBeLessThan(1000);
+  });
+
+  it('grows with every mapping', () => {
+    const sizes = [0, 1, 10, 50].map((n) => worstCaseSlaveConfigFrameBytes('S1', 'M1', withMappings(n)));
+    for (let i = 1; i < sizes.length; i++) expect(sizes[i]!).toBeGreaterThan(sizes[i - 1]!);
+  });
+
+  it('exceeds 4096 bytes with about 100 mappings', () => {
+    expect(worstCaseSlaveConfigFrameBytes('S1', 'M1', withMappings(100))).toBeGreaterThan(
+      MAX_OUTBOUND_FRAME_BYTES,
+    );
+  });
+
+  it('is never below the frame actually sent, whatever the runtime values', () => {
+    fc.assert(
+      fc.property(
+        slaveSettingsArb,
+        fc.constantFrom(...Object.values(Status)),
+        fc.subarray([...WARNING_CODES]),
+        fc.option(fc.double({ noNaN: true }), { nil: null }),
+        fc.boolean(),
+        (settings, status, warningCodes, masterEquity, allowNewOrders) => {
+          const msg = buildSlaveConfigMessage({
+            slaveAccount: 'SLAVE_ACCOUNT_1',
+            masterAccount: 'MASTER_ACCOUNT_1',
+            status,
+            allowNewOrders,
+            warningCodes,
+            masterEquity,
+            settings,
+            timestampMs: Date.now(),
+          });
+          const actual = encodeOutbound('config/SLAVE_ACCOUNT_1', {
+            type: 'SlaveConfig',
+            message: msg,
+          }).length;
+          expect(
+            worstCaseSlaveConfigFrameBytes('SLAVE_ACCOUNT_1', 'MASTER_ACCOUNT_1', settings),
+          ).toBeGreaterThanOrEqual(actual);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

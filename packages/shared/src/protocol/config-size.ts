@@ -1,0 +1,65 @@
+// Upper bound of a member's SlaveConfigMessage frame, so the API can refuse settings that could ever produce
+// a frame above the EA's 4096-byte buffer (README §9, D3) whatever the runtime status.
+import type { SlaveSettings } from '../domain/settings';
+import { Status, WARNING_CODES } from './constants';
+import type { SlaveConfigMessage } from './messages';
+import { writeMap } from './msgpack/schema';
+import { MsgpackWriter } from './msgpack/writer';
+import { slaveConfigSpec } from './schemas';
+import { configTopic } from './topics';
+
+const I32_MIN = -0x8000_0000;
+const U32_MAX = 0xffff_ffff;
+
+const sizer = new MsgpackWriter(8192);
+
+/**
+ * Frame size (topic, space, payload) with every runtime-dependent field at its largest encoding: all warning
+ * codes, float64 in every nil-able float, 5-byte ints where the value may vary, the longest enum spellings.
+ * Only what the settings fix (prefix/suffix, mappings, filters) is taken as given.
+ */
+export function worstCaseSlaveConfigFrameBytes(
+  slaveAccount: string,
+  masterAccount: string,
+  settings: SlaveSettings,
+): number {
+  const msg: SlaveConfigMessage = {
+    account_id: slaveAccount,
+    master_account: masterAccount,
+    timestamp: Number.MAX_SAFE_INTEGER,
+    trade_group_id: masterAccount,
+    status: Status.NO_CONFIG,
+    lot_calculation_mode: 'margin_ratio',
+    lot_multiplier: 0,
+    reverse_trade: false,
+    symbol_prefix: settings.symbolPrefix,
+    symbol_suffix: settings.symbolSuffix,
+    symbol_mappings: settings.symbolMappings.map((m) => ({
+      source_symbol: m.sourceSymbol,
+      target_symbol: m.targetSymbol,
+    })),
+    filters: {
+      allowed_symbols: settings.filters.allowedSymbols,
+      blocked_symbols: settings.filters.blockedSymbols,
+      allowed_magic_numbers: settings.filters.allowedMagicNumbers,
+      blocked_magic_numbers: settings.filters.blockedMagicNumbers,
+    },
+    config_version: U32_MAX,
+    source_lot_min: 0,
+    source_lot_max: 0,
+    master_equity: 0,
+    sync_mode: 'market_order',
+    limit_order_expiry_min: I32_MIN,
+    market_sync_max_pips: 0,
+    max_slippage: I32_MIN,
+    copy_pending_orders: false,
+    max_retries: I32_MIN,
+    max_signal_delay_ms: I32_MIN,
+    use_pending_order_for_delayed: false,
+    allow_new_orders: false,
+    warning_codes: [...WARNING_CODES],
+  };
+  sizer.reset();
+  writeMap(sizer, slaveConfigSpec, msg);
+  return Buffer.byteLength(configTopic(slaveAccount), 'utf8') + 1 + sizer.pos;
+}
