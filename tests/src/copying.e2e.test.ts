@@ -97,10 +97,10 @@ describe('copying through the relay', () => {
     await master.open({ ticket: 2, symbol: 'US100', orderType: 'Buy', lots: 1 });
     await master.open({ ticket: 3, symbol: 'EURUSD', orderType: 'Buy', lots: 1 });
     await slaves[1]!.waitFor(
-      (f) => f.topic === 'trade/M1/S2' && (f.message?.message as TradeSignal).ticket === 3,
+      (f) => f.topic === 'trade/M1/S2' && (f.message?.message as TradeSignal | undefined)?.ticket === 3,
     );
     await slaves[0]!.waitFor(
-      (f) => f.topic === 'trade/M1/S1' && (f.message?.message as TradeSignal).ticket === 3,
+      (f) => f.topic === 'trade/M1/S1' && (f.message?.message as TradeSignal | undefined)?.ticket === 3,
     );
     expect(tradesOn(slaves[0]!, 'trade/M1/S1').map((s) => s.symbol)).toEqual([
       'GOLD-ECN',
@@ -127,7 +127,9 @@ describe('copying through the relay', () => {
     await master.open({ ticket: 4, symbol: 'EURUSD', orderType: 'Buy', lots: 2, magicNumber: 7 });
     await master.open({ ticket: 5, symbol: 'EURUSD', orderType: 'Buy', lots: 0.5, magicNumber: 7 });
     for (const s of slaves)
-      await s.waitFor((f) => ownTopic(s.accountId)(f) && (f.message?.message as TradeSignal).ticket === 5);
+      await s.waitFor(
+        (f) => ownTopic(s.accountId)(f) && (f.message?.message as TradeSignal | undefined)?.ticket === 5,
+      );
     const tickets = (s: string, i: number) => tradesOn(slaves[i]!, `trade/M1/${s}`).map((t) => t.ticket);
     expect(tickets('S1', 0)).toEqual([2, 3, 4, 5]);
     expect(tickets('S2', 1)).toEqual([1, 3, 4, 5]);

@@ -1,0 +1,415 @@
+// The spec's rules (protocol-and-relay.md §8, §10) as examples, run against both engines.
+import { WARNING_BIT, warningsFromMask } from '@sankey/shared/protocol/constants';
+import { describe, expect, it } from 'vitest';
+import {
+  type CoreEngine,
+  type MemberRule,
+  MISSING_MASTER_STATUS,
+  type SignalInput,
+  UNKNOWN_STATUS,
+} from './api';
+import { createReferenceEngine } from './reference/engine';
+import { createWasmEngine } from './wasm/engine';
+
+type Settings = MemberRule['settings'];
+const settings = (over: Partial<Settings> = {}): Settings => ({
+  symbolPrefix: null,
+  symbolSuffix: null,
+  symbolMappings: [],
+  filters: {
+    allowedSymbols: null,
+    blockedSymbols: null,
+    allowedMagicNumbers: null,
+    blockedMagicNumbers: null,
+  },
+  copyPendingOrders: false,
+  sourceLotMin: null,
+  sourceLotMax: null,
+  ...over,
+});
+const filters = (over: Partial<Settings['filters']>): Settings['filters'] => ({
+  ...settings().filters,
+  ...over,
+});
+const member = (over: Partial<MemberRule> = {}): MemberRule => ({
+  slaveAccount: 'S1',
+  status: 2,
+  settings: settings(),
+  symbolContext: null,
+  ...over,
+});
+const ctx = (availableSpecialSymbols: string[], detectedPrefix = '', detectedSuffix = '') => ({
+  detectedPrefix,
+  detectedSuffix,
+  availableSpecialSymbols,
+});
+const open = (over: Partial<SignalInput> = {}): SignalInput => ({
+  action: 'Open',
+  orderType: 'Buy',
+  lots: 1,
+  ...over,
+});
+
+describe.each([
+  ['wasm', createWasmEngine],
+  ['reference', createReferenceEngine],
+] as const)('%s engine', (_name, create) => {
+  let engine: CoreEngine;
+  /** Compiles one master with the given members and returns [reason, symbol] per member for a signal. */
+  const run = (
+    members: MemberRule[],
+    signal: SignalInput,
+    master: { symbolPrefix: string | null; symbolSuffix: string | null } = {
+      symbolPrefix: null,
+      symbolSuffix: null,
+    },
+  ) => {
+    engine = create();
+    engine.compileMaster('M', master, members);
+    const r = engine.evaluateSignal('M', signal);
+    return Array.from({ length: r.length }, (_, i) => [r.reason(i), r.symbol(i)]);
+  };
+  const reasonOf = (m: Partial<MemberRule>, signal: SignalInput) => run([member(m)], signal)[0]![0];
+  const symbolOf = (
+    m: Partial<MemberRule>,
+    symbol: string,
+    master = { symbolPrefix: null, symbolSuffix: null } as {
+      symbolPrefix: string | null;
+      symbolSuffix: string | null;
+    },
+  ) => run([member(m)], open({ symbol }), master)[0]![1];
+
+  describe('copy filter (§10.1)', () => {
+    it('requires persisted status 2 (ENABLED is not enough)', () => {
+      expect(reasonOf({ status: 1 }, open())).toBe('member_not_connected');
+      expect(reasonOf({ status: 0 }, { action: 'Close' })).toBe('member_not_connected');
+      expect(reasonOf({ status: 2 }, open())).toBe('accepted');
+    });
+
+    it('rejects pending opens unless copyPendingOrders; market and Unknown always pass', () => {
+      for (const orderType of ['BuyLimit', 'SellLimit', 'BuyStop', 'SellStop']) {
+        expect(reasonOf({}, open({ orderType }))).toBe('pending_orders_disabled');
+        expect(reasonOf({ settings: settings({ copyPendingOrders: true }) }, open({ orderType }))).toBe(
+          'accepted',
+        );
+      }
+      expect(reasonOf({}, open({ orderType: 'Sell' }))).toBe('accepted');
+      expect(reasonOf({}, open({ orderType: 'Unknown' }))).toBe('accepted');
+      expect(reasonOf({}, { action: 'Modify', orderType: 'BuyLimit' })).toBe('accepted');
+    });
+
+    it('checks lot bounds on Open only, inclusively', () => {
+      const s = { settings: settings({ sourceLotMin: 0.1, sourceLotMax: 2 }) };
+      expect(reasonOf(s, open({ lots: 0.09 }))).toBe('lots_below_min');
+      expect(reasonOf(s, open({ lots: 0.1 }))).toBe('accepted');
+      expect(reasonOf(s, open({ lots: 2 }))).toBe('accepted');
+      expect(reasonOf(s, open({ lots: 2.01 }))).toBe('lots_above_max');
+      expect(reasonOf(s, open({ lots: undefined }))).toBe('accepted');
+      expect(reasonOf(s, { action: 'Close', lots: 50 })).toBe('accepted');
+    });
+
+    it('filters the symbol as received, exact and case-sensitive, for any action', () => {
+      const allowed = { settings: settings({ filters: filters({ allowedSymbols: ['EURUSD'] }) }) };
+      expect(reasonOf(allowed, open({ symbol: 'EURUSD' }))).toBe('accepted');
+      expect(reasonOf(allowed, open({ symbol: 'eurusd' }))).toBe('symbol_not_allowed');
+      expect(reasonOf(allowed, { action: 'Close', symbol: 'GBPUSD' })).toBe('symbol_not_allowed');
+      expect(reasonOf(allowed, open())).toBe('accepted'); // no symbol, no symbol filter
+      // before the transform: master prefix is not stripped for filtering
+      expect(
+        run([member(allowed)], open({ symbol: 'pro.EURUSD' }), {
+          symbolPrefix: 'pro.',
+          symbolSuffix: null,
+        })[0]![0],
+      ).toBe('symbol_not_allowed');
+      const blocked = { settings: settings({ filters: filters({ blockedSymbols: ['XAUUSD'] }) }) };
+      expect(reasonOf(blocked, open({ symbol: 'XAUUSD' }))).toBe('symbol_blocked');
+      expect(reasonOf(blocked, open({ symbol: 'XAUUSD.m' }))).toBe('accepted');
+    });
+
+    it('treats a present-but-empty allowed list as "reject everything" (wire semantics)', () => {
+      expect(
+        reasonOf(
+          { settings: settings({ filters: filters({ allowedSymbols: [] }) }) },
+          open({ symbol: 'EURUSD' }),
+        ),
+      ).toBe('symbol_not_allowed');
+      expect(
+        reasonOf(
+          { settings: settings({ filters: filters({ allowedMagicNumbers: [] }) }) },
+          open({ magicNumber: 0 }),
+        ),
+      ).toBe('magic_not_allowed');
+      expect(
+        reasonOf(
+          { settings: settings({ filters: filters({ blockedSymbols: [] }) }) },
+          open({ symbol: 'EURUSD' }),
+        ),
+      ).toBe('accepted');
+    });
+
+    it('filters magic numbers when the signal has one', () => {
+      const s = {
+        settings: settings({
+          filters: filters({ allowedMagicNumbers: [7, 2 ** 40], blockedMagicNumbers: [2 ** 40] }),
+        }),
+      };
+      expect(reasonOf(s, open({ magicNumber: 7 }))).toBe('accepted');
+      expect(reasonOf(s, open({ magicNumber: 8 }))).toBe('magic_not_allowed');
+      expect(reasonOf(s, open({ magicNumber: 2 ** 40 }))).toBe('magic_blocked');
+      expect(reasonOf(s, { action: 'Modify', magicNumber: 8 })).toBe('magic_not_allowed');
+      expect(reasonOf(s, open())).toBe('accepted');
+      const many = Array.from({ length: 40 }, (_, i) => i * 3);
+      const big = { settings: settings({ filters: filters({ allowedMagicNumbers: many }) }) };
+      expect(reasonOf(big, open({ magicNumber: 117 }))).toBe('accepted');
+      expect(reasonOf(big, open({ magicNumber: 118 }))).toBe('magic_not_allowed');
+    });
+
+    it('reports the first failing step in spec order', () => {
+      const all = settings({
+        sourceLotMin: 1,
+        filters: filters({ allowedSymbols: [], allowedMagicNumbers: [] }),
+      });
+      const bad = open({ orderType: 'BuyStop', lots: 0.5, symbol: 'X', magicNumber: 1 });
+      expect(reasonOf({ status: 1, settings: all }, bad)).toBe('member_not_connected');
+      expect(reasonOf({ settings: all }, bad)).toBe('pending_orders_disabled');
+      expect(reasonOf({ settings: { ...all, copyPendingOrders: true } }, bad)).toBe('lots_below_min');
+      expect(reasonOf({ settings: { ...all, copyPendingOrders: true, sourceLotMin: null } }, bad)).toBe(
+        'symbol_not_allowed',
+      );
+      expect(
+        reasonOf(
+          {
+            settings: {
+              ...all,
+              copyPendingOrders: true,
+              sourceLotMin: null,
+              filters: filters({ allowedMagicNumbers: [] }),
+            },
+          },
+          bad,
+        ),
+      ).toBe('magic_not_allowed');
+    });
+  });
+
+  describe('symbol transform (§10.2)', () => {
+    it('example 1: strips master affixes and adds the slave affixes', () => {
+      expect(
+        symbolOf({ settings: settings({ symbolPrefix: 'fx.', symbolSuffix: '.micro' }) }, 'pro.EURUSD.m', {
+          symbolPrefix: 'pro.',
+          symbolSuffix: '.m',
+        }),
+      ).toBe('fx.EURUSD.micro');
+    });
+
+    it('example 2: mapping after stripping, then the slave suffix', () => {
+      const s = settings({
+        symbolSuffix: '-ECN',
+        symbolMappings: [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }],
+      });
+      expect(symbolOf({ settings: s }, 'XAUUSD.raw', { symbolPrefix: null, symbolSuffix: '.raw' })).toBe(
+        'GOLD-ECN',
+      );
+    });
+
+    it('example 3: auto-mapping through the detected special symbols', () => {
+      expect(symbolOf({ symbolContext: ctx(['GOLD']) }, 'XAUUSD')).toBe('GOLD');
+    });
+
+    it('strips each master affix once, and only where it matches', () => {
+      const master = { symbolPrefix: 'pro.', symbolSuffix: '.m' };
+      expect(symbolOf({}, 'pro.pro.EURUSD.m.m', master)).toBe('pro.EURUSD.m');
+      expect(symbolOf({}, 'EURUSD.mx', master)).toBe('EURUSD.mx');
+      expect(symbolOf({}, 'EURUSD', { symbolPrefix: '', symbolSuffix: '' })).toBe('EURUSD');
+    });
+
+    it('uses the first mapping for a source, and mappings win over auto-mapping', () => {
+      const s = settings({
+        symbolMappings: [
+          { sourceSymbol: 'XAUUSD', targetSymbol: 'XAU' },
+          { sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' },
+        ],
+      });
+      expect(symbolOf({ settings: s, symbolContext: ctx(['GOLD']) }, 'XAUUSD')).toBe('XAU');
+    });
+
+    it('auto-maps only with a symbol context, within the first group that contains the symbol', () => {
+      expect(symbolOf({}, 'XAUUSD')).toBe('XAUUSD');
+      expect(symbolOf({ symbolContext: ctx(['WS30', 'DJI']) }, 'US30')).toBe('DJI'); // group order, not list order
+      expect(symbolOf({ symbolContext: ctx(['US30']) }, 'WS30')).toBe('US30');
+      expect(symbolOf({ symbolContext: ctx(['gold']) }, 'XAUUSD')).toBe('XAUUSD'); // verbatim
+      expect(symbolOf({ symbolContext: ctx(['XAUUSD']) }, 'XAUUSD')).toBe('XAUUSD'); // only *other* members
+
+      engine = create();
+      engine.setSynonymGroups([
+        ['A', 'B'],
+        ['A', 'C'],
+      ]);
+      engine.compileMaster('M', { symbolPrefix: null, symbolSuffix: null }, [
+        member({ symbolContext: ctx(['C']) }),
+      ]);
+      expect(engine.evaluateSignal('M', open({ symbol: 'A' })).symbol(0)).toBe('A'); // the first group has no match
+      engine.setSynonymGroups([['A', 'C']]);
+      expect(engine.evaluateSignal('M', open({ symbol: 'A' })).symbol(0)).toBe('C');
+    });
+
+    it('falls back to detected affixes only with a context and an empty slave affix', () => {
+      const c = ctx([], 'd.', '.d');
+      expect(symbolOf({ symbolContext: c }, 'EURUSD')).toBe('d.EURUSD.d');
+      expect(
+        symbolOf({ symbolContext: c, settings: settings({ symbolPrefix: '', symbolSuffix: 's' }) }, 'EURUSD'),
+      ).toBe('d.EURUSDs');
+      expect(symbolOf({ settings: settings({ symbolPrefix: 'p', symbolSuffix: null }) }, 'EURUSD')).toBe(
+        'pEURUSD',
+      );
+      expect(symbolOf({ symbolContext: ctx(['GOLD'], 'd.') }, 'XAUUSD')).toBe('d.GOLD');
+    });
+
+    it('gives no symbol to rejected members or to signals without a symbol', () => {
+      expect(run([member({ status: 0 })], open({ symbol: 'EURUSD' }))[0]).toEqual([
+        'member_not_connected',
+        undefined,
+      ]);
+      expect(run([member()], { action: 'Close' })[0]).toEqual(['accepted', undefined]);
+    });
+  });
+
+  describe('engine lifecycle', () => {
+    it('keeps member order and per-member results', () => {
+      const members = [
+        member({ slaveAccount: 'A', settings: settings({ symbolSuffix: '.a' }) }),
+        member({ slaveAccount: 'B', status: 1 }),
+        member({ slaveAccount: 'C', settings: settings({ symbolPrefix: 'c' }) }),
+      ];
+      expect(run(members, open({ symbol: 'EURUSD' }))).toEqual([
+        ['accepted', 'EURUSD.a'],
+        ['member_not_connected', undefined],
+        ['accepted', 'cEURUSD'],
+      ]);
+      const r = engine.evaluateSignal('M', open());
+      expect([r.slaveAccount(0), r.slaveAccount(2), r.accepted(0), r.accepted(1), r.reasonCode(1)]).toEqual([
+        'A',
+        'C',
+        true,
+        false,
+        1,
+      ]);
+    });
+
+    it('setMemberStatus gates copying without a recompile; unknown ids are ignored', () => {
+      engine = create();
+      engine.compileMaster('M', { symbolPrefix: null, symbolSuffix: null }, [member({ status: 0 })]);
+      expect(engine.evaluateSignal('M', open()).accepted(0)).toBe(false);
+      engine.setMemberStatus('M', 'S1', 2);
+      engine.setMemberStatus('M', 'nobody', 2);
+      engine.setMemberStatus('X', 'S1', 2);
+      expect(engine.evaluateSignal('M', open()).accepted(0)).toBe(true);
+    });
+
+    it('returns no results for unknown or removed masters', () => {
+      engine = create();
+      expect(engine.evaluateSignal('M', open()).length).toBe(0);
+      engine.compileMaster('M', { symbolPrefix: null, symbolSuffix: null }, [member()]);
+      engine.removeMaster('M');
+      expect(engine.evaluateSignal('M', open()).length).toBe(0);
+    });
+
+    it('handles thousands of masters and members (memory growth, recompiles)', () => {
+      engine = create();
+      const members = Array.from({ length: 300 }, (_, i) =>
+        member({
+          slaveAccount: `S${i}`,
+          settings: settings({ symbolSuffix: `.${i % 7}` }),
+          symbolContext: ctx(['GOLD']),
+        }),
+      );
+      for (let round = 0; round < 3; round++) {
+        for (let m = 0; m < 100; m++)
+          engine.compileMaster(`M${m}`, { symbolPrefix: null, symbolSuffix: null }, members);
+      }
+      const r = engine.evaluateSignal('M42', open({ symbol: 'XAUUSD' }));
+      expect(r.length).toBe(300);
+      expect(r.symbol(299)).toBe('GOLD.5');
+    });
+  });
+
+  describe('status engine (§8)', () => {
+    const names = (mask: number) => warningsFromMask(mask);
+
+    it('evaluates a master (§8.2)', () => {
+      engine = create();
+      expect(engine.evaluateMaster(true, 'Online', true)).toEqual({ status: 2, warnings: 0 });
+      expect(names(engine.evaluateMaster(false, 'Online', false).warnings)).toEqual([
+        'master_web_ui_disabled',
+        'master_auto_trading_disabled',
+      ]);
+      for (const c of ['Registered', 'Offline', 'Timeout', null] as const) {
+        const r = engine.evaluateMaster(true, c, false);
+        expect(r.status).toBe(0);
+        expect(names(r.warnings)).toEqual(['master_offline']); // auto-trading never checked when offline
+      }
+    });
+
+    it('evaluates members against their own master (§8.3)', () => {
+      engine = create();
+      const connected = engine.evaluateMaster(true, 'Online', true);
+      const offline = engine.evaluateMaster(false, 'Timeout', true);
+      const r = engine.evaluateMembers(
+        {
+          enabled: [true, true, false, true, 1, 1],
+          slaveOnline: [true, true, false, true, 1, 0],
+          slaveTradeAllowed: [true, true, true, false, 1, 1],
+          masterStatus: [2, offline.status, 2, 2, MISSING_MASTER_STATUS.status, 2],
+          masterWarnings: [
+            0,
+            offline.warnings,
+            offline.warnings,
+            connected.warnings,
+            MISSING_MASTER_STATUS.warnings,
+            0,
+          ],
+        },
+        6,
+      );
+      expect(Array.from(r.status)).toEqual([2, 1, 0, 0, 1, 0]);
+      expect(Array.from(r.allowNewOrders)).toEqual([1, 1, 0, 0, 1, 0]);
+      expect(names(r.warnings[1]!)).toEqual(['master_web_ui_disabled', 'master_offline']);
+      expect(names(r.warnings[2]!)).toEqual([
+        'slave_web_ui_disabled',
+        'slave_offline',
+        'master_web_ui_disabled',
+        'master_offline',
+      ]);
+      expect(names(r.warnings[3]!)).toEqual(['slave_auto_trading_disabled']);
+      expect(names(r.warnings[4]!)).toEqual(['master_offline']);
+    });
+
+    it('accepts its own buffers without copying and keeps working after memory grows', () => {
+      engine = create();
+      const b = engine.memberStatusBuffers(3);
+      b.enabled.set([1, 1, 1]);
+      b.slaveOnline.set([1, 1, 1]);
+      b.slaveTradeAllowed.set([1, 0, 1]);
+      b.masterStatus.set([2, 2, 0]);
+      b.masterWarnings.set([0, 0, WARNING_BIT.master_offline]);
+      expect(Array.from(engine.evaluateMembers(b, 3).status)).toEqual([2, 0, 1]);
+      const big = engine.memberStatusBuffers(100_000);
+      big.enabled.fill(1);
+      big.slaveOnline.fill(1);
+      big.slaveTradeAllowed.fill(1);
+      big.masterStatus.fill(2);
+      big.masterWarnings.fill(0);
+      expect(engine.evaluateMembers(big, 100_000).status[99_999]).toBe(2);
+    });
+
+    it('detects changes by status and ordered warnings, not allowNewOrders (§8.4)', () => {
+      engine = create();
+      const a = { status: 2, warnings: 0 };
+      expect(engine.changed(UNKNOWN_STATUS, a)).toBe(true);
+      expect(engine.changed(UNKNOWN_STATUS, { status: -1, warnings: 0 })).toBe(false);
+      expect(engine.changed(a, { status: 2, warnings: 0 })).toBe(false);
+      expect(engine.changed(a, { status: 2, warnings: WARNING_BIT.master_offline })).toBe(true);
+      expect(engine.changed(a, { status: 1, warnings: 0 })).toBe(true);
+    });
+  });
+});

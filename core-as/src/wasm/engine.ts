@@ -1,0 +1,582 @@
+// The WASM-backed engine. Symbols are interned to ids here; each master's members are compiled into
+// struct-of-arrays tables in linear memory; one WASM call evaluates a signal for all members of a master.
+import {
+  type ConnectionStatus,
+  DEFAULT_SYNONYM_GROUPS,
+  FILTER_REASONS,
+  type FilterReason,
+  PENDING_ORDER_TYPES,
+} from '@sankey/shared/protocol/constants';
+import type {
+  CoreEngine,
+  MasterAffixes,
+  MemberRule,
+  MemberStatusBuffers,
+  MemberStatusInput,
+  MemberStatusResults,
+  SignalInput,
+  SignalResults,
+  StatusResult,
+} from '../api';
+import { H, HASH_ENTRY_BYTES, HEADER_BYTES, KIND, MEMBER, SIG } from './layout';
+import { type CoreExports, instantiateCore } from './module';
+
+const PAGE = 65_536;
+const align = (n: number, a: number) => (n + a - 1) & ~(a - 1);
+const nonEmpty = (s: string | null | undefined): s is string => s != null && s !== '';
+/** Ident caches hold one small array per distinct core symbol; beyond this, junk symbols are evicted. */
+const MAX_CORES_PER_MASTER = 4096;
+export interface WasmEngineOptions {
+  synonymGroups?: readonly (readonly string[])[];
+  /** Compaction runs when garbage exceeds both the live bytes and this floor (default 1 MiB). */
+  compactFloorBytes?: number;
+  /** Per master, bytes of cached symbol columns (5 bytes × members each) before they are dropped (default 4 MiB). */
+  symbolColumnBudgetBytes?: number;
+}
+
+interface SymbolColumn {
+  verdict: number;
+  out: number;
+  size: number;
+}
+
+interface Block {
+  ptr: number;
+  size: number;
+}
+
+interface MasterTable {
+  affixes: MasterAffixes;
+  prefix: string;
+  suffix: string;
+  rules: readonly MemberRule[];
+  n: number;
+  hdr: number;
+  statusPtr: number;
+  accounts: string[];
+  index: Map<string, number>;
+  pairPrefix: string[];
+  pairSuffix: string[];
+  /** Per affix pair: symbol id → id of prefix + symbol + suffix. */
+  pairOut: Map<number, number>[];
+  /** Core symbol id → pointer to i32[pairs] of identity outputs. */
+  ident: Map<number, number>;
+  /** Raw symbol as received → its column (per member: symbol-filter verdict u8, output symbol id i32). */
+  columns: Map<string, SymbolColumn>;
+  columnBytes: number;
+  blocks: Block[];
+}
+
+interface StatusScratch {
+  cap: number;
+  buffer: ArrayBufferLike;
+  inputs: MemberStatusBuffers;
+  ptrs: {
+    enabled: number;
+    online: number;
+    trade: number;
+    ms: number;
+    mw: number;
+    st: number;
+    w: number;
+    allow: number;
+  };
+  out?: { n: number; results: MemberStatusResults };
+}
+
+class WasmSignalResults implements SignalResults {
+  length = 0;
+  accounts: readonly string[] = [];
+  u8: Uint8Array = new Uint8Array(0);
+  i32: Int32Array = new Int32Array(0);
+  reasonBase = 0;
+  symBase = 0;
+  names: readonly string[] = [];
+
+  slaveAccount(i: number): string {
+    return this.accounts[i]!;
+  }
+  accepted(i: number): boolean {
+    return this.u8[this.reasonBase + i] === 0;
+  }
+  reasonCode(i: number): number {
+    return this.u8[this.reasonBase + i]!;
+  }
+  reason(i: number): FilterReason {
+    return FILTER_REASONS[this.u8[this.reasonBase + i]!]!;
+  }
+  symbol(i: number): string | undefined {
+    const id = this.i32[this.symBase + i]!;
+    return id >= 0 ? this.names[id] : undefined;
+  }
+}
+
+export class WasmEngine implements CoreEngine {
+  private readonly ex: CoreExports;
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private f64!: Float64Array;
+
+  private readonly base: number;
+  private top: number;
+  private live = 0;
+  private garbage = 0;
+
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** Synonym symbol id → its first group (ids, configured order). */
+  private firstGroup = new Map<number, readonly number[]>();
+  private synonymGroups: readonly (readonly string[])[] = [];
+
+  private readonly masters = new Map<string, MasterTable>();
+  private results = { reason: 0, sym: 0, cap: 0 };
+  private status: StatusScratch | undefined;
+  private readonly signalResults = new WasmSignalResults();
+  private readonly empty = new WasmSignalResults();
+
+  private readonly compactFloor: number;
+  private readonly columnBudget: number;
+
+  constructor(options: WasmEngineOptions = {}) {
+    this.compactFloor = options.compactFloorBytes ?? 1 << 20;
+    this.columnBudget = options.symbolColumnBudgetBytes ?? 4 << 20;
+    this.ex = instantiateCore();
+    this.base = align(this.ex.heapBase(), 16);
+    this.top = this.base;
+    this.refreshViews();
+    this.setSynonymGroups(options.synonymGroups ?? DEFAULT_SYNONYM_GROUPS);
+  }
+
+  // ---- memory ----
+
+  private refreshViews(): void {
+    const buf = this.ex.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+  }
+
+  private alloc(size: number): number {
+    const bytes = align(Math.max(size, 16), 16);
+    const ptr = this.top;
+    this.top += bytes;
+    const have = this.ex.memory.buffer.byteLength;
+    if (this.top > have) {
+      this.ex.memory.grow(Math.ceil((this.top - have) / PAGE) + (have >> 17)); // grow by ≥ 50 %
+      this.refreshViews();
+    }
+    this.u8.fill(0, ptr, ptr + bytes);
+    this.live += bytes;
+    return ptr;
+  }
+
+  private release(blocks: readonly Block[]): void {
+    for (const b of blocks) {
+      const bytes = align(Math.max(b.size, 16), 16);
+      this.live -= bytes;
+      this.garbage += bytes;
+    }
+  }
+
+  private releaseMaster(m: MasterTable): void {
+    this.release(m.blocks);
+    this.dropColumns(m);
+  }
+
+  private dropColumns(m: MasterTable): void {
+    for (const c of m.columns.values()) this.release([{ ptr: c.verdict, size: c.size }]);
+    m.columns.clear();
+    m.columnBytes = 0;
+  }
+
+  private maybeCompact(): void {
+    if (this.garbage > this.compactFloor && this.garbage > this.live) this.relayoutAll();
+  }
+
+  /** Drops every table and lays all masters out again (compaction, synonym change). Keeps member statuses. */
+  private relayoutAll(): void {
+    const saved = [...this.masters].map(([id, m]) => {
+      const statuses = this.i32.slice(m.statusPtr >> 2, (m.statusPtr >> 2) + m.n);
+      return { id, m, statuses };
+    });
+    this.top = this.base;
+    this.live = 0;
+    this.garbage = 0;
+    this.results = { reason: 0, sym: 0, cap: 0 };
+    this.status = undefined;
+    this.masters.clear();
+    for (const { id, m, statuses } of saved) this.masters.set(id, this.layout(m.affixes, m.rules, statuses));
+  }
+
+  private intern(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  // ---- compile ----
+
+  setSynonymGroups(groups: readonly (readonly string[])[]): void {
+    this.synonymGroups = groups.map((g) => [...g]);
+    const first = new Map<number, readonly number[]>();
+    for (const g of this.synonymGroups) {
+      const ids = g.map((s) => this.intern(s));
+      for (const id of ids) if (!first.has(id)) first.set(id, ids);
+    }
+    this.firstGroup = first;
+    this.relayoutAll();
+  }
+
+  compileMaster(masterId: string, master: MasterAffixes, members: readonly MemberRule[]): void {
+    const old = this.masters.get(masterId);
+    if (old) {
+      this.masters.delete(masterId);
+      this.releaseMaster(old);
+    }
+    this.maybeCompact();
+    const rules = [...members];
+    this.masters.set(
+      masterId,
+      this.layout({ symbolPrefix: master.symbolPrefix, symbolSuffix: master.symbolSuffix }, rules, null),
+    );
+  }
+
+  removeMaster(masterId: string): void {
+    const m = this.masters.get(masterId);
+    if (!m) return;
+    this.masters.delete(masterId);
+    this.releaseMaster(m);
+    this.maybeCompact();
+  }
+
+  setMemberStatus(masterId: string, slaveAccount: string, status: number): void {
+    const m = this.masters.get(masterId);
+    const i = m?.index.get(slaveAccount);
+    if (m && i !== undefined) this.i32[(m.statusPtr >> 2) + i] = status;
+  }
+
+  private pairOutId(m: MasterTable, pair: number, symId: number): number {
+    const cache = m.pairOut[pair]!;
+    let out = cache.get(symId);
+    if (out === undefined) {
+      out = this.intern(m.pairPrefix[pair]! + this.names[symId]! + m.pairSuffix[pair]!);
+      cache.set(symId, out);
+    }
+    return out;
+  }
+
+  private layout(
+    affixes: MasterAffixes,
+    rules: readonly MemberRule[],
+    statuses: Int32Array | null,
+  ): MasterTable {
+    const n = rules.length;
+    const m: MasterTable = {
+      affixes,
+      prefix: affixes.symbolPrefix ?? '',
+      suffix: affixes.symbolSuffix ?? '',
+      rules,
+      n,
+      hdr: 0,
+      statusPtr: 0,
+      accounts: rules.map((r) => r.slaveAccount),
+      index: new Map(),
+      pairPrefix: [],
+      pairSuffix: [],
+      pairOut: [],
+      ident: new Map(),
+      columns: new Map(),
+      columnBytes: 0,
+      blocks: [],
+    };
+    for (let i = 0; i < n; i++) if (!m.index.has(m.accounts[i]!)) m.index.set(m.accounts[i]!, i);
+
+    // Pass 1 (JS): affix pairs, map entries (mapping first, then auto-mapping), magic pool, entry count.
+    const pairIndex = new Map<string, number>();
+    const pairOf = new Int32Array(n);
+    const mapEntries: number[][] = [];
+    const magicPool: number[] = [];
+    const magicInfo = new Int32Array(n * 4);
+    let entries = 0;
+    for (let i = 0; i < n; i++) {
+      const { settings: s, symbolContext: ctx } = rules[i]!;
+      const prefix = nonEmpty(s.symbolPrefix) ? s.symbolPrefix : ctx ? ctx.detectedPrefix : '';
+      const suffix = nonEmpty(s.symbolSuffix) ? s.symbolSuffix : ctx ? ctx.detectedSuffix : '';
+      const key = prefix + '\u0000' + suffix;
+      let pair = pairIndex.get(key);
+      if (pair === undefined) {
+        pair = m.pairPrefix.length;
+        pairIndex.set(key, pair);
+        m.pairPrefix.push(prefix);
+        m.pairSuffix.push(suffix);
+        m.pairOut.push(new Map());
+      }
+      pairOf[i] = pair;
+
+      const map: number[] = []; // flat [sourceId, outId, ...]; duplicates are dropped by hashPut (first wins)
+      const sources = new Set<number>();
+      for (const { sourceSymbol, targetSymbol } of s.symbolMappings) {
+        const src = this.intern(sourceSymbol);
+        if (sources.has(src)) continue;
+        sources.add(src);
+        map.push(src, this.pairOutId(m, pair, this.intern(targetSymbol)));
+      }
+      if (ctx) {
+        const avail = new Set<number>();
+        for (const sym of ctx.availableSpecialSymbols) {
+          const id = this.ids.get(sym);
+          if (id !== undefined && this.firstGroup.has(id)) avail.add(id);
+        }
+        if (avail.size > 0) {
+          for (const [core, group] of this.firstGroup) {
+            if (sources.has(core)) continue;
+            const target = group.find((g) => g !== core && avail.has(g));
+            if (target !== undefined) map.push(core, this.pairOutId(m, pair, target));
+          }
+        }
+      }
+      mapEntries.push(map);
+      const f = s.filters;
+      entries += map.length / 2 + (f.allowedSymbols?.length ?? 0) + (f.blockedSymbols?.length ?? 0);
+      const lists = [f.allowedMagicNumbers, f.blockedMagicNumbers];
+      for (let k = 0; k < 2; k++) {
+        const list = lists[k];
+        if (!list) continue;
+        const sorted = [...list].sort((a, b) => a - b);
+        magicInfo[i * 4 + k * 2] = magicPool.length;
+        magicInfo[i * 4 + k * 2 + 1] = sorted.length;
+        magicPool.push(...sorted);
+      }
+    }
+
+    // Pass 2: one block, f64 arrays first for alignment.
+    let cap = 16;
+    while (cap < entries * 2) cap *= 2;
+    const oMin = HEADER_BYTES;
+    const oMax = oMin + n * 8;
+    const oPool = oMax + n * 8;
+    const oHash = align(oPool + magicPool.length * 8, 16);
+    const oStatus = oHash + cap * HASH_ENTRY_BYTES;
+    const oFlags = oStatus + n * 4;
+    const oPair = oFlags + n * 4;
+    const oMagic = oPair + n * 4;
+    const size = oMagic + n * 16;
+    const ptr = this.alloc(size);
+    m.blocks.push({ ptr, size });
+    m.hdr = ptr;
+    m.statusPtr = ptr + oStatus;
+
+    const { i32, f64 } = this;
+    const h = ptr >> 2;
+    i32[h + H.N] = n;
+    i32[h + H.STATUS] = ptr + oStatus;
+    i32[h + H.FLAGS] = ptr + oFlags;
+    i32[h + H.LOT_MIN] = ptr + oMin;
+    i32[h + H.LOT_MAX] = ptr + oMax;
+    i32[h + H.PAIR] = ptr + oPair;
+    i32[h + H.MAGIC] = ptr + oMagic;
+    i32[h + H.MAGIC_POOL] = ptr + oPool;
+    i32[h + H.HASH] = ptr + oHash;
+    i32[h + H.HASH_MASK] = cap - 1;
+    f64.set(magicPool, (ptr + oPool) >> 3);
+    i32.set(pairOf, (ptr + oPair) >> 2);
+    i32.set(magicInfo, (ptr + oMagic) >> 2);
+
+    const table = ptr + oHash;
+    const put = this.ex.hashPut;
+    for (let i = 0; i < n; i++) {
+      const { settings: s, status } = rules[i]!;
+      const f = s.filters;
+      let flags = s.copyPendingOrders ? MEMBER.COPY_PENDING : 0;
+      if (f.allowedSymbols) {
+        flags |= MEMBER.ALLOWED_SYM; // present-but-empty rejects every symbol (wire semantics)
+        for (const sym of f.allowedSymbols) put(table, cap - 1, i, KIND.ALLOWED, this.intern(sym), 1);
+      }
+      if (f.blockedSymbols && f.blockedSymbols.length > 0) {
+        flags |= MEMBER.BLOCKED_SYM;
+        for (const sym of f.blockedSymbols) put(table, cap - 1, i, KIND.BLOCKED, this.intern(sym), 1);
+      }
+      if (f.allowedMagicNumbers) flags |= MEMBER.ALLOWED_MAGIC;
+      if (f.blockedMagicNumbers && f.blockedMagicNumbers.length > 0) flags |= MEMBER.BLOCKED_MAGIC;
+      const map = mapEntries[i]!;
+      if (map.length > 0) flags |= MEMBER.HAS_MAP;
+      for (let k = 0; k < map.length; k += 2) put(table, cap - 1, i, KIND.MAP, map[k]!, map[k + 1]!);
+      i32[((ptr + oFlags) >> 2) + i] = flags;
+      i32[((ptr + oStatus) >> 2) + i] = statuses ? statuses[i]! : status;
+      f64[((ptr + oMin) >> 3) + i] = s.sourceLotMin ?? Number.NEGATIVE_INFINITY;
+      f64[((ptr + oMax) >> 3) + i] = s.sourceLotMax ?? Number.POSITIVE_INFINITY;
+    }
+    return m;
+  }
+
+  // ---- copy hot path ----
+
+  private identFor(m: MasterTable, coreId: number): number {
+    let p = m.ident.get(coreId);
+    if (p !== undefined) return p;
+    if (m.ident.size >= MAX_CORES_PER_MASTER) {
+      const keep = m.blocks[0]!;
+      this.release(m.blocks.slice(1));
+      m.blocks = [keep];
+      m.ident.clear();
+    }
+    const pairs = m.pairPrefix.length;
+    p = this.alloc(pairs * 4);
+    m.blocks.push({ ptr: p, size: pairs * 4 });
+    for (let k = 0; k < pairs; k++) this.i32[(p >> 2) + k] = this.pairOutId(m, k, coreId);
+    m.ident.set(coreId, p);
+    return p;
+  }
+
+  /** Builds (once per master and raw symbol) the column the hot loop reads instead of probing hash tables. */
+  private columnFor(m: MasterTable, symbol: string): SymbolColumn {
+    const size = m.n * 5;
+    if (m.columnBytes + size > this.columnBudget && m.columns.size > 0) this.dropColumns(m);
+    const rawId = this.ids.get(symbol) ?? -1;
+    let core = symbol;
+    if (m.prefix !== '' && core.startsWith(m.prefix)) core = core.slice(m.prefix.length);
+    if (m.suffix !== '' && core.endsWith(m.suffix)) core = core.slice(0, core.length - m.suffix.length);
+    const coreId = core === symbol && rawId >= 0 ? rawId : this.intern(core);
+    const ident = this.identFor(m, coreId);
+    const ptr = this.alloc(size);
+    const col = { out: ptr, verdict: ptr + m.n * 4, size };
+    this.ex.buildSymbolColumn(m.hdr, rawId, coreId, ident, col.verdict, col.out);
+    m.columns.set(symbol, col);
+    m.columnBytes += size;
+    return col;
+  }
+
+  evaluateSignal(masterId: string, signal: SignalInput): SignalResults {
+    const m = this.masters.get(masterId);
+    if (!m || m.n === 0) return this.empty;
+    const { action, orderType, lots, symbol, magicNumber } = signal;
+    let sig = 0;
+    if (action === 'Open') {
+      sig |= SIG.OPEN;
+      if (orderType != null && PENDING_ORDER_TYPES.has(orderType)) sig |= SIG.PENDING;
+      if (lots != null) sig |= SIG.LOTS;
+    }
+    let verdict = 0;
+    let outCol = 0;
+    if (symbol != null) {
+      sig |= SIG.SYMBOL;
+      const col = m.columns.get(symbol) ?? this.columnFor(m, symbol);
+      verdict = col.verdict;
+      outCol = col.out;
+    }
+    if (magicNumber != null) sig |= SIG.MAGIC;
+
+    const r = this.ensureResults(m.n);
+    this.ex.evaluateSignal(m.hdr, sig, lots ?? 0, magicNumber ?? 0, verdict, outCol, r.reason, r.sym);
+
+    const out = this.signalResults;
+    out.length = m.n;
+    out.accounts = m.accounts;
+    out.u8 = this.u8;
+    out.i32 = this.i32;
+    out.reasonBase = r.reason;
+    out.symBase = r.sym >> 2;
+    out.names = this.names;
+    return out;
+  }
+
+  private ensureResults(n: number) {
+    if (this.results.cap < n) {
+      if (this.results.cap > 0) this.release([{ ptr: 0, size: this.results.cap * 5 + 16 }]);
+      const cap = Math.max(n, 64);
+      const sym = this.alloc(cap * 5 + 16);
+      this.results = { sym, reason: sym + cap * 4, cap };
+    }
+    return this.results;
+  }
+
+  // ---- status ----
+
+  evaluateMaster(
+    intent: boolean,
+    connection: ConnectionStatus | null,
+    isTradeAllowed: boolean,
+  ): StatusResult {
+    const r = this.ex.evaluateMaster(intent ? 1 : 0, connection === 'Online' ? 1 : 0, isTradeAllowed ? 1 : 0);
+    return { status: r & 0xff, warnings: r >>> 8 };
+  }
+
+  private ensureStatus(n: number): StatusScratch {
+    let s = this.status;
+    if (s && s.cap >= n && s.buffer === this.ex.memory.buffer) return s;
+    if (!s || s.cap < n) {
+      if (s) this.release([{ ptr: 0, size: s.cap * 23 + 64 }]);
+      const cap = Math.max(align(n, 16), 64);
+      const p = this.alloc(cap * 23 + 64);
+      const ptrs = {
+        ms: p,
+        mw: p + cap * 4,
+        st: p + cap * 8,
+        w: p + cap * 12,
+        enabled: p + cap * 16,
+        online: p + cap * 17,
+        trade: p + cap * 18,
+        allow: p + cap * 19,
+      };
+      s = { cap, buffer: this.ex.memory.buffer, ptrs, inputs: undefined as unknown as MemberStatusBuffers };
+      this.status = s;
+    }
+    const buf = this.ex.memory.buffer;
+    const { ptrs, cap } = s;
+    s.buffer = buf;
+    s.inputs = {
+      enabled: new Uint8Array(buf, ptrs.enabled, cap),
+      slaveOnline: new Uint8Array(buf, ptrs.online, cap),
+      slaveTradeAllowed: new Uint8Array(buf, ptrs.trade, cap),
+      masterStatus: new Int32Array(buf, ptrs.ms, cap),
+      masterWarnings: new Uint32Array(buf, ptrs.mw, cap),
+    };
+    s.out = undefined;
+    return s;
+  }
+
+  memberStatusBuffers(n: number): MemberStatusBuffers {
+    return this.ensureStatus(n).inputs;
+  }
+
+  evaluateMembers(input: MemberStatusInput, n: number): MemberStatusResults {
+    const s = this.ensureStatus(n);
+    const b = s.inputs;
+    if (input.enabled !== b.enabled) for (let i = 0; i < n; i++) b.enabled[i] = input.enabled[i] ? 1 : 0;
+    if (input.slaveOnline !== b.slaveOnline)
+      for (let i = 0; i < n; i++) b.slaveOnline[i] = input.slaveOnline[i] ? 1 : 0;
+    if (input.slaveTradeAllowed !== b.slaveTradeAllowed)
+      for (let i = 0; i < n; i++) b.slaveTradeAllowed[i] = input.slaveTradeAllowed[i] ? 1 : 0;
+    if (input.masterStatus !== b.masterStatus)
+      for (let i = 0; i < n; i++) b.masterStatus[i] = input.masterStatus[i]!;
+    if (input.masterWarnings !== b.masterWarnings)
+      for (let i = 0; i < n; i++) b.masterWarnings[i] = input.masterWarnings[i]!;
+    const p = s.ptrs;
+    this.ex.evaluateMembers(n, p.enabled, p.online, p.trade, p.ms, p.mw, p.st, p.w, p.allow);
+    if (s.out?.n !== n) {
+      const buf = s.buffer;
+      s.out = {
+        n,
+        results: {
+          status: new Int32Array(buf, p.st, n),
+          warnings: new Uint32Array(buf, p.w, n),
+          allowNewOrders: new Uint8Array(buf, p.allow, n),
+        },
+      };
+    }
+    return s.out.results;
+  }
+
+  changed(a: StatusResult, b: StatusResult): boolean {
+    // Not worth a boundary crossing: two integer compares (masks are canonical ordered warning lists).
+    return a.status !== b.status || a.warnings !== b.warnings;
+  }
+}
+
+export function createWasmEngine(options?: WasmEngineOptions): CoreEngine {
+  return new WasmEngine(options);
+}
