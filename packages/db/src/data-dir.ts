@@ -51,7 +51,10 @@ export function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): void {
   } catch {
     // first writer
   }
-  writeAtomic(file, `${JSON.stringify({ ...current, ...info, ports: { ...current.ports, ...info.ports } }, null, 2)}\n`);
+  writeAtomic(
+    file,
+    `${JSON.stringify({ ...current, ...info, ports: { ...current.ports, ...info.ports } }, null, 2)}\n`,
+  );
 }
 
 export function readRuntimeInfo(dataDir: string): RuntimeInfo | null {

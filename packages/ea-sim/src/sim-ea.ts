@@ -130,12 +130,17 @@ export abstract class SimEa extends EventEmitter {
     this.state = 'running';
     this.push = new Push({ linger: CLOSE_LINGER_MS });
     this.sub = new Subscriber({ linger: 0 });
+    const subscribed = this.subscriptionReady(this.sub);
     this.push.connect(this.options.receiverEndpoint);
     this.sub.connect(this.options.publisherEndpoint);
     // ea_connect subscribes the own config topic right away.
     this.subscribe(configTopic(this.accountId));
     this.receiveLoop = this.receive(this.sub);
     this.lastTradeAllowed = this.tradeAllowed;
+    // The real EA probes its symbols between ea_connect and Register, which gives the SUB subscription time to
+    // reach the relay. Without that pause the configs sent in reply to Register could be lost (§12 item 13).
+    await subscribed;
+    await new Promise((r) => setTimeout(r, this.options.symbolDetectionMs ?? 50));
     await this.send({ type: 'Register', message: this.registerMessage() });
     this.subscribe(configTopic(this.accountId));
     this.subscribe(GLOBAL_CONFIG_TOPIC);
@@ -394,6 +399,17 @@ export abstract class SimEa extends EventEmitter {
       options.since?.frames ?? this.frames.lastSeq,
       `${this.role} ${this.accountId} expectNoFrames(${options.description ?? 'frame'})`,
     );
+  }
+
+  /** Resolves when the SUB socket completed its ZMTP handshake with the relay (or after 2 s). */
+  private subscriptionReady(sub: Subscriber): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      sub.events.on('handshake', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   // ---------------------------------------------------------------------------------------------- for subclasses

@@ -32,6 +32,8 @@ export interface SimEaOptions {
   isTradeAllowed?: boolean;
   /** Sent in Register; null/undefined → nil. A context whose three parts are all empty is also sent as nil. */
   symbolContext?: SymbolContext | null;
+  /** Pause between connecting and Register, as the EA's symbol detection takes (default 50 ms). */
+  symbolDetectionMs?: number;
   /** Default 1000 (the DLL sends a heartbeat when ≥ 1 s elapsed since the last one). */
   heartbeatIntervalMs?: number;
   clock?: Clock;

@@ -1,0 +1,196 @@
+// The Prisma client factory: one API for SQLite (default, a file shared by relay and web) and PostgreSQL.
+// Both generated clients come from the same model source, so they have the same model API; `Db` is the
+// SQLite client's type and the PostgreSQL client is exposed under it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaLibSQL } from '@prisma/adapter-libsql';
+import type { Prisma, PrismaClient } from '../generated/sqlite/client';
+import { acquireFileLock, withFileLock } from './sqlite-lock';
+import { defaultDatabaseUrl, type Provider, parsePostgresUrl, providerOfUrl, sqliteFilePath } from './urls';
+
+export { defaultDatabaseUrl, type Provider, providerOfUrl, sqliteFilePath } from './urls';
+
+export type Db = PrismaClient;
+/** The client inside `withTransaction` / `$transaction(fn)`. */
+export type DbTx = Prisma.TransactionClient;
+/** Anything repositories can run queries on: the client or a transaction client. */
+export type DbClient = Db | DbTx;
+/** Per-connection SQLite settings. journal_mode=WAL is persistent in the file; the others are not. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const SQLITE_PRAGMAS = [
+  `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA foreign_keys = ON',
+  'PRAGMA synchronous = NORMAL',
+];
+
+type LibsqlConfig = ConstructorParameters<typeof PrismaLibSQL>[0];
+type LibsqlClient = ReturnType<PrismaLibSQL['createClient']>;
+
+/**
+ * Wraps the libsql client of one SQLite file:
+ * - The libsql client opens a new connection after every transaction (the old one belongs to the transaction),
+ *   so per-connection pragmas (busy_timeout!) would silently be lost: they are applied to every new connection.
+ * - Prisma's `BEGIN DEFERRED` becomes `BEGIN IMMEDIATE`, so a transaction that reads before it writes waits
+ *   for the write lock (busy_timeout) instead of failing with SQLITE_BUSY when another process wrote meanwhile.
+ * - Every statement and transaction holds the process-wide lock of the file (sqlite-lock.ts), so several
+ *   clients of one file in one process queue instead of blocking the thread in SQLite's busy handler.
+ */
+function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly string[]): LibsqlClient {
+  let fresh = true;
+  const ensurePragmas = async () => {
+    if (!fresh) return;
+    fresh = false;
+    // One at a time: some pragmas return a row, which executeMultiple rejects.
+    for (const pragma of pragmas) await client.execute(pragma);
+  };
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'transaction') {
+        return async (mode?: 'write' | 'read' | 'deferred') => {
+          const release = await acquireFileLock(file);
+          try {
+            await ensurePragmas();
+            const tx = await target.transaction(mode === undefined || mode === 'deferred' ? 'write' : mode);
+            fresh = true;
+            return releasingOnEnd(tx, release);
+          } catch (err) {
+            release();
+            throw err;
+          }
+        };
+      }
+      if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple' || prop === 'migrate') {
+        return (...args: unknown[]) =>
+          withFileLock(file, async () => {
+            await ensurePragmas();
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          });
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+type LibsqlTx = Awaited<ReturnType<LibsqlClient['transaction']>>;
+function releasingOnEnd(tx: LibsqlTx, release: () => void): LibsqlTx {
+  return new Proxy(tx, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'commit' || prop === 'rollback') {
+        return async () => {
+          try {
+            return await (value as () => Promise<void>).call(target);
+          } finally {
+            release();
+          }
+        };
+      }
+      if (prop === 'close') {
+        return () => {
+          try {
+            (value as () => void).call(target);
+          } finally {
+            release();
+          }
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+class SankeyLibSQL extends PrismaLibSQL {
+  constructor(
+    private readonly file: string,
+    private readonly pragmas: readonly string[],
+  ) {
+    super({ url: `file:${file}` });
+  }
+  override createClient(config: LibsqlConfig): LibsqlClient {
+    return wrapLibsqlClient(super.createClient(config), this.file, this.pragmas);
+  }
+}
+
+/** A libsql adapter factory for `url` with our per-connection pragmas (also used by the migration runner). */
+export function sqliteAdapter(url: string): PrismaLibSQL {
+  const file = sqliteFilePath(url);
+  mkdirSync(dirname(file), { recursive: true });
+  return new SankeyLibSQL(file, SQLITE_PRAGMAS);
+}
+
+const providers = new WeakMap<object, Provider>();
+export const providerOf = (db: Db): Provider => providers.get(db) ?? 'sqlite';
+
+export interface CreateDbOptions {
+  url: string;
+  /** Prisma log levels, e.g. ['query'] while debugging. */
+  log?: Prisma.LogLevel[];
+}
+
+/**
+ * Opens a client for `url` (provider chosen by the URL). SQLite: creates the directory and file if missing and
+ * sets WAL, busy_timeout, foreign_keys on every connection. PostgreSQL: `?schema=` selects the schema.
+ * Does not migrate: call `migrate()` first (once per process start).
+ */
+export async function createDb(options: CreateDbOptions): Promise<Db> {
+  const provider = providerOfUrl(options.url);
+  let db: Db;
+  if (provider === 'sqlite') {
+    const { PrismaClient } = await import('../generated/sqlite/client');
+    db = new PrismaClient({ adapter: sqliteAdapter(options.url), log: options.log ?? [] });
+  } else {
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+      import('../generated/postgres/client'),
+      import('@prisma/adapter-pg'),
+    ]);
+    const { connectionString, schema } = parsePostgresUrl(options.url);
+    const client = new PrismaClient({
+      adapter: new PrismaPg(
+        // search_path too, so raw queries see the same schema as the model API.
+        { connectionString, options: `-c search_path=${schema}` },
+        { schema },
+      ),
+      log: options.log ?? [],
+    });
+    db = client as unknown as Db;
+  }
+  await db.$connect();
+  providers.set(db, provider);
+  return db;
+}
+
+/** `createDb` with the spec's default URL: `DATABASE_URL` if given, else `file:<dataDir>/sankey.db`. */
+export function openDatabase(options: {
+  url?: string | undefined;
+  dataDir: string;
+  log?: Prisma.LogLevel[];
+}) {
+  return createDb({ url: options.url ?? defaultDatabaseUrl(options.dataDir), log: options.log ?? [] });
+}
+
+export interface TransactionOptions {
+  /** How long to wait for a connection / the SQLite write lock (ms). */
+  maxWait?: number;
+  /** How long the transaction may run (ms). */
+  timeout?: number;
+}
+
+/**
+ * Runs `fn` in one interactive transaction: commits when it resolves, rolls back when it throws. Services use
+ * it to write a change and its outbox row atomically. Repositories called with `tx` join the transaction.
+ */
+export function withTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>, options: TransactionOptions = {}) {
+  return db.$transaction(fn, { maxWait: options.maxWait ?? 10_000, timeout: options.timeout ?? 15_000 });
+}
+
+/**
+ * Runs `fn` in `tx` when the caller already has a transaction, else in a new one. Repositories use it for
+ * multi-statement operations so they are atomic either way.
+ */
+export function inTransaction<T>(client: DbClient, fn: (tx: DbTx) => Promise<T>): Promise<T> {
+  return typeof (client as Partial<Db>).$transaction === 'function'
+    ? withTransaction(client as Db, fn)
+    : fn(client);
+}

@@ -1,0 +1,213 @@
+// Trade group members (slave accounts). Settings are stored as JSON without the server-owned configVersion,
+// which is its own column so bumping it is a single atomic increment.
+import {
+  type SlaveSettings,
+  type SlaveSettingsInput,
+  slaveSettingsInputSchema,
+  slaveSettingsSchema,
+} from '@sankey/shared/domain/settings';
+import type { Db, DbClient, DbTx } from '../client';
+import { CorruptRow, translatePrismaError } from '../errors';
+import { clientOf, compareBytes } from './shared';
+
+export interface MemberDto {
+  id: number;
+  tradeGroupId: string;
+  slaveAccount: string;
+  /** The stored settings including the server-owned configVersion. */
+  slaveSettings: SlaveSettings;
+  enabled: boolean;
+  /** Runtime status 0/1/2 as last persisted by the relay. */
+  status: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewMember {
+  slaveAccount: string;
+  /** Missing keys get the defaults (D7); configVersion is server-owned and starts at 1. */
+  slaveSettings?: SlaveSettingsInput;
+  enabled?: boolean;
+}
+
+export const memberSelect = {
+  id: true,
+  tradeGroupId: true,
+  slaveAccount: true,
+  slaveSettings: true,
+  configVersion: true,
+  enabled: true,
+  status: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+type MemberRow = {
+  id: number;
+  tradeGroupId: string;
+  slaveAccount: string;
+  slaveSettings: unknown;
+  configVersion: number;
+  enabled: boolean;
+  status: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export function toMemberDto(row: MemberRow): MemberDto {
+  const { configVersion, slaveSettings, ...rest } = row;
+  const parsed = slaveSettingsSchema.safeParse({ ...(slaveSettings as object), configVersion });
+  if (!parsed.success) {
+    throw new CorruptRow(
+      `trade_group_members ${row.tradeGroupId}/${row.slaveAccount}: invalid slaveSettings: ${parsed.error.message}`,
+    );
+  }
+  return { ...rest, slaveSettings: parsed.data };
+}
+
+/** Validates settings (ZodError when invalid) and returns the stored JSON form (no configVersion). */
+export function storedSlaveSettings(input: SlaveSettingsInput | undefined): object {
+  return slaveSettingsInputSchema.parse(input ?? {});
+}
+
+export const byGroupThenSlave = (a: MemberDto, b: MemberDto): number =>
+  compareBytes(a.tradeGroupId, b.tradeGroupId) || compareBytes(a.slaveAccount, b.slaveAccount);
+const bySlave = (a: MemberDto, b: MemberDto): number => compareBytes(a.slaveAccount, b.slaveAccount);
+
+const key = (tradeGroupId: string, slaveAccount: string) => ({ tradeGroupId, slaveAccount });
+const where = (tradeGroupId: string, slaveAccount: string) => ({
+  tradeGroupId_slaveAccount: { tradeGroupId, slaveAccount },
+});
+
+export function createMemberRepository(db: Db) {
+  const update = async (
+    c: DbClient,
+    tradeGroupId: string,
+    slaveAccount: string,
+    data: { slaveSettings?: object; enabled?: boolean },
+  ): Promise<MemberDto> => {
+    try {
+      const row = await c.tradeGroupMember.update({
+        where: where(tradeGroupId, slaveAccount),
+        data: { ...data, configVersion: { increment: 1 } },
+        select: memberSelect,
+      });
+      return toMemberDto(row);
+    } catch (err) {
+      translatePrismaError(err, 'TradeGroupMember', key(tradeGroupId, slaveAccount));
+    }
+  };
+
+  return {
+    /** Adds a member with configVersion 1 and status 0. NotFound if the group is missing, UniqueViolation if the member exists. */
+    async add(tradeGroupId: string, member: NewMember, tx?: DbTx): Promise<MemberDto> {
+      const slaveSettings = storedSlaveSettings(member.slaveSettings);
+      try {
+        const row = await clientOf(db, tx).tradeGroupMember.create({
+          data: {
+            tradeGroupId,
+            slaveAccount: member.slaveAccount,
+            slaveSettings,
+            enabled: member.enabled ?? false,
+          },
+          select: memberSelect,
+        });
+        return toMemberDto(row);
+      } catch (err) {
+        translatePrismaError(err, 'TradeGroupMember', key(tradeGroupId, member.slaveAccount), {
+          entity: 'TradeGroup',
+          key: { id: tradeGroupId },
+        });
+      }
+    },
+
+    async get(tradeGroupId: string, slaveAccount: string, tx?: DbTx): Promise<MemberDto | null> {
+      const row = await clientOf(db, tx).tradeGroupMember.findUnique({
+        where: where(tradeGroupId, slaveAccount),
+        select: memberSelect,
+      });
+      return row && toMemberDto(row);
+    },
+
+    /** The group's members in byte order of the slave account. */
+    async listByGroup(tradeGroupId: string, tx?: DbTx): Promise<MemberDto[]> {
+      const rows = await clientOf(db, tx).tradeGroupMember.findMany({
+        where: { tradeGroupId },
+        select: memberSelect,
+      });
+      return rows.map(toMemberDto).sort(bySlave);
+    },
+
+    /** Every membership of a slave account, in byte order of the group (master) id. */
+    async listBySlave(slaveAccount: string, tx?: DbTx): Promise<MemberDto[]> {
+      const rows = await clientOf(db, tx).tradeGroupMember.findMany({
+        where: { slaveAccount },
+        select: memberSelect,
+      });
+      return rows.map(toMemberDto).sort(byGroupThenSlave);
+    },
+
+    /** All members, by (group, slave) in byte order: the relay's start-up load. */
+    async listAll(tx?: DbTx): Promise<MemberDto[]> {
+      const rows = await clientOf(db, tx).tradeGroupMember.findMany({ select: memberSelect });
+      return rows.map(toMemberDto).sort(byGroupThenSlave);
+    },
+
+    /** Replaces the settings and bumps configVersion. NotFound if missing. */
+    updateSettings(
+      tradeGroupId: string,
+      slaveAccount: string,
+      slaveSettings: SlaveSettingsInput,
+      tx?: DbTx,
+    ): Promise<MemberDto> {
+      return update(clientOf(db, tx), tradeGroupId, slaveAccount, {
+        slaveSettings: storedSlaveSettings(slaveSettings),
+      });
+    },
+
+    /** Sets `enabled` and bumps configVersion (also when the value does not change). NotFound if missing. */
+    setEnabled(tradeGroupId: string, slaveAccount: string, enabled: boolean, tx?: DbTx): Promise<MemberDto> {
+      return update(clientOf(db, tx), tradeGroupId, slaveAccount, { enabled });
+    },
+
+    /** Deletes the member and returns it as it was. NotFound if missing. */
+    async delete(tradeGroupId: string, slaveAccount: string, tx?: DbTx): Promise<MemberDto> {
+      try {
+        const row = await clientOf(db, tx).tradeGroupMember.delete({
+          where: where(tradeGroupId, slaveAccount),
+          select: memberSelect,
+        });
+        return toMemberDto(row);
+      } catch (err) {
+        translatePrismaError(err, 'TradeGroupMember', key(tradeGroupId, slaveAccount));
+      }
+    },
+
+    async countByGroup(tradeGroupId: string, tx?: DbTx): Promise<number> {
+      return clientOf(db, tx).tradeGroupMember.count({ where: { tradeGroupId } });
+    },
+
+    /**
+     * Persists the runtime status (relay only, D2). Leaves configVersion alone. Returns false when the member
+     * no longer exists (deleted meanwhile), which the relay can ignore.
+     */
+    async setStatus(tradeGroupId: string, slaveAccount: string, status: number, tx?: DbTx): Promise<boolean> {
+      const { count } = await clientOf(db, tx).tradeGroupMember.updateMany({
+        where: { tradeGroupId, slaveAccount },
+        data: { status },
+      });
+      return count > 0;
+    },
+
+    /** Bulk status change, e.g. "master offline": status 2 → 1 for the whole group. Returns the row count. */
+    async setGroupStatus(tradeGroupId: string, from: number, to: number, tx?: DbTx): Promise<number> {
+      const { count } = await clientOf(db, tx).tradeGroupMember.updateMany({
+        where: { tradeGroupId, status: from },
+        data: { status: to },
+      });
+      return count;
+    },
+  };
+}
+
+export type MemberRepository = ReturnType<typeof createMemberRepository>;

@@ -1,0 +1,21 @@
+// Helpers shared by the repositories (not exported from the package's public API).
+import type { Db, DbClient, DbTx } from '../client';
+
+/** The transaction client when given, else the plain client. */
+export const clientOf = (db: Db, tx: DbTx | undefined): DbClient => tx ?? db;
+
+const utf8 = new TextEncoder();
+/** Orders strings by their UTF-8 bytes (spec: members in byte order, never database collation). */
+export const compareBytes = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
+
+/** A JSON object as stored in Json columns (outbox payloads, journal payloads). */
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** BigInt column ↔ number: sequence numbers and tickets fit in 2^53 in practice; refuse silently lossy values. */
+export function toSafeNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`${what} ${value} is outside the safe integer range`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,90 @@
+// The trade signal journal (design.md, Delivery): every inbound signal with its per-master monotonic sequence
+// number, written in batches, pruned by age. seq and ticket are BIGINT columns exposed as numbers.
+import type { Db, DbTx } from '../client';
+import { clientOf, type JsonObject, toSafeNumber } from './shared';
+
+export interface SignalJournalEntry {
+  masterAccount: string;
+  seq: number;
+  receivedAt: Date;
+  action: string;
+  ticket: number;
+  symbol?: string | null;
+  payload: JsonObject;
+}
+
+export interface SignalJournalDto extends Required<SignalJournalEntry> {
+  id: number;
+}
+
+const select = {
+  id: true,
+  masterAccount: true,
+  seq: true,
+  receivedAt: true,
+  action: true,
+  ticket: true,
+  symbol: true,
+  payload: true,
+} as const;
+
+type Row = Omit<SignalJournalDto, 'seq' | 'ticket' | 'payload'> & {
+  seq: bigint;
+  ticket: bigint;
+  payload: unknown;
+};
+const toDto = (row: Row): SignalJournalDto => ({
+  ...row,
+  seq: toSafeNumber(row.seq, 'seq'),
+  ticket: toSafeNumber(row.ticket, 'ticket'),
+  payload: row.payload as JsonObject,
+});
+
+export function createSignalJournalRepository(db: Db) {
+  return {
+    /** Inserts a batch in one statement. A repeated (masterAccount, seq) fails the whole batch (P2002). */
+    async appendBatch(entries: SignalJournalEntry[], tx?: DbTx): Promise<number> {
+      if (entries.length === 0) return 0;
+      const { count } = await clientOf(db, tx).tradeSignalJournal.createMany({
+        data: entries.map((e) => ({
+          masterAccount: e.masterAccount,
+          seq: BigInt(e.seq),
+          receivedAt: e.receivedAt,
+          action: e.action,
+          ticket: BigInt(e.ticket),
+          symbol: e.symbol ?? null,
+          payload: e.payload,
+        })),
+      });
+      return count;
+    },
+
+    /** The highest sequence number journaled for `masterAccount`, or null: the relay resumes from it. */
+    async lastSeq(masterAccount: string, tx?: DbTx): Promise<number | null> {
+      const { _max } = await clientOf(db, tx).tradeSignalJournal.aggregate({
+        where: { masterAccount },
+        _max: { seq: true },
+      });
+      return _max.seq === null ? null : toSafeNumber(_max.seq, 'seq');
+    },
+
+    /** Newest first (receivedAt, then seq), optionally for one master. */
+    async listRecent(options: { masterAccount?: string; limit?: number } = {}, tx?: DbTx) {
+      const rows = await clientOf(db, tx).tradeSignalJournal.findMany({
+        ...(options.masterAccount !== undefined && { where: { masterAccount: options.masterAccount } }),
+        orderBy: [{ receivedAt: 'desc' }, { seq: 'desc' }],
+        take: options.limit ?? 100,
+        select,
+      });
+      return rows.map(toDto);
+    },
+
+    /** Retention: deletes entries received before `before`. Returns the count. */
+    async pruneOlderThan(before: Date, tx?: DbTx): Promise<number> {
+      return (await clientOf(db, tx).tradeSignalJournal.deleteMany({ where: { receivedAt: { lt: before } } }))
+        .count;
+    },
+  };
+}
+
+export type SignalJournalRepository = ReturnType<typeof createSignalJournalRepository>;

@@ -1,0 +1,188 @@
+import { defaultGlobalSettings } from '@sankey/shared/domain/settings';
+import { expect, it } from 'vitest';
+import { withTransaction } from '../client';
+import { describeEachDb } from '../testing/databases';
+import { createAdminRepository } from './admin';
+import { createDeadLetterRepository } from './dead-letters';
+import { createGlobalSettingsRepository } from './global-settings';
+import { createOutboxRepository } from './outbox';
+import { createSignalJournalRepository } from './signal-journal';
+
+describeEachDb('outbox', (ctx) => {
+  const outbox = () => createOutboxRepository(ctx.db);
+
+  it('returns pending rows in id order, after a given id, and skips processed ones', async () => {
+    const a = await outbox().append({ kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } });
+    const b = await outbox().append({
+      kind: 'member.added',
+      tradeGroupId: 'M1',
+      slaveAccount: 'S1',
+      payload: { n: 1 },
+    });
+    const c = await outbox().append({
+      kind: 'group.deleted',
+      tradeGroupId: 'M1',
+      payload: { slaveAccounts: ['S1'] },
+    });
+    expect((await outbox().pending()).map((r) => r.id)).toEqual([a.id, b.id, c.id]);
+    expect(b).toMatchObject({
+      kind: 'member.added',
+      slaveAccount: 'S1',
+      payload: { n: 1 },
+      processedAt: null,
+    });
+    expect((await outbox().pending({ afterId: a.id, limit: 1 })).map((r) => r.id)).toEqual([b.id]);
+    expect(await outbox().markProcessed(b.id)).toBe(true);
+    expect(await outbox().markProcessed(b.id)).toBe(false);
+    expect((await outbox().pending()).map((r) => r.id)).toEqual([a.id, c.id]);
+    expect((await outbox().get(b.id))?.processedAt).toBeInstanceOf(Date);
+  });
+
+  it('reports the age of the oldest unprocessed row as lag', async () => {
+    expect(await outbox().lag()).toBe(0);
+    const row = await outbox().append({ kind: 'settings.updated', payload: {} });
+    expect(await outbox().lag(new Date(row.createdAt.getTime() + 1500))).toBe(1500);
+    await outbox().markProcessed(row.id);
+    expect(await outbox().lag()).toBe(0);
+    expect(await outbox().purgeProcessedBefore(new Date(Date.now() + 1000))).toBe(1);
+  });
+
+  it('leaves no row when the appending transaction rolls back', async () => {
+    await expect(
+      withTransaction(ctx.db, async (tx) => {
+        await outbox().append({ kind: 'settings.updated', payload: {} }, tx);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow();
+    expect(await outbox().pending()).toEqual([]);
+  });
+});
+
+describeEachDb('global settings', (ctx) => {
+  const settings = () => createGlobalSettingsRepository(ctx.db);
+
+  it('returns defaults, applies partial updates and keeps the rest', async () => {
+    expect(await settings().get()).toEqual(defaultGlobalSettings());
+    const next = await settings().update({ logShipping: { host: 'http://vl:9428' }, heartbeatTimeoutS: 10 });
+    expect(next.logShipping).toEqual({ ...defaultGlobalSettings().logShipping, host: 'http://vl:9428' });
+    expect(next.heartbeatTimeoutS).toBe(10);
+    await settings().update({ logShipping: { enabled: true } });
+    expect(await settings().get()).toMatchObject({
+      logShipping: { enabled: true, host: 'http://vl:9428' },
+      heartbeatTimeoutS: 10,
+      synonymGroups: defaultGlobalSettings().synonymGroups,
+    });
+  });
+
+  it('rejects an invalid result without storing it', async () => {
+    await expect(settings().update({ heartbeatTimeoutS: 1 })).rejects.toThrow();
+    expect((await settings().get()).heartbeatTimeoutS).toBe(defaultGlobalSettings().heartbeatTimeoutS);
+  });
+});
+
+describeEachDb('admin credential and sessions', (ctx) => {
+  const admin = () => createAdminRepository(ctx.db);
+
+  it('stores one password hash', async () => {
+    expect(await admin().getPasswordHash()).toBeNull();
+    await admin().setPasswordHash('h1');
+    await admin().setPasswordHash('h2');
+    expect(await admin().getPasswordHash()).toBe('h2');
+  });
+
+  it('creates, finds, touches, expires and deletes sessions', async () => {
+    const now = new Date();
+    const later = new Date(now.getTime() + 60_000);
+    await admin().createSession({ id: 'tok-hash', expiresAt: later });
+    await admin().createSession({ id: 'old', expiresAt: new Date(now.getTime() - 1) });
+    expect(await admin().getSession('tok-hash', now)).toMatchObject({ id: 'tok-hash', lastSeenAt: null });
+    expect(await admin().getSession('old', now)).toBeNull();
+    expect(await admin().touchSession('tok-hash', now)).toBe(true);
+    expect((await admin().getSession('tok-hash', now))?.lastSeenAt?.getTime()).toBe(now.getTime());
+    expect(await admin().deleteExpiredSessions(now)).toBe(1);
+    expect(await admin().deleteSession('tok-hash')).toBe(true);
+    expect(await admin().getSession('tok-hash', now)).toBeNull();
+  });
+});
+
+describeEachDb('dead letters', (ctx) => {
+  const dead = () => createDeadLetterRepository(ctx.db);
+
+  it('adds, lists newest first, gets, deletes and purges by age', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const t1 = new Date('2026-02-01T00:00:00Z');
+    const payload = new Uint8Array([0x82, 0xa1, 0x61, 0x01, 0x00, 0xff]);
+    const a = await dead().add({
+      topic: 'config/S1',
+      payload,
+      reason: 'too_large',
+      attempts: 1,
+      firstAttemptAt: t0,
+      lastAttemptAt: t0,
+    });
+    const b = await dead().add({
+      topic: 'trade/M1/S1',
+      payload,
+      reason: 'timeout',
+      attempts: 5,
+      firstAttemptAt: t1,
+      lastAttemptAt: t1,
+    });
+    expect((await dead().list()).map((d) => d.id)).toEqual([b.id, a.id]);
+    expect(Array.from((await dead().get(a.id))?.payload ?? [])).toEqual(Array.from(payload));
+    expect(await dead().purgeOlderThan(new Date('2026-01-15T00:00:00Z'))).toBe(1);
+    expect(await dead().count()).toBe(1);
+    expect(await dead().delete(b.id)).toBe(true);
+    expect(await dead().get(b.id)).toBeNull();
+  });
+});
+
+describeEachDb('signal journal', (ctx) => {
+  const journal = () => createSignalJournalRepository(ctx.db);
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+
+  it('appends batches, reports the last sequence per master, lists recent and prunes by age', async () => {
+    const seq0 = 1_767_225_600_000; // ms timestamps as sequence numbers need more than 32 bits
+    expect(await journal().lastSeq('M1')).toBeNull();
+    const n = await journal().appendBatch([
+      {
+        masterAccount: 'M1',
+        seq: seq0,
+        receivedAt: at(1),
+        action: 'Open',
+        ticket: 2 ** 40,
+        symbol: 'EURUSD',
+        payload: { lots: 0.1 },
+      },
+      {
+        masterAccount: 'M1',
+        seq: seq0 + 1,
+        receivedAt: at(2),
+        action: 'Close',
+        ticket: 2 ** 40,
+        payload: {},
+      },
+      {
+        masterAccount: 'M2',
+        seq: 5,
+        receivedAt: at(3),
+        action: 'Open',
+        ticket: 7,
+        symbol: null,
+        payload: {},
+      },
+    ]);
+    expect(n).toBe(3);
+    expect(await journal().lastSeq('M1')).toBe(seq0 + 1);
+    const recent = await journal().listRecent({ masterAccount: 'M1' });
+    expect(recent.map((r) => r.seq)).toEqual([seq0 + 1, seq0]);
+    expect(recent[1]).toMatchObject({ ticket: 2 ** 40, symbol: 'EURUSD', payload: { lots: 0.1 } });
+    await expect(
+      journal().appendBatch([
+        { masterAccount: 'M1', seq: seq0, receivedAt: at(4), action: 'Open', ticket: 1, payload: {} },
+      ]),
+    ).rejects.toThrow();
+    expect(await journal().pruneOlderThan(at(3))).toBe(2);
+    expect((await journal().listRecent()).map((r) => r.masterAccount)).toEqual(['M2']);
+  });
+});

@@ -1,0 +1,145 @@
+// Trade groups (a master account and its settings), optionally created together with their first members.
+import { type Db, type DbTx, inTransaction } from '../client';
+import { translatePrismaError, UniqueViolation } from '../errors';
+import {
+  byGroupThenSlave,
+  type MemberDto,
+  memberSelect,
+  type NewMember,
+  storedSlaveSettings,
+  toMemberDto,
+} from './members';
+import { clientOf, compareBytes } from './shared';
+
+export interface TradeGroupDto {
+  /** The master account id. */
+  id: string;
+  enabled: boolean;
+  symbolPrefix: string | null;
+  symbolSuffix: string | null;
+  configVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewTradeGroup {
+  id: string;
+  enabled?: boolean;
+  symbolPrefix?: string | null;
+  symbolSuffix?: string | null;
+  members?: NewMember[];
+}
+
+const groupSelect = {
+  id: true,
+  enabled: true,
+  symbolPrefix: true,
+  symbolSuffix: true,
+  configVersion: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+export function createTradeGroupRepository(db: Db) {
+  const bump = async (id: string, data: object, tx?: DbTx): Promise<TradeGroupDto> => {
+    try {
+      return await clientOf(db, tx).tradeGroup.update({
+        where: { id },
+        data: { ...data, configVersion: { increment: 1 } },
+        select: groupSelect,
+      });
+    } catch (err) {
+      translatePrismaError(err, 'TradeGroup', { id });
+    }
+  };
+
+  return {
+    /**
+     * Creates the group (configVersion 1, disabled unless `enabled`) and its members (configVersion 1,
+     * status 0) in one statement. UniqueViolation if the group exists or the members repeat a slave account.
+     */
+    async create(input: NewTradeGroup, tx?: DbTx): Promise<{ group: TradeGroupDto; members: MemberDto[] }> {
+      const members = input.members ?? [];
+      const seen = new Set<string>();
+      for (const m of members) {
+        if (seen.has(m.slaveAccount)) {
+          throw new UniqueViolation('TradeGroupMember', {
+            tradeGroupId: input.id,
+            slaveAccount: m.slaveAccount,
+          });
+        }
+        seen.add(m.slaveAccount);
+      }
+      try {
+        const row = await clientOf(db, tx).tradeGroup.create({
+          data: {
+            id: input.id,
+            enabled: input.enabled ?? false,
+            symbolPrefix: input.symbolPrefix ?? null,
+            symbolSuffix: input.symbolSuffix ?? null,
+            members: {
+              create: members.map((m) => ({
+                slaveAccount: m.slaveAccount,
+                slaveSettings: storedSlaveSettings(m.slaveSettings),
+                enabled: m.enabled ?? false,
+              })),
+            },
+          },
+          select: { ...groupSelect, members: { select: memberSelect } },
+        });
+        const { members: memberRows, ...group } = row;
+        return { group, members: memberRows.map(toMemberDto).sort(byGroupThenSlave) };
+      } catch (err) {
+        translatePrismaError(err, 'TradeGroup', { id: input.id });
+      }
+    },
+
+    get(id: string, tx?: DbTx): Promise<TradeGroupDto | null> {
+      return clientOf(db, tx).tradeGroup.findUnique({ where: { id }, select: groupSelect });
+    },
+
+    /** Newest first; ties (same createdAt) in byte order of the id. */
+    async list(tx?: DbTx): Promise<TradeGroupDto[]> {
+      const rows = await clientOf(db, tx).tradeGroup.findMany({ select: groupSelect });
+      return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareBytes(a.id, b.id));
+    },
+
+    /** Changes the symbol affixes (undefined keeps, null clears) and bumps configVersion. NotFound if missing. */
+    updateAffixes(
+      id: string,
+      affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null },
+      tx?: DbTx,
+    ): Promise<TradeGroupDto> {
+      const data: { symbolPrefix?: string | null; symbolSuffix?: string | null } = {};
+      if (affixes.symbolPrefix !== undefined) data.symbolPrefix = affixes.symbolPrefix;
+      if (affixes.symbolSuffix !== undefined) data.symbolSuffix = affixes.symbolSuffix;
+      return bump(id, data, tx);
+    },
+
+    /** Sets `enabled` and bumps configVersion (also when the value does not change). NotFound if missing. */
+    setEnabled(id: string, enabled: boolean, tx?: DbTx): Promise<TradeGroupDto> {
+      return bump(id, { enabled }, tx);
+    },
+
+    /**
+     * Deletes the group and (cascade) its members. Returns the group and its slave accounts in byte order, which
+     * the outbox payload needs after the rows are gone (D13). NotFound if missing.
+     */
+    delete(id: string, tx?: DbTx): Promise<{ group: TradeGroupDto; slaveAccounts: string[] }> {
+      return inTransaction(clientOf(db, tx), async (t) => {
+        const members = await t.tradeGroupMember.findMany({
+          where: { tradeGroupId: id },
+          select: { slaveAccount: true },
+        });
+        try {
+          const group = await t.tradeGroup.delete({ where: { id }, select: groupSelect });
+          return { group, slaveAccounts: members.map((m) => m.slaveAccount).sort(compareBytes) };
+        } catch (err) {
+          translatePrismaError(err, 'TradeGroup', { id });
+        }
+      });
+    },
+  };
+}
+
+export type TradeGroupRepository = ReturnType<typeof createTradeGroupRepository>;
