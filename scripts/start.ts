@@ -8,16 +8,20 @@ import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = process.env.SANKEY_DATA_DIR ?? join(root, 'data');
-const url = process.env.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
+const dataDir = process.env.SANKEY_DATA_DIR || join(root, 'data');
+const url = process.env.DATABASE_URL || defaultDatabaseUrl(dataDir);
 
 const secrets = loadOrCreateApiToken(dataDir, process.env.SANKEY_API_TOKEN);
 if (secrets.generated.apiToken) {
-  process.stdout.write(`\nGenerated API token (saved in ${dataDir}/secrets.json, shown once):\n  ${secrets.apiToken}\n\n`);
+  process.stdout.write(
+    `\nGenerated API token (saved in ${dataDir}/secrets.json, shown once):\n  ${secrets.apiToken}\n\n`,
+  );
 }
 const t0 = Date.now();
 await migrate({ url });
-process.stdout.write(`database ready (${url.startsWith('file:') ? 'SQLite' : 'PostgreSQL'}, ${Date.now() - t0} ms)\n`);
+process.stdout.write(
+  `database ready (${url.startsWith('file:') ? 'SQLite' : 'PostgreSQL'}, ${Date.now() - t0} ms)\n`,
+);
 
 const env = {
   ...process.env,
@@ -45,10 +49,12 @@ function stop(code: number) {
   const force = setTimeout(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   }, 35_000);
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => {
-    clearTimeout(force);
-    process.exit(code);
-  });
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(
+    () => {
+      clearTimeout(force);
+      process.exit(code);
+    },
+  );
 }
 process.once('SIGTERM', () => stop(0));
 process.once('SIGINT', () => stop(0));
@@ -56,7 +62,16 @@ process.once('SIGINT', () => stop(0));
 startChild('relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
 const web = join(root, 'apps/web');
 if (existsSync(join(web, '.next', 'BUILD_ID'))) {
-  startChild('web', web, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', process.env.PORT ?? '3000', '-H', '127.0.0.1']);
+  startChild('web', web, [
+    join(root, 'node_modules/next/dist/bin/next'),
+    'start',
+    '-p',
+    process.env.PORT ?? '3000',
+    '-H',
+    '127.0.0.1',
+  ]);
 } else {
-  process.stdout.write('web app not built: run `npm run build` (npm start does this) — starting the relay only\n');
+  process.stdout.write(
+    'web app not built: run `npm run build` (npm start does this) — starting the relay only\n',
+  );
 }

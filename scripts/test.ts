@@ -4,7 +4,15 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const workspaces = ['packages/shared', 'packages/db', 'packages/ea-sim', 'core-as', 'apps/relay', 'apps/web', 'tests'];
+const workspaces = [
+  'packages/shared',
+  'packages/db',
+  'packages/ea-sim',
+  'core-as',
+  'apps/relay',
+  'apps/web',
+  'tests',
+];
 const reportOf = (ws: string) => join(root, ws, 'test-results', 'vitest.json');
 
 // Stale reports must not be counted: turbo restores the reports of cached tasks from its cache.
@@ -36,7 +44,11 @@ for (const ws of workspaces) {
 }
 const pw = join(root, 'tests', 'test-results', 'playwright.json');
 if (existsSync(pw)) {
-  const s = (JSON.parse(readFileSync(pw, 'utf8')) as { stats?: { expected: number; unexpected: number; skipped: number; flaky: number } }).stats;
+  const s = (
+    JSON.parse(readFileSync(pw, 'utf8')) as {
+      stats?: { expected: number; unexpected: number; skipped: number; flaky: number };
+    }
+  ).stats;
   if (s) {
     passed += s.expected + s.flaky;
     failed += s.unexpected;
@@ -46,5 +58,7 @@ if (existsSync(pw)) {
 }
 const code = run.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1; // a workspace failed before reporting (build, typecheck, crash)
-process.stdout.write(`\n${rows.join('\n')}\n\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.stdout.write(
+  `\n${rows.join('\n')}\n\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`,
+);
 process.exit(code);

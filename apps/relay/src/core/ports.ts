@@ -22,6 +22,8 @@ export interface FrameSink {
 
 export interface EventSink {
   emit<E extends RelayEventName>(event: E, payload: RelayEventPayload<E>): void;
+  /** False when nobody listens: the hot path then skips building per-member event payloads. */
+  readonly active: boolean;
   /** Something a `system_snapshot` shows changed; `balanceOnly` changes are throttled harder. */
   snapshotChanged(balanceOnly?: boolean): void;
 }

@@ -2,7 +2,7 @@
 // state and ports. One instance; messages are handed to it strictly one at a time, in arrival order.
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import { encodeOutbound, encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
-import { type FilterReason, Status, warningsFromMask } from '@sankey/shared/protocol/constants';
+import { Status, warningsFromMask } from '@sankey/shared/protocol/constants';
 import type {
   DecodedInbound,
   HeartbeatMessage,
@@ -437,29 +437,33 @@ export class RelayCore {
 
     const priority: Priority =
       sig.action === 'Close' ? PRIORITY_HIGH : sig.action === 'Modify' ? PRIORITY_NORMAL : PRIORITY_LOW;
-    const accepted: number[] = [];
+    const events = this.deps.events;
+    const live = events.active;
+    let acceptedCount = 0;
     for (let i = 0; i < results.length; i++) {
-      if (results.accepted(i)) accepted.push(i);
-      else {
-        const reason = results.reason(i) as FilterReason;
-        this.deps.metrics.signalFiltered(reason);
-        this.deps.events.emit('trade_filtered', {
-          masterAccount: masterId,
-          slaveAccount: results.slaveAccount(i),
-          ticket: sig.ticket,
-          reason,
-        });
+      if (results.accepted(i)) {
+        acceptedCount++;
+        continue;
+      }
+      const reason = results.reason(i);
+      this.deps.metrics.signalFiltered(reason);
+      if (live) {
+        const slaveAccount = results.slaveAccount(i);
+        events.emit('trade_filtered', { masterAccount: masterId, slaveAccount, ticket: sig.ticket, reason });
       }
     }
-    if (accepted.length === 0) return;
+    if (acceptedCount === 0) return;
 
-    const tracker = this.tracker(receivedAtNs, accepted.length);
+    const tracker = this.tracker(receivedAtNs, acceptedCount);
     // The payload differs between members only by symbol: encode once per distinct output symbol.
+    let lastSymbol: string | undefined;
+    let lastPayload: Buffer | undefined;
     const payloads = new Map<string | undefined, Buffer>();
-    for (const i of accepted) {
+    for (let i = 0; i < results.length; i++) {
+      if (!results.accepted(i)) continue;
       const slave = results.slaveAccount(i);
       const symbol = results.symbol(i);
-      let payload = payloads.get(symbol);
+      let payload = lastPayload !== undefined && symbol === lastSymbol ? lastPayload : payloads.get(symbol);
       if (!payload) {
         payload = encodePayload({
           type: 'TradeSignal',
@@ -467,6 +471,8 @@ export class RelayCore {
         });
         payloads.set(symbol, payload);
       }
+      lastSymbol = symbol;
+      lastPayload = payload;
       const topic = tradeTopic(masterId, slave);
       let frame: Buffer;
       try {
@@ -474,22 +480,26 @@ export class RelayCore {
       } catch (err) {
         this.deps.metrics.frameRefused('FrameTooLargeError');
         this.deps.log.error({ err, topic }, 'trade frame refused');
-        tracker.pending--;
+        if (--tracker.pending === 0) tracker.onDone(process.hrtime.bigint() - receivedAtNs);
         continue;
       }
       this.deps.frames.send(frame, topic, priority, tracker);
       this.deps.metrics.signalCopied();
-      const member = members.find((m) => m.slaveAccount === slave);
-      this.deps.events.emit('trade_copied', {
-        masterAccount: masterId,
-        slaveAccount: slave,
-        memberId: member?.id ?? 0,
-        action: sig.action,
-        ticket: sig.ticket,
-        symbol: symbol ?? null,
-        lots: sig.lots ?? null,
-        relayLatencyUs: Number((process.hrtime.bigint() - receivedAtNs) / 1000n),
-      });
+      if (live) {
+        // The engine evaluates members in the order they were compiled, which is the store's order.
+        const member =
+          members[i]?.slaveAccount === slave ? members[i] : this.store.getMember(masterId, slave);
+        events.emit('trade_copied', {
+          masterAccount: masterId,
+          slaveAccount: slave,
+          memberId: member?.id ?? 0,
+          action: sig.action,
+          ticket: sig.ticket,
+          symbol: symbol ?? null,
+          lots: sig.lots ?? null,
+          relayLatencyUs: Number((process.hrtime.bigint() - receivedAtNs) / 1000n),
+        });
+      }
     }
   }
 

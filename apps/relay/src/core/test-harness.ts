@@ -60,6 +60,7 @@ export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<G
         events.push({ event, payload });
       },
       snapshotChanged() {},
+      active: true,
     },
     statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
     metrics: { configSent() {}, signalCopied() {}, signalFiltered() {}, frameRefused() {} },

@@ -38,6 +38,10 @@ export class LiveEvents implements EventSink {
     return () => this.listeners.delete(fn);
   }
 
+  get active(): boolean {
+    return this.listeners.size > 0 || (!!this.io && this.io.engine.clientsCount > 0);
+  }
+
   emit<E extends RelayEventName>(event: E, payload: RelayEventPayload<E>): void {
     for (const l of this.listeners) l(event, payload);
     if (this.io && this.io.engine.clientsCount > 0) (this.io.emit as unknown as AnyEmit)(event, payload);
