@@ -1,0 +1,107 @@
+// Composition root: builds the database client, the relay client and the services from the parsed env, once per
+// process. Start-up work (generated secrets printed once, the admin password hash) happens here.
+import { type Db, openDatabase } from '@sankey/db/client';
+import { loadOrCreateApiToken, readRuntimeInfo } from '@sankey/db/data-dir';
+import { defaultDatabaseUrl } from '@sankey/db/urls';
+import { env as processEnv, type WebEnv } from './env';
+import { type Clock, createLogger, type Logger, systemClock } from './logger';
+import { createHttpRelayClient, type RelayClient } from './relay-client';
+import { type AuthService, createAuthService } from './services/auth';
+import { type ConnectionService, createConnectionService } from './services/connections';
+import type { ServiceDeps } from './services/deps';
+import { createMemberService, type MemberService } from './services/members';
+import { createSettingsService, type SettingsService } from './services/settings';
+import { createSystemService, type SystemService } from './services/system';
+import { createTradeGroupService, type TradeGroupService } from './services/trade-groups';
+import { createPrismaStore, type Store } from './store';
+
+export interface Services {
+  tradeGroups: TradeGroupService;
+  members: MemberService;
+  connections: ConnectionService;
+  settings: SettingsService;
+  system: SystemService;
+  auth: AuthService;
+}
+
+export interface WebApp {
+  env: WebEnv;
+  log: Logger;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  store: Store;
+  relay: RelayClient;
+  clock: Clock;
+  log: Logger;
+  apiToken: string;
+  webPort: number;
+  dataDir: string;
+}
+
+/** The services over explicit dependencies (tests use fakes here). */
+export function createServices(o: ServiceOptions): Services {
+  const deps: ServiceDeps = { store: o.store, relay: o.relay, clock: o.clock, log: o.log };
+  return {
+    tradeGroups: createTradeGroupService(deps),
+    members: createMemberService(deps),
+    connections: createConnectionService(deps),
+    settings: createSettingsService(deps),
+    system: createSystemService({
+      ...deps,
+      apiToken: o.apiToken,
+      webPort: o.webPort,
+      runtimeInfo: () => readRuntimeInfo(o.dataDir),
+    }),
+    auth: createAuthService({ ...deps, apiToken: o.apiToken }),
+  };
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+export async function createWebApp(
+  env: WebEnv,
+  overrides: { relay?: RelayClient; clock?: Clock; log?: Logger } = {},
+): Promise<WebApp> {
+  const log = overrides.log ?? createLogger(env.logLevel);
+  const secrets = loadOrCreateApiToken(env.dataDir, env.apiToken);
+  if (secrets.generated.apiToken) {
+    print(
+      `\nGenerated API token (saved in ${env.dataDir}/secrets.json, shown once):\n  ${secrets.apiToken}\n`,
+    );
+  }
+  // Migrations run before the server starts (scripts/migrate.ts, or the root `npm start`), not in here: the
+  // migration runner cannot be bundled by Next.
+  const url = env.databaseUrl ?? defaultDatabaseUrl(env.dataDir);
+  const db: Db = await openDatabase({ url, dataDir: env.dataDir });
+  const relay =
+    overrides.relay ??
+    createHttpRelayClient({ baseUrl: env.relayUrl, apiToken: secrets.apiToken, timeoutMs: 1000, log });
+  const services = createServices({
+    store: createPrismaStore(db),
+    relay,
+    clock: overrides.clock ?? systemClock,
+    log,
+    apiToken: secrets.apiToken,
+    webPort: env.port,
+    dataDir: env.dataDir,
+  });
+  const { generated } = await services.auth.ensureAdminPassword(env.adminPassword);
+  if (generated) {
+    print(`\nGenerated admin password (only its hash is stored, shown once):\n  ${generated}\n`);
+  }
+  return { env, log, services, close: () => db.$disconnect() };
+}
+
+// One app per process; kept on globalThis so `next dev` module reloads do not open more clients.
+const holder = globalThis as unknown as { __sankeyWebApp?: Promise<WebApp> };
+
+export function getWebApp(): Promise<WebApp> {
+  holder.__sankeyWebApp ??= createWebApp(processEnv()).catch((err: unknown) => {
+    holder.__sankeyWebApp = undefined;
+    throw err;
+  });
+  return holder.__sankeyWebApp;
+}

@@ -1,0 +1,86 @@
+// The web app's configuration, parsed once from process.env (README §3). Nothing else reads process.env.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const envSchema = z.object({
+  SANKEY_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/i, 'must be a file: (SQLite) or postgresql:// URL')
+    .optional(),
+  PORT: port.default(3000),
+  SANKEY_RELAY_HTTP_PORT: port.default(3001),
+  SANKEY_RELAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SANKEY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  SANKEY_SKIP_MIGRATE: z.enum(['0', '1']).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export interface WebEnv {
+  dataDir: string;
+  /** Undefined: `file:<dataDir>/sankey.db`. */
+  databaseUrl: string | undefined;
+  port: number;
+  relayUrl: string;
+  /** Undefined: read from or generated into `<dataDir>/secrets.json`. */
+  apiToken: string | undefined;
+  adminPassword: string | undefined;
+  migrate: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** The repository root: the nearest ancestor whose package.json is the monorepo's. */
+function repoRoot(from: string): string {
+  let dir = resolve(/*turbopackIgnore: true*/ from);
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sankey-copier') return dir;
+      } catch {
+        // not ours; keep walking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(/*turbopackIgnore: true*/ from);
+    dir = parent;
+  }
+}
+
+/** Parses `source` (process.env by default). Invalid values → EnvError naming each variable. */
+export function parseEnv(source: Record<string, string | undefined>, cwd = process.cwd()): WebEnv {
+  // Empty strings count as unset (shells and .env files produce them).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: resolve(/*turbopackIgnore: true*/ e.SANKEY_DATA_DIR ?? join(repoRoot(cwd), 'data')),
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    relayUrl: (e.SANKEY_RELAY_URL ?? `http://127.0.0.1:${e.SANKEY_RELAY_HTTP_PORT}`).replace(/\/+$/, ''),
+    apiToken: e.SANKEY_API_TOKEN,
+    adminPassword: e.SANKEY_ADMIN_PASSWORD,
+    migrate: e.SANKEY_SKIP_MIGRATE !== '1',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: WebEnv | undefined;
+/** The process's environment, parsed on first use. */
+export function env(): WebEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

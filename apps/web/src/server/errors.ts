@@ -1,0 +1,43 @@
+// The one error type of the domain. Services throw it; src/server/trpc/init.ts maps its code to a tRPC code
+// and the HTTP handlers to a status, each in one place.
+import { NotFound, UniqueViolation } from '@sankey/db/errors';
+
+export type AppErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'UNAUTHORIZED';
+
+// Next bundles instrumentation and each route separately, so one process can hold several copies of this class
+// while sharing one app instance: recognise AppErrors by a registered symbol, not by `instanceof`.
+const BRAND = Symbol.for('sankey.web.AppError');
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly [BRAND] = true;
+
+  static is(err: unknown): err is AppError {
+    return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+/**
+ * Repository errors that can happen in a race (a row vanished or appeared between the service's check and the
+ * write) become the matching AppError; anything else is rethrown unchanged.
+ */
+export function fromDbError(err: unknown, describe: { notFound: string; conflict: string }): never {
+  if (err instanceof NotFound) throw new AppError('NOT_FOUND', describe.notFound, { cause: err });
+  if (err instanceof UniqueViolation) throw new AppError('CONFLICT', describe.conflict, { cause: err });
+  throw err;
+}

@@ -1,0 +1,105 @@
+// The relay's control API (README §7) as the web app sees it. Every call has a short timeout and answers null
+// when the relay is unreachable or answers nonsense, so the services can fall back (README §4).
+import {
+  type EaConnection,
+  eaConnectionSchema,
+  type GroupEvaluation,
+  groupEvaluationSchema,
+} from '@sankey/shared/api/views';
+import { z } from 'zod';
+import type { Logger } from './logger';
+
+export const relayStatusSchema = z.object({
+  version: z.string(),
+  uptimeS: z.number(),
+  ports: z.object({ receiver: z.number().int(), publisher: z.number().int(), relayHttp: z.number().int() }),
+  counters: z.record(z.string(), z.number()),
+});
+export type RelayStatus = z.infer<typeof relayStatusSchema>;
+
+export const logEntrySchema = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  level: z.string(),
+  msg: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+export const logsPageSchema = z.object({
+  entries: z.array(logEntrySchema),
+  nextCursor: z.number().int().nullable(),
+});
+export type LogsPage = z.infer<typeof logsPageSchema>;
+
+export interface RelayClient {
+  status(): Promise<RelayStatus | null>;
+  connections(): Promise<EaConnection[] | null>;
+  evaluations(): Promise<GroupEvaluation[] | null>;
+  logs(query: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage | null>;
+  /** Best effort: false when the relay could not be told (it polls the outbox anyway). */
+  nudge(): Promise<boolean>;
+}
+
+export interface HttpRelayClientOptions {
+  baseUrl: string;
+  apiToken: string;
+  timeoutMs?: number;
+  log: Logger;
+  fetch?: typeof fetch;
+}
+
+export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient {
+  const timeoutMs = opts.timeoutMs ?? 1000;
+  const doFetch = opts.fetch ?? fetch;
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T> | null,
+  ): Promise<T | null> {
+    const url = `${opts.baseUrl}/internal/v1${path}`;
+    try {
+      const res = await doFetch(url, {
+        method,
+        headers: { authorization: `Bearer ${opts.apiToken}` },
+        signal: AbortSignal.timeout(timeoutMs),
+        cache: 'no-store',
+      });
+      if (!res.ok) {
+        opts.log.warn({ url, status: res.status }, 'relay control API answered with an error');
+        await res.body?.cancel();
+        return null;
+      }
+      const body: unknown = await res.json();
+      if (!schema) return body as T;
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) {
+        opts.log.warn(
+          { url, issues: parsed.error.issues.slice(0, 3) },
+          'relay control API answered an unexpected shape',
+        );
+        return null;
+      }
+      return parsed.data;
+    } catch (err) {
+      opts.log.debug({ url, err: err instanceof Error ? err.message : String(err) }, 'relay unreachable');
+      return null;
+    }
+  }
+
+  return {
+    status: () => call('GET', '/status', relayStatusSchema),
+    connections: () => call('GET', '/connections', z.array(eaConnectionSchema)),
+    evaluations: () => call('GET', '/evaluations', z.array(groupEvaluationSchema)),
+    logs: (q) => {
+      const params = new URLSearchParams();
+      if (q.level !== undefined) params.set('level', q.level);
+      if (q.limit !== undefined) params.set('limit', String(q.limit));
+      if (q.cursor !== undefined) params.set('cursor', String(q.cursor));
+      const qs = params.toString();
+      return call('GET', `/logs${qs ? `?${qs}` : ''}`, logsPageSchema);
+    },
+    nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
+  };
+}

@@ -1,0 +1,147 @@
+// Members of a trade group (README §4, protocol-and-relay.md §7.3/§7.4). Deleting the last member deletes the
+// group too, in the same transaction, and says so in the outbox payload (`groupDeleted`).
+import type {
+  addMemberInputSchema,
+  toggleMemberInputSchema,
+  updateMemberInputSchema,
+} from '@sankey/shared/api/inputs';
+import type { MemberView } from '@sankey/shared/api/views';
+import type { z } from 'zod';
+import { AppError, fromDbError } from '../errors';
+import type { Repos } from '../store';
+import { assertConfigFits } from './config-size';
+import { commit, type ServiceDeps } from './deps';
+import { indexEvaluations, memberView } from './views';
+
+export type AddMember = z.output<typeof addMemberInputSchema>;
+export type UpdateMember = z.output<typeof updateMemberInputSchema>;
+export type ToggleMember = z.output<typeof toggleMemberInputSchema>;
+export interface MemberKey {
+  tradeGroupId: string;
+  slaveAccount: string;
+}
+
+const groupNotFound = (id: string) => new AppError('NOT_FOUND', `trade group ${id} not found`);
+const memberNotFound = (k: MemberKey) =>
+  new AppError('NOT_FOUND', `member ${k.slaveAccount} of trade group ${k.tradeGroupId} not found`);
+const dbErrors = (k: MemberKey) => ({
+  notFound: memberNotFound(k).message,
+  conflict: `member ${k.slaveAccount} of trade group ${k.tradeGroupId} already exists`,
+});
+
+/** NOT_FOUND naming the group when it is missing, else the member. */
+async function requireMember(repos: Repos, k: MemberKey) {
+  const member = await repos.members.get(k.tradeGroupId, k.slaveAccount);
+  if (member) return member;
+  if (!(await repos.tradeGroups.get(k.tradeGroupId))) throw groupNotFound(k.tradeGroupId);
+  throw memberNotFound(k);
+}
+
+export function createMemberService(deps: ServiceDeps) {
+  const { store, relay } = deps;
+  const evaluations = async () => indexEvaluations(await relay.evaluations());
+
+  return {
+    /** In byte order of the slave account. NOT_FOUND if the group does not exist. */
+    async list(tradeGroupId: string): Promise<MemberView[]> {
+      const [group, members, evals] = await Promise.all([
+        store.tradeGroups.get(tradeGroupId),
+        store.members.listByGroup(tradeGroupId),
+        evaluations(),
+      ]);
+      if (!group) throw groupNotFound(tradeGroupId);
+      return members.map((m) => memberView(m, evals));
+    },
+
+    async get(k: MemberKey): Promise<MemberView> {
+      const [member, evals] = await Promise.all([requireMember(store, k), evaluations()]);
+      return memberView(member, evals);
+    },
+
+    /** NOT_FOUND without the group, CONFLICT if the slave is already a member; starts disabled unless `enabled`. */
+    async add(input: AddMember): Promise<MemberView> {
+      if (input.slaveSettings) {
+        assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
+      }
+      const member = await commit(deps, async (repos) => {
+        if (!(await repos.tradeGroups.get(input.tradeGroupId))) throw groupNotFound(input.tradeGroupId);
+        if (await repos.members.get(input.tradeGroupId, input.slaveAccount)) {
+          throw new AppError('CONFLICT', dbErrors(input).conflict);
+        }
+        const added = await repos.members
+          .add(input.tradeGroupId, {
+            slaveAccount: input.slaveAccount,
+            ...(input.slaveSettings && { slaveSettings: input.slaveSettings }),
+            enabled: input.enabled ?? false,
+          })
+          .catch((err: unknown) => fromDbError(err, dbErrors(input)));
+        await repos.outbox.append({
+          kind: 'member.added',
+          tradeGroupId: input.tradeGroupId,
+          slaveAccount: input.slaveAccount,
+          payload: { enabled: added.enabled, configVersion: added.slaveSettings.configVersion },
+        });
+        return added;
+      });
+      return memberView(member, await evaluations());
+    },
+
+    /** Replaces the settings (never `enabled`) and bumps configVersion; that member's config is re-sent. */
+    async update(input: UpdateMember): Promise<MemberView> {
+      assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
+      const member = await commit(deps, async (repos) => {
+        await requireMember(repos, input);
+        const updated = await repos.members
+          .updateSettings(input.tradeGroupId, input.slaveAccount, input.slaveSettings)
+          .catch((err: unknown) => fromDbError(err, dbErrors(input)));
+        await repos.outbox.append({
+          kind: 'member.updated',
+          tradeGroupId: input.tradeGroupId,
+          slaveAccount: input.slaveAccount,
+          payload: { configVersion: updated.slaveSettings.configVersion },
+        });
+        return updated;
+      });
+      return memberView(member, await evaluations());
+    },
+
+    /** Sets `enabled` and bumps configVersion; that member's config is re-sent. */
+    async toggle(input: ToggleMember): Promise<MemberView> {
+      const member = await commit(deps, async (repos) => {
+        await requireMember(repos, input);
+        const updated = await repos.members
+          .setEnabled(input.tradeGroupId, input.slaveAccount, input.enabled)
+          .catch((err: unknown) => fromDbError(err, dbErrors(input)));
+        await repos.outbox.append({
+          kind: 'member.toggled',
+          tradeGroupId: input.tradeGroupId,
+          slaveAccount: input.slaveAccount,
+          payload: { enabled: updated.enabled, configVersion: updated.slaveSettings.configVersion },
+        });
+        return updated;
+      });
+      return memberView(member, await evaluations());
+    },
+
+    /** -1 config to the slave; when it was the last member, the group goes too (-1 master config). */
+    async delete(k: MemberKey): Promise<{ ok: true }> {
+      await commit(deps, async (repos) => {
+        await requireMember(repos, k);
+        await repos.members
+          .delete(k.tradeGroupId, k.slaveAccount)
+          .catch((err: unknown) => fromDbError(err, dbErrors(k)));
+        const groupDeleted = (await repos.members.countByGroup(k.tradeGroupId)) === 0;
+        if (groupDeleted) await repos.tradeGroups.delete(k.tradeGroupId);
+        await repos.outbox.append({
+          kind: 'member.deleted',
+          tradeGroupId: k.tradeGroupId,
+          slaveAccount: k.slaveAccount,
+          payload: { groupDeleted },
+        });
+      });
+      return { ok: true };
+    },
+  };
+}
+
+export type MemberService = ReturnType<typeof createMemberService>;

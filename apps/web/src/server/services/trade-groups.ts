@@ -1,0 +1,138 @@
+// Trade groups (README §4, protocol-and-relay.md §7.4): validation, server-owned config versions (D8), the dual
+// write of change + outbox row, and views with the relay's live evaluation.
+import type {
+  createTradeGroupInputSchema,
+  toggleTradeGroupInputSchema,
+  updateTradeGroupInputSchema,
+} from '@sankey/shared/api/inputs';
+import type { TradeGroupView } from '@sankey/shared/api/views';
+import type { z } from 'zod';
+import { AppError, fromDbError } from '../errors';
+import { assertConfigFits } from './config-size';
+import { commit, type ServiceDeps } from './deps';
+import { indexEvaluations, tradeGroupView } from './views';
+
+export type CreateTradeGroup = z.output<typeof createTradeGroupInputSchema>;
+export type UpdateTradeGroup = z.output<typeof updateTradeGroupInputSchema>;
+export type ToggleTradeGroup = z.output<typeof toggleTradeGroupInputSchema>;
+
+const notFound = (id: string) => new AppError('NOT_FOUND', `trade group ${id} not found`);
+
+export function createTradeGroupService(deps: ServiceDeps) {
+  const { store, relay } = deps;
+  const evaluations = async () => indexEvaluations(await relay.evaluations());
+
+  return {
+    /** Newest first. */
+    async list(): Promise<TradeGroupView[]> {
+      const [groups, evals] = await Promise.all([store.tradeGroups.list(), evaluations()]);
+      return groups.map((g) => tradeGroupView(g, evals));
+    },
+
+    async get(id: string): Promise<TradeGroupView> {
+      const [group, evals] = await Promise.all([store.tradeGroups.get(id), evaluations()]);
+      if (!group) throw notFound(id);
+      return tradeGroupView(group, evals);
+    },
+
+    /** CONFLICT if the group exists; the group starts disabled unless `masterSettings.enabled`. */
+    async create(input: CreateTradeGroup): Promise<TradeGroupView> {
+      const members = input.members ?? [];
+      const seen = new Map<string, number>();
+      members.forEach((m, i) => {
+        const first = seen.get(m.slaveAccount);
+        if (first !== undefined) {
+          throw new AppError(
+            'BAD_REQUEST',
+            `members[${i}].slaveAccount: ${m.slaveAccount} is already members[${first}]`,
+          );
+        }
+        seen.set(m.slaveAccount, i);
+        if (m.slaveSettings)
+          assertConfigFits(`members[${i}].slaveSettings`, m.slaveAccount, input.id, m.slaveSettings);
+      });
+      const master = input.masterSettings;
+      const group = await commit(deps, async (repos) => {
+        if (await repos.tradeGroups.get(input.id)) {
+          throw new AppError('CONFLICT', `trade group ${input.id} already exists`);
+        }
+        const created = await repos.tradeGroups
+          .create({
+            id: input.id,
+            enabled: master?.enabled ?? false,
+            symbolPrefix: master?.symbolPrefix ?? null,
+            symbolSuffix: master?.symbolSuffix ?? null,
+            members: members.map((m) => ({
+              slaveAccount: m.slaveAccount,
+              ...(m.slaveSettings && { slaveSettings: m.slaveSettings }),
+              enabled: m.enabled ?? false,
+            })),
+          })
+          .catch((err: unknown) =>
+            fromDbError(err, {
+              notFound: `trade group ${input.id} not found`,
+              conflict: `trade group ${input.id} already exists`,
+            }),
+          );
+        await repos.outbox.append({
+          kind: 'group.created',
+          tradeGroupId: input.id,
+          payload: { slaveAccounts: created.members.map((m) => m.slaveAccount) },
+        });
+        return created.group;
+      });
+      return tradeGroupView(group, await evaluations());
+    },
+
+    /** Changes the master's symbol affixes (never `enabled`); bumps configVersion; the master config is re-sent. */
+    async update(input: UpdateTradeGroup): Promise<TradeGroupView> {
+      const group = await commit(deps, async (repos) => {
+        if (!(await repos.tradeGroups.get(input.id))) throw notFound(input.id);
+        const updated = await repos.tradeGroups
+          .updateAffixes(input.id, input.masterSettings)
+          .catch((err: unknown) => fromDbError(err, { notFound: notFound(input.id).message, conflict: '' }));
+        await repos.outbox.append({
+          kind: 'group.updated',
+          tradeGroupId: input.id,
+          payload: { configVersion: updated.configVersion },
+        });
+        return updated;
+      });
+      return tradeGroupView(group, await evaluations());
+    },
+
+    /** Sets `enabled`; bumps configVersion; master and all member configs are re-sent. */
+    async toggle(input: ToggleTradeGroup): Promise<TradeGroupView> {
+      const group = await commit(deps, async (repos) => {
+        if (!(await repos.tradeGroups.get(input.id))) throw notFound(input.id);
+        const updated = await repos.tradeGroups
+          .setEnabled(input.id, input.enabled)
+          .catch((err: unknown) => fromDbError(err, { notFound: notFound(input.id).message, conflict: '' }));
+        await repos.outbox.append({
+          kind: 'group.toggled',
+          tradeGroupId: input.id,
+          payload: { enabled: updated.enabled, configVersion: updated.configVersion },
+        });
+        return updated;
+      });
+      return tradeGroupView(group, await evaluations());
+    },
+
+    /**
+     * Deletes the group and its members. The outbox payload carries the slave accounts, which the relay needs to
+     * send their -1 configs after the rows are gone (D13).
+     */
+    async delete(id: string): Promise<{ ok: true }> {
+      await commit(deps, async (repos) => {
+        if (!(await repos.tradeGroups.get(id))) throw notFound(id);
+        const { slaveAccounts } = await repos.tradeGroups
+          .delete(id)
+          .catch((err: unknown) => fromDbError(err, { notFound: notFound(id).message, conflict: '' }));
+        await repos.outbox.append({ kind: 'group.deleted', tradeGroupId: id, payload: { slaveAccounts } });
+      });
+      return { ok: true };
+    },
+  };
+}
+
+export type TradeGroupService = ReturnType<typeof createTradeGroupService>;

@@ -1,0 +1,23 @@
+// Output schemas of the procedures that have no shared view (the others use @sankey/shared/api/views).
+import { globalSettingsSchema } from '@sankey/shared/domain/settings';
+import { z } from 'zod';
+import { logsPageSchema } from '../relay-client';
+
+export const okSchema = z.object({ ok: z.literal(true) });
+
+export const systemStatusSchema = z.object({
+  relayReachable: z.boolean(),
+  version: z.string().nullable(),
+  uptimeS: z.number().nullable(),
+  ports: z.object({
+    receiver: z.number().int(),
+    publisher: z.number().int(),
+    relayHttp: z.number().int(),
+    web: z.number().int(),
+  }),
+  counters: z.record(z.string(), z.number()),
+});
+
+export const socketTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });
+
+export { globalSettingsSchema as settingsOutputSchema, logsPageSchema };

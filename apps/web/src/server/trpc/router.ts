@@ -1,0 +1,16 @@
+// The API contract of README §4: one router per namespace, procedure names exactly as specified.
+import { router } from './init';
+import { membersRouter } from './routers/members';
+import { connectionsRouter, logsRouter, settingsRouter, systemRouter } from './routers/system';
+import { tradeGroupsRouter } from './routers/trade-groups';
+
+export const appRouter = router({
+  tradeGroups: tradeGroupsRouter,
+  members: membersRouter,
+  connections: connectionsRouter,
+  settings: settingsRouter,
+  system: systemRouter,
+  logs: logsRouter,
+});
+
+export type AppRouter = typeof appRouter;

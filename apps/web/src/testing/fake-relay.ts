@@ -1,0 +1,110 @@
+// Stand-ins for the relay: an in-memory RelayClient for service tests, and a node:http server speaking the
+// control API (README §7) for the HTTP tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bearerMatches } from '@sankey/shared/api/socket-token';
+import type { EaConnection, GroupEvaluation } from '@sankey/shared/api/views';
+import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
+
+export interface RelayData {
+  status: RelayStatus;
+  connections: EaConnection[];
+  evaluations: GroupEvaluation[];
+  logs: LogsPage;
+}
+
+export const relayData = (): RelayData => ({
+  status: {
+    version: '0.1.0',
+    uptimeS: 12,
+    ports: { receiver: 15555, publisher: 15556, relayHttp: 13001 },
+    counters: { messagesIn: 3 },
+  },
+  connections: [],
+  evaluations: [],
+  logs: { entries: [], nextCursor: null },
+});
+
+export const connection = (accountId: string, eaType: 'Master' | 'Slave'): EaConnection => ({
+  accountId,
+  eaType,
+  platform: 'MT5',
+  accountNumber: 1234,
+  broker: 'Broker',
+  accountName: 'Name',
+  server: 'Server-1',
+  balance: 1000,
+  equity: 1001.5,
+  currency: 'USD',
+  leverage: 100,
+  lastHeartbeat: '2026-01-01T00:00:00.000Z',
+  status: 'Online',
+  connectedAt: '2026-01-01T00:00:00.000Z',
+  isTradeAllowed: true,
+  symbolContext: null,
+});
+
+/** In-memory relay; `reachable = false` makes every call answer like an unreachable relay. */
+export class FakeRelayClient implements RelayClient {
+  data = relayData();
+  reachable = true;
+  nudges = 0;
+  logQueries: { level?: string; limit?: number; cursor?: number }[] = [];
+
+  status = async () => (this.reachable ? this.data.status : null);
+  connections = async () => (this.reachable ? this.data.connections : null);
+  evaluations = async () => (this.reachable ? this.data.evaluations : null);
+  logs = async (q: { level?: string; limit?: number; cursor?: number }) => {
+    this.logQueries.push(q);
+    return this.reachable ? this.data.logs : null;
+  };
+  nudge = async () => {
+    if (!this.reachable) return false;
+    this.nudges++;
+    return true;
+  };
+}
+
+/** The relay's control API over HTTP, bearer-protected, serving `data`. */
+export async function startFakeRelayServer(apiToken: string) {
+  const state = { data: relayData(), nudges: 0, lastLogQuery: '', down: false };
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, apiToken)) return send(401, { error: 'unauthorized' });
+    const url = new URL(req.url ?? '/', 'http://relay');
+    switch (`${req.method} ${url.pathname}`) {
+      case 'GET /internal/v1/status':
+        return send(200, state.data.status);
+      case 'GET /internal/v1/connections':
+        return send(200, state.data.connections);
+      case 'GET /internal/v1/evaluations':
+        return send(200, state.data.evaluations);
+      case 'GET /internal/v1/logs':
+        state.lastLogQuery = url.search;
+        return send(200, state.data.logs);
+      case 'POST /internal/v1/outbox/nudge':
+        state.nudges++;
+        return send(202, { ok: true });
+      default:
+        return send(404, { error: 'not_found' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

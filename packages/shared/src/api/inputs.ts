@@ -1,0 +1,93 @@
+// tRPC input schemas (README §4), shared by the web API and the UI forms. Every object is strict: unknown keys
+// (including the server-owned `configVersion`) are rejected with BAD_REQUEST.
+import { z } from 'zod';
+import {
+  accountIdSchema,
+  globalSettingsUpdateSchema,
+  masterSettingsInputSchema,
+  masterSettingsSchema,
+  slaveSettingsInputSchema,
+} from '../domain/settings';
+
+/** README §9: at most this many members in one `tradeGroups.create`. */
+export const MAX_MEMBERS_PER_CREATE = 1000;
+
+export const tradeGroupIdInputSchema = z.strictObject({ id: accountIdSchema });
+
+export const newMemberInputSchema = z.strictObject({
+  slaveAccount: accountIdSchema,
+  slaveSettings: slaveSettingsInputSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+export type NewMemberInput = z.input<typeof newMemberInputSchema>;
+
+export const createTradeGroupInputSchema = z.strictObject({
+  id: accountIdSchema,
+  masterSettings: masterSettingsInputSchema.optional(),
+  members: z
+    .array(newMemberInputSchema)
+    .max(MAX_MEMBERS_PER_CREATE, `at most ${MAX_MEMBERS_PER_CREATE} members per create`)
+    .optional(),
+});
+export type CreateTradeGroupInput = z.input<typeof createTradeGroupInputSchema>;
+
+/** `enabled` changes only through `toggle`; an omitted affix is kept, `null` clears it. */
+export const updateTradeGroupInputSchema = z.strictObject({
+  id: accountIdSchema,
+  masterSettings: z.strictObject({
+    symbolPrefix: masterSettingsSchema.shape.symbolPrefix.optional(),
+    symbolSuffix: masterSettingsSchema.shape.symbolSuffix.optional(),
+  }),
+});
+export type UpdateTradeGroupInput = z.input<typeof updateTradeGroupInputSchema>;
+
+export const toggleTradeGroupInputSchema = z.strictObject({ id: accountIdSchema, enabled: z.boolean() });
+
+export const memberListInputSchema = z.strictObject({ tradeGroupId: accountIdSchema });
+
+export const memberKeyInputSchema = z.strictObject({
+  tradeGroupId: accountIdSchema,
+  slaveAccount: accountIdSchema,
+});
+
+export const addMemberInputSchema = z.strictObject({
+  tradeGroupId: accountIdSchema,
+  slaveAccount: accountIdSchema,
+  slaveSettings: slaveSettingsInputSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+export type AddMemberInput = z.input<typeof addMemberInputSchema>;
+
+/** Replaces the member's settings; omitted keys take their defaults (D7). */
+export const updateMemberInputSchema = z.strictObject({
+  tradeGroupId: accountIdSchema,
+  slaveAccount: accountIdSchema,
+  slaveSettings: slaveSettingsInputSchema,
+});
+export type UpdateMemberInput = z.input<typeof updateMemberInputSchema>;
+
+export const toggleMemberInputSchema = z.strictObject({
+  tradeGroupId: accountIdSchema,
+  slaveAccount: accountIdSchema,
+  enabled: z.boolean(),
+});
+
+export const connectionGetInputSchema = z.strictObject({ accountId: accountIdSchema });
+
+export const settingsUpdateInputSchema = globalSettingsUpdateSchema;
+
+export const LOG_LIST_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** `logs.list`: minimum level (case-insensitive), page size, and the cursor of the previous page. */
+export const logsListInputSchema = z
+  .strictObject({
+    level: z
+      .string()
+      .transform((s) => s.toLowerCase())
+      .pipe(z.enum(LOG_LIST_LEVELS))
+      .optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    cursor: z.number().int().min(0).optional(),
+  })
+  .optional();
+export type LogsListInput = z.input<typeof logsListInputSchema>;
