@@ -1,0 +1,214 @@
+// The admin API (the built Next.js app under `next start`) driving the real relay: every mutation kind reaches the
+// simulated EAs as the config protocol-and-relay.md §7.4 prescribes. Plain HTTP with the bearer token, as curl would.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
+import { startTestRelay, type TestRelay } from '@sankey/relay/testing/start-relay';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './until';
+
+const root = resolve(import.meta.dirname, '../..');
+const webDir = join(root, 'apps/web');
+const built = existsSync(join(webDir, '.next/BUILD_ID'));
+
+let relay: TestRelay;
+let web: ChildProcess;
+let base = '';
+let m1: SimMaster;
+let s1: SimSlave;
+let s2: SimSlave;
+
+const freePort = () =>
+  new Promise<number>((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => r(port));
+    });
+  });
+
+async function call(path: string, input?: unknown, token: string | null = relay.apiToken) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const isQuery = /\.(list|get|status|socketToken)$/.test(path);
+  const res = isQuery
+    ? await fetch(
+        `${base}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+        { headers },
+      )
+    : await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+  const body = (await res.json()) as {
+    result?: { data: unknown };
+    error?: { message: string; data: { code: string } };
+  };
+  return { status: res.status, data: body.result?.data as never, error: body.error };
+}
+
+beforeAll(async () => {
+  if (!built) return;
+  relay = await startTestRelay();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  web = spawn(
+    process.execPath,
+    [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: webDir,
+      env: {
+        ...process.env,
+        SANKEY_DATA_DIR: relay.dataDir,
+        DATABASE_URL: relay.url,
+        SANKEY_RELAY_URL: relay.endpoints.http,
+        SANKEY_API_TOKEN: relay.apiToken,
+        SANKEY_ADMIN_PASSWORD: 'e2e-admin-password',
+        SANKEY_SKIP_MIGRATE: '1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    },
+  );
+  await until(async () => (await fetch(`${base}/login`)).status, 200, 60_000, 'web /login');
+  const endpoints = {
+    receiverEndpoint: relay.endpoints.receiver,
+    publisherEndpoint: relay.endpoints.publisher,
+    heartbeatIntervalMs: 200,
+  };
+  m1 = new SimMaster({ accountId: 'M1', ...endpoints });
+  s1 = new SimSlave({ accountId: 'S1', ...endpoints });
+  s2 = new SimSlave({ accountId: 'S2', ...endpoints });
+  await Promise.all([m1.start(), s1.start(), s2.start()]);
+  await until(
+    () => relay.relay.core.connections.all().filter((c) => c.status === 'Online').length,
+    3,
+    10_000,
+    'EAs online',
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([m1, s1, s2].map((s) => s?.stop({ unregister: false })));
+  if (web && web.exitCode === null) {
+    const exited = new Promise((r) => web.once('exit', r));
+    web.kill('SIGTERM');
+    await exited;
+  }
+  await relay?.stop();
+});
+
+describe.skipIf(!built)('admin API → relay → EAs', () => {
+  it('refuses calls without the bearer token', async () => {
+    expect((await call('tradeGroups.list', undefined, null)).status).toBe(401);
+    expect((await call('tradeGroups.list', undefined, 'wrong-token')).status).toBe(401);
+  });
+
+  it('create → the master and every initial member get their configs', async () => {
+    const created = await call('tradeGroups.create', {
+      id: 'M1',
+      masterSettings: { enabled: true, symbolSuffix: '.m' },
+      members: [{ slaveAccount: 'S1', enabled: true, slaveSettings: { lotMultiplier: 2 } }],
+    });
+    expect(created.status).toBe(200);
+    expect(created.data).toMatchObject({ id: 'M1', masterSettings: { enabled: true, configVersion: 1 } });
+    expect(await m1.waitForMessage('MasterConfig', (c) => c.symbol_suffix === '.m')).toMatchObject({
+      status: 2,
+      config_version: 1,
+    });
+    expect(await s1.waitForConfig((c) => c.master_account === 'M1')).toMatchObject({
+      status: 2,
+      lot_multiplier: 2,
+    });
+    const list = await call('tradeGroups.list');
+    expect(list.data).toEqual([
+      expect.objectContaining({ id: 'M1', masterRuntimeStatus: 2, masterWarningCodes: [] }),
+    ]);
+    expect((await call('tradeGroups.create', { id: 'M1' })).error?.data.code).toBe('CONFLICT');
+  });
+
+  it('update → the master config only; toggle → master and member configs', async () => {
+    const ms = m1.mark();
+    const ss = s1.mark();
+    await call('tradeGroups.update', { id: 'M1', masterSettings: { symbolPrefix: 'pro.' } });
+    expect(await m1.waitForMessage('MasterConfig', () => true, 5000, { since: ms })).toMatchObject({
+      symbol_prefix: 'pro.',
+      config_version: 2,
+    });
+    await s1.expectNoFrames((f) => f.topic === 'config/S1', 400, { since: ss });
+    await call('tradeGroups.toggle', { id: 'M1', enabled: false });
+    expect(await m1.waitForMessage('MasterConfig', (c) => c.status === 0, 5000, { since: ms })).toMatchObject(
+      { config_version: 3 },
+    );
+    expect(await s1.waitForConfig((c) => c.status === 1, 5000, { since: ss })).toMatchObject({
+      warning_codes: ['master_web_ui_disabled'],
+    });
+    const back = s1.mark();
+    await call('tradeGroups.toggle', { id: 'M1', enabled: true });
+    await s1.waitForConfig((c) => c.status === 2, 5000, { since: back });
+  });
+
+  it('members.add / update / toggle → that member gets its config', async () => {
+    const added = await call('members.add', {
+      tradeGroupId: 'M1',
+      slaveAccount: 'S2',
+      enabled: true,
+      slaveSettings: { reverseTrade: true },
+    });
+    expect(added.data).toMatchObject({
+      slaveAccount: 'S2',
+      slaveSettings: { configVersion: 1, reverseTrade: true },
+    });
+    expect(await s2.waitForConfig((c) => c.master_account === 'M1')).toMatchObject({
+      reverse_trade: true,
+      status: 2,
+    });
+    const mark = s2.mark();
+    await call('members.update', {
+      tradeGroupId: 'M1',
+      slaveAccount: 'S2',
+      slaveSettings: { lotMultiplier: 5 },
+    });
+    expect(await s2.waitForConfig(() => true, 5000, { since: mark })).toMatchObject({
+      lot_multiplier: 5,
+      config_version: 2,
+    });
+    await call('members.toggle', { tradeGroupId: 'M1', slaveAccount: 'S2', enabled: false });
+    expect(await s2.waitForConfig((c) => c.status === 0, 5000, { since: mark })).toMatchObject({
+      warning_codes: ['slave_web_ui_disabled'],
+      config_version: 3,
+    });
+    const bad = await call('members.update', {
+      tradeGroupId: 'M1',
+      slaveAccount: 'S2',
+      slaveSettings: { lotMultiplier: 5000 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.error?.message).toContain('lotMultiplier');
+  });
+
+  it('a trade from the master reaches the enabled member with the API-configured settings', async () => {
+    await m1.open({ ticket: 4242, symbol: 'EURUSD', orderType: 'Buy', lots: 0.25 });
+    expect(await s1.waitForCommand((c) => c.ticket === 4242)).toMatchObject({ symbol: 'EURUSD', lots: 0.5 });
+  });
+
+  it('settings.update with a log host broadcasts config/global', async () => {
+    const mark = s1.mark();
+    await call('settings.update', { logShipping: { host: 'http://127.0.0.1:9428', enabled: true } });
+    expect(await s1.waitForMessage('GlobalConfig', () => true, 5000, { since: mark })).toMatchObject({
+      enabled: true,
+      log_level: 'INFO',
+    });
+  });
+
+  it('members.delete → -1 to the slave; tradeGroups.delete → -1 to every member and the master', async () => {
+    const s2m = s2.mark();
+    await call('members.delete', { tradeGroupId: 'M1', slaveAccount: 'S2' });
+    await s2.waitForConfig((c) => c.status === -1, 5000, { since: s2m });
+    const ms = m1.mark();
+    const ss = s1.mark();
+    expect((await call('tradeGroups.delete', { id: 'M1' })).data).toEqual({ ok: true });
+    await s1.waitForConfig((c) => c.status === -1, 5000, { since: ss });
+    await m1.waitForMessage('MasterConfig', (c) => c.status === -1, 5000, { since: ms });
+    expect((await call('tradeGroups.get', { id: 'M1' })).error?.data.code).toBe('NOT_FOUND');
+  });
+});
