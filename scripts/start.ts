@@ -31,9 +31,14 @@ const env = {
   SANKEY_SKIP_MIGRATE: '1',
 };
 const children: ChildProcess[] = [];
-const startChild = (name: string, cwd: string, args: string[]) => {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: 'inherit' });
+const startChild = (name: string, cwd: string, args: string[], extraEnv: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
+  child.stdout!.pipe(process.stdout);
   child.on('exit', (code, signal) => {
     process.stdout.write(`${name} exited (${signal ?? code})\n`);
     if (!stopping) stop(code ?? 1);
@@ -59,17 +64,36 @@ function stop(code: number) {
 process.once('SIGTERM', () => stop(0));
 process.once('SIGINT', () => stop(0));
 
-startChild('relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
+const relay = startChild('relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
+// The web app must reach the relay on the port it actually bound (0 = a free port chosen at start).
+const relayPorts = await new Promise<{ relayHttp: number } | null>((resolve) => {
+  let buf = '';
+  relay.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const m = /relay ready (\{.*\})/.exec(buf);
+    if (m) resolve(JSON.parse(m[1]!) as { relayHttp: number });
+  });
+  relay.once('exit', () => resolve(null));
+});
+if (!relayPorts) process.exit(1);
+
 const web = join(root, 'apps/web');
 if (existsSync(join(web, '.next', 'BUILD_ID'))) {
-  startChild('web', web, [
-    join(root, 'node_modules/next/dist/bin/next'),
-    'start',
-    '-p',
-    process.env.PORT ?? '3000',
-    '-H',
-    '127.0.0.1',
-  ]);
+  startChild(
+    'web',
+    web,
+    [
+      join(root, 'node_modules/next/dist/bin/next'),
+      'start',
+      '-p',
+      process.env.PORT || '3000',
+      '-H',
+      '127.0.0.1',
+    ],
+    {
+      SANKEY_RELAY_URL: process.env.SANKEY_RELAY_URL || `http://127.0.0.1:${relayPorts.relayHttp}`,
+    },
+  );
 } else {
   process.stdout.write(
     'web app not built: run `npm run build` (npm start does this) — starting the relay only\n',

@@ -67,6 +67,13 @@ describe('npm start', () => {
           interval: 250,
         })
         .toBe(200);
+      // The web app reaches the relay on the port the relay actually bound.
+      const sys = await fetch(`http://127.0.0.1:${webPort}/api/trpc/system.status`, {
+        headers: { authorization: `Bearer ${secrets.apiToken}` },
+      });
+      expect(
+        ((await sys.json()) as { result: { data: { relayReachable: boolean } } }).result.data.relayReachable,
+      ).toBe(true);
     }
 
     child.kill('SIGTERM');
