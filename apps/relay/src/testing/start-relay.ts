@@ -20,10 +20,15 @@ export interface TestRelay {
 }
 
 export async function startTestRelay(
-  opts: { config?: Partial<RelayConfig>; engine?: 'wasm' | 'reference'; dataDir?: string } = {},
+  opts: {
+    config?: Partial<RelayConfig>;
+    engine?: 'wasm' | 'reference';
+    dataDir?: string;
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
-  const url = `file:${join(dataDir, 'sankey.db')}`;
+  const url = opts.databaseUrl ?? `file:${join(dataDir, 'sankey.db')}`;
   await migrate({ url });
   const relayDb = await createDb({ url });
   const db = await createDb({ url });
