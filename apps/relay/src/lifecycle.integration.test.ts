@@ -1,5 +1,5 @@
 // The relay as an operator runs it: `main.ts` in its own process, stopped with SIGTERM during traffic.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
