@@ -1,5 +1,5 @@
 // The relay as an operator runs it: `main.ts` in its own process, stopped with SIGTERM during traffic.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,15 @@ describe('relay process lifecycle', () => {
       ports: Record<string, number>;
     };
     expect(runtime.ports.receiver).toBe(ports.receiver);
+
+    // The operator CLI finds the running relay through runtime.json.
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'status'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, SANKEY_DATA_DIR: dataDir, SANKEY_API_TOKEN: 'lifecycle-token-0123456789' },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ version: '2.0.0', ports: { receiver: ports.receiver } });
 
     const push = new Push({ linger: 1000 });
     push.connect(`tcp://127.0.0.1:${ports.receiver}`);
