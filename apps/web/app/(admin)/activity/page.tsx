@@ -1,0 +1,5 @@
+import { ActivityView } from '@/ui/activity/activity-view';
+
+export default function ActivityPage() {
+  return <ActivityView />;
+}

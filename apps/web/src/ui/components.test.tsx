@@ -1,0 +1,184 @@
+// @vitest-environment happy-dom
+// Component tests: the live provider's optimistic switch with rollback, the wizard's validation, the activity
+// feed's filter and Japanese rendering — against a fake API, no socket.
+import type { MemberView } from '@sankey/shared/api/views';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../client/trpc';
+import { ActivityView } from './activity/activity-view';
+import { ToastProvider } from './components/toast';
+import { Switch } from './components/ui';
+import type { Lang } from './i18n/dict';
+import { I18nProvider } from './i18n/i18n';
+import { buildGraph } from './live/derive';
+import { LiveProvider, useLiveActions, useLiveState } from './live/live-provider';
+import { connection, group, member } from './test-fixtures';
+import { CreateLinkWizard } from './wizard/create-link-wizard';
+
+afterEach(cleanup);
+
+function fakeApi(opts: {
+  members: MemberView[];
+  toggle?: (input: { enabled: boolean }) => Promise<MemberView>;
+}) {
+  const groups = [...new Set(opts.members.map((m) => m.tradeGroupId))].map((id) => group(id));
+  return {
+    tradeGroups: { list: { query: async () => groups } },
+    connections: { list: { query: async () => [connection('M1', 'Master'), connection('S1', 'Slave')] } },
+    members: {
+      list: {
+        query: async ({ tradeGroupId }: { tradeGroupId: string }) =>
+          opts.members.filter((m) => m.tradeGroupId === tradeGroupId),
+      },
+      toggle: { mutate: vi.fn(opts.toggle ?? (async () => opts.members[0]!)) },
+    },
+  } as unknown as ApiClient;
+}
+
+function Providers({
+  api,
+  lang = 'en',
+  children,
+}: {
+  api: ApiClient;
+  lang?: Lang;
+  children: React.ReactNode;
+}) {
+  return (
+    <I18nProvider initial={lang}>
+      <ToastProvider>
+        <LiveProvider api={api} realtime={false}>
+          {children}
+        </LiveProvider>
+      </ToastProvider>
+    </I18nProvider>
+  );
+}
+
+/** The link switch as the graph wires it: state from the store, flips through the provider's action. */
+function LinkSwitch() {
+  const state = useLiveState();
+  const actions = useLiveActions();
+  const edge = buildGraph(state, null).edges[0];
+  if (!edge) return <p>loading</p>;
+  return (
+    <>
+      <Switch
+        testId="switch"
+        label="link"
+        checked={edge.switchOn}
+        pending={edge.pending}
+        onChange={(v) => void actions.toggleMember(edge.member.tradeGroupId, edge.member.slaveAccount, v)}
+      />
+      <span data-testid="badge">{edge.badge}</span>
+    </>
+  );
+}
+
+describe('optimistic link switch', () => {
+  it('flips at once, stays pending until the server answers, and rolls back with a message on error', async () => {
+    let fail!: (e: Error) => void;
+    const api = fakeApi({
+      members: [member('M1', 'S1', { enabled: false, status: 0 })],
+      toggle: () => new Promise((_, reject) => (fail = reject)),
+    });
+    render(
+      <Providers api={api}>
+        <LinkSwitch />
+      </Providers>,
+    );
+    const sw = await screen.findByTestId('switch');
+    expect(sw.getAttribute('aria-checked')).toBe('false');
+    fireEvent.click(sw);
+    expect(sw.getAttribute('aria-checked')).toBe('true');
+    expect(sw.getAttribute('data-pending')).toBe('true');
+    expect(screen.getByTestId('badge').textContent).toBe('manualOff');
+    await act(async () => fail(new Error('member not found')));
+    await waitFor(() => expect(sw.getAttribute('aria-checked')).toBe('false'));
+    expect(sw.getAttribute('data-pending')).toBeNull();
+    expect((await screen.findByTestId('toast-error')).textContent).toContain(
+      'Could not switch: member not found',
+    );
+  });
+
+  it('keeps the new intent when the server confirms it', async () => {
+    const m = member('M1', 'S1', { enabled: false, status: 0 });
+    const api = fakeApi({ members: [m], toggle: async ({ enabled }) => ({ ...m, enabled, status: 2 }) });
+    render(
+      <Providers api={api}>
+        <LinkSwitch />
+      </Providers>,
+    );
+    const sw = await screen.findByTestId('switch');
+    fireEvent.click(sw);
+    await waitFor(() => expect(screen.getByTestId('badge').textContent).toBe('receiving'));
+    expect(sw.getAttribute('aria-checked')).toBe('true');
+    expect(sw.getAttribute('data-pending')).toBeNull();
+  });
+});
+
+describe('create-link wizard', () => {
+  it('blocks Next for the same account and a duplicate link, in the chosen language', async () => {
+    const api = fakeApi({ members: [member('M1', 'S1')] });
+    render(
+      <Providers api={api} lang="ja">
+        <CreateLinkWizard open onClose={() => {}} />
+      </Providers>,
+    );
+    const masterSel = (await screen.findByTestId('master-selector')) as HTMLSelectElement;
+    await waitFor(() => expect(masterSel.querySelector('option[value="M1"]')).not.toBeNull());
+    fireEvent.change(masterSel, { target: { value: 'M1' } });
+    fireEvent.change(screen.getByTestId('slave-selector'), { target: { value: 'S1' } });
+    expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('リンク M1 → S1 はすでに存在します。')).toBeTruthy();
+
+    // A typed id that is not connected: allowed, with a warning.
+    fireEvent.change(screen.getByTestId('slave-selector'), { target: { value: '__other__' } });
+    fireEvent.change(screen.getByTestId('slave-selector-input'), { target: { value: 'S9' } });
+    expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId('wizard-warning').textContent).toContain('S9 は接続一覧にありません');
+  });
+});
+
+const grabbed: { store?: ReturnType<typeof useLiveActions>['store'] } = {};
+function GrabStore() {
+  grabbed.store = useLiveActions().store;
+  return null;
+}
+
+describe('activity feed', () => {
+  it('explains filtered trades in words and filters by account', async () => {
+    const api = fakeApi({ members: [member('M1', 'S1')] });
+    render(
+      <Providers api={api} lang="ja">
+        <GrabStore />
+        <ActivityView />
+      </Providers>,
+    );
+    const store = grabbed.store!;
+    await act(async () => {
+      store.handleEvent('trade_copied', {
+        masterAccount: 'M1',
+        slaveAccount: 'S1',
+        memberId: 1,
+        action: 'Open',
+        ticket: 5,
+        symbol: 'EURUSD',
+        lots: 0.2,
+        relayLatencyUs: 250,
+      });
+      store.handleEvent('trade_filtered', {
+        masterAccount: 'M1',
+        slaveAccount: 'S2',
+        ticket: 6,
+        reason: 'symbol_blocked',
+      });
+    });
+    expect(screen.getAllByTestId('activity-item')).toHaveLength(2);
+    expect(screen.getByText(/シンボルが禁止シンボルに含まれています/)).toBeTruthy();
+    fireEvent.change(screen.getByTestId('activity-filter'), { target: { value: 'S1' } });
+    const items = screen.getAllByTestId('activity-item');
+    expect(items).toHaveLength(1);
+    expect(items[0]!.textContent).toContain('#5');
+  });
+});

@@ -1,0 +1,230 @@
+'use client';
+// Small shadcn-style primitives styled by globals.css: switch, badge, field, drawer, confirm dialog, card.
+import { clsx } from 'clsx';
+import { X } from 'lucide-react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useI18n } from '../i18n/i18n';
+
+export function Switch(props: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  pending?: boolean;
+  disabled?: boolean;
+  testId?: string;
+  className?: string;
+}) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={props.checked}
+      aria-label={props.label}
+      title={props.label}
+      data-testid={props.testId}
+      data-pending={props.pending ? 'true' : undefined}
+      disabled={props.disabled || props.pending}
+      className={clsx('switch', props.checked && 'switch-on', props.className)}
+      onClick={() => props.onChange(!props.checked)}
+    >
+      <span className="switch-thumb" />
+    </button>
+  );
+}
+
+export function Badge(props: {
+  tone: 'gray' | 'amber' | 'green' | 'yellow' | 'red' | 'blue' | 'purple';
+  children: ReactNode;
+  title?: string;
+  testId?: string;
+}) {
+  return (
+    <span className={clsx('badge', `badge-${props.tone}`)} title={props.title} data-testid={props.testId}>
+      {props.children}
+    </span>
+  );
+}
+
+export function Card(props: {
+  title?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <section className="card" data-testid={props.testId}>
+      {props.title || props.actions ? (
+        <header className="card-header">
+          {props.title ? <h2 className="card-title">{props.title}</h2> : null}
+          {props.actions}
+        </header>
+      ) : null}
+      <div className="card-body">{props.children}</div>
+    </section>
+  );
+}
+
+/** Label + control + help/error text. The control gets `id` and aria attributes through the render prop. */
+export function Field(props: {
+  label: string;
+  help?: string;
+  error?: string | undefined;
+  children: (a: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
+  className?: string;
+}) {
+  const id = useId();
+  const descId = `${id}-desc`;
+  return (
+    <div className={clsx('field', props.error && 'field-error', props.className)}>
+      <label htmlFor={id} className="field-label">
+        {props.label}
+      </label>
+      {props.children({
+        id,
+        'aria-invalid': Boolean(props.error),
+        ...(props.error || props.help ? { 'aria-describedby': descId } : {}),
+      })}
+      {props.error ? (
+        <p id={descId} className="field-message error-text" role="alert">
+          {props.error}
+        </p>
+      ) : props.help ? (
+        <p id={descId} className="field-message muted">
+          {props.help}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Checkbox(props: {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  label: string;
+  name?: string;
+  testId?: string;
+}) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        name={props.name}
+        checked={props.checked}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
+function useEscape(open: boolean, onClose: () => void) {
+  const ref = useRef(onClose);
+  ref.current = onClose;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') ref.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+}
+
+/** Side sheet on wide screens, bottom sheet on phones (CSS). */
+export function Drawer(props: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId?: string;
+  side?: 'right' | 'bottom';
+}) {
+  const { t } = useI18n();
+  useEscape(props.open, props.onClose);
+  if (!props.open) return null;
+  return (
+    <div className="overlay" data-side={props.side ?? 'right'}>
+      <button
+        type="button"
+        className="overlay-backdrop"
+        aria-label={t('common.close')}
+        onClick={props.onClose}
+      />
+      <div
+        className={clsx('drawer', props.side === 'bottom' && 'drawer-bottom')}
+        role="dialog"
+        aria-modal="true"
+        aria-label={typeof props.title === 'string' ? props.title : undefined}
+        data-testid={props.testId}
+      >
+        <header className="drawer-header">
+          <div>
+            <h2 className="drawer-title">{props.title}</h2>
+            {props.description ? <p className="muted small">{props.description}</p> : null}
+          </div>
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon"
+            aria-label={t('common.close')}
+            onClick={props.onClose}
+          >
+            <X size={18} />
+          </button>
+        </header>
+        <div className="drawer-body">{props.children}</div>
+        {props.footer ? <footer className="drawer-footer">{props.footer}</footer> : null}
+      </div>
+    </div>
+  );
+}
+
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  body: string;
+  confirmLabel: string;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  useEscape(props.open, props.onCancel);
+  if (!props.open) return null;
+  return (
+    <div className="overlay overlay-center">
+      <button
+        type="button"
+        className="overlay-backdrop"
+        aria-label={t('common.cancel')}
+        onClick={props.onCancel}
+      />
+      <div
+        className="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label={props.title}
+        data-testid="confirm-dialog"
+      >
+        <h2 className="drawer-title">{props.title}</h2>
+        <p>{props.body}</p>
+        <div className="row-end">
+          <button type="button" className="btn btn-outline" onClick={props.onCancel}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-destructive"
+            data-testid="confirm-button"
+            disabled={props.busy}
+            onClick={props.onConfirm}
+          >
+            {props.confirmLabel}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

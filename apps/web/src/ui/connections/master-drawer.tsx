@@ -1,0 +1,186 @@
+'use client';
+// Master settings drawer: symbol prefix/suffix (tradeGroups.update), the linked slaves (each opens its link
+// editor) and deleting the whole group.
+import { masterSettingsInputSchema } from '@sankey/shared/domain/settings';
+import { Settings2 } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
+import { useToast } from '../components/toast';
+import { Badge, ConfirmDialog, Drawer, Field } from '../components/ui';
+import { fieldErrors } from '../forms/issues';
+import { useI18n } from '../i18n/i18n';
+import { badgeTone, connectionOf, memberBadge } from '../live/derive';
+import { useLiveActions, useLiveState } from '../live/live-provider';
+import { badgeLabel } from './labels';
+
+export function MasterDrawer(props: {
+  masterId: string | null;
+  onClose: () => void;
+  onEditMember: (tradeGroupId: string, slaveAccount: string) => void;
+}) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const state = useLiveState();
+  const actions = useLiveActions();
+  const group = state.tradeGroups.find((g) => g.id === props.masterId);
+  const members = state.members.filter((m) => m.tradeGroupId === props.masterId);
+  const [prefix, setPrefix] = useState('');
+  const [suffix, setSuffix] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [confirm, setConfirm] = useState(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: initialise when another master is opened only
+  useEffect(() => {
+    setPrefix(group?.masterSettings.symbolPrefix ?? '');
+    setSuffix(group?.masterSettings.symbolSuffix ?? '');
+    setErrors({});
+  }, [props.masterId]);
+
+  if (!props.masterId) return null;
+  const id = props.masterId;
+  const detected = connectionOf(state.connections, id, 'Master')?.symbolContext;
+
+  const save = async () => {
+    const masterSettings = { symbolPrefix: prefix.trim() || null, symbolSuffix: suffix.trim() || null };
+    const parsed = masterSettingsInputSchema.safeParse(masterSettings);
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error.issues, t, (p) => String(p[0])));
+      return;
+    }
+    setSaving(true);
+    try {
+      actions.store.upsertGroup(await actions.api.tradeGroups.update.mutate({ id, masterSettings }));
+      toast.show('success', t('master.saved'));
+      props.onClose();
+    } catch (err) {
+      if (!redirectIfUnauthorized(err)) {
+        setErrors({ form: errorMessage(err) });
+        toast.show('error', t('member.failed', { message: errorMessage(err) }));
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Drawer
+      open
+      onClose={props.onClose}
+      title={t('master.title')}
+      description={
+        group ? `${id} · ${t('master.configVersion', { version: group.masterSettings.configVersion })}` : id
+      }
+      testId="master-drawer"
+      footer={
+        group ? (
+          <>
+            <button type="button" className="btn btn-destructive-outline" onClick={() => setConfirm(true)}>
+              {t('master.deleteGroup')}
+            </button>
+            <span className="spacer" />
+            <button type="button" className="btn btn-outline" onClick={props.onClose}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="master-save"
+              disabled={saving}
+              onClick={save}
+            >
+              {saving ? t('common.saving') : t('common.save')}
+            </button>
+          </>
+        ) : undefined
+      }
+    >
+      {!group ? (
+        <p className="muted">{t('master.noGroup')}</p>
+      ) : (
+        <>
+          {errors['form'] ? <p className="alert alert-error">{errors['form']}</p> : null}
+          <fieldset className="form-section">
+            <legend>{t('master.symbolRules')}</legend>
+            {detected && (detected.detectedPrefix || detected.detectedSuffix) ? (
+              <div className="alert alert-info">
+                <span>
+                  {t('wizard.detected', { prefix: detected.detectedPrefix, suffix: detected.detectedSuffix })}
+                </span>
+                <button
+                  type="button"
+                  className="btn btn-outline btn-sm"
+                  onClick={() => {
+                    setPrefix(detected.detectedPrefix);
+                    setSuffix(detected.detectedSuffix);
+                  }}
+                >
+                  {t('wizard.applyDetected')}
+                </button>
+              </div>
+            ) : null}
+            <div className="form-grid">
+              <Field label={t('master.prefix')} help={t('master.prefixHelp')} error={errors['symbolPrefix']}>
+                {(a) => (
+                  <input
+                    {...a}
+                    className="input"
+                    name="masterPrefix"
+                    value={prefix}
+                    onChange={(e) => setPrefix(e.target.value)}
+                  />
+                )}
+              </Field>
+              <Field label={t('master.suffix')} help={t('master.suffixHelp')} error={errors['symbolSuffix']}>
+                {(a) => (
+                  <input
+                    {...a}
+                    className="input"
+                    name="masterSuffix"
+                    value={suffix}
+                    onChange={(e) => setSuffix(e.target.value)}
+                  />
+                )}
+              </Field>
+            </div>
+          </fieldset>
+          <fieldset className="form-section">
+            <legend>{t('master.slaves')}</legend>
+            <ul className="plain-list">
+              {members.map((m) => {
+                const badge = memberBadge(m.enabled, m.status);
+                return (
+                  <li key={m.id} className="row-between">
+                    <span className="mono">{m.slaveAccount}</span>
+                    <span className="row">
+                      <Badge tone={badgeTone[badge]}>{badgeLabel(badge, t)}</Badge>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-icon"
+                        aria-label={t('edge.edit')}
+                        onClick={() => props.onEditMember(m.tradeGroupId, m.slaveAccount)}
+                      >
+                        <Settings2 size={16} />
+                      </button>
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          </fieldset>
+        </>
+      )}
+      <ConfirmDialog
+        open={confirm}
+        title={t('delete.groupTitle')}
+        body={t('delete.groupBody', { master: id, count: members.length })}
+        confirmLabel={t('common.delete')}
+        onCancel={() => setConfirm(false)}
+        onConfirm={async () => {
+          setConfirm(false);
+          if (await actions.deleteGroup(id)) props.onClose();
+        }}
+      />
+    </Drawer>
+  );
+}

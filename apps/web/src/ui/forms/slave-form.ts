@@ -1,0 +1,199 @@
+// Form state of the slave (member) settings: strings as typed, converted to the API input and validated with the
+// shared zod schema (the same one the server applies), so errors show inline before saving.
+import {
+  type SlaveSettings,
+  type SlaveSettingsInput,
+  slaveSettingsInputSchema,
+} from '@sankey/shared/domain/settings';
+import type { LotCalculationMode, SyncMode } from '@sankey/shared/protocol/constants';
+import type { Translate } from '../i18n/i18n';
+import { fieldErrors } from './issues';
+
+export interface MappingRow {
+  source: string;
+  target: string;
+}
+
+export interface SlaveFormState {
+  lotCalculationMode: LotCalculationMode;
+  lotMultiplier: string;
+  reverseTrade: boolean;
+  sourceLotMin: string;
+  sourceLotMax: string;
+  symbolPrefix: string;
+  symbolSuffix: string;
+  symbolMappings: MappingRow[];
+  allowedSymbols: string;
+  blockedSymbols: string;
+  allowedMagicNumbers: string;
+  blockedMagicNumbers: string;
+  copyPendingOrders: boolean;
+  syncMode: SyncMode;
+  limitOrderExpiryMin: string;
+  marketSyncMaxPips: string;
+  maxSlippage: string;
+  maxRetries: string;
+  maxSignalDelayMs: string;
+  usePendingOrderForDelayed: boolean;
+}
+
+const str = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : String(v));
+const list = (v: readonly (string | number)[] | null | undefined) => (v ? v.join(', ') : '');
+
+export function defaultSlaveForm(): SlaveFormState {
+  return {
+    lotCalculationMode: 'multiplier',
+    lotMultiplier: '1',
+    reverseTrade: false,
+    sourceLotMin: '',
+    sourceLotMax: '',
+    symbolPrefix: '',
+    symbolSuffix: '',
+    symbolMappings: [],
+    allowedSymbols: '',
+    blockedSymbols: '',
+    allowedMagicNumbers: '',
+    blockedMagicNumbers: '',
+    copyPendingOrders: false,
+    syncMode: 'skip',
+    limitOrderExpiryMin: '',
+    marketSyncMaxPips: '',
+    maxSlippage: '',
+    maxRetries: '3',
+    maxSignalDelayMs: '5000',
+    usePendingOrderForDelayed: false,
+  };
+}
+
+export function slaveFormFrom(s: SlaveSettings): SlaveFormState {
+  return {
+    lotCalculationMode: s.lotCalculationMode,
+    lotMultiplier: str(s.lotMultiplier),
+    reverseTrade: s.reverseTrade,
+    sourceLotMin: str(s.sourceLotMin),
+    sourceLotMax: str(s.sourceLotMax),
+    symbolPrefix: s.symbolPrefix ?? '',
+    symbolSuffix: s.symbolSuffix ?? '',
+    symbolMappings: s.symbolMappings.map((m) => ({ source: m.sourceSymbol, target: m.targetSymbol })),
+    allowedSymbols: list(s.filters.allowedSymbols),
+    blockedSymbols: list(s.filters.blockedSymbols),
+    allowedMagicNumbers: list(s.filters.allowedMagicNumbers),
+    blockedMagicNumbers: list(s.filters.blockedMagicNumbers),
+    copyPendingOrders: s.copyPendingOrders,
+    syncMode: s.syncMode,
+    limitOrderExpiryMin: str(s.limitOrderExpiryMin),
+    marketSyncMaxPips: str(s.marketSyncMaxPips),
+    maxSlippage: str(s.maxSlippage),
+    maxRetries: str(s.maxRetries),
+    maxSignalDelayMs: str(s.maxSignalDelayMs),
+    usePendingOrderForDelayed: s.usePendingOrderForDelayed,
+  };
+}
+
+type NumberField =
+  | 'lotMultiplier'
+  | 'sourceLotMin'
+  | 'sourceLotMax'
+  | 'limitOrderExpiryMin'
+  | 'marketSyncMaxPips'
+  | 'maxSlippage'
+  | 'maxRetries'
+  | 'maxSignalDelayMs';
+
+export type SlaveFormResult =
+  | { ok: true; value: SlaveSettingsInput }
+  | { ok: false; errors: Record<string, string> };
+
+const splitList = (s: string) =>
+  s
+    .split(/[,\s]+/)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
+/** Field key of an issue path of slaveSettingsInputSchema (filters and mappings are flattened). */
+export function slaveFieldKey(path: readonly PropertyKey[]): string {
+  const [head, second, third] = path.map(String);
+  if (head === 'filters' && second) return second;
+  if (head === 'symbolMappings' && second !== undefined)
+    return `symbolMappings.${second}.${third === 'targetSymbol' ? 'target' : 'source'}`;
+  return head ?? 'form';
+}
+
+export function slaveFormToInput(state: SlaveFormState, t: Translate): SlaveFormResult {
+  const errors: Record<string, string> = {};
+  const num = (field: NumberField, opts: { integer?: boolean; fallback?: number } = {}): number | null => {
+    const raw = state[field].trim().replace(',', '.');
+    if (raw === '') return opts.fallback ?? null;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) {
+      errors[field] = t('form.err.number');
+      return null;
+    }
+    if (opts.integer && !Number.isInteger(n)) {
+      errors[field] = t('form.err.integer');
+      return null;
+    }
+    return n;
+  };
+  const magic = (field: 'allowedMagicNumbers' | 'blockedMagicNumbers'): number[] | null => {
+    const parts = splitList(state[field]);
+    if (parts.length === 0) return null;
+    const nums = parts.map(Number);
+    if (nums.some((n) => !Number.isSafeInteger(n))) {
+      errors[field] = t('form.err.list');
+      return null;
+    }
+    return nums;
+  };
+  const symbols = (field: 'allowedSymbols' | 'blockedSymbols') => {
+    const parts = splitList(state[field]);
+    return parts.length === 0 ? null : parts;
+  };
+
+  const value: SlaveSettingsInput = {
+    lotCalculationMode: state.lotCalculationMode,
+    lotMultiplier: num('lotMultiplier'),
+    reverseTrade: state.reverseTrade,
+    symbolPrefix: state.symbolPrefix.trim() === '' ? null : state.symbolPrefix.trim(),
+    symbolSuffix: state.symbolSuffix.trim() === '' ? null : state.symbolSuffix.trim(),
+    symbolMappings: state.symbolMappings
+      .filter((m) => m.source.trim() !== '' || m.target.trim() !== '')
+      .map((m) => ({ sourceSymbol: m.source.trim(), targetSymbol: m.target.trim() })),
+    filters: {
+      allowedSymbols: symbols('allowedSymbols'),
+      blockedSymbols: symbols('blockedSymbols'),
+      allowedMagicNumbers: magic('allowedMagicNumbers'),
+      blockedMagicNumbers: magic('blockedMagicNumbers'),
+    },
+    sourceLotMin: num('sourceLotMin'),
+    sourceLotMax: num('sourceLotMax'),
+    syncMode: state.syncMode,
+    limitOrderExpiryMin: num('limitOrderExpiryMin', { integer: true }),
+    marketSyncMaxPips: num('marketSyncMaxPips'),
+    maxSlippage: num('maxSlippage', { integer: true }),
+    copyPendingOrders: state.copyPendingOrders,
+    maxRetries: num('maxRetries', { integer: true, fallback: 3 }) ?? 3,
+    maxSignalDelayMs: num('maxSignalDelayMs', { integer: true, fallback: 5000 }) ?? 5000,
+    usePendingOrderForDelayed: state.usePendingOrderForDelayed,
+  };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const parsed = slaveSettingsInputSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues, t, slaveFieldKey) };
+  return { ok: true, value };
+}
+
+/**
+ * Field errors from a server BAD_REQUEST message ("slaveSettings.lotMultiplier: must be ≤ 1000; …"); anything
+ * it cannot place goes to `form`.
+ */
+export function serverFieldErrors(message: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of message.split('; ')) {
+    const m = /^slaveSettings\.([\w.]+): (.*)$/.exec(part);
+    if (m?.[1] && m[2]) {
+      const key = slaveFieldKey(m[1].split('.'));
+      out[key] ??= m[2];
+    } else out['form'] = out['form'] ? `${out['form']}; ${part}` : part;
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { connection, group, member } from '../test-fixtures';
+import { filterActivity, LiveStore, MAX_ACTIVITY, optimisticToggle } from './store';
+
+const deferred = <T>() => {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((a, b) => {
+    resolve = a;
+    reject = b;
+  });
+  return { promise, resolve, reject };
+};
+
+describe('optimistic toggle', () => {
+  it('shows the new intent while in flight and keeps the server answer on success', async () => {
+    const store = new LiveStore();
+    const m = member('M1', 'S1', { enabled: false, status: 0 });
+    store.applySnapshot({ connections: [], tradeGroups: [group('M1')], members: [m] });
+    const call = deferred<typeof m>();
+    const done = optimisticToggle({
+      store,
+      key: 'm:M1/S1',
+      enabled: true,
+      mutate: () => call.promise,
+      apply: (v) => store.upsertMember(v),
+    });
+    expect(store.getState().pending).toEqual({ 'm:M1/S1': true });
+    call.resolve({ ...m, enabled: true });
+    expect(await done).toEqual({ ok: true });
+    expect(store.getState().pending).toEqual({});
+    expect(store.getState().members[0]?.enabled).toBe(true);
+  });
+
+  it('rolls back to the confirmed intent when the server refuses', async () => {
+    const store = new LiveStore();
+    const m = member('M1', 'S1', { enabled: false, status: 0 });
+    store.applySnapshot({ connections: [], tradeGroups: [group('M1')], members: [m] });
+    const r = await optimisticToggle({
+      store,
+      key: 'm:M1/S1',
+      enabled: true,
+      mutate: () => Promise.reject(new Error('NOT_FOUND')),
+      apply: (v) => store.upsertMember(v),
+    });
+    expect(r.ok).toBe(false);
+    expect(store.getState().pending).toEqual({});
+    expect(store.getState().members[0]?.enabled).toBe(false);
+  });
+});
+
+describe('live events', () => {
+  it('replaces everything on a snapshot and patches members on status events', () => {
+    const store = new LiveStore();
+    const m = member('M1', 'S1', { status: 1 });
+    store.handleEvent('system_snapshot', {
+      connections: [connection('S1', 'Slave')],
+      tradeGroups: [group('M1')],
+      members: [m],
+    });
+    store.handleEvent('member_status_changed', { ...m, status: 2 });
+    expect(store.getState().members[0]?.status).toBe(2);
+    store.handleEvent('settings_updated', {
+      masterAccount: 'M1',
+      slaveAccount: 'S1',
+      status: 0,
+      enabled: true,
+      warningCodes: ['slave_offline'],
+      slaveSettings: m.slaveSettings,
+    });
+    expect(store.getState().members[0]).toMatchObject({ status: 0, warningCodes: ['slave_offline'] });
+    store.handleEvent('ea_disconnected', { accountId: 'S1', eaType: 'Slave' });
+    expect(store.getState().connections[0]?.status).toBe('Offline');
+  });
+
+  it('drops the group with its last member', () => {
+    const store = new LiveStore();
+    store.applySnapshot({ connections: [], tradeGroups: [group('M1')], members: [member('M1', 'S1')] });
+    store.handleEvent('member_deleted', { tradeGroupId: 'M1', slaveAccount: 'S1' });
+    expect(store.getState()).toMatchObject({ tradeGroups: [], members: [] });
+  });
+});
+
+describe('activity feed', () => {
+  const fill = () => {
+    const store = new LiveStore(() => new Date('2026-01-01T00:00:00Z'));
+    store.handleEvent('trade_received', {
+      sourceAccount: 'M1',
+      action: 'Open',
+      ticket: 1,
+      symbol: 'EURUSD',
+      lots: 0.1,
+      at: '2026-01-01T00:00:01Z',
+    });
+    store.handleEvent('trade_copied', {
+      masterAccount: 'M1',
+      slaveAccount: 'S1',
+      memberId: 1,
+      action: 'Open',
+      ticket: 1,
+      symbol: 'EURUSD',
+      lots: 0.1,
+      relayLatencyUs: 120,
+    });
+    store.handleEvent('trade_filtered', {
+      masterAccount: 'M1',
+      slaveAccount: 'S2',
+      ticket: 1,
+      reason: 'lots_below_min',
+    });
+    store.handleEvent('delivery_failed', { topic: 'trade/M1/S3', reason: 'queue full' });
+    return store;
+  };
+
+  it('keeps the newest first and filters by account on either side', () => {
+    const all = fill().getState().activity;
+    expect(all.map((e) => e.kind)).toEqual([
+      'delivery_failed',
+      'trade_filtered',
+      'trade_copied',
+      'trade_received',
+    ]);
+    expect(filterActivity(all, 'S2').map((e) => e.kind)).toEqual(['trade_filtered']);
+    expect(filterActivity(all, 'M1')).toHaveLength(4);
+    expect(filterActivity(all, 'S3').map((e) => e.kind)).toEqual(['delivery_failed']);
+    expect(filterActivity(all, null)).toHaveLength(4);
+  });
+
+  it('is bounded', () => {
+    const store = new LiveStore();
+    for (let i = 0; i < MAX_ACTIVITY + 10; i++)
+      store.handleEvent('delivery_failed', { topic: 'config/S1', reason: String(i) });
+    expect(store.getState().activity).toHaveLength(MAX_ACTIVITY);
+  });
+});

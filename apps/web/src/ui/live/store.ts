@@ -1,0 +1,252 @@
+// Client-side live state: the latest snapshot (connections, groups, members), optimistic intents, the activity
+// feed and the socket state. Fed by tRPC fetches and socket.io events; read by React via useSyncExternalStore.
+import type { RelayEventName, RelayEventPayload, SystemSnapshot } from '@sankey/shared/api/events';
+import type { EaConnection, MemberView, TradeGroupView } from '@sankey/shared/api/views';
+
+export type SocketState = 'connecting' | 'connected' | 'offline';
+
+export const ACTIVITY_KINDS = [
+  'trade_received',
+  'trade_copied',
+  'trade_filtered',
+  'delivery_failed',
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export type ActivityEntry = {
+  [K in ActivityKind]: {
+    seq: number;
+    at: string;
+    kind: K;
+    accounts: string[];
+    payload: RelayEventPayload<K>;
+  };
+}[ActivityKind];
+
+export interface LiveState {
+  loaded: boolean;
+  connections: EaConnection[];
+  tradeGroups: TradeGroupView[];
+  members: MemberView[];
+  pending: Record<string, boolean>;
+  socket: SocketState;
+  activity: ActivityEntry[];
+  /** Bumped on `global_settings_updated`, so the settings page refetches. */
+  settingsVersion: number;
+}
+
+export const MAX_ACTIVITY = 500;
+
+export function emptyState(): LiveState {
+  return {
+    loaded: false,
+    connections: [],
+    tradeGroups: [],
+    members: [],
+    pending: {},
+    socket: 'connecting',
+    activity: [],
+    settingsVersion: 0,
+  };
+}
+
+/** Accounts an activity entry concerns (for the account filter). */
+export function activityAccounts<K extends ActivityKind>(kind: K, p: RelayEventPayload<K>): string[] {
+  switch (kind) {
+    case 'trade_received':
+      return [(p as RelayEventPayload<'trade_received'>).sourceAccount];
+    case 'trade_copied':
+    case 'trade_filtered': {
+      const q = p as RelayEventPayload<'trade_filtered'>;
+      return [q.masterAccount, q.slaveAccount];
+    }
+    default: {
+      // delivery_failed: the accounts are in the topic (`trade/<master>/<slave>`, `config/<account>`).
+      const parts = (p as RelayEventPayload<'delivery_failed'>).topic.split('/').slice(1);
+      return parts.filter((s) => s.length > 0 && s !== 'global');
+    }
+  }
+}
+
+export function filterActivity(entries: readonly ActivityEntry[], account: string | null): ActivityEntry[] {
+  if (!account) return [...entries];
+  return entries.filter((e) => e.accounts.includes(account));
+}
+
+const upsertMember = (list: MemberView[], m: MemberView): MemberView[] => {
+  const i = list.findIndex((x) => x.id === m.id);
+  if (i < 0) return [...list, m];
+  const copy = list.slice();
+  copy[i] = m;
+  return copy;
+};
+
+export class LiveStore {
+  private state: LiveState = emptyState();
+  private readonly listeners = new Set<() => void>();
+  private seq = 0;
+  private readonly now: () => Date;
+
+  constructor(now: () => Date = () => new Date()) {
+    this.now = now;
+  }
+
+  getState = (): LiveState => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  private set(patch: Partial<LiveState>) {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  applySnapshot(s: SystemSnapshot) {
+    this.set({ loaded: true, connections: s.connections, tradeGroups: s.tradeGroups, members: s.members });
+  }
+
+  setSocket(socket: SocketState) {
+    if (this.state.socket !== socket) this.set({ socket });
+  }
+
+  setPending(key: string, enabled: boolean) {
+    this.set({ pending: { ...this.state.pending, [key]: enabled } });
+  }
+
+  clearPending(key: string) {
+    if (!(key in this.state.pending)) return;
+    const { [key]: _, ...rest } = this.state.pending;
+    this.set({ pending: rest });
+  }
+
+  upsertGroup(g: TradeGroupView) {
+    const i = this.state.tradeGroups.findIndex((x) => x.id === g.id);
+    const list = this.state.tradeGroups.slice();
+    if (i < 0) list.unshift(g);
+    else list[i] = g;
+    this.set({ tradeGroups: list });
+  }
+
+  removeGroup(id: string) {
+    this.set({
+      tradeGroups: this.state.tradeGroups.filter((g) => g.id !== id),
+      members: this.state.members.filter((m) => m.tradeGroupId !== id),
+    });
+  }
+
+  upsertMember(m: MemberView) {
+    this.set({ members: upsertMember(this.state.members, m) });
+  }
+
+  removeMember(tradeGroupId: string, slaveAccount: string) {
+    const members = this.state.members.filter(
+      (m) => !(m.tradeGroupId === tradeGroupId && m.slaveAccount === slaveAccount),
+    );
+    // The server deletes a group with its last member.
+    const tradeGroups = members.some((m) => m.tradeGroupId === tradeGroupId)
+      ? this.state.tradeGroups
+      : this.state.tradeGroups.filter((g) => g.id !== tradeGroupId);
+    this.set({ members, tradeGroups });
+  }
+
+  clearActivity() {
+    this.set({ activity: [] });
+  }
+
+  pushActivity<K extends ActivityKind>(kind: K, payload: RelayEventPayload<K>) {
+    const at = kind === 'trade_received' ? (payload as RelayEventPayload<'trade_received'>).at : undefined;
+    const entry = {
+      seq: ++this.seq,
+      at: at ?? this.now().toISOString(),
+      kind,
+      accounts: activityAccounts(kind, payload),
+      payload,
+    } as ActivityEntry;
+    this.set({ activity: [entry, ...this.state.activity].slice(0, MAX_ACTIVITY) });
+  }
+
+  /** One socket.io event from the relay. */
+  handleEvent<E extends RelayEventName>(event: E, payload: RelayEventPayload<E>) {
+    switch (event) {
+      case 'system_snapshot':
+        this.applySnapshot(payload as SystemSnapshot);
+        return;
+      case 'member_added':
+      case 'member_updated':
+      case 'member_status_changed':
+        this.upsertMember(payload as MemberView);
+        return;
+      case 'member_deleted': {
+        const p = payload as RelayEventPayload<'member_deleted'>;
+        this.removeMember(p.tradeGroupId, p.slaveAccount);
+        return;
+      }
+      case 'settings_updated': {
+        const p = payload as RelayEventPayload<'settings_updated'>;
+        this.set({
+          members: this.state.members.map((m) =>
+            m.tradeGroupId === p.masterAccount && m.slaveAccount === p.slaveAccount
+              ? {
+                  ...m,
+                  status: p.status,
+                  enabled: p.enabled,
+                  warningCodes: p.warningCodes,
+                  slaveSettings: p.slaveSettings,
+                }
+              : m,
+          ),
+        });
+        return;
+      }
+      case 'ea_connected':
+      case 'ea_disconnected': {
+        const p = payload as RelayEventPayload<'ea_disconnected'>;
+        const status = event === 'ea_connected' ? 'Online' : 'Offline';
+        this.set({
+          connections: this.state.connections.map((c) =>
+            c.accountId === p.accountId && (p.eaType === null || c.eaType === p.eaType)
+              ? { ...c, status }
+              : c,
+          ),
+        });
+        return;
+      }
+      case 'global_settings_updated':
+        this.set({ settingsVersion: this.state.settingsVersion + 1 });
+        return;
+      case 'trade_received':
+      case 'trade_copied':
+      case 'trade_filtered':
+      case 'delivery_failed':
+        this.pushActivity(event as ActivityKind, payload as RelayEventPayload<ActivityKind>);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/**
+ * Flip an intent switch optimistically: show the new position at once, call the server, keep the server's
+ * answer on success, and drop the optimistic value (the switch springs back) on error.
+ */
+export async function optimisticToggle<V>(opts: {
+  store: LiveStore;
+  key: string;
+  enabled: boolean;
+  mutate: () => Promise<V>;
+  apply: (view: V) => void;
+}): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  opts.store.setPending(opts.key, opts.enabled);
+  try {
+    const view = await opts.mutate();
+    opts.apply(view);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    opts.store.clearPending(opts.key);
+  }
+}

@@ -1,0 +1,75 @@
+// Shared bits of the browser tests: the endpoints the global setup exported, login, screenshots, simulated EAs.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { SimMaster, type SimMasterOptions, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
+
+export function e2eEnv() {
+  const get = (name: string) => {
+    const v = process.env[name];
+    if (!v) throw new Error(`${name} is not set: run through playwright.config.ts (global setup)`);
+    return v;
+  };
+  return {
+    baseUrl: get('SANKEY_E2E_BASE_URL'),
+    apiToken: get('SANKEY_E2E_API_TOKEN'),
+    adminPassword: get('SANKEY_E2E_ADMIN_PASSWORD'),
+    receiverEndpoint: get('SANKEY_E2E_RECEIVER'),
+    publisherEndpoint: get('SANKEY_E2E_PUBLISHER'),
+  };
+}
+
+const shotDir = resolve(import.meta.dirname, '../test-results/screenshots');
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: resolve(shotDir, `${name}.png`), fullPage: false });
+}
+
+export async function login(page: Page) {
+  await page.goto('/login');
+  await page.getByTestId('login-password').fill(e2eEnv().adminPassword);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('live-indicator')).toBeVisible();
+}
+
+type SimOpts<T> = Omit<T, 'accountId' | 'receiverEndpoint' | 'publisherEndpoint'>;
+
+export async function simMaster(accountId: string, opts: SimOpts<SimMasterOptions> = {}) {
+  const { receiverEndpoint, publisherEndpoint } = e2eEnv();
+  const m = new SimMaster({
+    accountId,
+    receiverEndpoint,
+    publisherEndpoint,
+    heartbeatIntervalMs: 500,
+    ...opts,
+  });
+  await m.start();
+  return m;
+}
+
+export async function simSlave(accountId: string, opts: SimOpts<SimSlaveOptions> = {}) {
+  const { receiverEndpoint, publisherEndpoint } = e2eEnv();
+  const s = new SimSlave({
+    accountId,
+    receiverEndpoint,
+    publisherEndpoint,
+    heartbeatIntervalMs: 500,
+    ...opts,
+  });
+  await s.start();
+  return s;
+}
+
+/** A tRPC call with the bearer token (test setup that is not about the UI). */
+export async function trpc<T>(path: string, input: unknown): Promise<T> {
+  const { baseUrl, apiToken } = e2eEnv();
+  const res = await fetch(`${baseUrl}/api/trpc/${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!res.ok || !body.result) throw new Error(`${path}: ${body.error?.message ?? res.status}`);
+  return body.result.data;
+}
