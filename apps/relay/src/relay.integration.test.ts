@@ -112,3 +112,32 @@ describe('relay over real sockets', () => {
     expect(await metricValue('sankey_frames_in_total', 'type="TradeSignal"')).toBe(1);
   });
 });
+
+describe('outbox robustness', () => {
+  it('gives up a row it cannot apply after a few attempts, counts it, and applies the rows behind it', async () => {
+    const repos = createRepositories(t.db);
+    await repos.tradeGroups.create({ id: 'P1', enabled: true });
+    // A member row edited by hand into settings the relay cannot read.
+    await t.db.tradeGroupMember.create({
+      data: {
+        tradeGroupId: 'P1',
+        slaveAccount: 'BAD',
+        slaveSettings: { lotMultiplier: 'lots' },
+        enabled: true,
+      },
+    });
+    await repos.outbox.append({ kind: 'member.added', tradeGroupId: 'P1', slaveAccount: 'BAD', payload: {} });
+    await withTransaction(t.db, async (tx) => {
+      await repos.tradeGroups.create(
+        { id: 'P2', enabled: true, members: [{ slaveAccount: 'S7', enabled: true }] },
+        tx,
+      );
+      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} }, tx);
+    });
+    await waitFor(() => (t.relay.core.store.getGroup('P2') ? true : undefined), 5000);
+    expect(
+      await metricValue('sankey_outbox_rows_applied_total', 'kind="member.added",outcome="failed"'),
+    ).toBe(1);
+    expect(await repos.outbox.pending({ afterId: 0 })).toEqual([]);
+  });
+});

@@ -147,7 +147,7 @@ export class Relay {
       storage,
       this.core,
       this.log,
-      (kind) => this.metrics.outboxApplied.inc({ kind }),
+      (kind, outcome) => this.metrics.outboxApplied.inc({ kind, outcome }),
       {
         pollMs: this.config.outboxPollMs ?? 100,
         batchSize: 100,

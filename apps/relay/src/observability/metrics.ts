@@ -75,8 +75,8 @@ export class RelayMetrics implements CoreMetrics {
   });
   readonly outboxApplied = new client.Counter({
     name: 'sankey_outbox_rows_applied_total',
-    help: 'Outbox rows applied, by kind',
-    labelNames: ['kind'] as const,
+    help: 'Outbox rows applied (or given up after repeated failures), by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
 

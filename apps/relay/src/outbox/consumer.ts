@@ -10,6 +10,8 @@ import type { OutboxRow, RelayStorage } from './storage';
 const groupDeletedPayload = z.object({ slaveAccounts: z.array(z.string()) }).loose();
 const memberDeletedPayload = z.object({ groupDeleted: z.boolean().default(false) }).loose();
 
+const MAX_ATTEMPTS = 3;
+
 export interface OutboxConsumerOptions {
   pollMs: number;
   batchSize: number;
@@ -17,6 +19,7 @@ export interface OutboxConsumerOptions {
 
 export class OutboxConsumer {
   private lastId = 0;
+  private readonly attempts = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -26,7 +29,7 @@ export class OutboxConsumer {
     private readonly storage: RelayStorage,
     private readonly core: RelayCore,
     private readonly log: Logger,
-    private readonly onApplied: (kind: string) => void,
+    private readonly onApplied: (kind: string, outcome: 'applied' | 'failed') => void,
     private readonly opts: OutboxConsumerOptions = { pollMs: 100, batchSize: 100 },
   ) {}
 
@@ -59,10 +62,9 @@ export class OutboxConsumer {
         const rows = await this.storage.pendingOutbox(this.lastId, this.opts.batchSize);
         for (const row of rows) {
           if (this.stopped) return;
-          await this.apply(row);
+          if (!(await this.tryApply(row))) return;
           await this.storage.markProcessed(row.id);
           this.lastId = row.id;
-          this.onApplied(row.kind);
         }
         if (rows.length === this.opts.batchSize) this.again = true;
       } while (this.again && !this.stopped);
@@ -71,6 +73,31 @@ export class OutboxConsumer {
     } finally {
       this.running = null;
       this.schedule();
+    }
+  }
+
+  /**
+   * Applies one row. A row that keeps failing (a bug, or data the relay cannot handle) is given up after
+   * MAX_ATTEMPTS polls, logged and counted, so it cannot block every later change; the DB still holds the change
+   * and a relay restart reloads it. Returns false when the row should be retried on the next poll.
+   */
+  private async tryApply(row: OutboxRow): Promise<boolean> {
+    try {
+      await this.apply(row);
+      this.attempts.delete(row.id);
+      this.onApplied(row.kind, 'applied');
+      return true;
+    } catch (err) {
+      const n = (this.attempts.get(row.id) ?? 0) + 1;
+      this.attempts.set(row.id, n);
+      if (n < MAX_ATTEMPTS) {
+        this.log.warn({ err, id: row.id, kind: row.kind, attempt: n }, 'outbox row failed; will retry');
+        return false;
+      }
+      this.attempts.delete(row.id);
+      this.log.error({ err, id: row.id, kind: row.kind, payload: row.payload }, 'outbox row given up');
+      this.onApplied(row.kind, 'failed');
+      return true;
     }
   }
 
