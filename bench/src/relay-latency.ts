@@ -86,7 +86,8 @@ async function drive(push: Push, sub: Subscriber, expected: number, signals: num
 }
 
 export async function relayLatency(slaves: number, signals: number): Promise<LatencyRow> {
-  const t = await startTestRelay();
+  // The production outbox poll interval: its DB reads share the event loop with the signal path.
+  const t = await startTestRelay({ config: { outboxPollMs: 100 } });
   const repos = createRepositories(t.db);
   const ids = Array.from({ length: slaves }, (_, i) => `S${String(i).padStart(4, '0')}`);
   await withTransaction(t.db, async (tx) => {
