@@ -1,6 +1,6 @@
 // `npm start` as a newcomer runs it: migrations, secrets, the relay (and the web app when built) on the SQLite
 // default, everything stopped cleanly by SIGTERM.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'sankey-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let running: ChildProcess | undefined;
+afterAll(() => {
+  // A failed test must not leave the relay and web app running.
+  if (running?.pid && running.exitCode === null) process.kill(-running.pid, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const freePort = () =>
   new Promise<number>((r) => {
@@ -36,7 +41,9 @@ describe('npm start', () => {
         PORT: String(webPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    running = child;
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
