@@ -12,9 +12,18 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
       method: 'POST',
       headers: { authorization: `Bearer ${apiToken}` },
     });
+  /** Resolves when the relay has applied every outbox row (so a test's next step sees the change applied). */
+  const applied = async () => {
+    const deadline = Date.now() + 5000;
+    while ((await repos.outbox.pending({ afterId: 0, limit: 1 })).length > 0) {
+      if (Date.now() > deadline) throw new Error('the relay did not apply the outbox within 5 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   const write = async <T>(fn: Parameters<typeof withTransaction<T>>[1]) => {
     const out = await withTransaction(db, fn);
     await nudge();
+    await applied();
     return out;
   };
   return {

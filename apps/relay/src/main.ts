@@ -1,12 +1,11 @@
 // Relay entry point: parse the environment, migrate, build the relay, wire signals. The only reader of process.env.
 
 import { createWasmEngine } from '@sankey/core-as/index';
-import { openDatabase } from '@sankey/db/client';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 import { parseRelayEnv } from './env';
-import { DbRelayStorage } from './outbox/db-storage';
+import { WorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
 
 const env = parseRelayEnv(process.env);
@@ -19,7 +18,6 @@ if (secrets.generated.apiToken) {
 }
 
 if (env.SANKEY_SKIP_MIGRATE !== '1') await migrate({ url });
-const db = await openDatabase({ url, dataDir: env.SANKEY_DATA_DIR });
 const relay = new Relay(
   {
     dataDir: env.SANKEY_DATA_DIR,
@@ -34,7 +32,14 @@ const relay = new Relay(
     corsOrigins: [env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`, `http://localhost:${env.PORT}`],
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
   },
-  { storage: new DbRelayStorage(db), engine: createWasmEngine() },
+  {
+    // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.
+    storage: await WorkerRelayStorage.start(url, (err) => {
+      process.stderr.write(`database worker failed: ${err.message}\n`);
+      void relay.close({ reason: 'error', error: err });
+    }),
+    engine: createWasmEngine(),
+  },
 );
 
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { DbRelayStorage } from '../outbox/db-storage';
+import { WorkerRelayStorage } from '../outbox/worker-storage';
 import { Relay, type RelayConfig } from '../relay';
 
 export interface TestRelay {
@@ -30,7 +30,6 @@ export async function startTestRelay(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
   const url = opts.databaseUrl ?? `file:${join(dataDir, 'sankey.db')}`;
   await migrate({ url });
-  const relayDb = await createDb({ url });
   const db = await createDb({ url });
   const apiToken = 'test-token-0123456789abcdef';
   const relay = new Relay(
@@ -50,7 +49,7 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: new DbRelayStorage(relayDb),
+      storage: await WorkerRelayStorage.start(url),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
     },
   );
