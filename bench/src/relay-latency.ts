@@ -1,15 +1,22 @@
 // Relay latency: one master × N slaves over real ZeroMQ on 127.0.0.1. For each trade signal we measure
-// (a) inside the relay: frame received → last copy handed to the PUB socket (its own histogram source), and
-// (b) end to end at a subscriber: signal pushed → last of the N copies received.
-// Baseline, same run and same sockets shape: a bare PULL→PUB forwarder that republishes each frame N times
-// with no decoding, filtering or encoding, so the ratio shows what the relay's work costs on top of ZeroMQ.
+// (a) inside the relay: frame received → last copy handed to the PUB socket (read from the relay's own latency
+// histogram), and (b) end to end at a subscriber: signal pushed → last of the N copies received.
+// The relay runs as its own process (as `npm start` runs it). Baseline, same run, same shape: a bare PULL→PUB
+// forwarder process that republishes each frame N times with no decoding, filtering or encoding, so the ratio
+// shows what the relay's work costs on top of ZeroMQ.
 
-import { withTransaction } from '@sankey/db/client';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDb, withTransaction } from '@sankey/db/client';
+import { migrate } from '@sankey/db/migrate';
 import { createRepositories } from '@sankey/db/repositories/index';
-import { startTestRelay } from '@sankey/relay/testing/start-relay';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
-import { Publisher, Pull, Push, Subscriber } from 'zeromq';
+import { Push, Subscriber } from 'zeromq';
+
+const root = resolve(import.meta.dirname, '../..');
 
 export interface LatencyRow {
   slaves: number;
@@ -85,13 +92,44 @@ async function drive(push: Push, sub: Subscriber, expected: number, signals: num
   return e2e;
 }
 
+/**
+ * Starts a child process and resolves with the first stdout line matching `ready`. For diagnosis,
+ * BENCH_NODE_FLAGS adds node flags to the relay (e.g. `--trace-gc`) and BENCH_TRACE=1 echoes its stdout.
+ */
+async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (process.env.BENCH_TRACE) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
+  const line = await new Promise<RegExpExecArray>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = ready.exec(buf);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { line, stop };
+}
+
 export async function relayLatency(slaves: number, signals: number): Promise<LatencyRow> {
-  // The production outbox poll interval: its DB reads share the event loop with the signal path.
-  const t = await startTestRelay({ config: { outboxPollMs: 100 } });
-  const repos = createRepositories(t.db);
+  // The relay runs as its own process, exactly as `npm start` runs it (outbox poll, timers, metrics included).
+  const dataDir = mkdtempSync(join(tmpdir(), 'sankey-bench-'));
+  const url = `file:${join(dataDir, 'sankey.db')}`;
+  await migrate({ url });
+  const db = await createDb({ url });
+  const repos = createRepositories(db);
   const ids = Array.from({ length: slaves }, (_, i) => `S${String(i).padStart(4, '0')}`);
-  await withTransaction(t.db, async (tx) => {
-    await repos.tradeGroups.create(
+  await withTransaction(db, (tx) =>
+    repos.tradeGroups.create(
       {
         id: 'M1',
         enabled: true,
@@ -108,38 +146,55 @@ export async function relayLatency(slaves: number, signals: number): Promise<Lat
         })),
       },
       tx,
-    );
-    await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
-  });
-  await t.relay.drainOutbox();
+    ),
+  );
+  await db.$disconnect();
+  const relay = await startProcess(
+    [
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      join(root, 'apps/relay/src/main.ts'),
+    ],
+    {
+      SANKEY_DATA_DIR: dataDir,
+      SANKEY_ZMQ_RECEIVER_PORT: '0',
+      SANKEY_ZMQ_PUBLISHER_PORT: '0',
+      SANKEY_RELAY_HTTP_PORT: '0',
+      SANKEY_API_TOKEN: 'bench-token-0123456789abcdef',
+      LOG_LEVEL: 'warn',
+    },
+    /relay ready (\{.*\})/,
+  );
+  const ports = JSON.parse(relay.line[1]!) as { receiver: number; publisher: number; relayHttp: number };
   const push = new Push({ linger: 0, sendHighWaterMark: 100_000 });
-  push.connect(t.endpoints.receiver);
+  push.connect(`tcp://127.0.0.1:${ports.receiver}`);
   const sub = new Subscriber({ linger: 0, receiveHighWaterMark: 1_000_000 });
-  sub.connect(t.endpoints.publisher);
+  sub.connect(`tcp://127.0.0.1:${ports.publisher}`);
   sub.subscribe('trade/M1/');
   for (const s of ids) await push.send(encodeInbound(heartbeat(s, 'Slave')));
   await push.send(encodeInbound(heartbeat('M1', 'Master')));
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 1000));
 
-  const relayUs: number[] = [];
-  const prev = t.relay.core.onSignalDelivered;
-  t.relay.core.onSignalDelivered = (ns) => {
-    relayUs.push(Number(ns) / 1000);
-    prev(ns);
-  };
   const warmup = Math.min(200, signals);
-  const e2e = await drive(push, sub, slaves, signals, warmup);
-  const relayMeasured = relayUs.slice(warmup);
+  const metricsUrl = `http://127.0.0.1:${ports.relayHttp}/metrics`;
+  await drive(push, sub, slaves, warmup, 0);
+  const before = await (await fetch(metricsUrl)).text();
+  const e2e = await drive(push, sub, slaves, signals, 0);
+  // The relay's own view over the measured signals: its latency histogram (frame received → last copy handed
+  // to the PUB socket), as the difference of two scrapes.
+  const after = await (await fetch(metricsUrl)).text();
   push.close();
   sub.close();
-  await t.stop();
+  await relay.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 
   const base = await baseline(slaves, signals, warmup);
   return {
     slaves,
     signals,
-    relayP50Us: pct(relayMeasured, 50),
-    relayP99Us: pct(relayMeasured, 99),
+    relayP50Us: histogramQuantile(before, after, 'sankey_relay_latency_seconds', 0.5) * 1e6,
+    relayP99Us: histogramQuantile(before, after, 'sankey_relay_latency_seconds', 0.99) * 1e6,
     e2eP50Us: pct(e2e, 50),
     e2eP99Us: pct(e2e, 99),
     baselineE2eP50Us: pct(base, 50),
@@ -147,34 +202,60 @@ export async function relayLatency(slaves: number, signals: number): Promise<Lat
   };
 }
 
-/** PULL→PUB forwarder doing no work: the floor any relay on these sockets has. */
-async function baseline(slaves: number, signals: number, warmup: number): Promise<number[]> {
-  const pull = new Pull();
-  const pub = new Publisher({ sendHighWaterMark: 1_000_000 });
-  await pull.bind('tcp://127.0.0.1:*');
-  await pub.bind('tcp://127.0.0.1:*');
-  const topics = Array.from({ length: slaves }, (_, i) =>
-    Buffer.from(`trade/M1/S${String(i).padStart(4, '0')} `),
-  );
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const [frame] = await pull.receive();
-      for (const t of topics) await pub.send(Buffer.concat([t, frame!]));
+/**
+ * Quantile of the observations between two scrapes of a Prometheus histogram, interpolated linearly within
+ * the bucket (as PromQL's histogram_quantile does).
+ */
+function histogramQuantile(before: string, after: string, name: string, q: number): number {
+  const parse = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(`${name}_bucket{`))
+        .map((l) => {
+          const le = /le="([^"]+)"/.exec(l)![1]!;
+          return [
+            le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le),
+            Number(l.split(' ').at(-1)),
+          ] as const;
+        }),
+    );
+  const b0 = parse(before);
+  const buckets = [...parse(after)]
+    .map(([le, count]) => ({ le, count: count - (b0.get(le) ?? 0) }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.count ?? 0;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const b of buckets) {
+    if (b.count >= rank) {
+      if (!Number.isFinite(b.le)) return prevLe;
+      return prevLe + ((b.le - prevLe) * (rank - prevCount)) / Math.max(1, b.count - prevCount);
     }
-  })().catch(() => {});
+    prevLe = b.le;
+    prevCount = b.count;
+  }
+  return prevLe;
+}
+
+/** The bare forwarder (forwarder.ts) in its own process, driven exactly like the relay. */
+async function baseline(slaves: number, signals: number, warmup: number): Promise<number[]> {
+  const fwd = await startProcess(
+    ['--import', 'tsx', join(import.meta.dirname, 'forwarder.ts'), String(slaves)],
+    {},
+    /^(\{.*\})\n/,
+  );
+  const eps = JSON.parse(fwd.line[1]!) as { receiver: string; publisher: string };
   const push = new Push({ linger: 0 });
-  push.connect(pull.lastEndpoint!);
+  push.connect(eps.receiver);
   const sub = new Subscriber({ linger: 0, receiveHighWaterMark: 1_000_000 });
-  sub.connect(pub.lastEndpoint!);
+  sub.connect(eps.publisher);
   sub.subscribe('trade/M1/');
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 500));
   const e2e = await drive(push, sub, slaves, signals, warmup);
-  running = false;
   push.close();
   sub.close();
-  pull.close();
-  pub.close();
-  await loop;
+  await fwd.stop();
   return e2e;
 }

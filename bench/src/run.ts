@@ -23,10 +23,11 @@ writeFileSync(join(root, 'bench/results/relay-latency.json'), `${JSON.stringify(
 const f = (n: number) => n.toFixed(0);
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores), ${signals} signals per row after 200 warm-up signals,`,
-  'one signal in flight at a time. *Relay* = frame received by the relay → its last copy handed to the PUB socket',
-  '(what `sankey_relay_latency_seconds` observes). *End to end* = signal pushed by a test EA → last copy received',
-  'by a subscriber on 127.0.0.1. *Baseline* = the same sockets with a bare PULL→PUB forwarder that republishes each',
-  'frame N times and does no decoding, filtering or encoding, measured in the same run.',
+  'one signal in flight at a time; the relay runs as its own process, as `npm start` runs it. *Relay* = frame',
+  "received by the relay → its last copy handed to the PUB socket, from the relay's own",
+  '`sankey_relay_latency_seconds` histogram (two scrapes, interpolated within buckets). *End to end* = signal pushed',
+  'by the benchmark process → last copy received by its subscriber on 127.0.0.1. *Baseline* = a bare PULL→PUB',
+  'forwarder process that republishes each frame N times with no decoding, filtering or encoding, same run.',
   '',
   '| slaves | relay p50 µs | relay p99 µs | end-to-end p50 µs | end-to-end p99 µs | baseline p50 µs | baseline p99 µs | e2e p50 / baseline p50 |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -31,6 +31,7 @@ const relay = new Relay(
     logLevel: env.LOG_LEVEL,
     corsOrigins: [env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`, `http://localhost:${env.PORT}`],
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
+    outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.

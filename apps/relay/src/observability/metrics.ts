@@ -31,7 +31,10 @@ export class RelayMetrics implements CoreMetrics {
   readonly relayLatency = new client.Histogram({
     name: 'sankey_relay_latency_seconds',
     help: 'Trade signal frame received to its last copy handed to the PUB socket',
-    buckets: [25e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3],
+    buckets: [
+      10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3,
+      50e-3,
+    ],
     registers: [this.registry],
   });
   readonly configsSent = new client.Counter({

@@ -22,7 +22,11 @@ port.on('message', (req: Request) => {
       if (req.method === 'close') port.close();
     },
     (err: unknown) =>
-      port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+      port.postMessage({
+        id: req.id,
+        ok: false,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      }),
   );
 });
 port.postMessage({ ready: true });

@@ -28,7 +28,9 @@ export class WorkerRelayStorage implements RelayStorage {
   /** Starts the worker and resolves once its database client is connected. */
   static async start(url: string, onCrash: (err: Error) => void = () => {}): Promise<WorkerRelayStorage> {
     // The entry registers the TypeScript loader in the worker, then loads storage-worker.ts.
-    const worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } });
+    const worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), {
+      workerData: { url },
+    });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: { ready?: boolean }) => {
         if (!m.ready) return;
@@ -67,7 +69,11 @@ export class WorkerRelayStorage implements RelayStorage {
     return this.call<Awaited<ReturnType<RelayStorage['loadGroup']>>>('loadGroup', id);
   }
   loadMember(tradeGroupId: string, slaveAccount: string) {
-    return this.call<Awaited<ReturnType<RelayStorage['loadMember']>>>('loadMember', tradeGroupId, slaveAccount);
+    return this.call<Awaited<ReturnType<RelayStorage['loadMember']>>>(
+      'loadMember',
+      tradeGroupId,
+      slaveAccount,
+    );
   }
   loadGlobalSettings() {
     return this.call<Awaited<ReturnType<RelayStorage['loadGlobalSettings']>>>('loadGlobalSettings');
