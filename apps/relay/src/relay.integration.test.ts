@@ -1,6 +1,10 @@
 // The relay process over real sockets: ZeroMQ on 127.0.0.1, a real SQLite file, its HTTP port.
 
-import { withTransaction } from '@sankey/db/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, withTransaction } from '@sankey/db/client';
+import { migrate } from '@sankey/db/migrate';
 import { createRepositories } from '@sankey/db/repositories/index';
 import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/codec';
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
@@ -139,5 +143,38 @@ describe('outbox robustness', () => {
       await metricValue('sankey_outbox_rows_applied_total', 'kind="member.added",outcome="failed"'),
     ).toBe(1);
     expect(await repos.outbox.pending({ afterId: 0 })).toEqual([]);
+  });
+});
+
+describe('start-up with a damaged row', () => {
+  it('starts, loads the readable members and logs the one it cannot read', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sankey-bad-row-'));
+    const url = `file:${join(dataDir, 'sankey.db')}`;
+    await migrate({ url });
+    const db = await createDb({ url });
+    const repos = createRepositories(db);
+    await repos.tradeGroups.create({
+      id: 'G1',
+      enabled: true,
+      members: [{ slaveAccount: 'OK1', enabled: true }],
+    });
+    await db.tradeGroupMember.create({
+      data: {
+        tradeGroupId: 'G1',
+        slaveAccount: 'BAD1',
+        slaveSettings: { maxRetries: 'many' },
+        enabled: true,
+      },
+    });
+    await db.$disconnect();
+    const r = await startTestRelay({ dataDir });
+    try {
+      expect(r.relay.core.store.membersOf('G1').map((m) => m.slaveAccount)).toEqual(['OK1']);
+      const logged = r.relay.logs.list({ level: 'error' }).entries.map((e) => e.msg);
+      expect(logged).toContain('member with unreadable settings skipped');
+    } finally {
+      await r.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -26,12 +26,12 @@ export class DbRelayStorage implements RelayStorage {
   }
 
   async loadAll() {
-    const [groups, members, settings] = await Promise.all([
+    const [groups, { members, unreadable }, settings] = await Promise.all([
       this.repos.tradeGroups.list(),
-      this.repos.members.listAll(),
+      this.repos.members.listAllReadable(),
       this.repos.globalSettings.get(),
     ]);
-    return { groups: groups.map(toGroup), members: members.map(toMember), settings };
+    return { groups: groups.map(toGroup), members: members.map(toMember), settings, unreadable };
   }
 
   async loadGroup(id: string) {

@@ -13,7 +13,13 @@ export interface OutboxRow {
 }
 
 export interface RelayStorage {
-  loadAll(): Promise<{ groups: GroupState[]; members: MemberState[]; settings: GlobalSettings }>;
+  /** Everything at start; members whose stored settings do not validate are listed in `unreadable`. */
+  loadAll(): Promise<{
+    groups: GroupState[];
+    members: MemberState[];
+    settings: GlobalSettings;
+    unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[];
+  }>;
   loadGroup(id: string): Promise<{ group: GroupState; members: MemberState[] } | null>;
   loadMember(tradeGroupId: string, slaveAccount: string): Promise<MemberState | null>;
   loadGlobalSettings(): Promise<GlobalSettings>;

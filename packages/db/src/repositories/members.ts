@@ -153,6 +153,33 @@ export function createMemberRepository(db: Db) {
       return rows.map(toMemberDto).sort(byGroupThenSlave);
     },
 
+    /**
+     * Like listAll, but a row whose settings do not validate (e.g. edited by hand) is reported instead of failing
+     * the whole load, so one bad row cannot keep the relay from starting.
+     */
+    async listAllReadable(
+      tx?: DbTx,
+    ): Promise<{
+      members: MemberDto[];
+      unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[];
+    }> {
+      const rows = await clientOf(db, tx).tradeGroupMember.findMany({ select: memberSelect });
+      const members: MemberDto[] = [];
+      const unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[] = [];
+      for (const row of rows) {
+        try {
+          members.push(toMemberDto(row));
+        } catch (err) {
+          unreadable.push({
+            tradeGroupId: row.tradeGroupId,
+            slaveAccount: row.slaveAccount,
+            error: String(err),
+          });
+        }
+      }
+      return { members: members.sort(byGroupThenSlave), unreadable };
+    },
+
     /** Replaces the settings and bumps configVersion. NotFound if missing. */
     updateSettings(
       tradeGroupId: string,
