@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { replaceSection } from './markdown';
-import { type LatencyRow, relayLatency } from './relay-latency';
+import { type LatencyRow, relayLatency, WARMUP_SIGNALS } from './relay-latency';
 
 const root = resolve(import.meta.dirname, '../..');
 mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -22,7 +22,7 @@ writeFileSync(join(root, 'bench/results/relay-latency.json'), `${JSON.stringify(
 
 const f = (n: number) => n.toFixed(0);
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores), ${signals} signals per row after 200 warm-up signals,`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores), ${signals} signals per row after ${WARMUP_SIGNALS} warm-up signals,`,
   'one signal in flight at a time; the relay runs as its own process, as `npm start` runs it. *Relay* = frame',
   "received by the relay → its last copy handed to the PUB socket, from the relay's own",
   '`sankey_relay_latency_seconds` histogram (two scrapes, interpolated within buckets). *End to end* = signal pushed',
