@@ -10,6 +10,7 @@ const USAGE = `usage: npm run relay -- <command>
   connections          EA connection table
   evaluations          live status and warnings of every group and member
   logs [--level L] [--limit N]
+  signals [--master ID] [--limit N]   journaled trade signals with their sequence numbers, newest first
   nudge                apply pending outbox rows now`;
 
 const env = parseRelayEnv(process.env);
@@ -72,6 +73,15 @@ switch (command) {
     if (level) q.set('level', level);
     if (limit) q.set('limit', limit);
     print(await call('GET', `/logs${q.size ? `?${q}` : ''}`));
+    break;
+  }
+  case 'signals': {
+    const q = new URLSearchParams();
+    const master = flag('master');
+    const limit = flag('limit');
+    if (master) q.set('master', master);
+    if (limit) q.set('limit', limit);
+    print(await call('GET', `/signals${q.size ? `?${q}` : ''}`));
     break;
   }
   case 'nudge':

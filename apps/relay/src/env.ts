@@ -20,6 +20,7 @@ export const relayEnvSchema = z.object({
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often the outbox is polled when no nudge arrives (README §7: at least every 100 ms). */
   SANKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(100),
+  SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
   /** `npm start` migrates once before starting both processes. */

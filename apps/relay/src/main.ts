@@ -32,6 +32,7 @@ const relay = new Relay(
     corsOrigins: [env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`, `http://localhost:${env.PORT}`],
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
+    journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.

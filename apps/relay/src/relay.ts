@@ -11,6 +11,7 @@ import { RelayCore } from './core/relay-core';
 import { evaluations, systemSnapshot } from './core/views';
 import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
+import { SignalJournal } from './journal/journal';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
@@ -35,6 +36,8 @@ export interface RelayConfig {
   /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
   logToStdout?: boolean;
   outboxPollMs?: number;
+  /** Journal entries older than this are pruned (checked hourly). */
+  journalRetentionDays?: number;
   timeoutCheckMs?: number;
   sendQueueCapacity?: number;
 }
@@ -59,6 +62,7 @@ export class Relay {
   private http!: RelayHttpServer;
   private outbox!: OutboxConsumer;
   private statusWriter!: QueuedStatusWriter;
+  private journal!: SignalJournal;
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
@@ -97,6 +101,17 @@ export class Relay {
         ? loaded.settings
         : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
     this.statusWriter = new QueuedStatusWriter(storage, this.log);
+    this.journal = new SignalJournal(
+      storage,
+      await storage.journalLastSeqs(),
+      () => this.clock.nowMs(),
+      this.log,
+      {
+        flushEveryMs: 250,
+        maxBuffered: 10_000,
+        retentionDays: this.config.journalRetentionDays ?? 30,
+      },
+    );
     this.zmq = new ZmqTransport(
       {
         bind: this.config.zmqBind,
@@ -137,6 +152,7 @@ export class Relay {
       log: this.log,
       clock: this.clock,
       globalSettings: settings,
+      journal: this.journal,
     });
     this.core.onSignalDelivered = (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9);
     const byGroup = new Map<string, typeof loaded.members>();
@@ -171,6 +187,10 @@ export class Relay {
         evaluations: () => evaluations(this.core),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
+        signals: async (q) => {
+          await this.journal.flush();
+          return storage.recentSignals(q);
+        },
         metrics: async () => {
           this.refreshGauges();
           return {
@@ -195,6 +215,7 @@ export class Relay {
     this.log.info({ ports: this.ports, bind: this.config.zmqBind }, 'relay listening');
 
     this.outbox.start();
+    this.journal.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(
       () => this.core.checkTimeouts(this.core.settings.heartbeatTimeoutS),
@@ -265,6 +286,7 @@ export class Relay {
       await this.outbox?.stop();
       await this.zmq?.flush();
       await this.statusWriter?.flush();
+      await this.journal?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((r) => {

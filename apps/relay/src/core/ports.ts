@@ -1,6 +1,7 @@
 // The relay core's ports: everything it needs from the outside, so handlers are unit-tested without I/O.
 import type { RelayEventName, RelayEventPayload } from '@sankey/shared/api/events';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
 
 /** Send priorities: closes and removals first, then modifies and configs, then opens (design.md, Delivery). */
 export type Priority = 0 | 1 | 2;
@@ -53,6 +54,11 @@ export interface CoreMetrics {
   signalCopied(): void;
   signalFiltered(reason: FilterReason): void;
   frameRefused(reason: string): void;
+}
+
+/** Records every inbound trade signal with what the copy engine decided (the signal journal). */
+export interface SignalRecorder {
+  record(sig: TradeSignal, accepted: number, filtered: Partial<Record<FilterReason, number>>): void;
 }
 
 export interface Logger {

@@ -2,7 +2,7 @@
 // state and ports. One instance; messages are handed to it strictly one at a time, in arrival order.
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import { encodeOutbound, encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
-import { Status, warningsFromMask } from '@sankey/shared/protocol/constants';
+import { type FilterReason, Status, warningsFromMask } from '@sankey/shared/protocol/constants';
 import type {
   DecodedInbound,
   HeartbeatMessage,
@@ -44,6 +44,7 @@ import {
   PRIORITY_NORMAL,
   type Priority,
   type SendTracker,
+  type SignalRecorder,
   type StatusWriter,
 } from './ports';
 import { splitSnapshot } from './snapshot-split';
@@ -57,6 +58,8 @@ export interface RelayCoreDeps {
   log: Logger;
   clock: Clock;
   globalSettings: GlobalSettings;
+  /** Optional: the signal journal (absent in unit tests that do not look at it). */
+  journal?: SignalRecorder;
 }
 
 export class RelayCore {
@@ -426,7 +429,10 @@ export class RelayCore {
       at: new Date(this.deps.clock.nowMs()).toISOString(),
     });
     const members = this.store.membersOf(masterId);
-    if (members.length === 0) return;
+    if (members.length === 0) {
+      this.deps.journal?.record(sig, 0, {});
+      return;
+    }
 
     const input: SignalInput = { action: sig.action };
     if (sig.order_type !== undefined) input.orderType = sig.order_type;
@@ -440,18 +446,21 @@ export class RelayCore {
     const events = this.deps.events;
     const live = events.active;
     let acceptedCount = 0;
+    const filtered: Partial<Record<FilterReason, number>> = {};
     for (let i = 0; i < results.length; i++) {
       if (results.accepted(i)) {
         acceptedCount++;
         continue;
       }
       const reason = results.reason(i);
+      filtered[reason] = (filtered[reason] ?? 0) + 1;
       this.deps.metrics.signalFiltered(reason);
       if (live) {
         const slaveAccount = results.slaveAccount(i);
         events.emit('trade_filtered', { masterAccount: masterId, slaveAccount, ticket: sig.ticket, reason });
       }
     }
+    this.deps.journal?.record(sig, acceptedCount, filtered);
     if (acceptedCount === 0) return;
 
     const tracker = this.tracker(receivedAtNs, acceptedCount);

@@ -25,6 +25,8 @@ export interface RelayHttpSource {
     nextCursor: number | null;
   };
   nudgeOutbox(): void;
+  /** Recent journaled trade signals, newest first. */
+  signals(q: { masterAccount?: string; limit?: number }): Promise<unknown[]>;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
   /** Called for every new socket.io client (send the snapshot). */
@@ -116,6 +118,18 @@ export class RelayHttpServer {
             ...(limit ? { limit: Number(limit) } : {}),
             ...(cursor ? { cursor: Number(cursor) } : {}),
           }),
+        );
+      }
+      case 'GET /signals': {
+        const master = url.searchParams.get('master');
+        const limit = Number(url.searchParams.get('limit') ?? 100);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+          return json(res, 400, { error: 'bad_request', message: 'limit must be an integer from 1 to 1000' });
+        }
+        return json(
+          res,
+          200,
+          await this.src.signals({ ...(master ? { masterAccount: master } : {}), limit }),
         );
       }
       case 'POST /outbox/nudge':

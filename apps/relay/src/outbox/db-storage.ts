@@ -2,9 +2,10 @@
 import type { Db } from '@sankey/db/client';
 import { createRepositories, type Repositories } from '@sankey/db/repositories/index';
 import type { MemberDto } from '@sankey/db/repositories/members';
+import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { GroupState, MemberState } from '../state/groups';
-import type { OutboxRow, RelayStorage } from './storage';
+import type { JournalEntry, OutboxRow, RelayStorage } from './storage';
 
 const toGroup = (g: TradeGroupDto): GroupState => ({ ...g });
 const toMember = (m: MemberDto): MemberState => ({
@@ -64,6 +65,25 @@ export class DbRelayStorage implements RelayStorage {
 
   async writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void> {
     await this.repos.members.setStatus(tradeGroupId, slaveAccount, status);
+  }
+
+  journalLastSeqs(): Promise<Map<string, number>> {
+    return this.repos.signalJournal.lastSeqs();
+  }
+
+  async appendJournal(entries: JournalEntry[]): Promise<void> {
+    await this.repos.signalJournal.appendBatch(
+      entries.map((e) => ({ ...e, payload: e.payload as unknown as JsonObject })),
+    );
+  }
+
+  async recentSignals(q: { masterAccount?: string; limit?: number }) {
+    const rows = await this.repos.signalJournal.listRecent(q);
+    return rows.map((r) => ({ ...r, payload: r.payload as unknown as JournalEntry['payload'] }));
+  }
+
+  pruneJournal(before: Date): Promise<number> {
+    return this.repos.signalJournal.pruneOlderThan(before);
   }
 
   close(): Promise<void> {

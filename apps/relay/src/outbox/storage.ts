@@ -12,6 +12,17 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
+/** One journaled inbound trade signal (camelCase payload: the signal and what the copy engine decided). */
+export interface JournalEntry {
+  masterAccount: string;
+  seq: number;
+  receivedAt: Date;
+  action: string;
+  ticket: number;
+  symbol: string | null;
+  payload: { signal: Record<string, string | number>; accepted: number; filtered: Record<string, number> };
+}
+
 export interface RelayStorage {
   /** Everything at start; members whose stored settings do not validate are listed in `unreadable`. */
   loadAll(): Promise<{
@@ -29,5 +40,10 @@ export interface RelayStorage {
   /** Age in seconds of the oldest unprocessed row, 0 when none. */
   outboxLagSeconds(): Promise<number>;
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;
+  /** The highest journaled sequence number per master (to resume sequencing after a restart). */
+  journalLastSeqs(): Promise<Map<string, number>>;
+  appendJournal(entries: JournalEntry[]): Promise<void>;
+  recentSignals(q: { masterAccount?: string; limit?: number }): Promise<(JournalEntry & { id: number })[]>;
+  pruneJournal(before: Date): Promise<number>;
   close(): Promise<void>;
 }

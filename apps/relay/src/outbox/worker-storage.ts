@@ -1,6 +1,6 @@
 // RelayStorage that forwards every call to the database worker thread (storage-worker.ts).
 import { Worker } from 'node:worker_threads';
-import type { RelayStorage } from './storage';
+import type { JournalEntry, RelayStorage } from './storage';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -89,6 +89,18 @@ export class WorkerRelayStorage implements RelayStorage {
   }
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number) {
     return this.call<void>('writeMemberStatus', tradeGroupId, slaveAccount, status);
+  }
+  journalLastSeqs() {
+    return this.call<Map<string, number>>('journalLastSeqs');
+  }
+  appendJournal(entries: JournalEntry[]) {
+    return this.call<void>('appendJournal', entries);
+  }
+  recentSignals(q: { masterAccount?: string; limit?: number }) {
+    return this.call<Awaited<ReturnType<RelayStorage['recentSignals']>>>('recentSignals', q);
+  }
+  pruneJournal(before: Date) {
+    return this.call<number>('pruneJournal', before);
   }
   async close(): Promise<void> {
     this.closing = true;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
+import type { Clock } from '../core/ports';
 import { WorkerRelayStorage } from '../outbox/worker-storage';
 import { Relay, type RelayConfig } from '../relay';
 
@@ -25,6 +26,7 @@ export async function startTestRelay(
     engine?: 'wasm' | 'reference';
     dataDir?: string;
     databaseUrl?: string;
+    clock?: Clock;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
@@ -51,6 +53,7 @@ export async function startTestRelay(
     {
       storage: await WorkerRelayStorage.start(url),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
+      ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
   await relay.start();

@@ -157,9 +157,7 @@ export function createMemberRepository(db: Db) {
      * Like listAll, but a row whose settings do not validate (e.g. edited by hand) is reported instead of failing
      * the whole load, so one bad row cannot keep the relay from starting.
      */
-    async listAllReadable(
-      tx?: DbTx,
-    ): Promise<{
+    async listAllReadable(tx?: DbTx): Promise<{
       members: MemberDto[];
       unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[];
     }> {

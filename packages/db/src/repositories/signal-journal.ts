@@ -68,11 +68,26 @@ export function createSignalJournalRepository(db: Db) {
       return _max.seq === null ? null : toSafeNumber(_max.seq, 'seq');
     },
 
-    /** Newest first (receivedAt, then seq), optionally for one master. */
+    /** The highest journaled sequence number of every master: the relay resumes from these at start. */
+    async lastSeqs(tx?: DbTx): Promise<Map<string, number>> {
+      const rows = await clientOf(db, tx).tradeSignalJournal.groupBy({
+        by: ['masterAccount'],
+        _max: { seq: true },
+      });
+      const out = new Map<string, number>();
+      for (const r of rows)
+        if (r._max.seq !== null) out.set(r.masterAccount, toSafeNumber(r._max.seq, 'seq'));
+      return out;
+    },
+
+    /**
+     * Newest first in the order they were written (the relay's processing order; receivedAt alone would misorder
+     * entries around a clock step), optionally for one master.
+     */
     async listRecent(options: { masterAccount?: string; limit?: number } = {}, tx?: DbTx) {
       const rows = await clientOf(db, tx).tradeSignalJournal.findMany({
         ...(options.masterAccount !== undefined && { where: { masterAccount: options.masterAccount } }),
-        orderBy: [{ receivedAt: 'desc' }, { seq: 'desc' }],
+        orderBy: { id: 'desc' },
         take: options.limit ?? 100,
         select,
       });

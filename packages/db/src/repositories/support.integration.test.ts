@@ -174,6 +174,12 @@ describeEachDb('signal journal', (ctx) => {
     ]);
     expect(n).toBe(3);
     expect(await journal().lastSeq('M1')).toBe(seq0 + 1);
+    expect(await journal().lastSeqs()).toEqual(
+      new Map([
+        ['M1', seq0 + 1],
+        ['M2', 5],
+      ]),
+    );
     const recent = await journal().listRecent({ masterAccount: 'M1' });
     expect(recent.map((r) => r.seq)).toEqual([seq0 + 1, seq0]);
     expect(recent[1]).toMatchObject({ ticket: 2 ** 40, symbol: 'EURUSD', payload: { lots: 0.1 } });

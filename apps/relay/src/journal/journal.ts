@@ -1,0 +1,107 @@
+// The trade-signal journal's write side: entries are sequenced on the signal path (in memory, no I/O) and
+// written in batches by the database worker. Bounded: if the database stalls, the oldest unwritten entries are
+// dropped and counted rather than growing without limit.
+import type { FilterReason } from '@sankey/shared/protocol/constants';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import type { Logger } from '../core/ports';
+import type { JournalEntry, RelayStorage } from '../outbox/storage';
+import { SignalSequencer } from './sequencer';
+
+export interface JournalOptions {
+  flushEveryMs: number;
+  maxBuffered: number;
+  retentionDays: number;
+}
+
+export class SignalJournal {
+  private buffer: JournalEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private readonly sequencer: SignalSequencer;
+  dropped = 0;
+
+  constructor(
+    private readonly storage: RelayStorage,
+    resumeFrom: ReadonlyMap<string, number>,
+    private readonly nowMs: () => number,
+    private readonly log: Logger,
+    private readonly opts: JournalOptions = { flushEveryMs: 250, maxBuffered: 10_000, retentionDays: 30 },
+  ) {
+    this.sequencer = new SignalSequencer(resumeFrom, nowMs);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.opts.flushEveryMs);
+    const prune = () =>
+      this.storage
+        .pruneJournal(new Date(this.nowMs() - this.opts.retentionDays * 86_400_000))
+        .catch((err: unknown) => this.log.warn({ err }, 'journal pruning failed'));
+    void prune();
+    this.pruneTimer = setInterval(prune, 3_600_000);
+  }
+
+  /** Called once per inbound trade signal, after the copy engine decided. Returns the sequence number. */
+  record(sig: TradeSignal, accepted: number, filtered: Partial<Record<FilterReason, number>>): number {
+    const seq = this.sequencer.next(sig.source_account);
+    if (this.buffer.length >= this.opts.maxBuffered) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+    this.buffer.push({
+      masterAccount: sig.source_account,
+      seq,
+      receivedAt: new Date(this.nowMs()),
+      action: sig.action,
+      ticket: sig.ticket,
+      symbol: sig.symbol ?? null,
+      payload: {
+        signal: {
+          action: sig.action,
+          ticket: sig.ticket,
+          ...(sig.symbol !== undefined && { symbol: sig.symbol }),
+          ...(sig.order_type !== undefined && { orderType: sig.order_type }),
+          ...(sig.lots !== undefined && { lots: sig.lots }),
+          ...(sig.open_price !== undefined && { openPrice: sig.open_price }),
+          ...(sig.stop_loss !== undefined && { stopLoss: sig.stop_loss }),
+          ...(sig.take_profit !== undefined && { takeProfit: sig.take_profit }),
+          ...(sig.magic_number !== undefined && { magicNumber: sig.magic_number }),
+          ...(sig.comment !== undefined && { comment: sig.comment }),
+          ...(sig.close_ratio !== undefined && { closeRatio: sig.close_ratio }),
+          timestamp: sig.timestamp,
+          sourceAccount: sig.source_account,
+        },
+        accepted,
+        filtered,
+      },
+    });
+    return seq;
+  }
+
+  /** Writes what is buffered; on failure the batch goes back to the front and is retried next time. */
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, 500);
+      try {
+        await this.storage.appendJournal(batch);
+      } catch (err) {
+        this.buffer.unshift(...batch.slice(0, Math.max(0, this.opts.maxBuffered - this.buffer.length)));
+        this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
+        return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.flush();
+  }
+}
