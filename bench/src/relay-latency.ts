@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { createDb, withTransaction } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import { createRepositories } from '@sankey/db/repositories/index';
+import { heartbeat, open } from '@sankey/relay/core/test-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
-import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import { Push, Subscriber } from 'zeromq';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -35,49 +35,16 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-const heartbeat = (id: string, eaType: string): DecodedInbound => ({
-  type: 'Heartbeat',
-  message: {
-    message_type: 'Heartbeat',
-    account_id: id,
-    balance: 1e4,
-    equity: 1e4,
-    open_positions: 0,
-    timestamp: '2025-01-01T00:00:00+00:00',
-    version: '2.0.0',
-    ea_type: eaType,
-    platform: 'MT5',
-    account_number: 1,
-    broker: 'B',
-    account_name: 'N',
-    server: 'S',
-    currency: 'USD',
-    leverage: 100,
-    is_trade_allowed: true,
-    symbol_prefix: null,
-    symbol_suffix: null,
-    symbol_map: null,
-  },
-});
-
 const openSignal = (ticket: number) =>
-  encodeInbound({
-    type: 'TradeSignal',
-    message: {
-      action: 'Open',
+  encodeInbound(
+    open('M1', {
       ticket,
       symbol: 'pro.XAUUSD.m',
-      order_type: 'Buy',
       lots: 0.5,
-      open_price: 2650.5,
-      stop_loss: 0,
-      take_profit: 0,
       magic_number: 7,
-      comment: 'bench',
       timestamp: new Date().toISOString(),
-      source_account: 'M1',
-    },
-  });
+    }),
+  );
 
 /** Sends `signals` opens one at a time and waits for all `expected` copies of each at the subscriber. */
 async function drive(push: Push, sub: Subscriber, expected: number, signals: number, warmup: number) {
