@@ -102,6 +102,11 @@ test('login, create a link, copy a trade, edit, switch to Japanese, delete', asy
     await expect(items.filter({ hasText: 'sent Open #7001' })).toHaveCount(0);
     await expect(items.filter({ hasText: 'Copied Open #7001' })).toHaveCount(1);
     await screenshot(page, '05-activity');
+    // The signal journal outlives the page: after a reload the live feed is empty but the history has it.
+    await page.reload();
+    const history = page.getByTestId('history-item');
+    await expect(history.filter({ hasText: `#7001 Open EURUSD from ${MASTER}: copied to 1` })).toHaveCount(1);
+    await screenshot(page, '05b-activity-history');
   });
 
   await test.step('editing a setting sends the slave a new config', async () => {

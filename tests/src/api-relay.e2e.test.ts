@@ -189,6 +189,20 @@ describe.skipIf(!built)('admin API → relay → EAs', () => {
   it('a trade from the master reaches the enabled member with the API-configured settings', async () => {
     await m1.open({ ticket: 4242, symbol: 'EURUSD', orderType: 'Buy', lots: 0.25 });
     expect(await s1.waitForCommand((c) => c.ticket === 4242)).toMatchObject({ symbol: 'EURUSD', lots: 0.5 });
+    // The relay journaled it, with what the engine decided for each member (S2 is switched off).
+    await expect
+      .poll(
+        async () =>
+          (await call('signals.list', { masterAccount: 'M1', limit: 5 })).data as { ticket: number }[],
+      )
+      .toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            ticket: 4242,
+            payload: expect.objectContaining({ accepted: 1, filtered: { member_not_connected: 1 } }),
+          }),
+        ]),
+      );
   });
 
   it('settings.update with a log host broadcasts config/global', async () => {

@@ -5,6 +5,8 @@ import {
   eaConnectionSchema,
   type GroupEvaluation,
   groupEvaluationSchema,
+  type SignalJournalEntryView,
+  signalJournalEntrySchema,
 } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import type { Logger } from './logger';
@@ -37,6 +39,8 @@ export interface RelayClient {
   connections(): Promise<EaConnection[] | null>;
   evaluations(): Promise<GroupEvaluation[] | null>;
   logs(query: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage | null>;
+  /** The relay's trade-signal journal, newest first. */
+  signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
   /** Best effort: false when the relay could not be told (it polls the outbox anyway). */
   nudge(): Promise<boolean>;
 }
@@ -99,6 +103,13 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
       if (q.cursor !== undefined) params.set('cursor', String(q.cursor));
       const qs = params.toString();
       return call('GET', `/logs${qs ? `?${qs}` : ''}`, logsPageSchema);
+    },
+    signals: (q) => {
+      const params = new URLSearchParams();
+      if (q.masterAccount !== undefined) params.set('master', q.masterAccount);
+      if (q.limit !== undefined) params.set('limit', String(q.limit));
+      const qs = params.toString();
+      return call('GET', `/signals${qs ? `?${qs}` : ''}`, z.array(signalJournalEntrySchema));
     },
     nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
   };

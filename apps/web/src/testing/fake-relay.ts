@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
-import type { EaConnection, GroupEvaluation } from '@sankey/shared/api/views';
+import type { EaConnection, GroupEvaluation, SignalJournalEntryView } from '@sankey/shared/api/views';
 import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
 
 export interface RelayData {
@@ -11,6 +11,7 @@ export interface RelayData {
   connections: EaConnection[];
   evaluations: GroupEvaluation[];
   logs: LogsPage;
+  signals: SignalJournalEntryView[];
 }
 
 export const relayData = (): RelayData => ({
@@ -23,6 +24,7 @@ export const relayData = (): RelayData => ({
   connections: [],
   evaluations: [],
   logs: { entries: [], nextCursor: null },
+  signals: [],
 });
 
 export const connection = (accountId: string, eaType: 'Master' | 'Slave'): EaConnection => ({
@@ -50,6 +52,7 @@ export class FakeRelayClient implements RelayClient {
   reachable = true;
   nudges = 0;
   logQueries: { level?: string; limit?: number; cursor?: number }[] = [];
+  signalQueries: { masterAccount?: string; limit?: number }[] = [];
 
   status = async () => (this.reachable ? this.data.status : null);
   connections = async () => (this.reachable ? this.data.connections : null);
@@ -57,6 +60,10 @@ export class FakeRelayClient implements RelayClient {
   logs = async (q: { level?: string; limit?: number; cursor?: number }) => {
     this.logQueries.push(q);
     return this.reachable ? this.data.logs : null;
+  };
+  signals = async (q: { masterAccount?: string; limit?: number }) => {
+    this.signalQueries.push(q);
+    return this.reachable ? this.data.signals : null;
   };
   nudge = async () => {
     if (!this.reachable) return false;
@@ -89,6 +96,8 @@ export async function startFakeRelayServer(apiToken: string) {
       case 'GET /internal/v1/logs':
         state.lastLogQuery = url.search;
         return send(200, state.data.logs);
+      case 'GET /internal/v1/signals':
+        return send(200, state.data.signals);
       case 'POST /internal/v1/outbox/nudge':
         state.nudges++;
         return send(202, { ok: true });

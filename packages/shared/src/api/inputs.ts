@@ -91,3 +91,12 @@ export const logsListInputSchema = z
   })
   .optional();
 export type LogsListInput = z.input<typeof logsListInputSchema>;
+
+/** `signals.list`: the relay's trade-signal journal, newest first, optionally for one master. */
+export const signalsListInputSchema = z
+  .strictObject({
+    masterAccount: accountIdSchema.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .optional();
+export type SignalsListInput = z.infer<typeof signalsListInputSchema>;

@@ -70,3 +70,20 @@ export const groupEvaluationSchema = z.object({
   ),
 });
 export type GroupEvaluation = z.infer<typeof groupEvaluationSchema>;
+
+/** One journaled inbound trade signal (the relay's signal journal, newest first). */
+export const signalJournalEntrySchema = z.object({
+  id: z.number().int(),
+  masterAccount: z.string(),
+  seq: z.number(),
+  receivedAt: z.string(),
+  action: z.string(),
+  ticket: z.number(),
+  symbol: z.string().nullable(),
+  payload: z.object({
+    signal: z.record(z.string(), z.union([z.string(), z.number()])),
+    accepted: z.number().int(),
+    filtered: z.record(z.string(), z.number().int()),
+  }),
+});
+export type SignalJournalEntryView = z.infer<typeof signalJournalEntrySchema>;

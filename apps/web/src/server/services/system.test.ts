@@ -119,6 +119,25 @@ describe('system service', () => {
     expect(await services.system.logs({})).toEqual({ entries: [], nextCursor: null });
   });
 
+  it('asks the relay for its signal journal (100 entries by default) and answers [] without the relay', async () => {
+    const { services, relay } = fakeServices();
+    const entry = {
+      id: 1,
+      masterAccount: 'M1',
+      seq: 1_000,
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      action: 'Open',
+      ticket: 7,
+      symbol: 'EURUSD',
+      payload: { signal: { action: 'Open', ticket: 7 }, accepted: 2, filtered: { symbol_blocked: 1 } },
+    };
+    relay.data.signals = [entry];
+    expect(await services.system.signals({ masterAccount: 'M1' })).toEqual([entry]);
+    expect(relay.signalQueries).toEqual([{ limit: 100, masterAccount: 'M1' }]);
+    relay.reachable = false;
+    expect(await services.system.signals({})).toEqual([]);
+  });
+
   it('renders the ini with the live ports and the sorted, de-duplicated synonym candidates, CRLF', async () => {
     const { services } = fakeServices();
     await services.settings.update({ synonymGroups: [['XAUUSD', 'GOLD'], ['GOLD', 'XAUUSD.x'], ['BTCUSD']] });

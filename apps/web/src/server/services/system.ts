@@ -2,6 +2,7 @@
 
 import type { RuntimeInfo } from '@sankey/db/data-dir';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
+import type { SignalJournalEntryView } from '@sankey/shared/api/views';
 import type { LogsPage } from '../relay-client';
 import type { ServiceDeps } from './deps';
 
@@ -81,6 +82,9 @@ export function createSystemService(deps: SystemDeps) {
     /** Newest first; empty when the relay is unreachable. */
     logs: async (q: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage> =>
       (await deps.relay.logs(q)) ?? { entries: [], nextCursor: null },
+    /** The relay's signal journal, newest first; empty when the relay is unreachable. */
+    signals: async (q: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[]> =>
+      (await deps.relay.signals({ limit: 100, ...q })) ?? [],
 
     /** The ini with the ports the relay actually bound: asked live, else runtime.json, else the defaults. */
     async ini(): Promise<string> {

@@ -1,7 +1,7 @@
 // The API contract of README §4: one router per namespace, procedure names exactly as specified.
 import { router } from './init';
 import { membersRouter } from './routers/members';
-import { connectionsRouter, logsRouter, settingsRouter, systemRouter } from './routers/system';
+import { connectionsRouter, logsRouter, settingsRouter, signalsRouter, systemRouter } from './routers/system';
 import { tradeGroupsRouter } from './routers/trade-groups';
 
 export const appRouter = router({
@@ -11,6 +11,8 @@ export const appRouter = router({
   settings: settingsRouter,
   system: systemRouter,
   logs: logsRouter,
+  // Beyond README §4: the relay's trade-signal journal (docs/api.md).
+  signals: signalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

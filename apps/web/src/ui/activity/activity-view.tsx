@@ -1,8 +1,11 @@
 'use client';
 // Live feed of trade_received / trade_copied / trade_filtered (reason in words) / delivery_failed, filterable
 // by account. Entries are collected by the shell's socket for as long as the admin UI is open.
+import type { FilterReason, TradeAction } from '@sankey/shared/protocol/constants';
+import { useQuery } from '@tanstack/react-query';
 import { clsx } from 'clsx';
 import { useMemo, useState } from 'react';
+import { useTRPC } from '../../client/trpc';
 import { Badge } from '../components/ui';
 import { explainReason } from '../connections/labels';
 import type { Translate } from '../i18n/i18n';
@@ -113,6 +116,55 @@ export function ActivityView() {
         </div>
       </div>
       <ActivityList entries={entries} />
+      <SignalHistory
+        masterAccount={account && state.tradeGroups.some((g) => g.id === account) ? account : null}
+      />
     </div>
+  );
+}
+
+/** The relay's signal journal: survives page reloads and relay restarts, unlike the live feed above. */
+export function SignalHistory({ masterAccount }: { masterAccount: string | null }) {
+  const { t, lang } = useI18n();
+  const trpc = useTRPC();
+  const history = useQuery({
+    ...trpc.signals.list.queryOptions({ limit: 50, ...(masterAccount ? { masterAccount } : {}) }),
+    refetchInterval: 3_000,
+  });
+  const rows = history.data ?? [];
+  return (
+    <section className="history" data-testid="signal-history">
+      <h2 className="section-title">{t('activity.history.title')}</h2>
+      <p className="muted small">{t('activity.history.subtitle')}</p>
+      {rows.length === 0 ? (
+        <p className="empty muted">{t('activity.history.empty')}</p>
+      ) : (
+        <ol className="activity-list">
+          {rows.map((r) => {
+            const reasons = Object.entries(r.payload.filtered)
+              .map(([reason, n]) => `${explainReason(reason as FilterReason, t)} ×${n}`)
+              .join(', ');
+            return (
+              <li key={r.id} className="activity-item" data-testid="history-item">
+                <time className="mono muted small" dateTime={r.receivedAt}>
+                  {new Date(r.receivedAt).toLocaleTimeString(lang === 'ja' ? 'ja-JP' : 'en-GB')}
+                </time>
+                <span className="activity-text">
+                  {t('activity.history.entry', {
+                    ticket: r.ticket,
+                    action: t(`action.${r.action as TradeAction}`),
+                    symbol: r.symbol ?? '',
+                    master: r.masterAccount,
+                    accepted: r.payload.accepted,
+                  })}
+                  {reasons ? ` · ${t('activity.history.filtered', { reasons })}` : ''}
+                </span>
+                <span className="mono muted small">{t('activity.history.seq', { seq: r.seq })}</span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -3,8 +3,9 @@ import {
   connectionGetInputSchema,
   logsListInputSchema,
   settingsUpdateInputSchema,
+  signalsListInputSchema,
 } from '@sankey/shared/api/inputs';
-import { eaConnectionSchema } from '@sankey/shared/api/views';
+import { eaConnectionSchema, signalJournalEntrySchema } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import { authedProcedure as p, router } from '../init';
 import { logsPageSchema, settingsOutputSchema, socketTokenSchema, systemStatusSchema } from '../outputs';
@@ -28,6 +29,13 @@ export const settingsRouter = router({
 export const systemRouter = router({
   status: p.output(systemStatusSchema).query(({ ctx }) => ctx.services.system.status()),
   socketToken: p.output(socketTokenSchema).query(({ ctx }) => ctx.services.system.socketToken()),
+});
+
+export const signalsRouter = router({
+  list: p
+    .input(signalsListInputSchema)
+    .output(z.array(signalJournalEntrySchema))
+    .query(({ ctx, input }) => ctx.services.system.signals(input ?? {})),
 });
 
 export const logsRouter = router({
