@@ -6,8 +6,9 @@ import { Settings2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
 import { useToast } from '../components/toast';
-import { Badge, ConfirmDialog, Drawer, Field } from '../components/ui';
+import { Badge, ConfirmDialog, Drawer } from '../components/ui';
 import { fieldErrors } from '../forms/issues';
+import { MasterAffixFields } from '../forms/master-affix-fields';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionOf, memberBadge } from '../live/derive';
 import { useLiveActions, useLiveState } from '../live/live-provider';
@@ -102,47 +103,14 @@ export function MasterDrawer(props: {
           {errors['form'] ? <p className="alert alert-error">{errors['form']}</p> : null}
           <fieldset className="form-section">
             <legend>{t('master.symbolRules')}</legend>
-            {detected && (detected.detectedPrefix || detected.detectedSuffix) ? (
-              <div className="alert alert-info">
-                <span>
-                  {t('wizard.detected', { prefix: detected.detectedPrefix, suffix: detected.detectedSuffix })}
-                </span>
-                <button
-                  type="button"
-                  className="btn btn-outline btn-sm"
-                  onClick={() => {
-                    setPrefix(detected.detectedPrefix);
-                    setSuffix(detected.detectedSuffix);
-                  }}
-                >
-                  {t('wizard.applyDetected')}
-                </button>
-              </div>
-            ) : null}
-            <div className="form-grid">
-              <Field label={t('master.prefix')} help={t('master.prefixHelp')} error={errors['symbolPrefix']}>
-                {(a) => (
-                  <input
-                    {...a}
-                    className="input"
-                    name="masterPrefix"
-                    value={prefix}
-                    onChange={(e) => setPrefix(e.target.value)}
-                  />
-                )}
-              </Field>
-              <Field label={t('master.suffix')} help={t('master.suffixHelp')} error={errors['symbolSuffix']}>
-                {(a) => (
-                  <input
-                    {...a}
-                    className="input"
-                    name="masterSuffix"
-                    value={suffix}
-                    onChange={(e) => setSuffix(e.target.value)}
-                  />
-                )}
-              </Field>
-            </div>
+            <MasterAffixFields
+              detected={detected}
+              prefix={prefix}
+              suffix={suffix}
+              setPrefix={setPrefix}
+              setSuffix={setSuffix}
+              errors={errors}
+            />
           </fieldset>
           <fieldset className="form-section">
             <legend>{t('master.slaves')}</legend>

@@ -10,6 +10,7 @@ import { errorCode, errorMessage, redirectIfUnauthorized } from '../../client/tr
 import { useToast } from '../components/toast';
 import { Drawer, Field } from '../components/ui';
 import { fieldErrors } from '../forms/issues';
+import { MasterAffixFields } from '../forms/master-affix-fields';
 import {
   defaultSlaveForm,
   type SlaveFormState,
@@ -284,57 +285,15 @@ export function CreateLinkWizard(props: {
           <p className={clsx('alert', group ? 'alert-warning' : 'alert-info')}>
             {group ? t('wizard.existingGroup', { count: groupMembers.length }) : t('wizard.newGroup')}
           </p>
-          {detected &&
-          (detected.detectedPrefix !== prefix.trim() || detected.detectedSuffix !== suffix.trim()) &&
-          (detected.detectedPrefix || detected.detectedSuffix) ? (
-            <div className="alert alert-info" data-testid="detected-settings">
-              <span>
-                {t('wizard.detected', { prefix: detected.detectedPrefix, suffix: detected.detectedSuffix })}
-              </span>
-              <button
-                type="button"
-                className="btn btn-outline btn-sm"
-                onClick={() => {
-                  setPrefix(detected.detectedPrefix);
-                  setSuffix(detected.detectedSuffix);
-                }}
-              >
-                {t('wizard.applyDetected')}
-              </button>
-            </div>
-          ) : null}
-          <div className="form-grid">
-            <Field
-              label={t('master.prefix')}
-              help={t('master.prefixHelp')}
-              error={masterErrors['symbolPrefix']}
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  className="input"
-                  name="masterPrefix"
-                  value={prefix}
-                  onChange={(e) => setPrefix(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field
-              label={t('master.suffix')}
-              help={t('master.suffixHelp')}
-              error={masterErrors['symbolSuffix']}
-            >
-              {(a) => (
-                <input
-                  {...a}
-                  className="input"
-                  name="masterSuffix"
-                  value={suffix}
-                  onChange={(e) => setSuffix(e.target.value)}
-                />
-              )}
-            </Field>
-          </div>
+          <MasterAffixFields
+            detected={detected}
+            prefix={prefix}
+            suffix={suffix}
+            setPrefix={setPrefix}
+            setSuffix={setSuffix}
+            errors={masterErrors}
+            hideDetectedWhenApplied
+          />
         </div>
       ) : null}
 
