@@ -1,5 +1,5 @@
 // Status evaluation helpers of protocol-and-relay.md §6.2, over the core-as status engine.
-import { Status, WARNING_BIT } from '@sankey/shared/protocol/constants';
+import { MISSING_MASTER_STATUS, UNKNOWN_STATUS } from '@sankey/core-as/api';
 import type { ConnectionSnapshot } from '../state/connections';
 import type { GroupState } from '../state/groups';
 import type { Engine } from './engine';
@@ -14,13 +14,10 @@ export interface MemberResult extends MasterResult {
 }
 
 /** The "unknown" previous state: always differs from a real evaluation (§8.4). */
-export const UNKNOWN_RESULT: MemberResult = { status: Status.NO_CONFIG, warnings: 0, allowNewOrders: false };
+export const UNKNOWN_RESULT: MemberResult = { ...UNKNOWN_STATUS, allowNewOrders: false };
 
 /** Result for a master without a TradeGroup. */
-export const MISSING_GROUP_RESULT: MasterResult = {
-  status: Status.DISABLED,
-  warnings: WARNING_BIT.master_offline,
-};
+export const MISSING_GROUP_RESULT: MasterResult = MISSING_MASTER_STATUS;
 
 export class Evaluator {
   // One-element inputs reused for single evaluations; bulk callers use the engine directly.

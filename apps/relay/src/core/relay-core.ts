@@ -98,7 +98,7 @@ export class RelayCore {
       case 'SyncRequest':
         return this.onSyncRequest(msg.message);
       case 'PositionSnapshot':
-        return this.onPositionSnapshot(msg.message, receivedAtNs);
+        return this.onPositionSnapshot(msg.message);
     }
   }
 
@@ -538,7 +538,7 @@ export class RelayCore {
     if (frame) this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
   }
 
-  private onPositionSnapshot(msg: PositionSnapshotMessage, receivedAtNs: bigint): void {
+  private onPositionSnapshot(msg: PositionSnapshotMessage): void {
     const masterId = msg.source_account;
     this.deps.events.emit('position_snapshot', {
       sourceAccount: masterId,
@@ -574,7 +574,6 @@ export class RelayCore {
         this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
       }
     }
-    void receivedAtNs;
   }
 
   // ---------------------------------------------------------------- admin changes (README §7 → §7.4 rows)

@@ -1,5 +1,6 @@
 // Trade group members (slave accounts). Settings are stored as JSON without the server-owned configVersion,
 // which is its own column so bumping it is a single atomic increment.
+import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import {
   type SlaveSettings,
   type SlaveSettingsInput,
@@ -8,7 +9,7 @@ import {
 } from '@sankey/shared/domain/settings';
 import type { Db, DbClient, DbTx } from '../client';
 import { CorruptRow, translatePrismaError } from '../errors';
-import { clientOf, compareBytes } from './shared';
+import { clientOf } from './shared';
 
 export interface MemberDto {
   id: number;
@@ -71,8 +72,8 @@ export function storedSlaveSettings(input: SlaveSettingsInput | undefined): obje
 }
 
 export const byGroupThenSlave = (a: MemberDto, b: MemberDto): number =>
-  compareBytes(a.tradeGroupId, b.tradeGroupId) || compareBytes(a.slaveAccount, b.slaveAccount);
-const bySlave = (a: MemberDto, b: MemberDto): number => compareBytes(a.slaveAccount, b.slaveAccount);
+  compareUtf8(a.tradeGroupId, b.tradeGroupId) || compareUtf8(a.slaveAccount, b.slaveAccount);
+const bySlave = (a: MemberDto, b: MemberDto): number => compareUtf8(a.slaveAccount, b.slaveAccount);
 
 const key = (tradeGroupId: string, slaveAccount: string) => ({ tradeGroupId, slaveAccount });
 const where = (tradeGroupId: string, slaveAccount: string) => ({

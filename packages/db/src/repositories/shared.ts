@@ -4,10 +4,6 @@ import type { Db, DbClient, DbTx } from '../client';
 /** The transaction client when given, else the plain client. */
 export const clientOf = (db: Db, tx: DbTx | undefined): DbClient => tx ?? db;
 
-const utf8 = new TextEncoder();
-/** Orders strings by their UTF-8 bytes (spec: members in byte order, never database collation). */
-export const compareBytes = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
-
 /** A JSON object as stored in Json columns (outbox payloads, journal payloads). */
 export type JsonObject = { [key: string]: JsonValue };
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -1,4 +1,5 @@
 // Trade groups (a master account and its settings), optionally created together with their first members.
+import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import { type Db, type DbTx, inTransaction } from '../client';
 import { translatePrismaError, UniqueViolation } from '../errors';
 import {
@@ -9,7 +10,7 @@ import {
   storedSlaveSettings,
   toMemberDto,
 } from './members';
-import { clientOf, compareBytes } from './shared';
+import { clientOf } from './shared';
 
 export interface TradeGroupDto {
   /** The master account id. */
@@ -101,7 +102,7 @@ export function createTradeGroupRepository(db: Db) {
     /** Newest first; ties (same createdAt) in byte order of the id. */
     async list(tx?: DbTx): Promise<TradeGroupDto[]> {
       const rows = await clientOf(db, tx).tradeGroup.findMany({ select: groupSelect });
-      return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareBytes(a.id, b.id));
+      return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id));
     },
 
     /** Changes the symbol affixes (undefined keeps, null clears) and bumps configVersion. NotFound if missing. */
@@ -133,7 +134,7 @@ export function createTradeGroupRepository(db: Db) {
         });
         try {
           const group = await t.tradeGroup.delete({ where: { id }, select: groupSelect });
-          return { group, slaveAccounts: members.map((m) => m.slaveAccount).sort(compareBytes) };
+          return { group, slaveAccounts: members.map((m) => m.slaveAccount).sort(compareUtf8) };
         } catch (err) {
           translatePrismaError(err, 'TradeGroup', { id });
         }

@@ -3,6 +3,7 @@
 import type { RuntimeInfo } from '@sankey/db/data-dir';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
 import type { SignalJournalEntryView } from '@sankey/shared/api/views';
+import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import type { LogsPage } from '../relay-client';
 import type { ServiceDeps } from './deps';
 
@@ -26,7 +27,7 @@ export interface SystemDeps extends Pick<ServiceDeps, 'relay' | 'clock' | 'store
 /** Sorted, de-duplicated union of the synonym groups (protocol-and-relay.md §1.1). */
 export function synonymCandidates(groups: string[][]): string[] {
   const all = [...new Set(groups.flat())];
-  return all.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return all.sort(compareUtf8);
 }
 
 /** The EA's `sankey_copier.ini` (protocol-and-relay.md §1.1) with CRLF line endings. */
