@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { createDb, withTransaction } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import { createRepositories } from '@sankey/db/repositories/index';
-import { heartbeat, open } from '@sankey/relay/core/test-harness';
+import { heartbeat, open } from '@sankey/relay/testing/core-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { Push, Subscriber } from 'zeromq';
 

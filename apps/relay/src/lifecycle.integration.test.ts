@@ -9,7 +9,7 @@ import { createRepositories } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
-import { heartbeat, open } from './core/test-harness';
+import { heartbeat, open } from './testing/core-harness';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -10,7 +10,7 @@ import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/code
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
-import { heartbeat, open, register } from './core/test-harness';
+import { heartbeat, open, register } from './testing/core-harness';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
 let t: TestRelay;
@@ -77,7 +77,7 @@ describe('relay over real sockets', () => {
   it('applies settings written through the outbox and sends the slave its config', async () => {
     const repos = createRepositories(t.db);
     await push.send(encodeInbound(heartbeat('S1', 'Slave')));
-    await waitFor(() => t.relay.core.connections.getSlave('S1'));
+    await waitFor(() => t.relay.core.connection('S1', 'Slave'));
     await withTransaction(t.db, async (tx) => {
       await repos.tradeGroups.create(
         { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
@@ -138,7 +138,7 @@ describe('outbox robustness', () => {
       );
       await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} }, tx);
     });
-    await waitFor(() => (t.relay.core.store.getGroup('P2') ? true : undefined), 5000);
+    await waitFor(() => (t.relay.core.group('P2') ? true : undefined), 5000);
     expect(
       await metricValue('sankey_outbox_rows_applied_total', 'kind="member.added",outcome="failed"'),
     ).toBe(1);
@@ -169,7 +169,7 @@ describe('start-up with a damaged row', () => {
     await db.$disconnect();
     const r = await startTestRelay({ dataDir });
     try {
-      expect(r.relay.core.store.membersOf('G1').map((m) => m.slaveAccount)).toEqual(['OK1']);
+      expect(r.relay.core.membersOf('G1').map((m) => m.slaveAccount)).toEqual(['OK1']);
       const logged = r.relay.logs.list({ level: 'error' }).entries.map((e) => e.msg);
       expect(logged).toContain('member with unreadable settings skipped');
     } finally {

@@ -2,7 +2,6 @@
 // close() is idempotent and tears down in reverse order; closed() resolves with the cause.
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
-import { decodeInbound } from '@sankey/shared/protocol/codec';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
 import type { Logger as PinoLogger } from 'pino';
 import type { Engine } from './core/engine';
@@ -18,6 +17,7 @@ import { OutboxConsumer } from './outbox/consumer';
 import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
 import { connectionView } from './state/connections';
+import { InboundFrames } from './transport/inbound';
 import { ZmqTransport } from './transport/zmq';
 
 export interface RelayConfig {
@@ -59,6 +59,7 @@ export class Relay {
   readonly events: LiveEvents;
   core!: RelayCore;
   private zmq!: ZmqTransport;
+  private inbound!: InboundFrames;
   private http!: RelayHttpServer;
   private outbox!: OutboxConsumer;
   private statusWriter!: QueuedStatusWriter;
@@ -121,7 +122,7 @@ export class Relay {
         lingerMs: 2000,
       },
       {
-        onFrame: (frame, at) => this.onFrame(frame, at),
+        onFrame: (frame, at) => this.inbound.onFrame(frame, at),
         onSent: (item) => {
           this.framesSent++;
           const t = item.tracker;
@@ -153,8 +154,9 @@ export class Relay {
       clock: this.clock,
       globalSettings: settings,
       journal: this.journal,
+      onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
     });
-    this.core.onSignalDelivered = (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9);
+    this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
     const byGroup = new Map<string, typeof loaded.members>();
     for (const m of loaded.members) {
       const list = byGroup.get(m.tradeGroupId) ?? [];
@@ -183,7 +185,7 @@ export class Relay {
           ports: this.ports,
           counters: this.counters(),
         }),
-        connections: () => this.core.connections.all().map(connectionView),
+        connections: () => this.core.connections().map(connectionView),
         evaluations: () => evaluations(this.core),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
@@ -217,10 +219,7 @@ export class Relay {
     this.outbox.start();
     this.journal.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
-    this.timeoutTimer = setInterval(
-      () => this.core.checkTimeouts(this.core.settings.heartbeatTimeoutS),
-      timeoutEvery,
-    );
+    this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
     this.outboxLagTimer = setInterval(() => {
       storage.outboxLagSeconds().then(
         (s) => this.metrics.outboxLag.set(s),
@@ -230,36 +229,9 @@ export class Relay {
     this.zmq.startReading();
   }
 
-  /** One inbound frame, handled to the end before the next is read (strict arrival order). */
-  private onFrame(frame: Buffer, receivedAtNs: bigint): void {
-    const decoded = decodeInbound(frame);
-    if (!decoded.ok) {
-      const reason = decoded.error.reason;
-      this.metrics.decodeError(reason);
-      this.metrics.frameIn('invalid');
-      this.logDecodeErrorOnce(reason, decoded.error);
-      return;
-    }
-    this.metrics.frameIn(decoded.value.type);
-    try {
-      this.core.handle(decoded.value, receivedAtNs);
-    } catch (err) {
-      // A bug in one handler must not stop the relay: log it and go on with the next frame.
-      this.log.error({ err, type: decoded.value.type }, 'handler failed');
-    }
-  }
-
-  private readonly loggedDecodeReasons = new Set<string>();
-  /** Bad input is logged once per reason (then only counted), so a noisy peer cannot flood the log. */
-  private logDecodeErrorOnce(reason: string, err: { message: string; accountId?: string | undefined }): void {
-    if (this.loggedDecodeReasons.has(reason)) return;
-    this.loggedDecodeReasons.add(reason);
-    this.log.warn({ reason, accountId: err.accountId, detail: err.message }, 'inbound frame dropped');
-  }
-
   private refreshGauges(): void {
     this.metrics.connectedEas.reset();
-    for (const e of this.core.connections.all())
+    for (const e of this.core.connections())
       this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
     this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
   }

@@ -8,7 +8,7 @@ import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { heartbeat, open } from './core/test-harness';
+import { heartbeat, open } from './testing/core-harness';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
 let t: TestRelay;

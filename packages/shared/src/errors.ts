@@ -40,11 +40,3 @@ export class FrameTooLargeError extends Error {
     this.topic = topic;
   }
 }
-
-export class RelayClosedError extends Error {
-  override readonly name = 'RelayClosedError';
-
-  constructor(message = 'relay is closed', options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}

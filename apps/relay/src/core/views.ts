@@ -43,36 +43,33 @@ const newestFirst = (a: GroupState, b: GroupState) =>
   b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id);
 
 export function systemSnapshot(core: RelayCore): SystemSnapshot {
-  const groups = core.store.allGroups().sort(newestFirst);
+  const groups = [...core.groups()].sort(newestFirst);
   return {
-    connections: core.connections.all().map(connectionView),
+    connections: core.connections().map(connectionView),
     tradeGroups: groups.map((g) => tradeGroupView(core, g)),
     members: groups.flatMap((g) => {
       const master = core.masterStatus(g.id);
-      return core.store.membersOf(g.id).map((m) => memberView(m, core.evaluateMember(m, master)));
+      return core.membersOf(g.id).map((m) => memberView(m, core.evaluateMember(m, master)));
     }),
   };
 }
 
 export function evaluations(core: RelayCore): GroupEvaluation[] {
-  return core.store
-    .allGroups()
-    .sort(newestFirst)
-    .map((g) => {
-      const master = core.masterStatus(g.id);
-      return {
-        tradeGroupId: g.id,
-        masterRuntimeStatus: master.status,
-        masterWarningCodes: warningsFromMask(master.warnings),
-        members: core.store.membersOf(g.id).map((m) => {
-          const r = core.evaluateMember(m, master);
-          return {
-            slaveAccount: m.slaveAccount,
-            status: r.status,
-            warningCodes: warningsFromMask(r.warnings),
-            allowNewOrders: r.allowNewOrders,
-          };
-        }),
-      };
-    });
+  return [...core.groups()].sort(newestFirst).map((g) => {
+    const master = core.masterStatus(g.id);
+    return {
+      tradeGroupId: g.id,
+      masterRuntimeStatus: master.status,
+      masterWarningCodes: warningsFromMask(master.warnings),
+      members: core.membersOf(g.id).map((m) => {
+        const r = core.evaluateMember(m, master);
+        return {
+          slaveAccount: m.slaveAccount,
+          status: r.status,
+          warningCodes: warningsFromMask(r.warnings),
+          allowNewOrders: r.allowNewOrders,
+        };
+      }),
+    };
+  });
 }

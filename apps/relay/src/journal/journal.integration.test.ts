@@ -8,7 +8,7 @@ import { createRepositories } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { heartbeat, open } from '../core/test-harness';
+import { heartbeat, open } from '../testing/core-harness';
 import { startTestRelay, type TestRelay } from '../testing/start-relay';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sankey-journal-'));

@@ -78,7 +78,7 @@ export class RelayMetrics implements CoreMetrics {
   });
   readonly outboxApplied = new client.Counter({
     name: 'sankey_outbox_rows_applied_total',
-    help: 'Outbox rows applied (or given up after repeated failures), by kind and outcome',
+    help: 'Outbox rows by kind and outcome: applied, failed (given up after repeated failures) or invalid (the row does not parse)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });

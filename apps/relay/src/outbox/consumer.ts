@@ -1,14 +1,12 @@
-// Applies outbox rows (README §7) in id order, each once: refresh state from the DB, publish what §7.4
-// prescribes (through RelayCore), emit events, mark the row processed. Polls at least every 100 ms; a nudge
-// from the web app makes it look at once.
-import { z } from 'zod';
+// Applies outbox rows (docs/api.md, outbox) in id order, each once: parse the row with the shared change contract,
+// refresh state from the DB and hand it to the core, which publishes what docs/protocol.md §7.4 prescribes and emits
+// the events; then mark the row processed. Polls at least every 100 ms; a nudge from the web app makes it look at once.
+import { type OutboxRow, parseOutboxRow } from '@sankey/shared/api/changes';
 import type { Logger } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
-import { memberView } from '../core/views';
-import type { OutboxRow, RelayStorage } from './storage';
+import type { RelayStorage, OutboxRow as StoredRow } from './storage';
 
-const groupDeletedPayload = z.object({ slaveAccounts: z.array(z.string()) }).loose();
-const memberDeletedPayload = z.object({ groupDeleted: z.boolean().default(false) }).loose();
+export type OutboxOutcome = 'applied' | 'failed' | 'invalid';
 
 const MAX_ATTEMPTS = 3;
 
@@ -29,7 +27,7 @@ export class OutboxConsumer {
     private readonly storage: RelayStorage,
     private readonly core: RelayCore,
     private readonly log: Logger,
-    private readonly onApplied: (kind: string, outcome: 'applied' | 'failed') => void,
+    private readonly onApplied: (kind: string, outcome: OutboxOutcome) => void,
     private readonly opts: OutboxConsumerOptions = { pollMs: 100, batchSize: 100 },
   ) {}
 
@@ -81,7 +79,15 @@ export class OutboxConsumer {
    * MAX_ATTEMPTS polls, logged and counted, so it cannot block every later change; the DB still holds the change
    * and a relay restart reloads it. Returns false when the row should be retried on the next poll.
    */
-  private async tryApply(row: OutboxRow): Promise<boolean> {
+  private async tryApply(stored: StoredRow): Promise<boolean> {
+    const parsed = parseOutboxRow(stored);
+    if (!parsed.ok) {
+      // Nothing the relay can ever apply: a clear, counted error; the row is closed so later rows go on.
+      this.log.error({ id: parsed.id, kind: parsed.kind, error: parsed.error }, 'outbox row does not parse');
+      this.onApplied(parsed.kind, 'invalid');
+      return true;
+    }
+    const row = parsed.row;
     try {
       await this.apply(row);
       this.attempts.delete(row.id);
@@ -103,78 +109,42 @@ export class OutboxConsumer {
 
   /** Re-applying a row is harmless: every branch reloads the current DB state. */
   private async apply(row: OutboxRow): Promise<void> {
-    const groupId = row.tradeGroupId;
     this.log.debug(
-      { id: row.id, kind: row.kind, tradeGroupId: groupId, slaveAccount: row.slaveAccount },
+      { id: row.id, kind: row.kind, tradeGroupId: row.tradeGroupId, slaveAccount: row.slaveAccount },
       'outbox row',
     );
     switch (row.kind) {
       case 'group.created':
       case 'group.updated':
       case 'group.toggled': {
-        if (!groupId) return this.skip(row, 'no tradeGroupId');
-        const loaded = await this.storage.loadGroup(groupId);
-        if (!loaded) return this.skip(row, 'group no longer exists');
+        const loaded = await this.storage.loadGroup(row.tradeGroupId);
+        if (!loaded) return this.gone(row, 'group no longer exists');
         if (row.kind === 'group.created') this.core.applyGroupCreated(loaded.group, loaded.members);
         else if (row.kind === 'group.updated') this.core.applyGroupUpdated(loaded.group);
         else this.core.applyGroupToggled(loaded.group);
         return;
       }
-      case 'group.deleted': {
-        if (!groupId) return this.skip(row, 'no tradeGroupId');
-        const payload = groupDeletedPayload.safeParse(row.payload);
-        const slaves = payload.success
-          ? payload.data.slaveAccounts
-          : this.core.store.membersOf(groupId).map((m) => m.slaveAccount);
-        this.core.applyGroupDeleted(groupId, slaves);
-        return;
-      }
+      case 'group.deleted':
+        return this.core.applyGroupDeleted(row.tradeGroupId, row.payload.slaveAccounts);
       case 'member.added':
       case 'member.updated':
       case 'member.toggled': {
-        if (!groupId || !row.slaveAccount) return this.skip(row, 'no member key');
-        const member = await this.storage.loadMember(groupId, row.slaveAccount);
-        if (!member) return this.skip(row, 'member no longer exists');
-        if (!this.core.store.getGroup(groupId)) {
-          const loaded = await this.storage.loadGroup(groupId);
-          if (loaded) this.core.loadGroup(loaded.group, []);
-        }
-        const trigger =
-          row.kind === 'member.added'
-            ? 'member_added'
-            : row.kind === 'member.updated'
-              ? 'member_updated'
-              : 'member_toggled';
-        const result = this.core.applyMemberChanged(member, trigger);
-        const event =
-          row.kind === 'member.added'
-            ? 'member_added'
-            : row.kind === 'member.updated'
-              ? 'member_updated'
-              : 'member_status_changed';
-        this.core.events.emit(event, memberView(member, result));
-        return;
+        const member = await this.storage.loadMember(row.tradeGroupId, row.slaveAccount);
+        const group =
+          this.core.group(row.tradeGroupId) ?? (await this.storage.loadGroup(row.tradeGroupId))?.group;
+        if (!member || !group) return this.gone(row, 'member no longer exists');
+        return this.core.applyMemberChanged(group, member, row.kind);
       }
-      case 'member.deleted': {
-        if (!groupId || !row.slaveAccount) return this.skip(row, 'no member key');
-        const payload = memberDeletedPayload.safeParse(row.payload ?? {});
-        this.core.applyMemberDeleted(
-          groupId,
-          row.slaveAccount,
-          payload.success ? payload.data.groupDeleted : false,
-        );
-        return;
-      }
+      case 'member.deleted':
+        return this.core.applyMemberDeleted(row.tradeGroupId, row.slaveAccount, row.payload.groupDeleted);
       case 'settings.updated':
-        this.core.applyGlobalSettings(await this.storage.loadGlobalSettings());
-        return;
-      default:
-        return this.skip(row, 'unknown kind');
+        return this.core.applyGlobalSettings(await this.storage.loadGlobalSettings());
     }
   }
 
-  private skip(row: OutboxRow, why: string): void {
-    this.log.warn({ id: row.id, kind: row.kind, why }, 'outbox row skipped');
+  /** The row's target was deleted by a later change (whose own row will follow): nothing to apply. */
+  private gone(row: OutboxRow, why: string): void {
+    this.log.info({ id: row.id, kind: row.kind, why }, 'outbox row has nothing left to apply');
   }
 
   async stop(): Promise<void> {

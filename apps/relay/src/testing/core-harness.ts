@@ -16,9 +16,9 @@ import type {
   SlaveConfigMessage,
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
+import type { Priority } from '../core/ports';
+import { RelayCore } from '../core/relay-core';
 import type { GroupState, MemberState } from '../state/groups';
-import type { Priority } from './ports';
-import { RelayCore } from './relay-core';
 
 export interface SentFrame {
   topic: string;

@@ -1,0 +1,113 @@
+// The one place configs are built, encoded and published (docs/protocol.md §7.4): master, slave, removal (-1)
+// and global configs. Every part of the core that sends a config goes through here, so counting, refusing
+// oversized frames (D3) and ordering are decided once.
+import { encodeOutbound } from '@sankey/shared/protocol/codec';
+import { warningsFromMask } from '@sankey/shared/protocol/constants';
+import type { OutboundMessage } from '@sankey/shared/protocol/messages';
+import {
+  buildMasterConfigMessage,
+  buildRemovalMasterConfig,
+  buildRemovalSlaveConfig,
+  buildSlaveConfigMessage,
+} from '@sankey/shared/protocol/settings-wire';
+import { configTopic, GLOBAL_CONFIG_TOPIC } from '@sankey/shared/protocol/topics';
+import type { GroupState, MemberState } from '../state/groups';
+import type { MasterResult, MemberResult } from './evaluation';
+import { globalConfigMessage } from './global-config';
+import {
+  type Clock,
+  type ConfigTrigger,
+  type CoreMetrics,
+  type EventSink,
+  type FrameSink,
+  type Logger,
+  PRIORITY_HIGH,
+  PRIORITY_NORMAL,
+  type Priority,
+} from './ports';
+import type { CoreState } from './state';
+
+export interface PublisherDeps {
+  frames: FrameSink;
+  events: EventSink;
+  metrics: CoreMetrics;
+  log: Logger;
+  clock: Clock;
+}
+
+export class ConfigPublisher {
+  constructor(
+    private readonly state: CoreState,
+    private readonly deps: PublisherDeps,
+  ) {}
+
+  slave(member: MemberState, result: MemberResult, trigger: ConfigTrigger): void {
+    const masterEntry = this.state.connections.getMaster(member.tradeGroupId);
+    const message = buildSlaveConfigMessage({
+      slaveAccount: member.slaveAccount,
+      masterAccount: member.tradeGroupId,
+      status: result.status,
+      allowNewOrders: result.allowNewOrders,
+      warningCodes: warningsFromMask(result.warnings),
+      masterEquity: masterEntry ? masterEntry.equity : null,
+      settings: member.settings,
+      timestampMs: this.deps.clock.nowMs(),
+    });
+    this.send(member.slaveAccount, { type: 'SlaveConfig', message }, trigger, PRIORITY_NORMAL);
+  }
+
+  master(group: GroupState, result: MasterResult, trigger: ConfigTrigger): void {
+    const message = buildMasterConfigMessage({
+      masterAccount: group.id,
+      status: result.status,
+      warningCodes: warningsFromMask(result.warnings),
+      settings: group,
+      timestampMs: this.deps.clock.nowMs(),
+    });
+    this.send(group.id, { type: 'MasterConfig', message }, trigger, PRIORITY_NORMAL);
+  }
+
+  /** The -1 config that tells a slave to forget its master (member or group deleted). */
+  slaveRemoval(slaveAccount: string, masterId: string, trigger: ConfigTrigger): void {
+    const message = buildRemovalSlaveConfig(slaveAccount, masterId, this.deps.clock.nowMs());
+    this.send(slaveAccount, { type: 'SlaveConfig', message }, trigger, PRIORITY_HIGH);
+  }
+
+  masterRemoval(masterId: string, trigger: ConfigTrigger): void {
+    const message = buildRemovalMasterConfig(masterId, this.deps.clock.nowMs());
+    this.send(masterId, { type: 'MasterConfig', message }, trigger, PRIORITY_HIGH);
+  }
+
+  /** `config/global`, only when a log host is configured (docs/protocol.md §6.3 step 2). */
+  global(trigger: ConfigTrigger): void {
+    const msg = globalConfigMessage(this.state.settings.logShipping, new Date(this.deps.clock.nowMs()));
+    if (!msg) return;
+    const frame = this.encode(GLOBAL_CONFIG_TOPIC, { type: 'GlobalConfig', message: msg });
+    if (!frame) return;
+    this.deps.frames.send(frame, GLOBAL_CONFIG_TOPIC, PRIORITY_NORMAL);
+    this.deps.metrics.configSent('global', trigger);
+  }
+
+  /** Encodes or refuses (counted, logged): a frame the EA cannot hold is never published (D3). */
+  encode(topic: string, msg: OutboundMessage): Buffer | null {
+    try {
+      return encodeOutbound(topic, msg);
+    } catch (err) {
+      this.deps.metrics.frameRefused(err instanceof Error ? err.name : 'encode_error');
+      this.deps.log.error({ err, topic }, 'outbound frame refused');
+      this.deps.events.emit('delivery_failed', {
+        topic,
+        reason: err instanceof Error ? err.message : String(err),
+      });
+      return null;
+    }
+  }
+
+  private send(accountId: string, msg: OutboundMessage, trigger: ConfigTrigger, priority: Priority): void {
+    const topic = configTopic(accountId);
+    const frame = this.encode(topic, msg);
+    if (!frame) return;
+    this.deps.frames.send(frame, topic, priority);
+    this.deps.metrics.configSent(msg.type === 'MasterConfig' ? 'master' : 'slave', trigger);
+  }
+}

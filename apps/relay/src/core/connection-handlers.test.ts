@@ -1,0 +1,177 @@
+import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
+import { describe, expect, it } from 'vitest';
+import { engines, heartbeat, makeCore, open, register } from '../testing/core-harness';
+
+describe.each(Object.entries(engines))(
+  'EA lifecycle (Register, Heartbeat, RequestConfig, Unregister, timeouts) with the %s engine',
+  (_name, engine) => {
+    const setup = () => {
+      const h = makeCore({ engine });
+      h.addGroup('M1', { enabled: true }, [{ slaveAccount: 'S1', enabled: true }]);
+      return h;
+    };
+
+    it('Register (Master) sends the master config forced Online and every member config, without DB writes', () => {
+      const h = setup();
+      h.handle(register('M1', 'Master'));
+      const frames = h.take();
+      expect(frames.map((f) => f.topic)).toEqual(['config/M1', 'config/S1']);
+      expect(frames[0]!.message.message).toMatchObject({ status: 2, warning_codes: [] });
+      expect(frames[1]!.message.message).toMatchObject({
+        status: 0,
+        allow_new_orders: false,
+        warning_codes: ['slave_offline', 'master_offline'],
+      });
+      expect(h.statusWrites).toEqual([]);
+    });
+
+    it('suppresses the master config on the first heartbeat after Register but updates the members', () => {
+      const h = setup();
+      h.handle(register('M1', 'Master'));
+      h.take();
+      h.handle(heartbeat('M1', 'Master'));
+      const frames = h.take();
+      expect(frames.map((f) => f.topic)).toEqual(['config/S1']);
+      expect(frames[0]!.message.message).toMatchObject({ status: 0, warning_codes: ['slave_offline'] });
+    });
+
+    it('sends the master config on the first heartbeat when auto-trading changed since Register', () => {
+      const h = setup();
+      h.handle(register('M1', 'Master', { is_trade_allowed: false }));
+      h.take();
+      h.handle(heartbeat('M1', 'Master', { is_trade_allowed: true }));
+      expect(h.take().map((f) => f.topic)).toEqual(['config/M1', 'config/S1']);
+    });
+
+    it('walks a member through 0 → 1 → 2 and back to 1 when the master unregisters', () => {
+      const h = setup();
+      h.handle(register('S1', 'Slave'));
+      expect(h.configsFor('S1').at(-1)).toMatchObject({ status: 0 });
+      h.take();
+
+      h.handle(heartbeat('S1', 'Slave'));
+      expect(h.configsFor('S1')).toHaveLength(1);
+      expect(h.configsFor('S1')[0]).toMatchObject({
+        status: 1,
+        warning_codes: ['master_offline'],
+        allow_new_orders: true,
+      });
+      expect(h.statusWrites.at(-1)).toEqual({ group: 'M1', slave: 'S1', status: 1 });
+      h.take();
+
+      h.handle(register('M1', 'Master'));
+      h.handle(heartbeat('M1', 'Master'));
+      const last = h.configsFor('S1').at(-1) as SlaveConfigMessage;
+      expect(last).toMatchObject({ status: 2, warning_codes: [], allow_new_orders: true });
+      expect(h.statusWrites.at(-1)).toEqual({ group: 'M1', slave: 'S1', status: 2 });
+      h.take();
+
+      h.handle(open('M1'));
+      expect(h.take().map((f) => f.topic)).toEqual(['trade/M1/S1']);
+
+      h.handle({
+        type: 'Unregister',
+        message: { message_type: 'Unregister', account_id: 'M1', timestamp: 1, ea_type: 'Master' },
+      });
+      expect(h.configsFor('S1')).toEqual([
+        expect.objectContaining({ status: 1, warning_codes: ['master_offline'] }),
+      ]);
+      expect(h.events.some((e) => e.event === 'settings_updated')).toBe(true);
+      expect(h.events.some((e) => e.event === 'ea_disconnected')).toBe(true);
+      h.take();
+
+      h.handle(open('M1'));
+      expect(h.take()).toEqual([]);
+      expect(h.events.at(-1)).toMatchObject({
+        event: 'trade_filtered',
+        payload: { reason: 'member_not_connected' },
+      });
+    });
+
+    it('sends nothing on heartbeats that change nothing', () => {
+      const h = setup();
+      h.handle(register('S1', 'Slave'));
+      h.handle(register('M1', 'Master'));
+      h.handle(heartbeat('S1', 'Slave'));
+      h.handle(heartbeat('M1', 'Master'));
+      h.take();
+      for (let i = 0; i < 5; i++) {
+        h.handle(heartbeat('M1', 'Master', { equity: 10_000 + i }));
+        h.handle(heartbeat('S1', 'Slave'));
+      }
+      expect(h.take()).toEqual([]);
+    });
+
+    it('orders member warnings by priority and makes a slave without auto-trading DISABLED', () => {
+      const h = makeCore({ engine });
+      h.addGroup('M1', { enabled: false }, [{ slaveAccount: 'S1', enabled: false }]);
+      h.handle(heartbeat('M1', 'Master', { is_trade_allowed: false }));
+      h.handle(heartbeat('S1', 'Slave', { is_trade_allowed: false }));
+      const cfg = h.configsFor('S1').at(-1);
+      expect(cfg).toMatchObject({
+        status: 0,
+        allow_new_orders: false,
+        warning_codes: [
+          'slave_web_ui_disabled',
+          'slave_auto_trading_disabled',
+          'master_web_ui_disabled',
+          'master_auto_trading_disabled',
+        ],
+      });
+      expect(h.configsFor('M1').at(-1)).toMatchObject({
+        status: 0,
+        warning_codes: ['master_web_ui_disabled', 'master_auto_trading_disabled'],
+      });
+    });
+
+    it('answers RequestConfig: the master config always, every slave membership always', () => {
+      const h = setup();
+      h.addGroup('M2', {}, [{ slaveAccount: 'S1' }]);
+      h.handle({
+        type: 'RequestConfig',
+        message: { message_type: 'RequestConfig', account_id: 'M1', timestamp: 't', ea_type: 'Master' },
+      });
+      expect(h.take().map((f) => f.topic)).toEqual(['config/M1']);
+      h.handle({
+        type: 'RequestConfig',
+        message: { message_type: 'RequestConfig', account_id: 'S1', timestamp: 't', ea_type: 'Slave' },
+      });
+      const frames = h.take();
+      expect(frames.map((f) => [f.topic, (f.message.message as SlaveConfigMessage).master_account])).toEqual([
+        ['config/S1', 'M1'],
+        ['config/S1', 'M2'],
+      ]);
+    });
+
+    it('unregisters the entry named by ea_type on a dual-role account (D4)', () => {
+      const h = makeCore({ engine });
+      h.addGroup('X', {}, [{ slaveAccount: 'S1' }]);
+      h.addGroup('M1', {}, [{ slaveAccount: 'X' }]);
+      h.handle(heartbeat('X', 'Master'));
+      h.handle(heartbeat('X', 'Slave'));
+      h.handle({
+        type: 'Unregister',
+        message: { message_type: 'Unregister', account_id: 'X', timestamp: 1, ea_type: 'Slave' },
+      });
+      expect(h.core.connection('X', 'Master')?.status).toBe('Online');
+      expect(h.core.connection('X', 'Slave')?.status).toBe('Offline');
+    });
+
+    it('times out silent EAs and runs the master-offline flow', () => {
+      const h = setup();
+      h.handle(heartbeat('S1', 'Slave'));
+      h.handle(heartbeat('M1', 'Master'));
+      h.take();
+      h.advance(29_000);
+      h.core.checkTimeouts();
+      expect(h.take()).toEqual([]);
+      h.advance(2_000);
+      h.core.checkTimeouts();
+      expect(h.core.connection('M1', 'Master')?.status).toBe('Timeout');
+      expect(h.configsFor('S1').at(-1)).toMatchObject({
+        status: 0,
+        warning_codes: ['slave_offline', 'master_offline'],
+      });
+    });
+  },
+);

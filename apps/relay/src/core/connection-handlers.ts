@@ -1,0 +1,215 @@
+// The EA lifecycle (docs/protocol.md §6.3–§6.6, §6.9, D4, D9): Register, Heartbeat, RequestConfig, Unregister and
+// heartbeat timeouts. Each updates the connection table and sends the configs the trigger matrix (§7.4) names.
+import { Status } from '@sankey/shared/protocol/constants';
+import type {
+  HeartbeatMessage,
+  RegisterMessage,
+  RequestConfigMessage,
+  UnregisterMessage,
+} from '@sankey/shared/protocol/messages';
+import { type ConnectionSnapshot, eaTypeKey } from '../state/connections';
+import type { ConfigPublisher } from './config-publisher';
+import { type MasterResult, UNKNOWN_RESULT } from './evaluation';
+import type { MemberStatus } from './member-status';
+import type { Clock, ConfigTrigger, EventSink, Logger } from './ports';
+import type { CoreState } from './state';
+
+export interface ConnectionDeps {
+  events: EventSink;
+  log: Logger;
+  clock: Clock;
+}
+
+export class ConnectionHandlers {
+  constructor(
+    private readonly state: CoreState,
+    private readonly configs: ConfigPublisher,
+    private readonly status: MemberStatus,
+    private readonly deps: ConnectionDeps,
+  ) {}
+
+  /** §6.3: the entry, global config, then the master's config forced Online and every related member's. */
+  register(msg: RegisterMessage): void {
+    const { connections, store } = this.state;
+    const before = connections.get(msg.account_id, eaTypeKey(msg.ea_type))?.symbolContext;
+    const entry = connections.register(msg, this.deps.clock.nowMs());
+    this.deps.log.info({ accountId: msg.account_id, eaType: msg.ea_type }, 'EA registered');
+    this.deps.events.snapshotChanged();
+    if (entry.eaType === 'Slave' && entry.symbolContext !== before) {
+      for (const m of store.membershipsOf(entry.accountId)) this.state.compile(m.tradeGroupId);
+    }
+    this.configs.global('register');
+
+    if (msg.ea_type === 'Master') {
+      const group = store.getGroup(msg.account_id);
+      if (!group) return;
+      const forced = this.state.masterWith(group, { status: 'Online', isTradeAllowed: entry.isTradeAllowed });
+      this.configs.master(group, forced, 'register');
+      const master = this.state.masterStatus(group.id);
+      for (const member of store.membersOf(group.id)) {
+        this.configs.slave(member, this.state.evaluateMember(member, master), 'register');
+      }
+    } else if (msg.ea_type === 'Slave') {
+      for (const member of store.membershipsOf(msg.account_id)) {
+        this.configs.slave(member, this.state.evaluateMember(member), 'register');
+      }
+    }
+  }
+
+  /** §6.4: configs only where an evaluation changed. */
+  heartbeat(msg: HeartbeatMessage): void {
+    const prev = this.state.connections.get(msg.account_id, eaTypeKey(msg.ea_type));
+    const old: ConnectionSnapshot | null = prev
+      ? { status: prev.status, isTradeAllowed: prev.isTradeAllowed }
+      : null;
+    const isNew = this.state.connections.heartbeat(msg, this.deps.clock.nowMs());
+    if (isNew) this.configs.global('register');
+    if (old?.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
+      this.deps.events.emit('ea_connected', { accountId: msg.account_id, eaType: eaTypeKey(msg.ea_type) });
+      this.deps.events.snapshotChanged();
+    } else {
+      this.deps.events.snapshotChanged(true);
+    }
+
+    if (msg.ea_type === 'Master') this.masterHeartbeat(msg, old);
+    else if (msg.ea_type === 'Slave') this.slaveHeartbeat(msg, old);
+    else
+      this.deps.log.warn(
+        { accountId: msg.account_id, eaType: msg.ea_type },
+        'heartbeat with unknown ea_type',
+      );
+  }
+
+  private masterHeartbeat(msg: HeartbeatMessage, old: ConnectionSnapshot | null): void {
+    const group = this.state.store.getGroup(msg.account_id);
+    if (!group) {
+      this.deps.log.debug({ accountId: msg.account_id }, 'master heartbeat without a trade group');
+      return;
+    }
+    const current = this.state.connections.getMaster(msg.account_id)!;
+    const now = this.state.masterWith(group, {
+      status: current.status,
+      isTradeAllowed: msg.is_trade_allowed,
+    });
+    const before: MasterResult = old ? this.state.masterWith(group, old) : UNKNOWN_RESULT;
+    let changed = this.state.changed(now, before);
+    // The Register handler already sent this config (§6.4 step 5).
+    if (changed && old?.status === 'Registered' && old.isTradeAllowed === msg.is_trade_allowed)
+      changed = false;
+    if (changed) this.configs.master(group, now, 'heartbeat');
+    this.updateRelatedSlaves(group.id, before, 'heartbeat');
+  }
+
+  /** §6.4.1: members whose evaluation changed against the old master result get a config. */
+  private updateRelatedSlaves(masterId: string, oldMaster: MasterResult, trigger: ConfigTrigger): void {
+    const master = this.state.masterStatus(masterId);
+    let anyChanged = false;
+    for (const member of this.state.store.membersOf(masterId)) {
+      const now = this.state.evaluateMember(member, master);
+      const before = this.state.evaluateMember(member, oldMaster);
+      if (this.state.changed(now, before)) {
+        this.configs.slave(member, now, trigger);
+        this.status.emitUpdated(member, now);
+        anyChanged = true;
+      }
+      if (this.status.persist(member, now.status)) anyChanged = true;
+    }
+    if (anyChanged) this.deps.events.snapshotChanged();
+  }
+
+  private slaveHeartbeat(msg: HeartbeatMessage, old: ConnectionSnapshot | null): void {
+    for (const member of this.state.store.membershipsOf(msg.account_id)) {
+      const master = this.state.masterStatus(member.tradeGroupId);
+      const now = this.state.evaluateMember(member, master);
+      const before = old ? this.state.memberWith(member, old, master) : UNKNOWN_RESULT;
+      if (this.state.changed(now, before) || member.status !== now.status) {
+        this.configs.slave(member, now, 'heartbeat');
+        this.status.emitUpdated(member, now);
+        this.deps.events.snapshotChanged();
+      }
+      this.status.persist(member, now.status);
+    }
+  }
+
+  /** §6.5: the master config always; every slave membership always. */
+  requestConfig(msg: RequestConfigMessage): void {
+    if (msg.ea_type === 'Master') {
+      const group = this.state.store.getGroup(msg.account_id);
+      if (!group) {
+        this.deps.log.warn(
+          { accountId: msg.account_id },
+          'RequestConfig from a master without a trade group',
+        );
+        return;
+      }
+      const entry = this.state.connections.getMaster(msg.account_id);
+      const snap: ConnectionSnapshot = entry
+        ? { status: entry.status, isTradeAllowed: entry.isTradeAllowed }
+        : { status: null, isTradeAllowed: true };
+      this.configs.master(group, this.state.masterWith(group, snap), 'request_config');
+    } else if (msg.ea_type === 'Slave') {
+      const memberships = this.state.store.membershipsOf(msg.account_id);
+      if (memberships.length === 0) {
+        this.deps.log.info({ accountId: msg.account_id }, 'slave is waiting for configuration in the web UI');
+        return;
+      }
+      for (const member of memberships) {
+        const now = this.state.evaluateMember(member);
+        this.status.persist(member, now.status);
+        this.configs.slave(member, now, 'request_config');
+      }
+    } else {
+      this.deps.log.warn(
+        { accountId: msg.account_id, eaType: msg.ea_type },
+        'RequestConfig with unknown ea_type',
+      );
+    }
+  }
+
+  /** §6.6 with D4: the entry named by `ea_type` when it is valid, else the master-priority lookup. */
+  unregister(msg: UnregisterMessage): void {
+    const { connections } = this.state;
+    const byType =
+      msg.ea_type === 'Master' || msg.ea_type === 'Slave'
+        ? connections.get(msg.account_id, msg.ea_type)
+        : undefined;
+    const entry = byType ?? connections.getEa(msg.account_id);
+    if (entry) entry.status = 'Offline';
+    this.deps.events.emit('ea_disconnected', { accountId: msg.account_id, eaType: entry?.eaType ?? null });
+    this.deps.events.snapshotChanged();
+    if (!entry) return;
+    if (entry.eaType === 'Master') this.masterOffline(entry.accountId);
+    else this.slaveOffline(entry.accountId);
+  }
+
+  /** §6.9 with D9: run every second; silent EAs go to Timeout and take the offline path. */
+  checkTimeouts(timeoutS: number): void {
+    const timedOut = this.state.connections.checkTimeouts(this.deps.clock.nowMs(), timeoutS);
+    for (const e of timedOut) {
+      this.deps.log.warn({ accountId: e.accountId, eaType: e.eaType }, 'EA heartbeat timeout');
+      this.deps.events.emit('ea_disconnected', { accountId: e.accountId, eaType: e.eaType });
+      if (e.eaType === 'Master') this.masterOffline(e.accountId);
+      else this.slaveOffline(e.accountId);
+    }
+    if (timedOut.length > 0) this.deps.events.snapshotChanged();
+  }
+
+  private masterOffline(masterId: string): void {
+    const members = this.state.store.membersOf(masterId);
+    for (const m of members) if (m.status === Status.CONNECTED) this.status.persist(m, Status.ENABLED);
+    const master = this.state.masterStatus(masterId);
+    for (const member of members) {
+      const now = this.state.evaluateMember(member, master);
+      this.configs.slave(member, now, 'offline');
+      this.status.persist(member, now.status);
+      this.status.emitUpdated(member, now);
+    }
+  }
+
+  private slaveOffline(slaveId: string): void {
+    for (const member of this.state.store.membershipsOf(slaveId)) {
+      const now = this.state.evaluateMember(member);
+      if (this.status.persist(member, now.status)) this.status.emitUpdated(member, now);
+    }
+  }
+}

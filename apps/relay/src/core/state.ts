@@ -1,0 +1,76 @@
+// The core's in-memory model (D1, D2): connection table, groups and members, global settings, and the status
+// evaluations over them. Private to the core: the modules of the core share it, nothing outside reads it.
+import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import { type ConnectionSnapshot, ConnectionTable } from '../state/connections';
+import { type GroupState, GroupStore, type MemberState } from '../state/groups';
+import type { Engine } from './engine';
+import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
+
+export class CoreState {
+  readonly connections = new ConnectionTable();
+  readonly store = new GroupStore();
+  private readonly evaluator: Evaluator;
+
+  constructor(
+    readonly engine: Engine,
+    public settings: GlobalSettings,
+  ) {
+    this.evaluator = new Evaluator(engine);
+    engine.setSynonymGroups(settings.synonymGroups);
+  }
+
+  /** docs/protocol.md §6.2: the master's evaluation from its group and connection entry. */
+  masterStatus(masterId: string): MasterResult {
+    return this.masterWith(
+      this.store.getGroup(masterId),
+      this.connections.snapshotOf(this.connections.getMaster(masterId)),
+    );
+  }
+
+  masterWith(group: GroupState | undefined, conn: ConnectionSnapshot): MasterResult {
+    return this.evaluator.master(group, conn);
+  }
+
+  evaluateMember(member: MemberState, master: MasterResult = this.masterStatus(member.tradeGroupId)) {
+    const slave = this.connections.snapshotOf(this.connections.getSlave(member.slaveAccount));
+    return this.evaluator.member(member.enabled, slave, master);
+  }
+
+  memberWith(member: MemberState, slave: ConnectionSnapshot, master: MasterResult): MemberResult {
+    return this.evaluator.member(member.enabled, slave, master);
+  }
+
+  changed(a: MasterResult, b: MasterResult): boolean {
+    return this.evaluator.changed(a, b);
+  }
+
+  /** (Re)compiles a master's members into the copy engine; a master without a group is removed from it. */
+  compile(masterId: string): void {
+    const group = this.store.getGroup(masterId);
+    if (!group) {
+      this.engine.removeMaster(masterId);
+      return;
+    }
+    this.engine.compileMaster(
+      masterId,
+      { symbolPrefix: group.symbolPrefix, symbolSuffix: group.symbolSuffix },
+      this.store.membersOf(masterId).map((m) => ({
+        slaveAccount: m.slaveAccount,
+        status: m.status,
+        settings: m.settings,
+        symbolContext: this.connections.getSlave(m.slaveAccount)?.symbolContext ?? null,
+      })),
+    );
+  }
+
+  loadGroup(group: GroupState, members: MemberState[]): void {
+    this.store.putGroup(group);
+    this.store.setMembers(group.id, members);
+    this.compile(group.id);
+  }
+
+  forgetGroup(masterId: string): void {
+    this.store.removeGroup(masterId);
+    this.engine.removeMaster(masterId);
+  }
+}

@@ -1,0 +1,82 @@
+// Position sync (docs/protocol.md §6.8, D5): a member's SyncRequest goes to its master on `sync/<master>/<slave>`;
+// the master's snapshot is filtered and converted per CONNECTED member, as if each position were an Open, and
+// split into frames of at most 4096 bytes.
+import { Status } from '@sankey/shared/protocol/constants';
+import type {
+  PositionInfo,
+  PositionSnapshotMessage,
+  SyncRequestMessage,
+} from '@sankey/shared/protocol/messages';
+import { syncTopic } from '@sankey/shared/protocol/topics';
+import type { ConfigPublisher } from './config-publisher';
+import { type EventSink, type FrameSink, type Logger, PRIORITY_NORMAL } from './ports';
+import { splitSnapshot } from './snapshot-split';
+import type { CoreState } from './state';
+
+export interface SyncDeps {
+  frames: FrameSink;
+  events: EventSink;
+  log: Logger;
+}
+
+export class SyncRelay {
+  constructor(
+    private readonly state: CoreState,
+    private readonly configs: ConfigPublisher,
+    private readonly deps: SyncDeps,
+  ) {}
+
+  request(msg: SyncRequestMessage): void {
+    this.deps.events.emit('sync_request', {
+      slaveAccount: msg.slave_account,
+      masterAccount: msg.master_account,
+    });
+    if (!this.state.store.getMember(msg.master_account, msg.slave_account)) {
+      this.deps.log.warn(
+        { masterAccount: msg.master_account, slaveAccount: msg.slave_account },
+        'SyncRequest from a slave that is not a member',
+      );
+      return;
+    }
+    const topic = syncTopic(msg.master_account, msg.slave_account);
+    const frame = this.configs.encode(topic, { type: 'SyncRequest', message: msg });
+    if (frame) this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
+  }
+
+  snapshot(msg: PositionSnapshotMessage): void {
+    const masterId = msg.source_account;
+    this.deps.events.emit('position_snapshot', {
+      sourceAccount: masterId,
+      positions: msg.positions.map((p) => ({
+        ticket: p.ticket,
+        symbol: p.symbol,
+        orderType: p.order_type,
+        lots: p.lots,
+        openPrice: p.open_price,
+      })),
+    });
+    const members = this.state.store.membersOf(masterId);
+    if (members.length === 0) return;
+    const perMember: PositionInfo[][] = members.map(() => []);
+    for (const pos of msg.positions) {
+      const results = this.state.engine.evaluateSignal(masterId, {
+        action: 'Open',
+        orderType: pos.order_type,
+        lots: pos.lots,
+        symbol: pos.symbol,
+        ...(pos.magic_number !== undefined ? { magicNumber: pos.magic_number } : {}),
+      });
+      for (let i = 0; i < results.length; i++) {
+        if (results.accepted(i)) perMember[i]!.push({ ...pos, symbol: results.symbol(i) ?? pos.symbol });
+      }
+    }
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      if (member.status !== Status.CONNECTED) continue;
+      const topic = syncTopic(masterId, member.slaveAccount);
+      for (const frame of splitSnapshot(topic, { ...msg, positions: perMember[i]! })) {
+        this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
+      }
+    }
+  }
+}
