@@ -80,7 +80,7 @@ beforeAll(async () => {
   s2 = new SimSlave({ accountId: 'S2', ...endpoints });
   await Promise.all([m1.start(), s1.start(), s2.start()]);
   await until(
-    () => relay.relay.core.connections.all().filter((c) => c.status === 'Online').length,
+    () => relay.relay.core.connections().filter((c) => c.status === 'Online').length,
     3,
     10_000,
     'EAs online',

@@ -42,7 +42,7 @@ describe('config distribution (trigger matrix)', () => {
     await m1.crash();
     const cfg = await s1.waitForConfig((c) => c.status === 1, 5000, { since: mark });
     expect(cfg.warning_codes).toEqual(['master_offline']);
-    expect(w.relay.core.connections.getMaster('M1')?.status).toBe('Timeout');
+    expect(w.relay.core.connection('M1', 'Master')?.status).toBe('Timeout');
   });
 
   it('sends exactly one master config to a master that registers with auto-trading on, then nothing while quiet', async () => {
@@ -159,7 +159,7 @@ describe('config distribution (trigger matrix)', () => {
     it('adding a member sends it its config; deleting it sends -1; deleting the last also removes the master', async () => {
       const { m1, s1, s2, marks } = await running();
       const s3 = await w.slave('S3');
-      await expect.poll(() => w.relay.core.connections.getSlave('S3')?.status).toBe('Online');
+      await expect.poll(() => w.relay.core.connection('S3', 'Slave')?.status).toBe('Online');
       await w.admin.addMember('M1', 'S3', { lotMultiplier: 0.5 });
       expect(await s3.waitForConfig((c) => c.master_account === 'M1')).toMatchObject({
         status: 2,

@@ -187,7 +187,7 @@ describe('copying through the relay', () => {
     const master = await w.master('M1', { initialPositions: positions });
     const slave = await w.slave('S1');
     await master.waitForMessage('MasterConfig', (c) => c.status === 2);
-    await expect.poll(() => w.relay.core.connections.getSlave('S1')?.status).toBe('Online');
+    await expect.poll(() => w.relay.core.connection('S1', 'Slave')?.status).toBe('Online');
     // Linking the running slave gives it a NEW master entry with status 2: it asks for a sync, the master answers,
     // and the relay filters and converts the snapshot for that member.
     await w.admin.addMember('M1', 'S1', {
@@ -253,8 +253,8 @@ describe('copying through the relay', () => {
     const xSlave = await w.slave('X');
     await s1.waitForConfig((c) => c.master_account === 'X' && c.status === 2);
     await xSlave.stop({ unregister: true });
-    await expect.poll(() => w.relay.core.connections.getSlave('X')?.status).toBe('Offline');
-    expect(w.relay.core.connections.getMaster('X')?.status).toBe('Online');
+    await expect.poll(() => w.relay.core.connection('X', 'Slave')?.status).toBe('Offline');
+    expect(w.relay.core.connection('X', 'Master')?.status).toBe('Online');
     await xMaster.open({ ticket: 3, symbol: 'EURUSD', orderType: 'Buy', lots: 1 });
     await s1.waitForCommand((c) => c.ticket === 3);
   });

@@ -133,10 +133,10 @@ export class Relay {
           this.log.error({ err, topic: item.topic }, 'publish failed');
           this.events.emit('delivery_failed', { topic: item.topic, reason: String(err) });
         },
-        onDropped: (item) => {
-          this.metrics.sendDropped.inc({ priority: String(item.priority) });
-          this.log.warn({ topic: item.topic, priority: item.priority }, 'send queue full: frame dropped');
-          this.events.emit('delivery_failed', { topic: item.topic, reason: 'send queue full' });
+        onRefused: (item, reason) => {
+          this.metrics.sendDropped.inc({ class: item.cls, reason });
+          this.log.warn({ topic: item.topic, cls: item.cls, reason }, 'send queue full: frame refused');
+          this.events.emit('delivery_failed', { topic: item.topic, reason });
         },
         onReceiveError: (err) => {
           this.log.error({ err }, 'receive loop failed');

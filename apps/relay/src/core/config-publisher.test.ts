@@ -7,7 +7,7 @@ import { ConfigPublisher } from './config-publisher';
 import { CoreState } from './state';
 
 function publisher(logHost = '') {
-  const sent: { topic: string; priority: number; message: unknown }[] = [];
+  const sent: { topic: string; stream: string; cls: string; message: unknown }[] = [];
   const refused: string[] = [];
   const failures: unknown[] = [];
   const configs: string[] = [];
@@ -18,7 +18,9 @@ function publisher(logHost = '') {
   });
   const p = new ConfigPublisher(state, {
     frames: {
-      send: (frame, topic, priority) => sent.push({ topic, priority, message: decodeAny(frame).message }),
+      send: ({ frame, topic, stream, cls }) => {
+        sent.push({ topic, stream, cls, message: decodeAny(frame).message });
+      },
     },
     events: { emit: (_e, payload) => failures.push(payload), snapshotChanged() {}, active: true },
     metrics: {
@@ -51,6 +53,8 @@ describe('ConfigPublisher', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
       topic: 'config/S1',
+      stream: 'M1',
+      cls: 'control',
       message: { message: { account_id: 'S1', master_account: 'M1', status: 2, config_version: 4 } },
     });
     expect(configs).toEqual(['slave:heartbeat']);

@@ -14,17 +14,7 @@ import { configTopic, GLOBAL_CONFIG_TOPIC } from '@sankey/shared/protocol/topics
 import type { GroupState, MemberState } from '../state/groups';
 import type { MasterResult, MemberResult } from './evaluation';
 import { globalConfigMessage } from './global-config';
-import {
-  type Clock,
-  type ConfigTrigger,
-  type CoreMetrics,
-  type EventSink,
-  type FrameSink,
-  type Logger,
-  PRIORITY_HIGH,
-  PRIORITY_NORMAL,
-  type Priority,
-} from './ports';
+import type { Clock, ConfigTrigger, CoreMetrics, EventSink, FrameSink, Logger } from './ports';
 import type { CoreState } from './state';
 
 export interface PublisherDeps {
@@ -53,7 +43,7 @@ export class ConfigPublisher {
       settings: member.settings,
       timestampMs: this.deps.clock.nowMs(),
     });
-    this.send(member.slaveAccount, { type: 'SlaveConfig', message }, trigger, PRIORITY_NORMAL);
+    this.send(member.slaveAccount, member.tradeGroupId, { type: 'SlaveConfig', message }, trigger);
   }
 
   master(group: GroupState, result: MasterResult, trigger: ConfigTrigger): void {
@@ -64,18 +54,18 @@ export class ConfigPublisher {
       settings: group,
       timestampMs: this.deps.clock.nowMs(),
     });
-    this.send(group.id, { type: 'MasterConfig', message }, trigger, PRIORITY_NORMAL);
+    this.send(group.id, group.id, { type: 'MasterConfig', message }, trigger);
   }
 
   /** The -1 config that tells a slave to forget its master (member or group deleted). */
   slaveRemoval(slaveAccount: string, masterId: string, trigger: ConfigTrigger): void {
     const message = buildRemovalSlaveConfig(slaveAccount, masterId, this.deps.clock.nowMs());
-    this.send(slaveAccount, { type: 'SlaveConfig', message }, trigger, PRIORITY_HIGH);
+    this.send(slaveAccount, masterId, { type: 'SlaveConfig', message }, trigger);
   }
 
   masterRemoval(masterId: string, trigger: ConfigTrigger): void {
     const message = buildRemovalMasterConfig(masterId, this.deps.clock.nowMs());
-    this.send(masterId, { type: 'MasterConfig', message }, trigger, PRIORITY_HIGH);
+    this.send(masterId, masterId, { type: 'MasterConfig', message }, trigger);
   }
 
   /** `config/global`, only when a log host is configured (docs/protocol.md §6.3 step 2). */
@@ -84,7 +74,7 @@ export class ConfigPublisher {
     if (!msg) return;
     const frame = this.encode(GLOBAL_CONFIG_TOPIC, { type: 'GlobalConfig', message: msg });
     if (!frame) return;
-    this.deps.frames.send(frame, GLOBAL_CONFIG_TOPIC, PRIORITY_NORMAL);
+    this.deps.frames.send({ frame, topic: GLOBAL_CONFIG_TOPIC, stream: '', cls: 'control' });
     this.deps.metrics.configSent('global', trigger);
   }
 
@@ -103,11 +93,15 @@ export class ConfigPublisher {
     }
   }
 
-  private send(accountId: string, msg: OutboundMessage, trigger: ConfigTrigger, priority: Priority): void {
+  /**
+   * A config joins the stream of the master it is about, so it keeps its order relative to that master's copies
+   * to the same EA and to the EA's other configs for that master (D14).
+   */
+  private send(accountId: string, masterId: string, msg: OutboundMessage, trigger: ConfigTrigger): void {
     const topic = configTopic(accountId);
     const frame = this.encode(topic, msg);
     if (!frame) return;
-    this.deps.frames.send(frame, topic, priority);
+    this.deps.frames.send({ frame, topic, stream: masterId, cls: 'control' });
     this.deps.metrics.configSent(msg.type === 'MasterConfig' ? 'master' : 'slave', trigger);
   }
 }

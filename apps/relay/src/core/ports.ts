@@ -3,11 +3,11 @@ import type { RelayEventName, RelayEventPayload } from '@sankey/shared/api/event
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 
-/** Send priorities: closes and removals first, then modifies and configs, then opens (design.md, Delivery). */
-export type Priority = 0 | 1 | 2;
-export const PRIORITY_HIGH: Priority = 0;
-export const PRIORITY_NORMAL: Priority = 1;
-export const PRIORITY_LOW: Priority = 2;
+/**
+ * What a frame is, for ordering and overload (docs/protocol.md D14): trade frames carry their action; everything
+ * else a master's stream carries (configs, removal configs, sync requests, snapshots) is `control`.
+ */
+export type FrameClass = 'open' | 'modify' | 'close' | 'control';
 
 /** Tracks one inbound signal until its last outbound frame is sent (relay latency). */
 export interface SendTracker {
@@ -16,9 +16,24 @@ export interface SendTracker {
   onDone(latencyNs: bigint): void;
 }
 
+/** One already-encoded PUB frame and what the send queue needs to keep order (D14). */
+export interface OutboundFrame {
+  frame: Buffer;
+  topic: string;
+  /**
+   * The ordering stream: the master the frame derives from (its trade copies, its members' configs, sync
+   * frames); frames of one stream leave in the order they were queued. `''` for `config/global`.
+   */
+  stream: string;
+  cls: FrameClass;
+  /** Trade frames: the master ticket, which ties an Open to its later Modify and Close on the same topic. */
+  ticket?: number | bigint | undefined;
+  tracker?: SendTracker | undefined;
+}
+
 export interface FrameSink {
-  /** Queues one already-encoded PUB frame. Never throws; overflow and failures are counted by the sink. */
-  send(frame: Buffer, topic: string, priority: Priority, tracker?: SendTracker): void;
+  /** Queues one frame. Never throws; refusals and failures are counted by the sink. */
+  send(frame: OutboundFrame): void;
 }
 
 export interface EventSink {

@@ -78,7 +78,7 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
       ]);
     });
 
-    it('sends closes ahead of opens and keeps close_ratio', () => {
+    it("queues a Close in its master's stream as a close frame and keeps close_ratio", () => {
       const h = setup();
       online(h, ['S1']);
       h.handle({
@@ -93,7 +93,7 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
         },
       });
       const [f] = h.take();
-      expect(f!.priority).toBe(0);
+      expect(f).toMatchObject({ stream: 'M1', cls: 'close' });
       expect(f!.message.message).toEqual({
         action: 'Close',
         ticket: 5,

@@ -5,18 +5,15 @@ import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { tradeTopic } from '@sankey/shared/protocol/topics';
 import type { SignalInput } from './engine';
-import {
-  type Clock,
-  type CoreMetrics,
-  type EventSink,
-  type FrameSink,
-  type Logger,
-  PRIORITY_HIGH,
-  PRIORITY_LOW,
-  PRIORITY_NORMAL,
-  type Priority,
-  type SendTracker,
-  type SignalRecorder,
+import type {
+  Clock,
+  CoreMetrics,
+  EventSink,
+  FrameClass,
+  FrameSink,
+  Logger,
+  SendTracker,
+  SignalRecorder,
 } from './ports';
 import type { CoreState } from './state';
 
@@ -74,7 +71,7 @@ export class SignalPath {
     journal?.record(sig, acceptedCount, filtered);
     if (acceptedCount === 0) return;
 
-    const priority = priorityOf(sig);
+    const cls = frameClassOf(sig);
     const tracker: SendTracker = { receivedAtNs, pending: acceptedCount, onDone: this.deps.onDelivered };
     // The payload differs between members only by symbol: encode once per distinct output symbol.
     let lastSymbol: string | undefined;
@@ -104,7 +101,7 @@ export class SignalPath {
         if (--tracker.pending === 0) tracker.onDone(process.hrtime.bigint() - receivedAtNs);
         continue;
       }
-      this.deps.frames.send(frame, topic, priority, tracker);
+      this.deps.frames.send({ frame, topic, stream: masterId, cls, ticket: sig.ticket, tracker });
       metrics.signalCopied();
       if (live) {
         // The engine evaluates members in the order they were compiled, which is the store's order.
@@ -135,6 +132,6 @@ export function signalInput(sig: TradeSignal): SignalInput {
   return input;
 }
 
-function priorityOf(sig: TradeSignal): Priority {
-  return sig.action === 'Close' ? PRIORITY_HIGH : sig.action === 'Modify' ? PRIORITY_NORMAL : PRIORITY_LOW;
+function frameClassOf(sig: TradeSignal): FrameClass {
+  return sig.action === 'Close' ? 'close' : sig.action === 'Modify' ? 'modify' : 'open';
 }

@@ -9,7 +9,7 @@ import type {
 } from '@sankey/shared/protocol/messages';
 import { syncTopic } from '@sankey/shared/protocol/topics';
 import type { ConfigPublisher } from './config-publisher';
-import { type EventSink, type FrameSink, type Logger, PRIORITY_NORMAL } from './ports';
+import type { EventSink, FrameSink, Logger } from './ports';
 import { splitSnapshot } from './snapshot-split';
 import type { CoreState } from './state';
 
@@ -40,7 +40,7 @@ export class SyncRelay {
     }
     const topic = syncTopic(msg.master_account, msg.slave_account);
     const frame = this.configs.encode(topic, { type: 'SyncRequest', message: msg });
-    if (frame) this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
+    if (frame) this.deps.frames.send({ frame, topic, stream: msg.master_account, cls: 'control' });
   }
 
   snapshot(msg: PositionSnapshotMessage): void {
@@ -75,7 +75,7 @@ export class SyncRelay {
       if (member.status !== Status.CONNECTED) continue;
       const topic = syncTopic(masterId, member.slaveAccount);
       for (const frame of splitSnapshot(topic, { ...msg, positions: perMember[i]! })) {
-        this.deps.frames.send(frame, topic, PRIORITY_NORMAL);
+        this.deps.frames.send({ frame, topic, stream: masterId, cls: 'control' });
       }
     }
   }

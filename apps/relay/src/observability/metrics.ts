@@ -51,8 +51,8 @@ export class RelayMetrics implements CoreMetrics {
   });
   readonly sendDropped = new client.Counter({
     name: 'sankey_send_dropped_total',
-    help: 'Frames dropped because the send queue was full, by priority',
-    labelNames: ['priority'] as const,
+    help: 'Frames the send queue refused (D14 overload policy), by frame class and reason',
+    labelNames: ['class', 'reason'] as const,
     registers: [this.registry],
   });
   readonly sendFailures = new client.Counter({

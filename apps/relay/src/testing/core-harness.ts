@@ -16,13 +16,14 @@ import type {
   SlaveConfigMessage,
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
-import type { Priority } from '../core/ports';
+import type { FrameClass } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
 import type { GroupState, MemberState } from '../state/groups';
 
 export interface SentFrame {
   topic: string;
-  priority: Priority;
+  stream: string;
+  cls: FrameClass;
   frame: Buffer;
   message: OutboundMessage;
 }
@@ -50,8 +51,8 @@ export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<G
   const core = new RelayCore({
     engine: (opts.engine ?? createReferenceEngine)(),
     frames: {
-      send(frame, topic, priority, tracker) {
-        sent.push({ topic, priority, frame, message: decodeAny(frame).message });
+      send({ frame, topic, stream, cls, tracker }) {
+        sent.push({ topic, stream, cls, frame, message: decodeAny(frame).message });
         if (tracker && --tracker.pending === 0) tracker.onDone(0n);
       },
     },

@@ -1,59 +1,98 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Priority } from '../core/ports';
-import { type QueuedFrame, SendQueue } from './send-queue';
+import type { FrameClass, OutboundFrame } from '../core/ports';
+import { SendQueue } from './send-queue';
 
-const item = (topic: string, priority: Priority): QueuedFrame => ({
-  frame: Buffer.from(topic),
-  topic,
-  priority,
-  tracker: undefined,
+const frame = (stream: string, cls: FrameClass, ticket?: number, slave = 'S1'): OutboundFrame => ({
+  frame: Buffer.alloc(0),
+  topic: cls === 'control' ? `config/${slave}` : `trade/${stream}/${slave}`,
+  stream,
+  cls,
+  ticket,
 });
+const label = (f: OutboundFrame | undefined) => (f ? `${f.stream}:${f.cls}${f.ticket ?? ''}` : 'none');
+const drain = (q: SendQueue) => {
+  const out: string[] = [];
+  for (let f = q.shift(); f; f = q.shift()) out.push(label(f));
+  return out;
+};
 
-describe('SendQueue', () => {
-  it('sends closes before configs before opens', () => {
-    const q = new SendQueue(10, () => {});
-    q.push(item('open', 2));
-    q.push(item('config', 1));
-    q.push(item('close', 0));
-    expect([q.shift()?.topic, q.shift()?.topic, q.shift()?.topic, q.shift()]).toEqual([
-      'close',
-      'config',
-      'open',
-      undefined,
-    ]);
+describe('SendQueue (D14)', () => {
+  it("keeps one master's frames in the order they were queued, whatever their action", () => {
+    const q = new SendQueue({ capacity: 100 }, () => {});
+    q.push(frame('M1', 'open', 1));
+    q.push(frame('M1', 'modify', 1));
+    q.push(frame('M1', 'control'));
+    q.push(frame('M1', 'close', 1));
+    expect(drain(q)).toEqual(['M1:open1', 'M1:modify1', 'M1:control', 'M1:close1']);
   });
 
-  it('keeps FIFO order within one priority', () => {
-    const q = new SendQueue(10, () => {});
-    for (const t of ['a', 'b', 'c']) q.push(item(t, 1));
-    expect([q.shift()?.topic, q.shift()?.topic, q.shift()?.topic]).toEqual(['a', 'b', 'c']);
+  it('lets a stream whose next frame is a Close go before a stream whose next frame is an Open', () => {
+    const q = new SendQueue({ capacity: 100 }, () => {});
+    q.push(frame('M1', 'open', 1));
+    q.push(frame('M1', 'open', 2));
+    q.push(frame('M2', 'close', 9));
+    q.push(frame('M2', 'open', 10));
+    expect(drain(q)).toEqual(['M2:close9', 'M1:open1', 'M2:open10', 'M1:open2']);
   });
 
-  it('drops an open to make room for a close when full, and reports it', () => {
-    const dropped: string[] = [];
-    const q = new SendQueue(2, (d) => dropped.push(d.topic));
-    q.push(item('open1', 2));
-    q.push(item('open2', 2));
-    expect(q.push(item('close', 0))).toBe(true);
-    expect(dropped).toEqual(['open2']);
-    expect([q.shift()?.topic, q.shift()?.topic]).toEqual(['close', 'open1']);
+  it('takes turns between streams of equal rank', () => {
+    const q = new SendQueue({ capacity: 100 }, () => {});
+    for (const t of [1, 2]) for (const m of ['A', 'B', 'C']) q.push(frame(m, 'open', t));
+    expect(drain(q)).toEqual(['A:open1', 'B:open1', 'C:open1', 'A:open2', 'B:open2', 'C:open2']);
   });
 
-  it('refuses a new open when full of higher priority frames', () => {
-    const dropped: string[] = [];
-    const q = new SendQueue(1, (d) => dropped.push(d.topic));
-    q.push(item('close', 0));
-    expect(q.push(item('open', 2))).toBe(false);
-    expect(dropped).toEqual(['open']);
-    expect(q.size).toBe(1);
+  it('when full refuses Opens together with their later Modify/Close, never a Close whose Open is queued', () => {
+    const refused: string[] = [];
+    const q = new SendQueue({ capacity: 2, hardCapacity: 10 }, (f) => refused.push(label(f)));
+    q.push(frame('M1', 'open', 1));
+    q.push(frame('M1', 'open', 2));
+    q.push(frame('M1', 'open', 3)); // full: refused
+    q.push(frame('M1', 'modify', 1)); // its Open is queued: accepted
+    q.push(frame('M1', 'modify', 3)); // its Open was refused: refused
+    q.push(frame('M1', 'close', 2));
+    q.push(frame('M1', 'close', 3));
+    q.push(frame('M1', 'control'));
+    expect(refused).toEqual(['M1:open3', 'M1:modify3', 'M1:close3']);
+    expect(drain(q)).toEqual(['M1:open1', 'M1:open2', 'M1:modify1', 'M1:close2', 'M1:control']);
+    // Room again: a new Open of the same ticket number (a new trade) is accepted.
+    expect(q.push(frame('M1', 'open', 3))).toBe(true);
   });
 
-  it('stays bounded over many push/shift cycles', () => {
-    const q = new SendQueue(4, () => {});
-    for (let i = 0; i < 10_000; i++) {
-      q.push(item(`x${i}`, 1));
-      expect(q.shift()?.topic).toBe(`x${i}`);
-    }
-    expect(q.size).toBe(0);
+  it('refuses everything past the hard capacity, counted', () => {
+    const refused: string[] = [];
+    const q = new SendQueue({ capacity: 1, hardCapacity: 2 }, (f) => refused.push(label(f)));
+    q.push(frame('M1', 'control'));
+    q.push(frame('M1', 'control'));
+    q.push(frame('M1', 'close', 5));
+    expect(refused).toEqual(['M1:close5']);
+    expect(q.size).toBe(2);
+  });
+
+  it('for any interleaving of masters, each stream leaves in its own order (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('A', 'B', 'C'),
+            fc.constantFrom<FrameClass>('open', 'modify', 'close', 'control'),
+          ),
+          { maxLength: 200 },
+        ),
+        (ops) => {
+          const q = new SendQueue({ capacity: 1000 }, () => {});
+          ops.forEach(([m, cls], i) => {
+            q.push(frame(m, cls, i));
+          });
+          const out: OutboundFrame[] = [];
+          for (let f = q.shift(); f; f = q.shift()) out.push(f);
+          expect(out).toHaveLength(ops.length);
+          for (const m of ['A', 'B', 'C']) {
+            const seq = out.filter((f) => f.stream === m).map((f) => f.ticket);
+            expect(seq).toEqual([...seq].sort((a, b) => Number(a) - Number(b)));
+          }
+        },
+      ),
+    );
   });
 });

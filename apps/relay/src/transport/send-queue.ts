@@ -1,69 +1,139 @@
-// Bounded three-priority send queue (design.md, Delivery): closes and removals > modifies and configs > opens.
-// When full, the lowest priority present gives way first; nothing is dropped silently.
-import type { Priority, SendTracker } from '../core/ports';
+// The bounded send queue (docs/protocol.md D14): one FIFO per master stream, so every frame derived from a master
+// (its copies, its members' configs, sync frames) leaves in the order it was made. Priorities only choose which
+// stream goes next and what is refused under overload:
+//   - streams take turns; a stream whose next frame is a Close goes before one whose next frame is an Open;
+//   - at `capacity` queued frames new Opens are refused, and with them the later Modify/Close of the same ticket
+//     on the same topic (the slave never got the Open, so they would only confuse it);
+//   - a Close, a Modify whose Open was sent or is queued, and control frames are still accepted up to
+//     `hardCapacity`; only past that is anything else refused. Every refusal goes to `onRefused`.
+import type { FrameClass, OutboundFrame } from '../core/ports';
 
-export interface QueuedFrame {
-  frame: Buffer;
-  topic: string;
-  priority: Priority;
-  tracker: SendTracker | undefined;
+export type RefusalReason = 'queue_overflow';
+
+const RANK: Record<FrameClass, number> = { close: 0, modify: 1, control: 1, open: 2 };
+
+/** A FIFO with a moving head, compacted now and then so a long-lived stream does not grow without bound. */
+class Fifo {
+  private items: OutboundFrame[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): OutboundFrame | undefined {
+    return this.items[this.head];
+  }
+
+  push(item: OutboundFrame): void {
+    this.items.push(item);
+  }
+
+  shift(): OutboundFrame | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head] = undefined as unknown as OutboundFrame;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+export interface SendQueueOptions {
+  /** Queued frames at which Opens are refused. */
+  capacity: number;
+  /** Queued frames at which everything is refused (default 2 × capacity). */
+  hardCapacity?: number;
+  /** How many refused tickets are remembered to refuse their later Modify/Close (oldest forgotten first). */
+  refusedMemory?: number;
 }
 
 export class SendQueue {
-  private readonly lanes: QueuedFrame[][] = [[], [], []];
-  private heads = [0, 0, 0];
+  private readonly streams = new Map<string, Fifo>();
+  /** Streams with queued frames, in turn order. */
+  private ready: string[] = [];
   private count = 0;
+  private readonly hard: number;
+  private readonly refusedMemory: number;
+  /** `topic + ticket` of Opens refused here: their later Modify/Close on that topic are refused too. */
+  private readonly refusedTickets = new Map<string, true>();
 
   constructor(
-    readonly capacity: number,
-    private readonly onDrop: (dropped: QueuedFrame) => void,
-  ) {}
+    private readonly opts: SendQueueOptions,
+    private readonly onRefused: (item: OutboundFrame, reason: RefusalReason) => void,
+  ) {
+    this.hard = opts.hardCapacity ?? opts.capacity * 2;
+    this.refusedMemory = opts.refusedMemory ?? 100_000;
+  }
 
   get size(): number {
     return this.count;
   }
 
-  /** Returns false when the item itself was dropped. */
-  push(item: QueuedFrame): boolean {
-    if (this.count >= this.capacity) {
-      const victimLane = this.lowestNonEmptyLaneBelow(item.priority);
-      if (victimLane === -1) {
-        this.onDrop(item);
-        return false;
-      }
-      // Drop the newest frame of the lowest priority lane: the oldest has waited longest and goes out next.
-      const lane = this.lanes[victimLane]!;
-      const victim = lane.pop()!;
-      this.count--;
-      this.onDrop(victim);
+  /** Returns false when the frame was refused (and reported). */
+  push(item: OutboundFrame): boolean {
+    if (!this.admit(item)) {
+      this.onRefused(item, 'queue_overflow');
+      return false;
     }
-    this.lanes[item.priority]!.push(item);
+    let fifo = this.streams.get(item.stream);
+    if (!fifo) {
+      fifo = new Fifo();
+      this.streams.set(item.stream, fifo);
+    }
+    if (fifo.size === 0) this.ready.push(item.stream);
+    fifo.push(item);
     this.count++;
     return true;
   }
 
-  shift(): QueuedFrame | undefined {
-    for (let p = 0; p < 3; p++) {
-      const lane = this.lanes[p]!;
-      const head = this.heads[p]!;
-      if (head < lane.length) {
-        const item = lane[head]!;
-        lane[head] = undefined as unknown as QueuedFrame;
-        this.heads[p] = head + 1;
-        // Compact now and then so a long-lived lane does not grow without bound.
-        if (this.heads[p]! > 1024 && this.heads[p]! * 2 > lane.length) {
-          lane.splice(0, this.heads[p]);
-          this.heads[p] = 0;
-        }
-        this.count--;
-        return item;
+  private admit(item: OutboundFrame): boolean {
+    const key =
+      item.cls === 'control' || item.ticket === undefined ? null : `${item.topic}\u0000${item.ticket}`;
+    if (key !== null && item.cls !== 'open' && this.refusedTickets.has(key)) {
+      if (item.cls === 'close') this.refusedTickets.delete(key);
+      return false;
+    }
+    const full = item.cls === 'open' ? this.count >= this.opts.capacity : this.count >= this.hard;
+    if (!full) return true;
+    if (key !== null && item.cls === 'open') {
+      this.refusedTickets.set(key, true);
+      if (this.refusedTickets.size > this.refusedMemory) {
+        const oldest = this.refusedTickets.keys().next().value;
+        if (oldest !== undefined) this.refusedTickets.delete(oldest);
       }
     }
-    return undefined;
+    return false;
   }
 
-  private lowestNonEmptyLaneBelow(priority: Priority): number {
-    for (let p = 2; p > priority; p--) if (this.lanes[p]!.length > this.heads[p]!) return p;
-    return -1;
+  /** The next frame to send: the head of the best-ranked ready stream, streams taking turns on equal rank. */
+  shift(): OutboundFrame | undefined {
+    if (this.ready.length === 0) return undefined;
+    let pick = 0;
+    if (this.ready.length > 1) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < this.ready.length; i++) {
+        const rank = RANK[this.streams.get(this.ready[i]!)!.peek()!.cls];
+        if (rank < best) {
+          best = rank;
+          pick = i;
+          if (rank === 0) break;
+        }
+      }
+    }
+    const stream = this.ready[pick]!;
+    const fifo = this.streams.get(stream)!;
+    const item = fifo.shift()!;
+    this.count--;
+    this.ready.splice(pick, 1);
+    if (fifo.size > 0) this.ready.push(stream);
+    else this.streams.delete(stream);
+    return item;
   }
 }

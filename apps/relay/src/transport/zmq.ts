@@ -2,8 +2,8 @@
 // (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
 
 import { Publisher, Pull } from 'zeromq';
-import type { Priority, SendTracker } from '../core/ports';
-import { type QueuedFrame, SendQueue } from './send-queue';
+import type { OutboundFrame } from '../core/ports';
+import { type RefusalReason, SendQueue } from './send-queue';
 
 export interface ZmqOptions {
   bind: string;
@@ -17,9 +17,9 @@ export interface ZmqOptions {
 export interface ZmqHooks {
   /** Called for every inbound frame, in order; the next frame is read only after it returns. */
   onFrame(frame: Buffer, receivedAtNs: bigint): void;
-  onSent(item: QueuedFrame): void;
-  onSendFailed(item: QueuedFrame, err: unknown): void;
-  onDropped(item: QueuedFrame): void;
+  onSent(item: OutboundFrame): void;
+  onSendFailed(item: OutboundFrame, err: unknown): void;
+  onRefused(item: OutboundFrame, reason: RefusalReason): void;
   onReceiveError(err: unknown): void;
 }
 
@@ -42,7 +42,9 @@ export class ZmqTransport {
   ) {
     this.pub = new Publisher({ linger: opts.lingerMs, sendHighWaterMark: 100_000 });
     this.pull.linger = 0;
-    this.queue = new SendQueue(opts.sendQueueCapacity, (d) => hooks.onDropped(d));
+    this.queue = new SendQueue({ capacity: opts.sendQueueCapacity }, (item, reason) =>
+      hooks.onRefused(item, reason),
+    );
   }
 
   get queueDepth(): number {
@@ -76,8 +78,8 @@ export class ZmqTransport {
     }
   }
 
-  send(frame: Buffer, topic: string, priority: Priority, tracker?: SendTracker): void {
-    this.queue.push({ frame, topic, priority, tracker });
+  send(item: OutboundFrame): void {
+    this.queue.push(item);
     if (!this.writing) void this.write();
   }
 
