@@ -1,55 +1,61 @@
 // Copy filter, symbol transform and status evaluation over struct-of-arrays tables that the TS wrapper
 // (src/wasm/engine.ts) lays out in linear memory. This module never allocates: runtime `stub`, JS owns memory.
+// Addresses are usize (u32 in wasm32) throughout, so tables past 2 GiB work; the TS side does the same with `>>>`.
 
-// Master table header: i32 words at `hdr` (layout shared with src/wasm/layout.ts).
-const H_N: u32 = 0;
-const H_STATUS: u32 = 4;
-const H_FLAGS: u32 = 8;
-const H_LOT_MIN: u32 = 12;
-const H_LOT_MAX: u32 = 16;
-const H_PAIR: u32 = 20;
-const H_MAGIC: u32 = 24;
-const H_MAGIC_POOL: u32 = 28;
-const H_HASH: u32 = 32;
-const H_HASH_MASK: u32 = 36;
+// The constants are exported (immutable globals) so that src/layout.test.ts can check them against
+// src/wasm/layout.ts, FILTER_REASONS and WARNING_BIT in the compiled module rather than by reading this file.
 
-// Signal flags.
-const S_OPEN: i32 = 1;
-const S_PENDING: i32 = 2;
-const S_LOTS: i32 = 4;
-const S_SYMBOL: i32 = 8;
-const S_MAGIC: i32 = 16;
+// Master table header: byte offsets of u32 words at `hdr`.
+export const H_N: u32 = 0;
+export const H_STATUS: u32 = 4;
+export const H_FLAGS: u32 = 8;
+export const H_LOT_MIN: u32 = 12;
+export const H_LOT_MAX: u32 = 16;
+export const H_PAIR: u32 = 20;
+export const H_MAGIC: u32 = 24;
+export const H_MAGIC_POOL: u32 = 28;
+export const H_HASH: u32 = 32;
+export const H_HASH_MASK: u32 = 36;
+
+// Signal flags. S_MAGIC_EXACT: the magic number is an exact signed 64-bit integer (else it matches no entry).
+export const S_OPEN: i32 = 1;
+export const S_PENDING: i32 = 2;
+export const S_LOTS: i32 = 4;
+export const S_SYMBOL: i32 = 8;
+export const S_MAGIC: i32 = 16;
+export const S_MAGIC_EXACT: i32 = 32;
 
 // Member flags.
-const M_COPY_PENDING: i32 = 1;
-const M_ALLOWED_SYM: i32 = 2;
-const M_BLOCKED_SYM: i32 = 4;
-const M_ALLOWED_MAGIC: i32 = 8;
-const M_BLOCKED_MAGIC: i32 = 16;
-const M_HAS_MAP: i32 = 32;
+export const M_COPY_PENDING: i32 = 1;
+export const M_ALLOWED_SYM: i32 = 2;
+export const M_BLOCKED_SYM: i32 = 4;
+export const M_ALLOWED_MAGIC: i32 = 8;
+export const M_BLOCKED_MAGIC: i32 = 16;
+export const M_HAS_MAP: i32 = 32;
 
-// Hash keys: (member, (id + 1) << 2 | kind); key2 == 0 marks an empty slot.
-const K_ALLOWED: i32 = 0;
-const K_BLOCKED: i32 = 1;
-const K_MAP: i32 = 2;
+// Hash keys: (member, (id + 1) << 2 | kind); key2 == 0 marks an empty slot. Entries are 16 bytes.
+export const K_ALLOWED: i32 = 0;
+export const K_BLOCKED: i32 = 1;
+export const K_MAP: i32 = 2;
+export const HASH_ENTRY_SHIFT: u32 = 4;
 
 // Filter reasons (index into FILTER_REASONS).
-const R_NOT_CONNECTED: u8 = 1;
-const R_PENDING: u8 = 2;
-const R_LOTS_MIN: u8 = 3;
-const R_LOTS_MAX: u8 = 4;
-const R_SYM_NOT_ALLOWED: u8 = 5;
-const R_SYM_BLOCKED: u8 = 6;
-const R_MAGIC_NOT_ALLOWED: u8 = 7;
-const R_MAGIC_BLOCKED: u8 = 8;
+export const R_NOT_CONNECTED: u8 = 1;
+export const R_PENDING: u8 = 2;
+export const R_LOTS_MIN: u8 = 3;
+export const R_LOTS_MAX: u8 = 4;
+export const R_SYM_NOT_ALLOWED: u8 = 5;
+export const R_SYM_BLOCKED: u8 = 6;
+export const R_MAGIC_NOT_ALLOWED: u8 = 7;
+export const R_MAGIC_BLOCKED: u8 = 8;
 
 // Warning bits = priority order of WARNING_CODES.
-const W_SLAVE_WEB_UI: u32 = 1;
-const W_SLAVE_OFFLINE: u32 = 2;
-const W_SLAVE_AUTO_TRADING: u32 = 4;
-const W_MASTER_WEB_UI: u32 = 8;
-const W_MASTER_OFFLINE: u32 = 16;
-const W_MASTER_AUTO_TRADING: u32 = 32;
+export const W_SLAVE_WEB_UI: u32 = 1;
+export const W_SLAVE_OFFLINE: u32 = 2;
+export const W_SLAVE_AUTO_TRADING: u32 = 4;
+export const W_MASTER_WEB_UI: u32 = 8;
+export const W_MASTER_OFFLINE: u32 = 16;
+export const W_MASTER_AUTO_TRADING: u32 = 32;
 
 export function heapBase(): usize {
   return __heap_base;
@@ -66,7 +72,7 @@ function slot(member: i32, key2: i32, mask: u32): u32 {
 function hashGet(table: usize, mask: u32, member: i32, key2: i32): i32 {
   let h = slot(member, key2, mask);
   while (true) {
-    const e = table + ((<usize>h) << 4);
+    const e = table + ((<usize>h) << HASH_ENTRY_SHIFT);
     const k2 = load<i32>(e, 4);
     if (k2 === 0) return -1;
     if (k2 === key2 && load<i32>(e) === member) return load<i32>(e, 8);
@@ -79,7 +85,7 @@ export function hashPut(table: usize, mask: u32, member: i32, kind: i32, id: i32
   const key2 = ((id + 1) << 2) | kind;
   let h = slot(member, key2, mask);
   while (true) {
-    const e = table + ((<usize>h) << 4);
+    const e = table + ((<usize>h) << HASH_ENTRY_SHIFT);
     const k2 = load<i32>(e, 4);
     if (k2 === 0) {
       store<i32>(e, member);
@@ -92,17 +98,18 @@ export function hashPut(table: usize, mask: u32, member: i32, kind: i32, id: i32
   }
 }
 
-function hasMagic(pool: usize, off: i32, len: i32, magic: f64): bool {
+/** Sorted i64 range search: exact 64-bit comparison (docs/protocol.md D18). */
+function hasMagic(pool: usize, off: i32, len: i32, magic: i64): bool {
   const base = pool + ((<usize>off) << 3);
   if (len <= 16) {
-    for (let j = 0; j < len; j++) if (load<f64>(base + ((<usize>j) << 3)) === magic) return true;
+    for (let j = 0; j < len; j++) if (load<i64>(base + ((<usize>j) << 3)) === magic) return true;
     return false;
   }
   let lo = 0;
   let hi = len - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const v = load<f64>(base + ((<usize>mid) << 3));
+    const v = load<i64>(base + ((<usize>mid) << 3));
     if (v === magic) return true;
     if (v < magic) lo = mid + 1;
     else hi = mid - 1;
@@ -113,7 +120,8 @@ function hasMagic(pool: usize, off: i32, len: i32, magic: f64): bool {
 /**
  * Builds a master's column for one raw symbol: per member, the symbol-filter verdict (0, or the reason
  * symbol_not_allowed / symbol_blocked, u8) and the output symbol id (i32). `ident` holds, per affix pair of the
- * master, the id of prefix + core + suffix (used when no mapping/auto-mapping applies). Runs once per
+ * master, the (negative, per-column) id of prefix + core + suffix used when no mapping/auto-mapping applies.
+ * rawId/coreId are -1 for symbols that are not interned. Runs once per
  * (master, symbol); the per-signal loop then reads the column sequentially instead of probing hash tables.
  */
 export function buildSymbolColumn(
@@ -125,11 +133,13 @@ export function buildSymbolColumn(
   colOut: usize,
 ): void {
   const n = load<i32>(hdr, H_N);
-  const flagsP = <usize>load<i32>(hdr, H_FLAGS);
-  const pairP = <usize>load<i32>(hdr, H_PAIR);
-  const table = <usize>load<i32>(hdr, H_HASH);
+  const flagsP = load<usize>(hdr, H_FLAGS);
+  const pairP = load<usize>(hdr, H_PAIR);
+  const table = load<usize>(hdr, H_HASH);
   const mask = load<u32>(hdr, H_HASH_MASK);
   const rawKnown = rawId >= 0;
+  // A core that is not interned is neither a mapping source nor a synonym: no map lookup.
+  const coreKnown = coreId >= 0;
   const allowedKey = ((rawId + 1) << 2) | K_ALLOWED;
   const blockedKey = ((rawId + 1) << 2) | K_BLOCKED;
   const mapKey = ((coreId + 1) << 2) | K_MAP;
@@ -143,8 +153,8 @@ export function buildSymbolColumn(
       verdict = R_SYM_BLOCKED;
     }
     let out: i32 = -1;
-    if ((f & M_HAS_MAP) !== 0) out = hashGet(table, mask, i, mapKey);
-    if (out < 0) out = load<i32>(ident + ((<usize>load<i32>(pairP + o)) << 2));
+    if (coreKnown && (f & M_HAS_MAP) !== 0) out = hashGet(table, mask, i, mapKey);
+    if (out < 0) out = load<i32>(ident + ((<usize>load<u32>(pairP + o)) << 2));
     store<u8>(colVerdict + <usize>i, verdict);
     store<i32>(colOut + o, out);
   }
@@ -154,30 +164,34 @@ export function buildSymbolColumn(
  * Evaluates one signal for every member of a master (§10.1 order, first failure wins): writes the reason
  * (0 = accepted) to outReason[i] (u8) and the output symbol id or -1 to outSym[i] (i32). For a signal with a
  * symbol, colVerdict/colOut are that symbol's column (buildSymbolColumn); otherwise they are ignored.
+ * The magic number arrives as two i32 halves so that JS needs no BigInt per signal.
  */
 export function evaluateSignal(
   hdr: usize,
   sig: i32,
   lots: f64,
-  magic: f64,
+  magicLo: i32,
+  magicHi: i32,
   colVerdict: usize,
   colOut: usize,
   outReason: usize,
   outSym: usize,
 ): void {
   const n = load<i32>(hdr, H_N);
-  const statusP = <usize>load<i32>(hdr, H_STATUS);
-  const flagsP = <usize>load<i32>(hdr, H_FLAGS);
-  const minP = <usize>load<i32>(hdr, H_LOT_MIN);
-  const maxP = <usize>load<i32>(hdr, H_LOT_MAX);
-  const magicP = <usize>load<i32>(hdr, H_MAGIC);
-  const poolP = <usize>load<i32>(hdr, H_MAGIC_POOL);
+  const statusP = load<usize>(hdr, H_STATUS);
+  const flagsP = load<usize>(hdr, H_FLAGS);
+  const minP = load<usize>(hdr, H_LOT_MIN);
+  const maxP = load<usize>(hdr, H_LOT_MAX);
+  const magicP = load<usize>(hdr, H_MAGIC);
+  const poolP = load<usize>(hdr, H_MAGIC_POOL);
+  const magic: i64 = ((<i64>magicHi) << 32) | <i64>(<u32>magicLo);
 
   const open = (sig & S_OPEN) !== 0;
   const pendingBlocked = (sig & S_PENDING) !== 0;
   const checkLots = (sig & S_LOTS) !== 0;
   const hasSymbol = (sig & S_SYMBOL) !== 0;
   const checkMagic = (sig & S_MAGIC) !== 0;
+  const magicExact = (sig & S_MAGIC_EXACT) !== 0;
 
   for (let i = 0; i < n; i++) {
     const o = (<usize>i) << 2;
@@ -199,9 +213,16 @@ export function evaluateSignal(
       if (reason === 0 && hasSymbol) reason = load<u8>(colVerdict + <usize>i);
       if (reason === 0 && checkMagic && (f & (M_ALLOWED_MAGIC | M_BLOCKED_MAGIC)) !== 0) {
         const m = magicP + ((<usize>i) << 4);
-        if ((f & M_ALLOWED_MAGIC) !== 0 && !hasMagic(poolP, load<i32>(m), load<i32>(m, 4), magic)) {
+        if (
+          (f & M_ALLOWED_MAGIC) !== 0 &&
+          !(magicExact && hasMagic(poolP, load<i32>(m), load<i32>(m, 4), magic))
+        ) {
           reason = R_MAGIC_NOT_ALLOWED;
-        } else if ((f & M_BLOCKED_MAGIC) !== 0 && hasMagic(poolP, load<i32>(m, 8), load<i32>(m, 12), magic)) {
+        } else if (
+          (f & M_BLOCKED_MAGIC) !== 0 &&
+          magicExact &&
+          hasMagic(poolP, load<i32>(m, 8), load<i32>(m, 12), magic)
+        ) {
           reason = R_MAGIC_BLOCKED;
         }
       }

@@ -9,20 +9,27 @@ export interface SymbolContext {
   availableSpecialSymbols: readonly string[];
 }
 
+/**
+ * A magic-number list entry as settings may hold it: a number (an integer; beyond ±2^53 only if exact), a
+ * decimal string, or a bigint. Anything that is not a signed 64-bit integer makes compileMaster throw.
+ */
+export type MagicNumberEntry = number | string | bigint;
+
+export interface MemberFilters {
+  allowedSymbols: readonly string[] | null;
+  blockedSymbols: readonly string[] | null;
+  allowedMagicNumbers: readonly MagicNumberEntry[] | null;
+  blockedMagicNumbers: readonly MagicNumberEntry[] | null;
+}
+
 export interface MemberRule {
   slaveAccount: string;
   /** Persisted runtime status (0/1/2); the copy gate requires exactly 2. */
   status: number;
   settings: Pick<
     SlaveSettings,
-    | 'symbolPrefix'
-    | 'symbolSuffix'
-    | 'symbolMappings'
-    | 'filters'
-    | 'copyPendingOrders'
-    | 'sourceLotMin'
-    | 'sourceLotMax'
-  >;
+    'symbolPrefix' | 'symbolSuffix' | 'symbolMappings' | 'copyPendingOrders' | 'sourceLotMin' | 'sourceLotMax'
+  > & { filters: MemberFilters };
   /** Attached iff the slave has a connection entry with a non-null symbol_context. */
   symbolContext: SymbolContext | null;
 }
@@ -37,7 +44,12 @@ export interface SignalInput {
   orderType?: string | null;
   lots?: number | null;
   symbol?: string | null;
-  magicNumber?: number | null;
+  /**
+   * Compared as an exact signed 64-bit integer (docs/protocol.md D18). A value that is not one (a fraction,
+   * NaN, ±Infinity, outside [-2^63, 2^63 - 1]) matches no list entry: an allowed list rejects it, a blocked
+   * list lets it through.
+   */
+  magicNumber?: number | bigint | null;
 }
 
 /** Per-member outcome of one signal, in the member order given to compileMaster. */
@@ -52,16 +64,50 @@ export interface SignalResults {
   symbol(i: number): string | undefined;
 }
 
+/** A member's magic-number list entry that is not a signed 64-bit integer; compileMaster changes nothing. */
+export class MemberSettingsError extends Error {
+  override readonly name = 'MemberSettingsError';
+  constructor(
+    readonly masterId: string,
+    readonly slaveAccount: string,
+    message: string,
+  ) {
+    super(`master ${masterId}, member ${slaveAccount}: ${message}`);
+  }
+}
+
+/** Counters and gauges for metrics; cheap to read (no traversal). */
+export interface EngineStats {
+  /** Symbols interned now. Only compiled settings and synonym groups are interned, never signal symbols. */
+  internedSymbols: number;
+  /** Configured cap on interned symbols (`maxSymbols`). */
+  symbolCap: number;
+  /** Times the symbol table was rebuilt from the compiled masters because it reached the cap. */
+  symbolCompactions: number;
+  /** Symbol columns built (one per master and distinct raw symbol; a signal with a new symbol builds one). */
+  symbolColumnsBuilt: number;
+  /** Times a master's symbol columns were all dropped (byte budget or column count reached). */
+  symbolColumnDrops: number;
+  /** Times every table was laid out again to reclaim freed linear memory. */
+  memoryCompactions: number;
+  /** Size of the linear memory in bytes (0 for the reference engine). */
+  memoryBytes: number;
+}
+
 export interface CopyEngine {
   /** Replaces the synonym groups and recompiles every master (auto-mapping depends on them). */
   setSynonymGroups(groups: readonly (readonly string[])[]): void;
-  /** (Re)compiles a master's members, in the order given (the relay sorts by slave id byte order). */
+  /**
+   * (Re)compiles a master's members, in the order given (the relay sorts by slave id byte order). Throws
+   * MemberSettingsError (and keeps the previous compile) when a magic-number entry is not a 64-bit integer.
+   */
   compileMaster(masterId: string, master: MasterAffixes, members: readonly MemberRule[]): void;
   /** Updates one member's persisted status without recompiling. Unknown master/slave: no-op. */
   setMemberStatus(masterId: string, slaveAccount: string, status: number): void;
   removeMaster(masterId: string): void;
   /** One call evaluates every member of the master. Results are valid until the next call. Unknown master: empty. */
   evaluateSignal(masterId: string, signal: SignalInput): SignalResults;
+  stats(): EngineStats;
 }
 
 export interface StatusResult {

@@ -12,7 +12,7 @@ import { createWasmEngine } from './wasm/engine';
 /** DLL semantics (§12 item 5): an empty allowed list means "no filter". */
 class EmptyAllowedMeansNoFilter extends ReferenceCopyEngine {
   override compileMaster(id: string, master: MasterAffixes, members: readonly MemberRule[]): void {
-    const emptyToNull = <T>(l: T[] | null) => (l && l.length === 0 ? null : l);
+    const emptyToNull = <T>(l: readonly T[] | null) => (l && l.length === 0 ? null : l);
     super.compileMaster(
       id,
       master,
@@ -39,11 +39,28 @@ class ExclusiveLotBounds extends ReferenceCopyEngine {
     pending: boolean,
     lots: number | null | undefined,
     symbol: string | null | undefined,
-    magic: number | null | undefined,
+    magic: bigint | null | undefined,
   ): Reason {
     const r = super.filter(m, open, pending, lots, symbol, magic);
     if (r === Reason.Accepted && open && lots != null && lots === m.lotMin) return Reason.LotsBelowMin;
     return r;
+  }
+}
+
+/** The old f64 comparison of magic numbers: values beyond ±2^53 that round to the same double collide. */
+class MagicAsDouble extends ReferenceCopyEngine {
+  protected override filter(
+    m: CompiledMember,
+    open: boolean,
+    pending: boolean,
+    lots: number | null | undefined,
+    symbol: string | null | undefined,
+    magic: bigint | null | undefined,
+  ): Reason {
+    const f = (v: bigint) => BigInt(Number(v));
+    const round = (set: ReadonlySet<bigint> | null) => set && new Set([...set].map(f));
+    const asDouble = { ...m, allowedMagic: round(m.allowedMagic), blockedMagic: round(m.blockedMagic) };
+    return super.filter(asDouble, open, pending, lots, symbol, magic == null ? magic : f(magic));
   }
 }
 
@@ -89,6 +106,7 @@ describe('the differential property catches rule changes', () => {
     ['empty allowed list means no filter', () => composeReferenceEngine(new EmptyAllowedMeansNoFilter())],
     ['exclusive lot bounds', () => composeReferenceEngine(new ExclusiveLotBounds())],
     ['auto-mapping searches every group', () => composeReferenceEngine(new AutoMapSearchesAllGroups())],
+    ['magic numbers compared as doubles', () => composeReferenceEngine(new MagicAsDouble())],
   ])('%s', (_name, makeMutant) => {
     const details = copyPropertyFails(makeMutant);
     expect(details.failed).toBe(true);

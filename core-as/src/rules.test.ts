@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CoreEngine,
   type MemberRule,
+  MemberSettingsError,
   MISSING_MASTER_STATUS,
   type SignalInput,
   UNKNOWN_STATUS,
@@ -164,6 +165,84 @@ describe.each([
       expect(reasonOf(big, open({ magicNumber: 118 }))).toBe('magic_not_allowed');
     });
 
+    it('compares magic numbers as exact 64-bit integers (golden values at 2^53 + 1 and 2^63 - 1)', () => {
+      const TWO_53 = 2n ** 53n;
+      const MAX = 2n ** 63n - 1n;
+      const MIN = -(2n ** 63n);
+      const allowed = (...list: (number | string | bigint)[]) => ({
+        settings: settings({ filters: filters({ allowedMagicNumbers: list }) }),
+      });
+      // As f64, 2^53 + 1 rounds to 2^53: only exact comparison tells them apart.
+      expect(reasonOf(allowed(TWO_53 + 1n), open({ magicNumber: TWO_53 + 1n }))).toBe('accepted');
+      expect(reasonOf(allowed(TWO_53 + 1n), open({ magicNumber: 2 ** 53 }))).toBe('magic_not_allowed');
+      expect(reasonOf(allowed(String(TWO_53 + 1n)), open({ magicNumber: TWO_53 + 1n }))).toBe('accepted');
+      expect(reasonOf(allowed('9223372036854775807'), open({ magicNumber: MAX }))).toBe('accepted');
+      expect(reasonOf(allowed('9223372036854775807'), open({ magicNumber: MAX - 1n }))).toBe(
+        'magic_not_allowed',
+      );
+      expect(reasonOf(allowed(MIN, -1), open({ magicNumber: MIN }))).toBe('accepted');
+      expect(reasonOf(allowed(MIN, -1), open({ magicNumber: -1 }))).toBe('accepted');
+      expect(reasonOf(allowed(MIN, -1), open({ magicNumber: -1n }))).toBe('accepted'); // number and bigint agree
+      expect(reasonOf(allowed(MIN), open({ magicNumber: MAX }))).toBe('magic_not_allowed');
+      // Beyond 2^53 a number is still exact when it is integral (2^60 is a double), and matches its bigint.
+      expect(reasonOf(allowed(2n ** 60n), open({ magicNumber: 2 ** 60 }))).toBe('accepted');
+      const blocked = {
+        settings: settings({ filters: filters({ blockedMagicNumbers: [MAX, -(TWO_53 + 1n)] }) }),
+      };
+      expect(reasonOf(blocked, open({ magicNumber: MAX }))).toBe('magic_blocked');
+      expect(reasonOf(blocked, open({ magicNumber: -(TWO_53 + 1n) }))).toBe('magic_blocked');
+      expect(reasonOf(blocked, open({ magicNumber: -(2 ** 53) }))).toBe('accepted');
+      // More than 16 entries (binary search) over the whole range.
+      const many = Array.from({ length: 40 }, (_, i) => MIN + BigInt(i) * 2n ** 58n + 1n);
+      expect(reasonOf(allowed(...many), open({ magicNumber: many[39]! }))).toBe('accepted');
+      expect(reasonOf(allowed(...many), open({ magicNumber: many[39]! + 1n }))).toBe('magic_not_allowed');
+    });
+
+    it('matches no entry with a magic number that is not a 64-bit integer', () => {
+      const both = {
+        settings: settings({ filters: filters({ allowedMagicNumbers: [1], blockedMagicNumbers: [1] }) }),
+      };
+      const onlyBlocked = { settings: settings({ filters: filters({ blockedMagicNumbers: [1] }) }) };
+      for (const magicNumber of [
+        1.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        2 ** 63,
+        2n ** 63n,
+        -(2n ** 63n) - 1n,
+      ]) {
+        expect(reasonOf(both, open({ magicNumber }))).toBe('magic_not_allowed');
+        expect(reasonOf(onlyBlocked, open({ magicNumber }))).toBe('accepted');
+      }
+    });
+
+    it('refuses magic-number entries that are not 64-bit integers, naming the member, and keeps the old compile', () => {
+      engine = create();
+      engine.compileMaster('M', { symbolPrefix: null, symbolSuffix: null }, [member()]);
+      for (const bad of ['1.5', 'abc', '', ' 7', 0.5, 2n ** 63n, '-9223372036854775809', 2 ** 64]) {
+        const members = [
+          member({ slaveAccount: 'ok' }),
+          member({
+            slaveAccount: 'S-bad',
+            settings: settings({ filters: filters({ blockedMagicNumbers: [1, bad] }) }),
+          }),
+        ];
+        let error: unknown;
+        try {
+          engine.compileMaster('M', { symbolPrefix: null, symbolSuffix: null }, members);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(MemberSettingsError);
+        expect((error as MemberSettingsError).slaveAccount).toBe('S-bad');
+        expect((error as Error).message).toMatch(
+          /member S-bad: blockedMagicNumbers\[1\] = .* is not a signed 64-bit integer/,
+        );
+      }
+      const r = engine.evaluateSignal('M', open({ magicNumber: 1 }));
+      expect([r.length, r.slaveAccount(0), r.reason(0)]).toEqual([1, 'S1', 'accepted']);
+    });
+
     it('reports the first failing step in spec order', () => {
       const all = settings({
         sourceLotMin: 1,
@@ -251,6 +330,32 @@ describe.each([
       expect(engine.evaluateSignal('M', open({ symbol: 'A' })).symbol(0)).toBe('A'); // the first group has no match
       engine.setSynonymGroups([['A', 'C']]);
       expect(engine.evaluateSignal('M', open({ symbol: 'A' })).symbol(0)).toBe('C');
+    });
+
+    it('auto-maps through specials reported with the broker affixes (GOLD.m for XAUUSD)', () => {
+      // The slave reports its specials as the broker names them; synonyms are bare symbols.
+      expect(symbolOf({ symbolContext: ctx(['GOLD.m', 'EURUSD.m'], '', '.m') }, 'XAUUSD')).toBe('GOLD.m');
+      expect(symbolOf({ symbolContext: ctx(['m.GOLD'], 'm.', '') }, 'XAUUSD')).toBe('m.GOLD');
+      expect(symbolOf({ symbolContext: ctx(['pro.DJI.x'], 'pro.', '.x') }, 'US30')).toBe('pro.DJI.x');
+      // Through the master's affixes too: XAUUSD.raw → XAUUSD → GOLD → GOLD.m.
+      expect(
+        symbolOf({ symbolContext: ctx(['GOLD.m'], '', '.m') }, 'XAUUSD.raw', {
+          symbolPrefix: null,
+          symbolSuffix: '.raw',
+        }),
+      ).toBe('GOLD.m');
+      // The member's own suffix still wins over the detected one (§10.2 step 4).
+      expect(
+        symbolOf(
+          { symbolContext: ctx(['GOLD.m'], '', '.m'), settings: settings({ symbolSuffix: '-ECN' }) },
+          'XAUUSD',
+        ),
+      ).toBe('GOLD-ECN');
+      // Specials without the affix still match verbatim; other affixes are not guessed.
+      expect(symbolOf({ symbolContext: ctx(['GOLD'], '', '.m') }, 'XAUUSD')).toBe('GOLD.m');
+      expect(symbolOf({ symbolContext: ctx(['GOLD.x'], '', '.m') }, 'XAUUSD')).toBe('XAUUSD.m');
+      // Stripped once, like the master's affixes.
+      expect(symbolOf({ symbolContext: ctx(['GOLD.m.m'], '', '.m') }, 'XAUUSD')).toBe('XAUUSD.m');
     });
 
     it('falls back to detected affixes only with a context and an empty slave affix', () => {

@@ -1,7 +1,8 @@
 // CopyEngine (protocol-and-relay.md §10) in plain TypeScript: per-member settings precomputed into Sets and
 // Maps, evaluated member by member. The baseline the WASM engine is measured against.
 import { FILTER_REASONS, PENDING_ORDER_TYPES, Status } from '@sankey/shared/protocol/constants';
-import type { MasterAffixes, MemberRule, SignalInput, SignalResults } from '../api';
+import type { EngineStats, MasterAffixes, MemberRule, SignalInput, SignalResults } from '../api';
+import { compileMagicList, I64_MAX, I64_MIN } from '../magic';
 
 export enum Reason {
   Accepted = 0,
@@ -23,11 +24,14 @@ export interface CompiledMember {
   lotMax: number | null;
   allowedSymbols: ReadonlySet<string> | null;
   blockedSymbols: ReadonlySet<string> | null;
-  allowedMagic: ReadonlySet<number> | null;
-  blockedMagic: ReadonlySet<number> | null;
+  allowedMagic: ReadonlySet<bigint> | null;
+  blockedMagic: ReadonlySet<bigint> | null;
   /** source → target; the first mapping for a source wins. */
   mappings: ReadonlyMap<string, string>;
-  /** Present iff a symbol context is attached (enables auto-mapping and detected affixes). */
+  /**
+   * Present iff a symbol context is attached (enables auto-mapping and detected affixes): the reported special
+   * symbols with the slave's detected prefix/suffix stripped (`GOLD.m` → `GOLD`), as synonyms are written.
+   */
   availableSpecials: ReadonlySet<string> | null;
   prefix: string;
   suffix: string;
@@ -42,16 +46,30 @@ interface CompiledMaster {
 
 const nonEmpty = (s: string | null | undefined): s is string => s != null && s !== '';
 
-export function stripMasterAffixes(symbol: string, prefix: string, suffix: string): string {
+/** Strips the prefix once if the symbol starts with it, then the suffix once if it ends with it (§10.2 step 1). */
+export function stripAffixes(symbol: string, prefix: string, suffix: string): string {
   let s = symbol;
   if (prefix !== '' && s.startsWith(prefix)) s = s.slice(prefix.length);
   if (suffix !== '' && s.endsWith(suffix)) s = s.slice(0, s.length - suffix.length);
   return s;
 }
 
-function compileMember(rule: MemberRule): CompiledMember {
+/** An exact i64 as bigint, or null for a value that is not one (it matches no list entry). */
+function signalMagic(m: number | bigint): bigint | null {
+  if (typeof m === 'number') {
+    if (!Number.isInteger(m)) return null;
+    m = BigInt(m);
+  }
+  return m >= I64_MIN && m <= I64_MAX ? m : null;
+}
+
+function compileMember(masterId: string, rule: MemberRule): CompiledMember {
   const { settings, symbolContext: ctx } = rule;
   const f = settings.filters;
+  const magic = (field: 'allowedMagicNumbers' | 'blockedMagicNumbers') => {
+    const list = compileMagicList(f[field], field, masterId, rule.slaveAccount);
+    return list ? new Set(list) : null;
+  };
   const mappings = new Map<string, string>();
   for (const m of settings.symbolMappings)
     if (!mappings.has(m.sourceSymbol)) mappings.set(m.sourceSymbol, m.targetSymbol);
@@ -63,10 +81,14 @@ function compileMember(rule: MemberRule): CompiledMember {
     lotMax: settings.sourceLotMax,
     allowedSymbols: f.allowedSymbols ? new Set(f.allowedSymbols) : null,
     blockedSymbols: f.blockedSymbols ? new Set(f.blockedSymbols) : null,
-    allowedMagic: f.allowedMagicNumbers ? new Set(f.allowedMagicNumbers) : null,
-    blockedMagic: f.blockedMagicNumbers ? new Set(f.blockedMagicNumbers) : null,
+    allowedMagic: magic('allowedMagicNumbers'),
+    blockedMagic: magic('blockedMagicNumbers'),
     mappings,
-    availableSpecials: ctx ? new Set(ctx.availableSpecialSymbols) : null,
+    availableSpecials: ctx
+      ? new Set(
+          ctx.availableSpecialSymbols.map((s) => stripAffixes(s, ctx.detectedPrefix, ctx.detectedSuffix)),
+        )
+      : null,
     prefix: nonEmpty(settings.symbolPrefix) ? settings.symbolPrefix : ctx ? ctx.detectedPrefix : '',
     suffix: nonEmpty(settings.symbolSuffix) ? settings.symbolSuffix : ctx ? ctx.detectedSuffix : '',
   };
@@ -110,7 +132,7 @@ export class ReferenceCopyEngine {
   }
 
   compileMaster(masterId: string, master: MasterAffixes, members: readonly MemberRule[]): void {
-    const compiled = members.map(compileMember);
+    const compiled = members.map((m) => compileMember(masterId, m));
     const byAccount = new Map<string, CompiledMember>();
     for (const m of compiled) if (!byAccount.has(m.slaveAccount)) byAccount.set(m.slaveAccount, m);
     this.masters.set(masterId, {
@@ -136,7 +158,8 @@ export class ReferenceCopyEngine {
     const { action, orderType, lots, symbol, magicNumber } = signal;
     const open = action === 'Open';
     const pending = open && orderType != null && PENDING_ORDER_TYPES.has(orderType);
-    const core = symbol != null ? stripMasterAffixes(symbol, master.prefix, master.suffix) : null;
+    const core = symbol != null ? stripAffixes(symbol, master.prefix, master.suffix) : null;
+    const magic = magicNumber != null ? signalMagic(magicNumber) : undefined;
 
     const n = master.members.length;
     const accounts = new Array<string>(n);
@@ -144,7 +167,7 @@ export class ReferenceCopyEngine {
     const symbols = new Array<string | undefined>(n);
     for (let i = 0; i < n; i++) {
       const m = master.members[i]!;
-      const reason = this.filter(m, open, pending, lots, symbol, magicNumber);
+      const reason = this.filter(m, open, pending, lots, symbol, magic);
       accounts[i] = m.slaveAccount;
       reasons[i] = reason;
       symbols[i] = reason === Reason.Accepted && core !== null ? this.transform(m, core) : undefined;
@@ -158,7 +181,8 @@ export class ReferenceCopyEngine {
     pending: boolean,
     lots: number | null | undefined,
     symbol: string | null | undefined,
-    magic: number | null | undefined,
+    /** undefined: the signal has none; null: it has one that is not an exact i64 (matches no entry). */
+    magic: bigint | null | undefined,
   ): Reason {
     if (m.status !== Status.CONNECTED) return Reason.NotConnected;
     if (open && pending && !m.copyPendingOrders) return Reason.PendingDisabled;
@@ -170,11 +194,23 @@ export class ReferenceCopyEngine {
       if (m.allowedSymbols && !m.allowedSymbols.has(symbol)) return Reason.SymbolNotAllowed;
       if (m.blockedSymbols?.has(symbol)) return Reason.SymbolBlocked;
     }
-    if (magic != null) {
-      if (m.allowedMagic && !m.allowedMagic.has(magic)) return Reason.MagicNotAllowed;
-      if (m.blockedMagic?.has(magic)) return Reason.MagicBlocked;
+    if (magic !== undefined) {
+      if (m.allowedMagic && (magic === null || !m.allowedMagic.has(magic))) return Reason.MagicNotAllowed;
+      if (magic !== null && m.blockedMagic?.has(magic)) return Reason.MagicBlocked;
     }
     return Reason.Accepted;
+  }
+
+  stats(): EngineStats {
+    return {
+      internedSymbols: 0,
+      symbolCap: 0,
+      symbolCompactions: 0,
+      symbolColumnsBuilt: 0,
+      symbolColumnDrops: 0,
+      memoryCompactions: 0,
+      memoryBytes: 0,
+    };
   }
 
   protected transform(m: CompiledMember, core: string): string {

@@ -22,6 +22,7 @@ export function composeReferenceEngine(
     setMemberStatus: (id, slave, s) => copy.setMemberStatus(id, slave, s),
     removeMaster: (id) => copy.removeMaster(id),
     evaluateSignal: (id, signal) => copy.evaluateSignal(id, signal),
+    stats: () => copy.stats(),
     evaluateMaster: status.evaluateMaster,
     memberStatusBuffers: status.memberStatusBuffers,
     evaluateMembers: status.evaluateMembers,

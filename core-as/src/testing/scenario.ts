@@ -35,7 +35,43 @@ const rawSymbol = fc
 const anySymbol = fc.oneof(core, rawSymbol);
 const lotValues = [0, 0.01, 0.1, 0.5, 1, 2, 5];
 const lot = fc.constantFrom(...lotValues);
-const magic = fc.constantFrom(0, 1, 7, 42, 123456, -5, 2 ** 40);
+/** Magic values over the whole i64 range, dense around the edges of exact f64 (±2^53) and of i64. */
+const magicValue: fc.Arbitrary<bigint> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(0n, 1n, 7n, 42n, 123456n, -5n, 2n ** 40n) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) - 1n,
+      -(2n ** 53n) + 1n,
+      2n ** 63n - 1n,
+      2n ** 63n - 2n,
+      -(2n ** 63n),
+      -(2n ** 63n) + 1n,
+      2n ** 60n,
+    ),
+  },
+  { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) },
+);
+const isSafe = (v: bigint) => v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
+/** A list entry as settings may hold it: number (when exact as a double), decimal string or bigint. */
+const magic = fc
+  .tuple(magicValue, fc.constantFrom('number', 'string', 'bigint'))
+  .map(([v, as]) =>
+    as === 'string' ? String(v) : as === 'number' && BigInt(Number(v)) === v ? Number(v) : v,
+  );
+/** A signal's magic number: number when safe (or an exact double), else bigint; now and then not an i64. */
+const signalMagic: fc.Arbitrary<number | bigint> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc
+      .tuple(magicValue, fc.boolean())
+      .map(([v, asNumber]) => (asNumber && (isSafe(v) || BigInt(Number(v)) === v) ? Number(v) : v)),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<number | bigint>(1.5, 2 ** 63, -(2n ** 63n) - 1n, Number.NaN) },
+);
 
 /** null, present-but-empty, or a few entries (wire semantics: empty allowed list rejects everything). */
 const list = <T>(item: fc.Arbitrary<T>) =>
@@ -68,12 +104,22 @@ const memberArb = (account: string): fc.Arbitrary<MemberRule> =>
       sourceLotMin: fc.option(lot, { nil: null }),
       sourceLotMax: fc.option(lot, { nil: null }),
     }),
+    // Specials as brokers report them: bare, with the detected affixes (GOLD.m), or with other affixes.
     symbolContext: fc.option(
-      fc.record({
-        detectedPrefix: affix,
-        detectedSuffix: affix,
-        availableSpecialSymbols: fc.array(core, { maxLength: 4 }),
-      }),
+      fc.tuple(affix, affix).chain(([detectedPrefix, detectedSuffix]) =>
+        fc.record({
+          detectedPrefix: fc.constant(detectedPrefix),
+          detectedSuffix: fc.constant(detectedSuffix),
+          availableSpecialSymbols: fc.array(
+            fc.oneof(
+              core,
+              core.map((c) => detectedPrefix + c + detectedSuffix),
+              rawSymbol,
+            ),
+            { maxLength: 4 },
+          ),
+        }),
+      ),
       { nil: null, freq: 2 },
     ),
   });
@@ -88,7 +134,7 @@ export const signalArb: fc.Arbitrary<SignalInput> = fc.record(
     orderType: fc.constantFrom<string | undefined>(...ORDER_TYPES, 'Unknown', undefined),
     lots: fc.option(fc.oneof(lot, fc.double({ min: 0, max: 10, noNaN: true })), { nil: undefined }),
     symbol: fc.option(rawSymbol, { nil: undefined, freq: 5 }),
-    magicNumber: fc.option(magic, { nil: undefined }),
+    magicNumber: fc.option(signalMagic, { nil: undefined }),
   },
   { requiredKeys: ['action'] },
 );

@@ -9,6 +9,7 @@ import {
 } from '@sankey/shared/protocol/constants';
 import type {
   CoreEngine,
+  EngineStats,
   MasterAffixes,
   MemberRule,
   MemberStatusBuffers,
@@ -18,26 +19,63 @@ import type {
   SignalResults,
   StatusResult,
 } from '../api';
-import { H, HASH_ENTRY_BYTES, HEADER_BYTES, KIND, MEMBER, SIG } from './layout';
+import { compileMagicList, I64_MAX, I64_MIN } from '../magic';
+import {
+  alignUp as align,
+  doubleIndex,
+  H,
+  HASH_ENTRY_BYTES,
+  HEADER_BYTES,
+  KIND,
+  MEMBER,
+  SIG,
+  wordIndex,
+} from './layout';
 import { type CoreExports, instantiateCore } from './module';
 
 const PAGE = 65_536;
-const align = (n: number, a: number) => (n + a - 1) & ~(a - 1);
+const TWO_32 = 4_294_967_296;
+const TWO_63 = 2 ** 63;
 const nonEmpty = (s: string | null | undefined): s is string => s != null && s !== '';
-/** Ident caches hold one small array per distinct core symbol; beyond this, junk symbols are evicted. */
-const MAX_CORES_PER_MASTER = 4096;
+const strip = (symbol: string, prefix: string, suffix: string): string => {
+  let s = symbol;
+  if (prefix !== '' && s.startsWith(prefix)) s = s.slice(prefix.length);
+  if (suffix !== '' && s.endsWith(suffix)) s = s.slice(0, s.length - suffix.length);
+  return s;
+};
+/** A master sends a few dozen symbols; beyond this many cached columns, junk symbols are evicted. */
+const MAX_COLUMNS_PER_MASTER = 4096;
+
 export interface WasmEngineOptions {
   synonymGroups?: readonly (readonly string[])[];
   /** Compaction runs when garbage exceeds both the live bytes and this floor (default 1 MiB). */
   compactFloorBytes?: number;
   /** Per master, bytes of cached symbol columns (5 bytes × members each) before they are dropped (default 4 MiB). */
   symbolColumnBudgetBytes?: number;
+  /**
+   * Interned symbols before the table is rebuilt from the compiled masters (default 100,000). Only compiles
+   * intern (filters, mappings, synonyms, mapped outputs); signals never do, whatever symbols they carry.
+   */
+  maxSymbols?: number;
+  /** Byte address where table memory starts (default: the module's heap base). Tests place tables past 2 GiB. */
+  arenaStartBytes?: number;
 }
 
 interface SymbolColumn {
   verdict: number;
   out: number;
   size: number;
+  /**
+   * Per affix pair, prefix + core + suffix: the output of members without a mapping for this symbol. Column
+   * entries refer to them as id -2 - pair, so signal symbols are never interned.
+   */
+  names: readonly string[];
+}
+
+/** A member's magic lists as sorted exact i64 values (validated before anything is replaced). */
+interface MagicLists {
+  allowed: bigint[] | null;
+  blocked: bigint[] | null;
 }
 
 interface Block {
@@ -50,20 +88,23 @@ interface MasterTable {
   prefix: string;
   suffix: string;
   rules: readonly MemberRule[];
+  magic: readonly MagicLists[];
   n: number;
   hdr: number;
+  /** i32[pairs] = -2 - pair: "identity output of this pair" for buildSymbolColumn. */
+  ident: number;
   statusPtr: number;
   accounts: string[];
   index: Map<string, number>;
   pairPrefix: string[];
   pairSuffix: string[];
-  /** Per affix pair: symbol id → id of prefix + symbol + suffix. */
+  /** Per affix pair: mapped symbol id → id of prefix + symbol + suffix (compile time only). */
   pairOut: Map<number, number>[];
-  /** Core symbol id → pointer to i32[pairs] of identity outputs. */
-  ident: Map<number, number>;
   /** Raw symbol as received → its column (per member: symbol-filter verdict u8, output symbol id i32). */
   columns: Map<string, SymbolColumn>;
   columnBytes: number;
+  /** Blocks of dropped columns (all columns of a master have one size), reused before allocating more. */
+  spareColumns: number[];
   blocks: Block[];
 }
 
@@ -92,6 +133,7 @@ class WasmSignalResults implements SignalResults {
   reasonBase = 0;
   symBase = 0;
   names: readonly string[] = [];
+  colNames: readonly string[] = [];
 
   slaveAccount(i: number): string {
     return this.accounts[i]!;
@@ -107,7 +149,7 @@ class WasmSignalResults implements SignalResults {
   }
   symbol(i: number): string | undefined {
     const id = this.i32[this.symBase + i]!;
-    return id >= 0 ? this.names[id] : undefined;
+    return id >= 0 ? this.names[id] : id < -1 ? this.colNames[-2 - id] : undefined;
   }
 }
 
@@ -116,14 +158,24 @@ export class WasmEngine implements CoreEngine {
   private u8!: Uint8Array;
   private i32!: Int32Array;
   private f64!: Float64Array;
+  private i64!: BigInt64Array;
 
   private readonly base: number;
   private top: number;
   private live = 0;
   private garbage = 0;
 
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
+  private ids = new Map<string, number>();
+  private names: string[] = [];
+  private readonly maxSymbols: number;
+  /** Symbols the compiled masters referenced at the last rebuild: the next one waits until the table doubles. */
+  private symbolsAtRebuild = 0;
+  private readonly counters = {
+    symbolCompactions: 0,
+    symbolColumnsBuilt: 0,
+    symbolColumnDrops: 0,
+    memoryCompactions: 0,
+  };
   /** Synonym symbol id → its first group (ids, configured order). */
   private firstGroup = new Map<number, readonly number[]>();
   private synonymGroups: readonly (readonly string[])[] = [];
@@ -140,8 +192,9 @@ export class WasmEngine implements CoreEngine {
   constructor(options: WasmEngineOptions = {}) {
     this.compactFloor = options.compactFloorBytes ?? 1 << 20;
     this.columnBudget = options.symbolColumnBudgetBytes ?? 4 << 20;
+    this.maxSymbols = options.maxSymbols ?? 100_000;
     this.ex = instantiateCore();
-    this.base = align(this.ex.heapBase(), 16);
+    this.base = align(Math.max(this.ex.heapBase(), options.arenaStartBytes ?? 0), 16);
     this.top = this.base;
     this.refreshViews();
     this.setSynonymGroups(options.synonymGroups ?? DEFAULT_SYNONYM_GROUPS);
@@ -154,6 +207,7 @@ export class WasmEngine implements CoreEngine {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.f64 = new Float64Array(buf);
+    this.i64 = new BigInt64Array(buf);
   }
 
   private alloc(size: number): number {
@@ -162,7 +216,7 @@ export class WasmEngine implements CoreEngine {
     this.top += bytes;
     const have = this.ex.memory.buffer.byteLength;
     if (this.top > have) {
-      this.ex.memory.grow(Math.ceil((this.top - have) / PAGE) + (have >> 17)); // grow by ≥ 50 %
+      this.ex.memory.grow(Math.ceil((this.top - have) / PAGE) + Math.floor(have / (2 * PAGE))); // ≥ 50 %
       this.refreshViews();
     }
     this.u8.fill(0, ptr, ptr + bytes);
@@ -181,22 +235,57 @@ export class WasmEngine implements CoreEngine {
   private releaseMaster(m: MasterTable): void {
     this.release(m.blocks);
     this.dropColumns(m);
+    this.release(m.spareColumns.map((ptr) => ({ ptr, size: m.n * 5 })));
+    m.spareColumns = [];
   }
 
+  /**
+   * Forgets every cached column of a master and keeps their memory for the next ones: junk symbols then cycle
+   * through a fixed set of blocks instead of growing the arena between compiles.
+   */
   private dropColumns(m: MasterTable): void {
-    for (const c of m.columns.values()) this.release([{ ptr: c.verdict, size: c.size }]);
+    for (const c of m.columns.values()) m.spareColumns.push(c.out);
     m.columns.clear();
     m.columnBytes = 0;
   }
 
   private maybeCompact(): void {
-    if (this.garbage > this.compactFloor && this.garbage > this.live) this.relayoutAll();
+    if (this.garbage > this.compactFloor && this.garbage > this.live) {
+      this.counters.memoryCompactions++;
+      this.relayoutAll();
+    }
+  }
+
+  /**
+   * Compiles intern; nothing else frees symbols. When the table reaches the cap, start it afresh with the
+   * synonym groups and lay every master out again, which interns exactly what they reference. If they
+   * reference nearly the cap themselves, rebuilding on every compile would cost O(all masters) each time, so
+   * the next rebuild waits until the table has doubled since this one.
+   */
+  private maybeCompactSymbols(): void {
+    if (this.names.length < this.maxSymbols || this.names.length < 2 * this.symbolsAtRebuild) return;
+    this.counters.symbolCompactions++;
+    this.rebuildSymbols();
+  }
+
+  private rebuildSymbols(): void {
+    this.ids = new Map();
+    this.names = [];
+    const first = new Map<number, readonly number[]>();
+    for (const g of this.synonymGroups) {
+      const ids = g.map((s) => this.intern(s));
+      for (const id of ids) if (!first.has(id)) first.set(id, ids);
+    }
+    this.firstGroup = first;
+    this.relayoutAll();
+    this.symbolsAtRebuild = this.names.length;
   }
 
   /** Drops every table and lays all masters out again (compaction, synonym change). Keeps member statuses. */
   private relayoutAll(): void {
     const saved = [...this.masters].map(([id, m]) => {
-      const statuses = this.i32.slice(m.statusPtr >> 2, (m.statusPtr >> 2) + m.n);
+      const at = wordIndex(m.statusPtr);
+      const statuses = this.i32.slice(at, at + m.n);
       return { id, m, statuses };
     });
     this.top = this.base;
@@ -205,7 +294,8 @@ export class WasmEngine implements CoreEngine {
     this.results = { reason: 0, sym: 0, cap: 0 };
     this.status = undefined;
     this.masters.clear();
-    for (const { id, m, statuses } of saved) this.masters.set(id, this.layout(m.affixes, m.rules, statuses));
+    for (const { id, m, statuses } of saved)
+      this.masters.set(id, this.layout(m.affixes, m.rules, m.magic, statuses));
   }
 
   private intern(s: string): number {
@@ -222,26 +312,31 @@ export class WasmEngine implements CoreEngine {
 
   setSynonymGroups(groups: readonly (readonly string[])[]): void {
     this.synonymGroups = groups.map((g) => [...g]);
-    const first = new Map<number, readonly number[]>();
-    for (const g of this.synonymGroups) {
-      const ids = g.map((s) => this.intern(s));
-      for (const id of ids) if (!first.has(id)) first.set(id, ids);
-    }
-    this.firstGroup = first;
-    this.relayoutAll();
+    // Every master is laid out again anyway: start the symbol table afresh too (drops the old groups' symbols).
+    this.rebuildSymbols();
   }
 
   compileMaster(masterId: string, master: MasterAffixes, members: readonly MemberRule[]): void {
+    const rules = [...members];
+    const magic = rules.map(({ slaveAccount, settings: { filters: f } }) => ({
+      allowed: compileMagicList(f.allowedMagicNumbers, 'allowedMagicNumbers', masterId, slaveAccount),
+      blocked: compileMagicList(f.blockedMagicNumbers, 'blockedMagicNumbers', masterId, slaveAccount),
+    }));
     const old = this.masters.get(masterId);
     if (old) {
       this.masters.delete(masterId);
       this.releaseMaster(old);
     }
+    this.maybeCompactSymbols();
     this.maybeCompact();
-    const rules = [...members];
     this.masters.set(
       masterId,
-      this.layout({ symbolPrefix: master.symbolPrefix, symbolSuffix: master.symbolSuffix }, rules, null),
+      this.layout(
+        { symbolPrefix: master.symbolPrefix, symbolSuffix: master.symbolSuffix },
+        rules,
+        magic,
+        null,
+      ),
     );
   }
 
@@ -256,7 +351,7 @@ export class WasmEngine implements CoreEngine {
   setMemberStatus(masterId: string, slaveAccount: string, status: number): void {
     const m = this.masters.get(masterId);
     const i = m?.index.get(slaveAccount);
-    if (m && i !== undefined) this.i32[(m.statusPtr >> 2) + i] = status;
+    if (m && i !== undefined) this.i32[wordIndex(m.statusPtr) + i] = status;
   }
 
   private pairOutId(m: MasterTable, pair: number, symId: number): number {
@@ -272,6 +367,7 @@ export class WasmEngine implements CoreEngine {
   private layout(
     affixes: MasterAffixes,
     rules: readonly MemberRule[],
+    magic: readonly MagicLists[],
     statuses: Int32Array | null,
   ): MasterTable {
     const n = rules.length;
@@ -280,17 +376,19 @@ export class WasmEngine implements CoreEngine {
       prefix: affixes.symbolPrefix ?? '',
       suffix: affixes.symbolSuffix ?? '',
       rules,
+      magic,
       n,
       hdr: 0,
+      ident: 0,
       statusPtr: 0,
       accounts: rules.map((r) => r.slaveAccount),
       index: new Map(),
       pairPrefix: [],
       pairSuffix: [],
       pairOut: [],
-      ident: new Map(),
       columns: new Map(),
       columnBytes: 0,
+      spareColumns: [],
       blocks: [],
     };
     for (let i = 0; i < n; i++) if (!m.index.has(m.accounts[i]!)) m.index.set(m.accounts[i]!, i);
@@ -299,7 +397,7 @@ export class WasmEngine implements CoreEngine {
     const pairIndex = new Map<string, number>();
     const pairOf = new Int32Array(n);
     const mapEntries: number[][] = [];
-    const magicPool: number[] = [];
+    const magicPool: bigint[] = [];
     const magicInfo = new Int32Array(n * 4);
     let entries = 0;
     for (let i = 0; i < n; i++) {
@@ -326,9 +424,11 @@ export class WasmEngine implements CoreEngine {
         map.push(src, this.pairOutId(m, pair, this.intern(targetSymbol)));
       }
       if (ctx) {
+        // Brokers report specials with their affixes (`GOLD.m`); synonyms are bare. Match on the symbol with the
+        // detected affixes stripped; the output gets the member's affixes back like any symbol (§10.2 step 4).
         const avail = new Set<number>();
         for (const sym of ctx.availableSpecialSymbols) {
-          const id = this.ids.get(sym);
+          const id = this.ids.get(strip(sym, ctx.detectedPrefix, ctx.detectedSuffix));
           if (id !== undefined && this.firstGroup.has(id)) avail.add(id);
         }
         if (avail.size > 0) {
@@ -342,20 +442,20 @@ export class WasmEngine implements CoreEngine {
       mapEntries.push(map);
       const f = s.filters;
       entries += map.length / 2 + (f.allowedSymbols?.length ?? 0) + (f.blockedSymbols?.length ?? 0);
-      const lists = [f.allowedMagicNumbers, f.blockedMagicNumbers];
+      const lists = [magic[i]!.allowed, magic[i]!.blocked];
       for (let k = 0; k < 2; k++) {
-        const list = lists[k];
-        if (!list) continue;
-        const sorted = [...list].sort((a, b) => a - b);
+        const sorted = lists[k];
+        if (!sorted) continue;
         magicInfo[i * 4 + k * 2] = magicPool.length;
         magicInfo[i * 4 + k * 2 + 1] = sorted.length;
-        magicPool.push(...sorted);
+        for (const v of sorted) magicPool.push(v);
       }
     }
 
-    // Pass 2: one block, f64 arrays first for alignment.
+    // Pass 2: one block, 8-byte arrays first for alignment.
     let cap = 16;
     while (cap < entries * 2) cap *= 2;
+    const pairs = m.pairPrefix.length;
     const oMin = HEADER_BYTES;
     const oMax = oMin + n * 8;
     const oPool = oMax + n * 8;
@@ -364,14 +464,16 @@ export class WasmEngine implements CoreEngine {
     const oFlags = oStatus + n * 4;
     const oPair = oFlags + n * 4;
     const oMagic = oPair + n * 4;
-    const size = oMagic + n * 16;
+    const oIdent = oMagic + n * 16;
+    const size = oIdent + pairs * 4;
     const ptr = this.alloc(size);
     m.blocks.push({ ptr, size });
     m.hdr = ptr;
     m.statusPtr = ptr + oStatus;
+    m.ident = ptr + oIdent;
 
     const { i32, f64 } = this;
-    const h = ptr >> 2;
+    const h = wordIndex(ptr);
     i32[h + H.N] = n;
     i32[h + H.STATUS] = ptr + oStatus;
     i32[h + H.FLAGS] = ptr + oFlags;
@@ -382,9 +484,10 @@ export class WasmEngine implements CoreEngine {
     i32[h + H.MAGIC_POOL] = ptr + oPool;
     i32[h + H.HASH] = ptr + oHash;
     i32[h + H.HASH_MASK] = cap - 1;
-    f64.set(magicPool, (ptr + oPool) >> 3);
-    i32.set(pairOf, (ptr + oPair) >> 2);
-    i32.set(magicInfo, (ptr + oMagic) >> 2);
+    this.i64.set(magicPool, doubleIndex(ptr + oPool));
+    i32.set(pairOf, wordIndex(ptr + oPair));
+    i32.set(magicInfo, wordIndex(ptr + oMagic));
+    for (let k = 0; k < pairs; k++) i32[wordIndex(m.ident) + k] = -2 - k;
 
     const table = ptr + oHash;
     const put = this.ex.hashPut;
@@ -400,53 +503,49 @@ export class WasmEngine implements CoreEngine {
         flags |= MEMBER.BLOCKED_SYM;
         for (const sym of f.blockedSymbols) put(table, cap - 1, i, KIND.BLOCKED, this.intern(sym), 1);
       }
-      if (f.allowedMagicNumbers) flags |= MEMBER.ALLOWED_MAGIC;
-      if (f.blockedMagicNumbers && f.blockedMagicNumbers.length > 0) flags |= MEMBER.BLOCKED_MAGIC;
+      if (magic[i]!.allowed) flags |= MEMBER.ALLOWED_MAGIC; // present-but-empty rejects every magic number
+      if (magic[i]!.blocked && magic[i]!.blocked!.length > 0) flags |= MEMBER.BLOCKED_MAGIC;
       const map = mapEntries[i]!;
       if (map.length > 0) flags |= MEMBER.HAS_MAP;
       for (let k = 0; k < map.length; k += 2) put(table, cap - 1, i, KIND.MAP, map[k]!, map[k + 1]!);
-      i32[((ptr + oFlags) >> 2) + i] = flags;
-      i32[((ptr + oStatus) >> 2) + i] = statuses ? statuses[i]! : status;
-      f64[((ptr + oMin) >> 3) + i] = s.sourceLotMin ?? Number.NEGATIVE_INFINITY;
-      f64[((ptr + oMax) >> 3) + i] = s.sourceLotMax ?? Number.POSITIVE_INFINITY;
+      i32[wordIndex(ptr + oFlags) + i] = flags;
+      i32[wordIndex(ptr + oStatus) + i] = statuses ? statuses[i]! : status;
+      f64[doubleIndex(ptr + oMin) + i] = s.sourceLotMin ?? Number.NEGATIVE_INFINITY;
+      f64[doubleIndex(ptr + oMax) + i] = s.sourceLotMax ?? Number.POSITIVE_INFINITY;
     }
     return m;
   }
 
   // ---- copy hot path ----
 
-  private identFor(m: MasterTable, coreId: number): number {
-    let p = m.ident.get(coreId);
-    if (p !== undefined) return p;
-    if (m.ident.size >= MAX_CORES_PER_MASTER) {
-      const keep = m.blocks[0]!;
-      this.release(m.blocks.slice(1));
-      m.blocks = [keep];
-      m.ident.clear();
-    }
-    const pairs = m.pairPrefix.length;
-    p = this.alloc(pairs * 4);
-    m.blocks.push({ ptr: p, size: pairs * 4 });
-    for (let k = 0; k < pairs; k++) this.i32[(p >> 2) + k] = this.pairOutId(m, k, coreId);
-    m.ident.set(coreId, p);
-    return p;
-  }
-
-  /** Builds (once per master and raw symbol) the column the hot loop reads instead of probing hash tables. */
+  /**
+   * Builds (once per master and raw symbol) the column the hot loop reads instead of probing hash tables.
+   * Interns nothing: a symbol that is not interned is in no filter list and no mapping or synonym group, so
+   * -1 ids give its exact verdicts, and its identity outputs live in the column (`names`).
+   */
   private columnFor(m: MasterTable, symbol: string): SymbolColumn {
     const size = m.n * 5;
-    if (m.columnBytes + size > this.columnBudget && m.columns.size > 0) this.dropColumns(m);
+    if (
+      (m.columnBytes + size > this.columnBudget || m.columns.size >= MAX_COLUMNS_PER_MASTER) &&
+      m.columns.size > 0
+    ) {
+      this.counters.symbolColumnDrops++;
+      this.dropColumns(m);
+    }
     const rawId = this.ids.get(symbol) ?? -1;
-    let core = symbol;
-    if (m.prefix !== '' && core.startsWith(m.prefix)) core = core.slice(m.prefix.length);
-    if (m.suffix !== '' && core.endsWith(m.suffix)) core = core.slice(0, core.length - m.suffix.length);
-    const coreId = core === symbol && rawId >= 0 ? rawId : this.intern(core);
-    const ident = this.identFor(m, coreId);
-    const ptr = this.alloc(size);
-    const col = { out: ptr, verdict: ptr + m.n * 4, size };
-    this.ex.buildSymbolColumn(m.hdr, rawId, coreId, ident, col.verdict, col.out);
+    const core = strip(symbol, m.prefix, m.suffix);
+    const coreId = core === symbol ? rawId : (this.ids.get(core) ?? -1);
+    const ptr = m.spareColumns.pop() ?? this.alloc(size);
+    const col: SymbolColumn = {
+      out: ptr,
+      verdict: ptr + m.n * 4,
+      size,
+      names: m.pairPrefix.map((p, k) => p + core + m.pairSuffix[k]!),
+    };
+    this.ex.buildSymbolColumn(m.hdr, rawId, coreId, m.ident, col.verdict, col.out);
     m.columns.set(symbol, col);
     m.columnBytes += size;
+    this.counters.symbolColumnsBuilt++;
     return col;
   }
 
@@ -462,16 +561,34 @@ export class WasmEngine implements CoreEngine {
     }
     let verdict = 0;
     let outCol = 0;
+    let colNames: readonly string[] = [];
     if (symbol != null) {
       sig |= SIG.SYMBOL;
       const col = m.columns.get(symbol) ?? this.columnFor(m, symbol);
       verdict = col.verdict;
       outCol = col.out;
+      colNames = col.names;
     }
-    if (magicNumber != null) sig |= SIG.MAGIC;
+    // The magic number crosses as two i32 halves (no BigInt per signal for the usual number input).
+    let lo = 0;
+    let hi = 0;
+    if (magicNumber != null) {
+      sig |= SIG.MAGIC;
+      if (typeof magicNumber === 'number') {
+        if (Number.isInteger(magicNumber) && magicNumber >= -TWO_63 && magicNumber < TWO_63) {
+          sig |= SIG.MAGIC_EXACT;
+          lo = magicNumber | 0; // ToInt32 is exact modulo 2^32 for any integral double
+          hi = Math.floor(magicNumber / TWO_32);
+        }
+      } else if (magicNumber >= I64_MIN && magicNumber <= I64_MAX) {
+        sig |= SIG.MAGIC_EXACT;
+        lo = Number(BigInt.asIntN(32, magicNumber));
+        hi = Number(magicNumber >> 32n);
+      }
+    }
 
     const r = this.ensureResults(m.n);
-    this.ex.evaluateSignal(m.hdr, sig, lots ?? 0, magicNumber ?? 0, verdict, outCol, r.reason, r.sym);
+    this.ex.evaluateSignal(m.hdr, sig, lots ?? 0, lo, hi, verdict, outCol, r.reason, r.sym);
 
     const out = this.signalResults;
     out.length = m.n;
@@ -479,9 +596,19 @@ export class WasmEngine implements CoreEngine {
     out.u8 = this.u8;
     out.i32 = this.i32;
     out.reasonBase = r.reason;
-    out.symBase = r.sym >> 2;
+    out.symBase = wordIndex(r.sym);
     out.names = this.names;
+    out.colNames = colNames;
     return out;
+  }
+
+  stats(): EngineStats {
+    return {
+      internedSymbols: this.names.length,
+      symbolCap: this.maxSymbols,
+      ...this.counters,
+      memoryBytes: this.ex.memory.buffer.byteLength,
+    };
   }
 
   private ensureResults(n: number) {

@@ -1,6 +1,7 @@
-// Memory layout shared with assembly/index.ts (keep the two in sync).
+// Memory layout shared with assembly/index.ts; src/layout.test.ts checks these against the compiled module's
+// exported constants.
 
-/** Master table header, i32 word indexes. */
+/** Master table header, u32 word indexes (the module reads them as byte offsets H_* = 4 × index). */
 export const H = {
   N: 0,
   STATUS: 1,
@@ -15,7 +16,8 @@ export const H = {
 } as const;
 export const HEADER_BYTES = 64;
 
-export const SIG = { OPEN: 1, PENDING: 2, LOTS: 4, SYMBOL: 8, MAGIC: 16 } as const;
+/** MAGIC_EXACT: the signal's magic number is an exact signed 64-bit integer; otherwise it matches no entry. */
+export const SIG = { OPEN: 1, PENDING: 2, LOTS: 4, SYMBOL: 8, MAGIC: 16, MAGIC_EXACT: 32 } as const;
 
 export const MEMBER = {
   COPY_PENDING: 1,
@@ -29,3 +31,12 @@ export const MEMBER = {
 export const KIND = { ALLOWED: 0, BLOCKED: 1, MAP: 2 } as const;
 
 export const HASH_ENTRY_BYTES = 16;
+
+// Typed-array indexes of byte addresses. Unsigned shifts: wasm32 addresses go up to 4 GiB, and a signed `>>`
+// turns every address ≥ 2^31 into a negative index, where typed-array writes are silently dropped.
+/** Index of the i32/u32 at byte address `ptr` in an Int32Array/Uint32Array over the whole memory. */
+export const wordIndex = (ptr: number): number => ptr >>> 2;
+/** Index of the f64/i64 at byte address `ptr` in a Float64Array/BigInt64Array over the whole memory. */
+export const doubleIndex = (ptr: number): number => ptr >>> 3;
+/** Rounds up to a multiple of `a` (a power of two) without 32-bit bitwise operators, exact up to 2^53. */
+export const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
