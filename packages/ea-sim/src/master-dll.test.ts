@@ -86,7 +86,29 @@ describe('master signal shapes (§2.5)', () => {
     expect(stripAffixes('EURUSD', '', '')).toBe('EURUSD');
   });
 
-  it('PositionInfo omits zero SL/TP, magic 0 and an empty comment', () => {
+  it('sends 64-bit tickets and magic numbers that reach the relay exactly', () => {
+    const ticket = 2n ** 63n - 1n;
+    const magic = -(2n ** 63n);
+    const signals = [
+      buildOpenSignal(
+        { ticket, symbol: 'EURUSD', orderType: 'Buy', lots: 1, magicNumber: magic },
+        { ...ctx, prefix: null, suffix: null },
+      ),
+      buildCloseSignal(ticket, 1, 1, ctx),
+      buildModifySignal(ticket, 1.1, 0, ctx),
+    ];
+    for (const signal of signals) {
+      const bytes = encodeInbound({ type: 'TradeSignal', message: signal });
+      expect(bytes.toString('hex')).toContain('a67469636b6574cf7fffffffffffffff');
+      expect(decodeInbound(bytes)).toStrictEqual({
+        ok: true,
+        value: { type: 'TradeSignal', message: signal },
+      });
+    }
+    expect(signals[0]?.magic_number).toBe(magic);
+  });
+
+  it('PositionInfo omits zero SL/TP, magic 0 (as 0 or 0n) and an empty comment', () => {
     const base = {
       ticket: 3,
       symbol: 'EURUSD.m',
@@ -105,6 +127,9 @@ describe('master signal shapes (§2.5)', () => {
       open_price: 1.1,
       open_time: '2025-01-01T09:30:00+00:00',
     });
+    expect(
+      toPositionInfo({ ...base, stopLoss: 0, takeProfit: 0, magicNumber: 0n, comment: '' }, null, null),
+    ).not.toHaveProperty('magic_number');
     expect(
       toPositionInfo({ ...base, stopLoss: 1.2, takeProfit: 1, magicNumber: 5, comment: 'x' }, null, null),
     ).toMatchObject({

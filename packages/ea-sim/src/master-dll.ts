@@ -1,5 +1,11 @@
 // How the Master EA + bridge DLL shape what they send (protocol-and-relay.md §2.5, §2.7). Pure functions.
-import type { PositionInfo, PositionSnapshotMessage, TradeSignal } from '@sankey/shared/protocol/messages';
+import type {
+  PositionInfo,
+  PositionSnapshotMessage,
+  TradeSignal,
+  WireInt,
+} from '@sankey/shared/protocol/messages';
+import { wireIntEquals } from '@sankey/shared/protocol/wire-int';
 import { rfc3339Offset, rfc3339Seconds, rfc3339UtcMillis } from '@sankey/shared/time';
 import type { MasterPosition, OpenOptions } from './types';
 
@@ -36,7 +42,7 @@ export function buildOpenSignal(
 
 /** Close: ticket, lots, timestamp, source, and close_ratio unless it equals 1.0 (±1e-6). */
 export function buildCloseSignal(
-  ticket: number,
+  ticket: WireInt,
   lots: number,
   closeRatio: number,
   ctx: { sourceAccount: string; nowMs: number },
@@ -54,7 +60,7 @@ export function buildCloseSignal(
 
 /** Modify: ticket, stop_loss / take_profit each omitted when |v| < 1e-6. */
 export function buildModifySignal(
-  ticket: number,
+  ticket: WireInt,
   stopLoss: number,
   takeProfit: number,
   ctx: { sourceAccount: string; nowMs: number },
@@ -86,7 +92,7 @@ export function toPositionInfo(
   };
   if (Math.abs(p.stopLoss) >= EPS) info.stop_loss = p.stopLoss;
   if (Math.abs(p.takeProfit) >= EPS) info.take_profit = p.takeProfit;
-  if (p.magicNumber !== 0) info.magic_number = p.magicNumber;
+  if (!wireIntEquals(p.magicNumber, 0)) info.magic_number = p.magicNumber;
   if (p.comment !== '') info.comment = p.comment;
   return info;
 }

@@ -6,8 +6,10 @@ import type {
   PositionSnapshotMessage,
   SyncRequestMessage,
   TradeSignal,
+  WireInt,
 } from '@sankey/shared/protocol/messages';
 import { syncPrefix } from '@sankey/shared/protocol/topics';
+import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import {
   buildCloseSignal,
   buildModifySignal,
@@ -26,7 +28,8 @@ export interface SimMasterOptions extends SimEaOptions {
 }
 
 export class SimMaster extends SimEa {
-  private readonly positionsMap = new Map<number, MasterPosition>();
+  /** Keyed by the decimal ticket, so 5 and 5n (or a 64-bit ticket) name one position. */
+  private readonly positionsMap = new Map<string, MasterPosition>();
   private prefix: string | null = null;
   private suffix: string | null = null;
   private configStatus: number | null = null;
@@ -89,13 +92,14 @@ export class SimMaster extends SimEa {
    * Full (default) or partial close. `closeRatio` 1.0 (default) is omitted on the wire; 0 < ratio < 1 reduces the
    * tracked position, anything else removes it. `lots` defaults to the tracked volume.
    */
-  async close(ticket: number, opts: { lots?: number; closeRatio?: number } = {}): Promise<TradeSignal> {
-    const pos = this.positionsMap.get(ticket);
+  async close(ticket: WireInt, opts: { lots?: number; closeRatio?: number } = {}): Promise<TradeSignal> {
+    const key = wireIntToDecimal(ticket);
+    const pos = this.positionsMap.get(key);
     const ratio = opts.closeRatio ?? 1;
     const lots = opts.lots ?? pos?.lots ?? 0;
     if (pos) {
       if (ratio > 0 && ratio < 1) pos.lots -= pos.lots * ratio;
-      else this.positionsMap.delete(ticket);
+      else this.positionsMap.delete(key);
     }
     const signal = buildCloseSignal(ticket, lots, ratio, {
       sourceAccount: this.accountId,
@@ -106,8 +110,8 @@ export class SimMaster extends SimEa {
   }
 
   /** SL/TP change; unspecified values keep the tracked ones (0 when untracked). 0 is omitted on the wire. */
-  async modify(ticket: number, opts: { stopLoss?: number; takeProfit?: number } = {}): Promise<TradeSignal> {
-    const pos = this.positionsMap.get(ticket);
+  async modify(ticket: WireInt, opts: { stopLoss?: number; takeProfit?: number } = {}): Promise<TradeSignal> {
+    const pos = this.positionsMap.get(wireIntToDecimal(ticket));
     const stopLoss = opts.stopLoss ?? pos?.stopLoss ?? 0;
     const takeProfit = opts.takeProfit ?? pos?.takeProfit ?? 0;
     if (pos) {
@@ -178,7 +182,7 @@ export class SimMaster extends SimEa {
   }
 
   private track(o: OpenOptions): void {
-    this.positionsMap.set(o.ticket, {
+    this.positionsMap.set(wireIntToDecimal(o.ticket), {
       ticket: o.ticket,
       symbol: o.symbol,
       orderType: o.orderType,

@@ -462,3 +462,47 @@ describe('slave on the wire', () => {
     await ea.expectNoFrames((f) => f.topic.startsWith('config/'), 100);
   });
 });
+
+describe('64-bit tickets and magic numbers on the wire (docs/protocol.md D18)', () => {
+  it('a master sends them exactly and a slave maps and filters them exactly', async () => {
+    const ticket = 2n ** 63n - 1n;
+    const magic = 2n ** 53n + 1n;
+    const { relay, ea: master } = await setup(
+      (r) =>
+        new SimMaster({ accountId: 'M1', ...endpoints(r), accountNumber: ticket, heartbeatIntervalMs: 200 }),
+    );
+    await master.start();
+    await master.open({ ticket, symbol: 'EURUSD', orderType: 'Buy', lots: 1, magicNumber: magic });
+    const open = await relay.waitInbound((i) => i.msg.type === 'TradeSignal');
+    expect(open.msg.message).toMatchObject({ ticket, magic_number: magic });
+    expect(relay.of('Register')[0]?.account_number).toBe(ticket);
+
+    const slave = new SimSlave({ accountId: 'S1', ...endpoints(relay), heartbeatIntervalMs: 200 });
+    cleanups.push(() => slave.crash());
+    await slave.start();
+    const cfg = makeSlaveConfig({ account_id: 'S1', master_account: 'M1' });
+    cfg.filters.allowed_magic_numbers = [magic];
+    await relay.publishUntil(
+      configTopic('S1'),
+      { type: 'SlaveConfig', message: cfg },
+      () => !!slave.configFor('M1'),
+    );
+    const signal = open.msg.message as TradeSignal;
+    const fresh = (s: TradeSignal): TradeSignal => ({ ...s, timestamp: rfc3339UtcMillis() });
+    await relay.publishUntil(
+      tradeTopic('M1', 'S1'),
+      { type: 'TradeSignal', message: fresh(signal) },
+      () => slave.commands().length > 0,
+    );
+    expect(await slave.waitForCommand(() => true)).toMatchObject({ ticket, magicNumber: magic });
+    expect(slave.positions().map((p) => p.masterTicket)).toEqual([ticket]);
+
+    // 2^53 is the same double as 2^53+1: only an exact comparison filters it.
+    const mark = slave.mark();
+    await relay.publish(tradeTopic('M1', 'S1'), {
+      type: 'TradeSignal',
+      message: fresh({ ...signal, ticket: ticket - 1n, magic_number: 2n ** 53n }),
+    });
+    expect((await slave.waitForIgnored(() => true, 2000, { since: mark })).reason).toBe('magic_not_allowed');
+  });
+});

@@ -104,6 +104,19 @@ describe('processTradeSignal: symbol and magic filters', () => {
     expect(reason(open({ magic_number: 0 }), filters({ blocked_magic_numbers: [0] }))).toBe('magic_blocked');
   });
 
+  it('compares 64-bit magic numbers exactly, not as rounded doubles (docs/protocol.md D18)', () => {
+    // 2^53 and 2^53+1 are the same double: a float comparison would let the blocked one through.
+    const blocked = filters({ blocked_magic_numbers: [2n ** 53n] });
+    expect(reason(open({ magic_number: 2n ** 53n + 1n }), blocked)).toBe('ok');
+    expect(reason(open({ magic_number: 2n ** 53n }), blocked)).toBe('magic_blocked');
+    const allowed = filters({ allowed_magic_numbers: [2n ** 63n - 1n, -(2n ** 63n)] });
+    expect(reason(open({ magic_number: 2n ** 63n - 1n }), allowed)).toBe('ok');
+    expect(reason(open({ magic_number: -(2n ** 63n) }), allowed)).toBe('ok');
+    expect(reason(open({ magic_number: 2n ** 63n - 2n }), allowed)).toBe('magic_not_allowed');
+    // The same value in either JS form is one magic number.
+    expect(reason(open({ magic_number: 7n }), filters({ blocked_magic_numbers: [7] }))).toBe('magic_blocked');
+  });
+
   it('does not filter Close/Modify by symbol or magic', () => {
     const close: TradeSignal = {
       action: 'Close',
@@ -326,6 +339,29 @@ describe('SlaveBrain: ticket mapping (MQL layer)', () => {
     ).toMatchObject({
       ok: false,
       ignored: { reason: 'not_mapped' },
+    });
+  });
+
+  it('maps 64-bit master tickets exactly: neighbours beyond 2^53 stay apart', () => {
+    const brain = new SlaveBrain({ accountId: S });
+    brain.applyConfig(cfg());
+    const ts = open().timestamp;
+    const big = 2n ** 63n - 1n;
+    expect(brain.handleSignal(open({ ticket: big }), ctx).ok).toBe(true);
+    expect(brain.handleSignal(open({ ticket: big - 1n }), ctx).ok).toBe(true);
+    expect(brain.isMapped(M, big)).toBe(true);
+    expect(brain.positions().map((p) => p.masterTicket)).toEqual([big, big - 1n]);
+    const close = brain.handleSignal(
+      { action: 'Close', ticket: big, lots: 1, timestamp: ts, source_account: M },
+      ctx,
+    );
+    expect(close.ok && close.command.ticket).toBe(big);
+    expect(brain.positions().map((p) => p.masterTicket)).toEqual([big - 1n]);
+    // A ticket within ±(2^53−1) names the same position as a number or a bigint.
+    brain.handleSignal(open({ ticket: 42 }), ctx);
+    expect(brain.handleSignal(open({ ticket: 42n }), ctx)).toMatchObject({
+      ok: false,
+      ignored: { reason: 'already_mapped' },
     });
   });
 

@@ -6,8 +6,10 @@ import type {
   PositionSnapshotMessage,
   SlaveConfigMessage,
   TradeSignal,
+  WireInt,
 } from '@sankey/shared/protocol/messages';
 import { syncTopic, tradePrefix, tradeTopic } from '@sankey/shared/protocol/topics';
+import { wireIntEquals, wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import { parseRfc3339Ms } from '@sankey/shared/time';
 import type {
   IgnoredSignal,
@@ -48,7 +50,13 @@ export function transformLots(lots: number, config: SlaveConfigMessage, slaveEqu
   return config.lot_multiplier != null ? lots * config.lot_multiplier : lots;
 }
 
-/** The Open-only gate and filters (§5.3 step 2). Empty allowed lists mean "no filter" in the DLL. */
+const hasMagic = (list: readonly WireInt[], magic: WireInt): boolean =>
+  list.some((m) => wireIntEquals(m, magic));
+
+/**
+ * The Open-only gate and filters (§5.3 step 2). Empty allowed lists mean "no filter" in the DLL. Magic numbers
+ * are i64 there, compared exactly (docs/protocol.md D18), whichever JS form they arrive in.
+ */
 function openRejection(signal: TradeSignal, config: SlaveConfigMessage): IgnoreReason | null {
   if (!(config.allow_new_orders && config.status > 0)) return 'new_orders_not_allowed';
   const f = config.filters;
@@ -63,11 +71,11 @@ function openRejection(signal: TradeSignal, config: SlaveConfigMessage): IgnoreR
     if (
       f.allowed_magic_numbers &&
       f.allowed_magic_numbers.length > 0 &&
-      !f.allowed_magic_numbers.includes(magic)
+      !hasMagic(f.allowed_magic_numbers, magic)
     ) {
       return 'magic_not_allowed';
     }
-    if (f.blocked_magic_numbers?.includes(magic)) return 'magic_blocked';
+    if (f.blocked_magic_numbers && hasMagic(f.blocked_magic_numbers, magic)) return 'magic_blocked';
   }
   return null;
 }
@@ -137,7 +145,7 @@ export interface SlaveBrainOptions {
 }
 
 export type SnapshotOutcome =
-  | { ok: true; synced: SyncedPosition[]; skippedMapped: number[] }
+  | { ok: true; synced: SyncedPosition[]; skippedMapped: WireInt[] }
   | { ok: false; ignored: IgnoredSnapshot };
 
 /** Config store + ticket mapping of one Slave EA (DLL + the observable part of the MQL layer). */
@@ -173,7 +181,7 @@ export class SlaveBrain {
     return [...this.mapped.values()];
   }
 
-  isMapped(masterAccount: string, ticket: number): boolean {
+  isMapped(masterAccount: string, ticket: WireInt): boolean {
     return this.mapped.has(this.key(masterAccount, ticket));
   }
 
@@ -256,7 +264,7 @@ export class SlaveBrain {
     if (!config) return { ok: false, ignored: { reason: 'no_config', ...base } };
     if (config.sync_mode === 'skip') return { ok: false, ignored: { reason: 'sync_skip', ...base } };
     const synced: SyncedPosition[] = [];
-    const skippedMapped: number[] = [];
+    const skippedMapped: WireInt[] = [];
     for (const p of snapshot.positions) {
       const key = this.key(snapshot.source_account, p.ticket);
       if (this.mapped.has(key)) {
@@ -296,7 +304,9 @@ export class SlaveBrain {
     return { ok: true, synced, skippedMapped };
   }
 
-  private key(masterAccount: string, ticket: number): string {
-    return this.scope === 'ticket' ? String(ticket) : `${masterAccount}\u0000${ticket}`;
+  /** Decimal tickets: one key per i64 value, whether it arrived as a number or a bigint. */
+  private key(masterAccount: string, ticket: WireInt): string {
+    const t = wireIntToDecimal(ticket);
+    return this.scope === 'ticket' ? t : `${masterAccount}\u0000${t}`;
   }
 }

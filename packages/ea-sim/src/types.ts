@@ -6,6 +6,7 @@ import type {
   OutboundMessage,
   SymbolContext,
   TradeSignal,
+  WireInt,
 } from '@sankey/shared/protocol/messages';
 
 export type EaRole = 'Master' | 'Slave';
@@ -20,12 +21,12 @@ export interface SimEaOptions {
   /** Where the SUB socket connects (the relay's PUB), e.g. `tcp://127.0.0.1:5556`. */
   publisherEndpoint: string;
   platform?: 'MT4' | 'MT5';
-  accountNumber?: number;
+  accountNumber?: WireInt;
   broker?: string;
   accountName?: string;
   server?: string;
   currency?: string;
-  leverage?: number;
+  leverage?: WireInt;
   balance?: number;
   equity?: number;
   /** MT "algo trading" switch (default true). */
@@ -63,27 +64,27 @@ export interface SentFrame {
 
 /** A position the master EA tracks (symbol as the broker spells it, i.e. with its affixes). */
 export interface MasterPosition {
-  ticket: number;
+  ticket: WireInt;
   symbol: string;
   orderType: OrderType;
   lots: number;
   openPrice: number;
   stopLoss: number;
   takeProfit: number;
-  magicNumber: number;
+  magicNumber: WireInt;
   comment: string;
   openTimeMs: number;
 }
 
 export interface OpenOptions {
-  ticket: number;
+  ticket: WireInt;
   symbol: string;
   orderType: OrderType;
   lots: number;
   openPrice?: number;
   stopLoss?: number;
   takeProfit?: number;
-  magicNumber?: number;
+  magicNumber?: WireInt;
   comment?: string;
 }
 
@@ -94,7 +95,7 @@ export interface SlaveCommand {
   kind: SlaveCommandKind;
   masterAccount: string;
   /** The master's ticket. */
-  ticket: number;
+  ticket: WireInt;
   symbol?: string;
   orderType?: OrderType;
   lots?: number;
@@ -102,7 +103,7 @@ export interface SlaveCommand {
   closeRatio?: number;
   stopLoss?: number;
   takeProfit?: number;
-  magicNumber?: number;
+  magicNumber?: WireInt;
   comment?: string;
   /** Signal older than max_signal_delay_ms with use_pending_order_for_delayed (algo_flags bit 0). */
   delayed: boolean;
@@ -137,7 +138,7 @@ export interface IgnoredSignal {
 /** A position the slave would open from a PositionSnapshot (sync_mode ≠ skip). */
 export interface SyncedPosition {
   masterAccount: string;
-  ticket: number;
+  ticket: WireInt;
   symbol: string;
   orderType: PositionOrderType;
   /** Transformed like trade lots. */
@@ -145,7 +146,7 @@ export interface SyncedPosition {
   openPrice: number;
   stopLoss?: number;
   takeProfit?: number;
-  magicNumber?: number;
+  magicNumber?: WireInt;
   comment?: string;
   syncMode: Exclude<SyncMode, 'skip'>;
   topic: string;
@@ -162,7 +163,7 @@ export interface IgnoredSnapshot {
 /** A position the slave holds after executing an open command (simulated, no broker rounding). */
 export interface SlavePosition {
   masterAccount: string;
-  masterTicket: number;
+  masterTicket: WireInt;
   slaveTicket: number;
   symbol: string;
   orderType: PositionOrderType;

@@ -9,7 +9,11 @@ export type DecodeErrorReason =
   | 'unknown_message_type'
   | 'no_message_type_or_action'
   | `missing_field:${string}`
-  | `wrong_type:${string}`;
+  | `wrong_type:${string}`
+  /** An account-id field breaking docs/protocol.md D18 (length, space, `/`, control character). */
+  | `bad_account_id:${AccountIdField}`;
+
+export type AccountIdField = 'account_id' | 'source_account' | 'master_account' | 'slave_account';
 
 export class FrameDecodeError extends Error {
   override readonly name = 'FrameDecodeError';

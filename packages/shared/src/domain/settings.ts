@@ -10,17 +10,23 @@ import {
   MAX_SYMBOL_AFFIX_BYTES,
   SYNC_MODES,
 } from '../protocol/constants';
+import { parseDecimalWireInt, wireIntToDecimal } from '../protocol/wire-int';
 
 const utf8 = new TextEncoder();
 export const byteLength = (s: string): number => utf8.encode(s).length;
 
-/** Account ids: 1–63 bytes UTF-8, no whitespace and no `/` (they are part of topics). */
+/**
+ * Account ids: 1–63 bytes UTF-8, no whitespace, `/` or control characters (they are part of topics). This is
+ * stricter than the inbound rule of docs/protocol.md D18 (`isValidAccountId`): also no Unicode whitespace and
+ * not the reserved name, so every id the API accepts can connect.
+ */
 export const accountIdSchema = z
   .string()
   .refine((s) => byteLength(s) >= 1 && byteLength(s) <= MAX_ACCOUNT_ID_BYTES, {
     message: `must be 1–${MAX_ACCOUNT_ID_BYTES} bytes`,
   })
   .refine((s) => !/[\s/]/.test(s), { message: 'must not contain spaces or "/"' })
+  .refine((s) => !/\p{Cc}/u.test(s), { message: 'must not contain control characters' })
   // `config/global` is the global config topic: an account named `global` would receive it as its own config.
   .refine((s) => s !== 'global', { message: '"global" is reserved' });
 
@@ -33,7 +39,26 @@ const symbol = z
   .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
     message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes`,
   });
-const magic = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A magic number: a signed 64-bit integer, held as a decimal string in the API, the database and the UI
+ * (docs/protocol.md D18), normalised (`"007"` → `"7"`). Numbers are still read, for settings stored before
+ * and for clients that send them, but only exact ones (within ±(2^53−1)): a larger number may already be
+ * rounded.
+ */
+export const magicNumberSchema = z.union([z.string(), z.number()]).transform((v, ctx): string => {
+  const parsed = typeof v === 'number' ? (Number.isSafeInteger(v) ? v : null) : parseDecimalWireInt(v.trim());
+  if (parsed === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        typeof v === 'number'
+          ? 'must be a whole number within ±(2^53−1); give larger ones as a decimal string'
+          : 'must be a whole number from -9223372036854775808 to 9223372036854775807',
+    });
+    return z.NEVER;
+  }
+  return wireIntToDecimal(parsed);
+});
 
 /** An empty filter list means "no filter" (D6): it is stored and sent as null. */
 const emptyToNull = <T>(list: T[] | null | undefined): T[] | null => (list && list.length > 0 ? list : null);
@@ -44,8 +69,8 @@ export type SymbolMapping = z.infer<typeof symbolMappingSchema>;
 export const tradeFiltersSchema = z.strictObject({
   allowedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
   blockedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
-  allowedMagicNumbers: z.array(magic).nullable().default(null).transform(emptyToNull),
-  blockedMagicNumbers: z.array(magic).nullable().default(null).transform(emptyToNull),
+  allowedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
+  blockedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
 });
 export type TradeFilters = z.output<typeof tradeFiltersSchema>;
 

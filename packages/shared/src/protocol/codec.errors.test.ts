@@ -148,14 +148,28 @@ describe('decodeInbound failure reasons', () => {
     }
   });
 
-  it('reports wrong_type for an int beyond 2^53 rather than rounding it', () => {
+  it('reports wrong_type:ticket for a uint64 above 2^63−1, which no i64 can hold', () => {
     const frame = rawMap([
       ['action', (w) => w.writeStr('Close')],
-      ['ticket', (w) => w.writeRaw(Buffer.from('cf0020000000000001', 'hex'))],
+      ['ticket', (w) => w.writeRaw(Buffer.from('cf8000000000000000', 'hex'))],
       ['timestamp', (w) => w.writeStr(closeSignal.timestamp)],
       ['source_account', (w) => w.writeStr('M1')],
     ]);
     expect(reasonOf(decodeInbound(frame))).toBe('wrong_type:ticket');
+  });
+
+  it('refuses ints beyond 2^53 in i32 fields and in epoch-ms timestamps instead of rounding them', () => {
+    const key = Buffer.from('\xaeopen_positions', 'latin1').toString('hex');
+    const hex = encodeInbound({ type: 'Heartbeat', message: heartbeat }).toString('hex');
+    expect(hex).toContain(`${key}02`);
+    const heartbeatFrame = Buffer.from(hex.replace(`${key}02`, `${key}cf0020000000000001`), 'hex');
+    expect(reasonOf(decodeInbound(heartbeatFrame))).toBe('wrong_type:open_positions');
+    const unregister = rawMap([
+      ['message_type', (w) => w.writeStr('Unregister')],
+      ['account_id', (w) => w.writeStr('M1')],
+      ['timestamp', (w) => w.writeRaw(Buffer.from('cf0020000000000001', 'hex'))],
+    ]);
+    expect(reasonOf(decodeInbound(unregister))).toBe('wrong_type:timestamp');
   });
 
   it('reports wrong_type:open_positions for an i32 field out of range', () => {
@@ -335,5 +349,69 @@ describe('decodeOutboundFrame (the EA side)', () => {
     });
     const big = Buffer.concat([Buffer.from('config/S1 '), Buffer.alloc(4100)]);
     expect(decodeOutboundFrame(big, 'Slave')).toMatchObject({ error: { reason: 'too_large' } });
+  });
+});
+
+describe('decodeInbound account ids (docs/protocol.md D18)', () => {
+  const ts = '2025-01-01T00:00:00+00:00';
+  /** One frame per inbound account-id field, with `id` in that field and valid ids elsewhere. */
+  const framesWith = (id: string): [string, Buffer][] => [
+    ['Register account_id', pack({ ...register, account_id: id })],
+    ['Heartbeat account_id', pack({ ...heartbeat, account_id: id })],
+    [
+      'RequestConfig account_id',
+      pack({ message_type: 'RequestConfig', account_id: id, timestamp: ts, ea_type: 'Slave' }),
+    ],
+    ['Unregister account_id', pack({ message_type: 'Unregister', account_id: id, timestamp: 1 })],
+    ['TradeSignal source_account', pack({ ...closeSignal, source_account: id })],
+    [
+      'PositionSnapshot source_account',
+      pack({ message_type: 'PositionSnapshot', source_account: id, positions: [], timestamp: ts }),
+    ],
+    [
+      'SyncRequest slave_account',
+      pack({ message_type: 'SyncRequest', slave_account: id, master_account: 'M1', timestamp: ts }),
+    ],
+    [
+      'SyncRequest master_account',
+      pack({ message_type: 'SyncRequest', slave_account: 'S1', master_account: id, timestamp: ts }),
+    ],
+  ];
+  const fieldOf = (name: string): string => name.split(' ')[1]!;
+
+  it.each([
+    ['empty', ''],
+    ['64 ASCII bytes', 'A'.repeat(64)],
+    ['64 UTF-8 bytes in 32 characters', 'é'.repeat(32)],
+    ['64 UTF-8 bytes ending in a 4-byte character', `${'A'.repeat(60)}𝄞`],
+    ['a space', 'MT 1'],
+    ['a slash', 'MT/1'],
+    ['NUL', 'MT\u00001'],
+    ['a tab', 'MT\t1'],
+    ['a newline', 'MT1\n'],
+    ['DEL', 'MT\u007f1'],
+    ['a C1 control (NEL)', 'MT\u00851'],
+  ])('drops a frame whose account id is %s, naming the field', (_case, id) => {
+    for (const [name, frame] of framesWith(id)) {
+      expect(reasonOf(decodeInbound(frame)), name).toBe(`bad_account_id:${fieldOf(name)}`);
+    }
+  });
+
+  it.each([
+    ['1 byte', 'A'],
+    ['63 ASCII bytes', 'A'.repeat(63)],
+    ['63 UTF-8 bytes in 21 characters', '€'.repeat(21)],
+    ['63 bytes with a 4-byte character', `${'A'.repeat(59)}𝄞`],
+    ['punctuation and non-ASCII letters', 'Broker-1_x.y~z:ü'],
+  ])('accepts an account id of %s', (_case, id) => {
+    for (const [name, frame] of framesWith(id)) {
+      expect(decodeInbound(frame).ok, name).toBe(true);
+    }
+  });
+
+  it('checks the type first: a non-string id is wrong_type, not bad_account_id', () => {
+    expect(reasonOf(decodeInbound(pack({ ...closeSignal, source_account: 7 })))).toBe(
+      'wrong_type:source_account',
+    );
   });
 });

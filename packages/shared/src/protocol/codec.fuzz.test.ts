@@ -8,7 +8,7 @@ import { decodeInbound, encodeInbound } from './codec';
 import type { DecodedInbound } from './messages';
 
 const REASON =
-  /^(too_large|malformed|not_a_map|duplicate_key|unknown_message_type|no_message_type_or_action|(missing_field|wrong_type):[a-z_]+(\.[a-z_]+)?)$/;
+  /^(too_large|malformed|not_a_map|duplicate_key|unknown_message_type|no_message_type_or_action|(missing_field|wrong_type):[a-z_]+(\.[a-z_]+)?|bad_account_id:(account_id|source_account|master_account|slave_account))$/;
 
 /** Small seeded PRNG (mulberry32): fast, and a failure reproduces from the same seed. */
 function rng(seed: number): () => number {

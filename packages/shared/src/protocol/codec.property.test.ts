@@ -13,6 +13,7 @@ import {
 } from './codec';
 import { MAX_OUTBOUND_FRAME_BYTES } from './constants';
 import type { DecodedInbound, OutboundMessage } from './messages';
+import { canonicalWireInt } from './wire-int';
 
 const RUNS = 300;
 
@@ -34,8 +35,18 @@ function route(msg: OutboundMessage): { topic: string; role: 'Master' | 'Slave' 
   }
 }
 
-const oracle = new Unpackr({ int64AsType: 'number', mapsAsObjects: true });
-const unpack = (bytes: Uint8Array): unknown => oracle.unpack(bytes);
+// msgpackr as an independent reader: every 64-bit int exact as a bigint, then put in our canonical form (a
+// number when exact) so the comparison is by value, not by representation.
+const oracle = new Unpackr({ int64AsType: 'bigint', mapsAsObjects: true });
+function canonical(value: unknown): unknown {
+  if (typeof value === 'bigint') return canonicalWireInt(value);
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+const unpack = (bytes: Uint8Array): unknown => canonical(oracle.unpack(bytes));
 
 /**
  * msgpackr writes integers beyond 32 bits as float64, which our int fields rightly refuse; BigInt makes it
@@ -51,7 +62,9 @@ function forGenericEncoder(value: unknown): unknown {
   return value;
 }
 const hasNegativeZero = (m: DecodedInbound): boolean =>
-  JSON.stringify(m.message, (_k, v) => (Object.is(v, -0) ? '__neg0__' : v)).includes('__neg0__');
+  JSON.stringify(m.message, (_k, v) =>
+    Object.is(v, -0) ? '__neg0__' : typeof v === 'bigint' ? String(v) : v,
+  ).includes('__neg0__');
 
 describe('inbound round trip', () => {
   it('decodeInbound(encodeInbound(m)) gives m back for every message type', () => {

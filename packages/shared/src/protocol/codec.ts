@@ -1,6 +1,7 @@
 // Frame-level codec: inbound dispatch (§1.5), outbound framing `<topic> <msgpack>` with the 4096-byte EA limit
 // (§1.2, README D3), and the EA-side directions used by the simulator and tests.
-import { type DecodeErrorReason, FrameDecodeError, FrameTooLargeError } from '../errors';
+import { type AccountIdField, type DecodeErrorReason, FrameDecodeError, FrameTooLargeError } from '../errors';
+import { isValidAccountId } from './account-id';
 import { MAX_INBOUND_FRAME_BYTES, MAX_OUTBOUND_FRAME_BYTES } from './constants';
 import type { DecodedInbound, InboundType, OutboundMessage, OutboundType } from './messages';
 import { parseMsgpack } from './msgpack/reader';
@@ -60,6 +61,17 @@ const MESSAGE_TYPES: ReadonlySet<string> = new Set<Exclude<InboundType, 'TradeSi
   'SyncRequest',
 ]);
 
+/** The account-id fields of each inbound message, checked against D18 after the type checks. */
+const ACCOUNT_FIELDS: { [K in InboundType]: readonly AccountIdField[] } = {
+  Register: ['account_id'],
+  Heartbeat: ['account_id'],
+  RequestConfig: ['account_id'],
+  Unregister: ['account_id'],
+  PositionSnapshot: ['source_account'],
+  SyncRequest: ['slave_account', 'master_account'],
+  TradeSignal: ['source_account'],
+};
+
 const SPACE = 0x20;
 
 // One scratch buffer for every encode: frames are built synchronously, so it is never shared mid-write.
@@ -109,6 +121,11 @@ export function decodeInbound(frame: Uint8Array): DecodeResult {
   if (!decoded.ok) {
     const id = root.v.get('account_id');
     return failed(decoded.reason, type === 'Heartbeat' && id?.t === 'str' ? id.v : undefined);
+  }
+  // docs/protocol.md D18: such an id could not be addressed by a topic, so the frame is dropped and counted.
+  const message = decoded.value as Record<AccountIdField, string>;
+  for (const field of ACCOUNT_FIELDS[type]) {
+    if (!isValidAccountId(message[field])) return failed(`bad_account_id:${field}`);
   }
   return { ok: true, value: { type, message: decoded.value } as DecodedInbound };
 }

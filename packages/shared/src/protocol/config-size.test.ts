@@ -31,6 +31,21 @@ describe('worstCaseSlaveConfigFrameBytes', () => {
     );
   });
 
+  it('counts every magic filter at the 9-byte int64 width, whatever its value', () => {
+    const withMagic = (magic: string[]): SlaveSettings => ({
+      ...defaultSlaveSettings(),
+      filters: { ...defaultSlaveSettings().filters, allowedMagicNumbers: magic },
+    });
+    const small = worstCaseSlaveConfigFrameBytes('S1', 'M1', withMagic(Array(10).fill('0')));
+    const widest = worstCaseSlaveConfigFrameBytes(
+      'S1',
+      'M1',
+      withMagic(Array(10).fill('-9223372036854775808')),
+    );
+    expect(small).toBe(widest);
+    expect(small - worstCaseSlaveConfigFrameBytes('S1', 'M1', withMagic(['0']))).toBe(9 * 9);
+  });
+
   it('is never below the frame actually sent, whatever the runtime values', () => {
     fc.assert(
       fc.property(

@@ -7,16 +7,22 @@ import { writeMap } from './msgpack/schema';
 import { MsgpackWriter } from './msgpack/writer';
 import { slaveConfigSpec } from './schemas';
 import { configTopic } from './topics';
+import { I64_MIN } from './wire-int';
 
 const I32_MIN = -0x8000_0000;
 const U32_MAX = 0xffff_ffff;
 
 const sizer = new MsgpackWriter(8192);
 
+/** Every entry at the widest int form (int64, 9 bytes), whatever the value: D18 allows the full i64 range. */
+const widestMagic = (list: readonly string[] | null): bigint[] | null =>
+  list === null ? null : list.map(() => I64_MIN);
+
 /**
  * Frame size (topic, space, payload) with every runtime-dependent field at its largest encoding: all warning
- * codes, float64 in every nil-able float, 5-byte ints where the value may vary, the longest enum spellings.
- * Only what the settings fix (prefix/suffix, mappings, filters) is taken as given.
+ * codes, float64 in every nil-able float, 5-byte ints where the value may vary, 9-byte ints for magic numbers,
+ * the longest enum spellings. Only what the settings fix (prefix/suffix, mappings, symbol filters and the
+ * number of magic filters) is taken as given.
  */
 export function worstCaseSlaveConfigFrameBytes(
   slaveAccount: string,
@@ -41,8 +47,8 @@ export function worstCaseSlaveConfigFrameBytes(
     filters: {
       allowed_symbols: settings.filters.allowedSymbols,
       blocked_symbols: settings.filters.blockedSymbols,
-      allowed_magic_numbers: settings.filters.allowedMagicNumbers,
-      blocked_magic_numbers: settings.filters.blockedMagicNumbers,
+      allowed_magic_numbers: widestMagic(settings.filters.allowedMagicNumbers),
+      blocked_magic_numbers: widestMagic(settings.filters.blockedMagicNumbers),
     },
     config_version: U32_MAX,
     source_lot_min: 0,

@@ -1,5 +1,7 @@
 // Wire message types with their exact snake_case keys (protocol-and-relay.md §2, §3).
 // `?: T` = key omitted when there is no value ("omit"); `T | null` = key always present, nil when unset ("opt").
+// i64 fields the EA fills (tickets, magic numbers, account numbers, leverage) are `WireInt`: exact over the full
+// 64-bit range, a bigint only beyond ±(2^53−1) (docs/protocol.md D18).
 import type {
   LotCalculationMode,
   OrderType,
@@ -8,6 +10,9 @@ import type {
   TradeAction,
   WarningCode,
 } from './constants';
+import type { WireInt } from './wire-int';
+
+export type { WireInt } from './wire-int';
 
 export interface SymbolContext {
   detected_prefix: string;
@@ -21,12 +26,12 @@ export interface RegisterMessage {
   /** `Master` / `Slave` in practice; kept a string because the relay must cope with anything else. */
   ea_type: string;
   platform: string;
-  account_number: number;
+  account_number: WireInt;
   broker: string;
   account_name: string;
   server: string;
   currency: string;
-  leverage: number;
+  leverage: WireInt;
   timestamp: string;
   symbol_context: SymbolContext | null;
   /** Defaults to false when the key is missing. */
@@ -43,12 +48,12 @@ export interface HeartbeatMessage {
   version: string;
   ea_type: string;
   platform: string;
-  account_number: number;
+  account_number: WireInt;
   broker: string;
   account_name: string;
   server: string;
   currency: string;
-  leverage: number;
+  leverage: WireInt;
   is_trade_allowed: boolean;
   symbol_prefix: string | null;
   symbol_suffix: string | null;
@@ -72,14 +77,14 @@ export interface UnregisterMessage {
 
 export interface TradeSignal {
   action: TradeAction;
-  ticket: number;
+  ticket: WireInt;
   symbol?: string;
   order_type?: OrderType;
   lots?: number;
   open_price?: number;
   stop_loss?: number;
   take_profit?: number;
-  magic_number?: number;
+  magic_number?: WireInt;
   comment?: string;
   /** RFC 3339 with `Z`; forwarded unchanged. */
   timestamp: string;
@@ -96,7 +101,7 @@ export interface SyncRequestMessage {
 }
 
 export interface PositionInfo {
-  ticket: number;
+  ticket: WireInt;
   symbol: string;
   order_type: PositionOrderType;
   lots: number;
@@ -104,7 +109,7 @@ export interface PositionInfo {
   open_time: string;
   stop_loss?: number;
   take_profit?: number;
-  magic_number?: number;
+  magic_number?: WireInt;
   comment?: string;
 }
 
@@ -136,8 +141,8 @@ export interface WireSymbolMapping {
 export interface WireTradeFilters {
   allowed_symbols: string[] | null;
   blocked_symbols: string[] | null;
-  allowed_magic_numbers: number[] | null;
-  blocked_magic_numbers: number[] | null;
+  allowed_magic_numbers: WireInt[] | null;
+  blocked_magic_numbers: WireInt[] | null;
 }
 
 export interface SlaveConfigMessage {

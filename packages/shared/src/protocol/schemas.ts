@@ -26,6 +26,7 @@ import {
   i64,
   mapOf,
   mapSpec,
+  ms,
   omit,
   oneOf,
   opt,
@@ -90,7 +91,7 @@ export const requestConfigSpec = mapSpec<RequestConfigMessage>('RequestConfig', 
 export const unregisterSpec = mapSpec<UnregisterMessage>('Unregister', [
   ['message_type', oneOf(['Unregister']), req],
   ['account_id', str, req],
-  ['timestamp', i64, req],
+  ['timestamp', ms, req],
   ['ea_type', str, opt],
 ]);
 
@@ -144,7 +145,7 @@ export const masterConfigSpec = mapSpec<MasterConfigMessage>('MasterConfig', [
   ['symbol_prefix', str, opt],
   ['symbol_suffix', str, opt],
   ['config_version', u32, req],
-  ['timestamp', i64, req],
+  ['timestamp', ms, req],
   ['warning_codes', warningCodes, def([])],
 ]);
 
@@ -163,7 +164,7 @@ export const tradeFiltersSpec = mapSpec<WireTradeFilters>('TradeFilters', [
 export const slaveConfigSpec = mapSpec<SlaveConfigMessage>('SlaveConfig', [
   ['account_id', str, req],
   ['master_account', str, req],
-  ['timestamp', i64, req],
+  ['timestamp', ms, req],
   ['trade_group_id', str, req],
   ['status', i32, req],
   ['lot_calculation_mode', oneOf(LOT_CALCULATION_MODES), def('multiplier')],

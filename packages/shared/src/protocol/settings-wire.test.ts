@@ -30,7 +30,7 @@ describe('settings ⇄ wire mapping', () => {
       allowedSymbols: ['EURUSD'],
       blockedSymbols: null,
       allowedMagicNumbers: null,
-      blockedMagicNumbers: [7],
+      blockedMagicNumbers: ['7'],
     };
     expect(camelFiltersToWire(filters)).toEqual({
       allowed_symbols: ['EURUSD'],
@@ -39,6 +39,21 @@ describe('settings ⇄ wire mapping', () => {
       blocked_magic_numbers: [7],
     });
     expect(wireFiltersToCamel(camelFiltersToWire(filters))).toEqual(filters);
+  });
+
+  it('turns magic-number strings into exact wire ints (bigint beyond 2^53) and back', () => {
+    const filters = slaveSettingsSchema.parse({
+      configVersion: 1,
+      filters: {
+        allowedMagicNumbers: ['9223372036854775807', '-9223372036854775808', '9007199254740993', '7'],
+      },
+    }).filters;
+    const wire = camelFiltersToWire(filters);
+    expect(wire.allowed_magic_numbers).toStrictEqual([2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, 7]);
+    expect(wireFiltersToCamel(wire)).toEqual(filters);
+    expect(() => camelFiltersToWire({ ...filters, blockedMagicNumbers: ['9223372036854775808'] })).toThrow(
+      TypeError,
+    );
   });
 
   it('builds the golden slave config from settings and runtime values', () => {

@@ -2,6 +2,7 @@
 import type { MasterSettings, SlaveSettings, TradeFilters } from '../domain/settings';
 import { Status, type WarningCode } from './constants';
 import type { MasterConfigMessage, SlaveConfigMessage, WireTradeFilters } from './messages';
+import { parseDecimalWireInt, type WireInt, wireIntToDecimal } from './wire-int';
 
 /** The part of a SlaveConfigMessage copied 1:1 from the member's settings. */
 export type SlaveSettingsWireFields = Pick<
@@ -28,12 +29,25 @@ export type SlaveSettingsWireFields = Pick<
 
 const copyList = <T>(list: readonly T[] | null): T[] | null => (list === null ? null : [...list]);
 
+/** A settings magic number (a decimal string the schema has checked) as its wire integer. */
+function magicToWire(decimal: string): WireInt {
+  const v = parseDecimalWireInt(decimal);
+  if (v === null) throw new TypeError(`magic number "${decimal}" is not a decimal i64`);
+  return v;
+}
+
+const magicListToWire = (list: readonly string[] | null): WireInt[] | null =>
+  list === null ? null : list.map(magicToWire);
+const magicListToCamel = (list: readonly WireInt[] | null): string[] | null =>
+  list === null ? null : list.map(wireIntToDecimal);
+
+/** Throws TypeError for a magic number that is not a decimal i64 (the settings schema never lets one through). */
 export function camelFiltersToWire(filters: TradeFilters): WireTradeFilters {
   return {
     allowed_symbols: copyList(filters.allowedSymbols),
     blocked_symbols: copyList(filters.blockedSymbols),
-    allowed_magic_numbers: copyList(filters.allowedMagicNumbers),
-    blocked_magic_numbers: copyList(filters.blockedMagicNumbers),
+    allowed_magic_numbers: magicListToWire(filters.allowedMagicNumbers),
+    blocked_magic_numbers: magicListToWire(filters.blockedMagicNumbers),
   };
 }
 
@@ -41,8 +55,8 @@ export function wireFiltersToCamel(filters: WireTradeFilters): TradeFilters {
   return {
     allowedSymbols: copyList(filters.allowed_symbols),
     blockedSymbols: copyList(filters.blocked_symbols),
-    allowedMagicNumbers: copyList(filters.allowed_magic_numbers),
-    blockedMagicNumbers: copyList(filters.blocked_magic_numbers),
+    allowedMagicNumbers: magicListToCamel(filters.allowed_magic_numbers),
+    blockedMagicNumbers: magicListToCamel(filters.blocked_magic_numbers),
   };
 }
 

@@ -1,6 +1,7 @@
 // fast-check generators for every wire message, shared by the property and fuzz tests.
 import fc from 'fast-check';
 import type { SlaveSettings } from '../../domain/settings';
+import { isValidAccountId } from '../account-id';
 import { LOT_CALCULATION_MODES, ORDER_TYPES, SYNC_MODES, TRADE_ACTIONS, WARNING_CODES } from '../constants';
 import type {
   DecodedInbound,
@@ -17,6 +18,7 @@ import type {
   TradeSignal,
   UnregisterMessage,
 } from '../messages';
+import { canonicalWireInt, I64_MAX, I64_MIN, type WireInt, wireIntToDecimal } from '../wire-int';
 
 /** Mostly ASCII (the realistic case) with full Unicode and long strings mixed in to hit str8/str16 headers. */
 export const wireString = fc.oneof(
@@ -24,7 +26,36 @@ export const wireString = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ minLength: 200, maxLength: 300 }) },
 );
-const i64 = fc.maxSafeInteger();
+/** Full i64 range in canonical form, with the edges (±2^53 neighbours, ±2^63 ends) drawn often. */
+export const i64Arb: fc.Arbitrary<WireInt> = fc.oneof(
+  { weight: 3, arbitrary: fc.maxSafeInteger() },
+  { weight: 3, arbitrary: fc.bigInt({ min: I64_MIN, max: I64_MAX }).map(canonicalWireInt) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        I64_MIN,
+        I64_MIN + 1n,
+        -(2n ** 53n) - 1n,
+        -(2n ** 53n),
+        2n ** 53n,
+        2n ** 53n + 1n,
+        I64_MAX,
+      )
+      .map(canonicalWireInt),
+  },
+);
+const i64 = i64Arb;
+/** Epoch-ms timestamps: i64 on the wire, held as numbers. */
+const ms = fc.maxSafeInteger();
+/** Inbound account ids obey D18 (the decoder refuses the others): ASCII mostly, Unicode and 63 bytes too. */
+export const accountIdArb = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 15 }) },
+    { weight: 1, arbitrary: fc.string({ minLength: 63, maxLength: 63 }) },
+  )
+  .filter(isValidAccountId);
 const i32 = fc.integer();
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const float = fc.oneof(
@@ -36,7 +67,7 @@ const list = <T>(a: fc.Arbitrary<T>, maxLength = 5) => fc.array(a, { maxLength }
 
 export const registerArb: fc.Arbitrary<RegisterMessage> = fc.record({
   message_type: fc.constant('Register' as const),
-  account_id: wireString,
+  account_id: accountIdArb,
   ea_type: fc.oneof(fc.constantFrom('Master', 'Slave'), wireString),
   platform: fc.oneof(fc.constantFrom('MT4', 'MT5'), wireString),
   account_number: i64,
@@ -58,7 +89,7 @@ export const registerArb: fc.Arbitrary<RegisterMessage> = fc.record({
 
 export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record({
   message_type: fc.constant('Heartbeat' as const),
-  account_id: wireString,
+  account_id: accountIdArb,
   balance: float,
   equity: float,
   open_positions: i32,
@@ -80,15 +111,15 @@ export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record({
 
 export const requestConfigArb: fc.Arbitrary<RequestConfigMessage> = fc.record({
   message_type: fc.constant('RequestConfig' as const),
-  account_id: wireString,
+  account_id: accountIdArb,
   timestamp: wireString,
   ea_type: wireString,
 });
 
 export const unregisterArb: fc.Arbitrary<UnregisterMessage> = fc.record({
   message_type: fc.constant('Unregister' as const),
-  account_id: wireString,
-  timestamp: i64,
+  account_id: accountIdArb,
+  timestamp: ms,
   ea_type: maybe(wireString),
 });
 
@@ -105,7 +136,7 @@ export const tradeSignalArb: fc.Arbitrary<TradeSignal> = fc.record(
     magic_number: i64,
     comment: wireString,
     timestamp: wireString,
-    source_account: wireString,
+    source_account: accountIdArb,
     close_ratio: float,
   },
   { requiredKeys: ['action', 'ticket', 'timestamp', 'source_account'] },
@@ -114,8 +145,8 @@ export const tradeSignalArb: fc.Arbitrary<TradeSignal> = fc.record(
 export const syncRequestArb: fc.Arbitrary<SyncRequestMessage> = fc.record(
   {
     message_type: fc.constant('SyncRequest' as const),
-    slave_account: wireString,
-    master_account: wireString,
+    slave_account: accountIdArb,
+    master_account: accountIdArb,
     last_sync_time: wireString,
     timestamp: wireString,
   },
@@ -140,7 +171,7 @@ export const positionInfoArb: fc.Arbitrary<PositionInfo> = fc.record(
 
 export const positionSnapshotArb: fc.Arbitrary<PositionSnapshotMessage> = fc.record({
   message_type: fc.constant('PositionSnapshot' as const),
-  source_account: wireString,
+  source_account: accountIdArb,
   positions: list(positionInfoArb, 20),
   timestamp: wireString,
 });
@@ -153,14 +184,14 @@ export const masterConfigArb: fc.Arbitrary<MasterConfigMessage> = fc.record({
   symbol_prefix: maybe(wireString),
   symbol_suffix: maybe(wireString),
   config_version: u32,
-  timestamp: i64,
+  timestamp: ms,
   warning_codes: warningCodesArb,
 });
 
 export const slaveConfigArb: fc.Arbitrary<SlaveConfigMessage> = fc.record({
   account_id: wireString,
   master_account: wireString,
-  timestamp: i64,
+  timestamp: ms,
   trade_group_id: wireString,
   status: i32,
   lot_calculation_mode: fc.constantFrom(...LOT_CALCULATION_MODES),
@@ -236,8 +267,8 @@ export const slaveSettingsArb: fc.Arbitrary<SlaveSettings> = fc.record({
   filters: fc.record({
     allowedSymbols: nullableList(settingsSymbol),
     blockedSymbols: nullableList(settingsSymbol),
-    allowedMagicNumbers: nullableList(fc.maxSafeInteger()),
-    blockedMagicNumbers: nullableList(fc.maxSafeInteger()),
+    allowedMagicNumbers: nullableList(i64.map(wireIntToDecimal)),
+    blockedMagicNumbers: nullableList(i64.map(wireIntToDecimal)),
   }),
   sourceLotMin: fc.constant(null),
   sourceLotMax: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: null }),

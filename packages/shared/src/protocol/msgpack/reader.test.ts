@@ -25,9 +25,22 @@ describe('parseMsgpack', () => {
     expect(node(hex)).toEqual({ t: 'int', v });
   });
 
-  it('keeps ints beyond 2^53 apart so int fields can refuse them', () => {
-    expect(node('cf0020000000000000').t).toBe('bigint');
-    expect(node('d3ffdfffffffffffff').t).toBe('bigint');
+  it.each([
+    ['cf0020000000000000', 2n ** 53n],
+    ['cf0020000000000001', 2n ** 53n + 1n],
+    ['cf7fffffffffffffff', 2n ** 63n - 1n],
+    ['cfffffffffffffffff', 2n ** 64n - 1n],
+    ['d3ffe0000000000000', -(2n ** 53n)],
+    ['d3ffdfffffffffffff', -(2n ** 53n) - 1n],
+    ['d38000000000000000', -(2n ** 63n)],
+  ])('reads %s beyond ±(2^53−1) as the exact bigint %s', (hex, v) => {
+    expect(node(hex)).toEqual({ t: 'bigint', v });
+  });
+
+  it('reads 64-bit forms of values within ±(2^53−1) as numbers', () => {
+    expect(node('cf001fffffffffffff')).toEqual({ t: 'int', v: Number.MAX_SAFE_INTEGER });
+    expect(node('d3ffffffffffffffff')).toEqual({ t: 'int', v: -1 });
+    expect(node('cf0000000000000005')).toEqual({ t: 'int', v: 5 });
   });
 
   it('tells floats from ints, including integral ones', () => {

@@ -5,10 +5,10 @@ import { isUtf8 } from 'node:buffer';
 export type MpNode =
   | { readonly t: 'nil' }
   | { readonly t: 'bool'; readonly v: boolean }
-  /** A safe integer. */
+  /** An integer within ±(2^53−1). */
   | { readonly t: 'int'; readonly v: number }
-  /** An int outside ±(2^53−1): only its approximate value is kept, int fields reject it. */
-  | { readonly t: 'bigint'; readonly v: number }
+  /** An integer outside ±(2^53−1), exact (uint64 values above 2^63−1 included; i64 fields refuse those). */
+  | { readonly t: 'bigint'; readonly v: bigint }
   | { readonly t: 'float'; readonly v: number; readonly bits: 32 | 64 }
   | { readonly t: 'str'; readonly v: string }
   | { readonly t: 'bin' }
@@ -100,7 +100,9 @@ class Parser {
         if (!this.has(8)) return this.fail();
         const n = v.getUint32(this.pos) * TWO_32 + v.getUint32(this.pos + 4);
         this.pos += 8;
-        return { t: Number.isSafeInteger(n) ? 'int' : 'bigint', v: n };
+        return Number.isSafeInteger(n)
+          ? { t: 'int', v: n }
+          : { t: 'bigint', v: v.getBigUint64(this.pos - 8) };
       }
       case 0xd0:
         if (!this.has(1)) return this.fail();
@@ -117,7 +119,7 @@ class Parser {
         if (!this.has(8)) return this.fail();
         const n = v.getInt32(this.pos) * TWO_32 + v.getUint32(this.pos + 4);
         this.pos += 8;
-        return { t: Number.isSafeInteger(n) ? 'int' : 'bigint', v: n };
+        return Number.isSafeInteger(n) ? { t: 'int', v: n } : { t: 'bigint', v: v.getBigInt64(this.pos - 8) };
       }
       case 0xd4:
       case 0xd5:

@@ -1,10 +1,15 @@
 // Field-spec tables and the one encoder/decoder pair that reads them, so both directions agree on key order,
 // wire types and presence rules (protocol-and-relay.md §1.4).
 import type { DecodeErrorReason } from '../../errors';
+import { I64_MAX, isWireInt } from '../wire-int';
 import type { MpNode } from './reader';
 import { encodeStr, type MsgpackWriter } from './writer';
 
-export type IntRange = 'i32' | 'u32' | 'i64';
+/**
+ * `i64`: exact over the full range, held as a `WireInt` (number or bigint). `ms`: an i64 epoch-milliseconds
+ * timestamp held as a number; values beyond ±(2^53−1) (past the year 285,000) are refused rather than rounded.
+ */
+export type IntRange = 'i32' | 'u32' | 'i64' | 'ms';
 
 export type WireType =
   | { readonly kind: 'str' }
@@ -47,6 +52,7 @@ export const bool: WireType = { kind: 'bool' };
 export const i32: WireType = { kind: 'int', range: 'i32' };
 export const u32: WireType = { kind: 'int', range: 'u32' };
 export const i64: WireType = { kind: 'int', range: 'i64' };
+export const ms: WireType = { kind: 'int', range: 'ms' };
 export const oneOf = (values: readonly string[]): WireType => ({ kind: 'enum', values: new Set(values) });
 export const arrayOf = (of: WireType): WireType => ({ kind: 'array', of });
 export const mapOf = <T>(spec: MapSpec<T>): WireType => ({ kind: 'map', spec: spec as MapSpec<unknown> });
@@ -72,8 +78,10 @@ const INT_LIMITS: Readonly<Record<IntRange, readonly [number, number]>> = {
   i32: [-0x8000_0000, 0x7fff_ffff],
   u32: [0, 0xffff_ffff],
   i64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  ms: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
+/** For a number node or value: a safe integer within the range. */
 const intOk = (n: number, range: IntRange): boolean => {
   const [min, max] = INT_LIMITS[range];
   return n >= min && n <= max;
@@ -111,8 +119,19 @@ function writeValue(w: MsgpackWriter, type: WireType, v: unknown, owner: string,
       w.writeStr(v);
       return;
     case 'int':
+      if (type.range === 'i64' && typeof v === 'bigint') {
+        if (!isWireInt(v)) throw wrongType(owner, key, 'an integer in i64');
+        w.writeBigInt(v);
+        return;
+      }
       if (typeof v !== 'number' || !Number.isInteger(v) || !intOk(v, type.range)) {
-        throw wrongType(owner, key, `an integer in ${type.range}`);
+        throw wrongType(
+          owner,
+          key,
+          type.range === 'i64'
+            ? 'an integer in i64 (a bigint beyond ±(2^53−1))'
+            : `an integer in ${type.range}`,
+        );
       }
       w.writeInt(v);
       return;
@@ -204,9 +223,13 @@ function readValue(node: MpNode, type: WireType, path: string, key: string, ctx:
       break;
     case 'int':
       if (node.t === 'int' && intOk(node.v, type.range)) return node.v;
+      // Only the reader makes bigint nodes, for values beyond ±(2^53−1): exact for i64, refused elsewhere.
+      // A uint64 above 2^63−1 is out of range for the original's i64 too.
+      if (node.t === 'bigint' && type.range === 'i64' && node.v <= I64_MAX) return node.v;
       break;
     case 'float':
-      if (node.t === 'float' || node.t === 'int' || node.t === 'bigint') return node.v;
+      if (node.t === 'float' || node.t === 'int') return node.v;
+      if (node.t === 'bigint') return Number(node.v);
       break;
     case 'bool':
       if (node.t === 'bool') return node.v;

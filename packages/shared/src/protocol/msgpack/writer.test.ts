@@ -39,6 +39,24 @@ describe('MsgpackWriter', () => {
     expect(unpack(Buffer.from(out, 'hex'))).toBe(n);
   });
 
+  it.each([
+    [0n, '00'],
+    [-1n, 'ff'],
+    [65535n, 'cdffff'],
+    [-0x8000_0001n, 'd3ffffffff7fffffff'],
+    [2n ** 53n - 1n, 'cf001fffffffffffff'],
+    [2n ** 53n, 'cf0020000000000000'],
+    [2n ** 53n + 1n, 'cf0020000000000001'],
+    [2n ** 63n - 1n, 'cf7fffffffffffffff'],
+    [-(2n ** 53n) - 1n, 'd3ffdfffffffffffff'],
+    [-(2n ** 63n), 'd38000000000000000'],
+  ])('writes bigint %s like a number of that value would be written: %s', (n, expected) => {
+    expect(hex((w) => w.writeBigInt(n))).toBe(expected);
+    expect(new Unpackr({ int64AsType: 'bigint' }).unpack(Buffer.from(expected, 'hex'))).toEqual(
+      expected.length > 10 ? n : Number(n),
+    );
+  });
+
   it('writes floats as float64 even when integral', () => {
     expect(hex((w) => w.writeFloat64(1))).toBe('cb3ff0000000000000');
     expect(hex((w) => w.writeFloat64(0.5))).toBe('cb3fe0000000000000');

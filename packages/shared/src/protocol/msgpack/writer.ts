@@ -2,6 +2,8 @@
 // property, not a property of the JS number). Writes into one growable buffer that is reused across frames.
 
 const TWO_32 = 0x1_0000_0000;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class MsgpackWriter {
   private buf: Buffer;
@@ -105,6 +107,26 @@ export class MsgpackWriter {
       this.view.setBigInt64(this.pos, BigInt(n));
       this.pos += 8;
     }
+  }
+
+  /**
+   * A 64-bit int in the same most compact form a number of that value gets (docs/protocol.md §1.4: non-negative
+   * values as uint, negative as int), so 5n and 5 write the same bytes. `n` must be within [−2^63, 2^64−1].
+   */
+  writeBigInt(n: bigint): void {
+    if (n >= MIN_SAFE && n <= MAX_SAFE) {
+      this.writeInt(Number(n));
+      return;
+    }
+    this.ensure(9);
+    if (n > 0n) {
+      this.buf[this.pos++] = 0xcf;
+      this.view.setBigUint64(this.pos, n);
+    } else {
+      this.buf[this.pos++] = 0xd3;
+      this.view.setBigInt64(this.pos, n);
+    }
+    this.pos += 8;
   }
 
   writeFloat64(n: number): void {
