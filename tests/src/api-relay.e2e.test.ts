@@ -193,12 +193,12 @@ describe.skipIf(!built)('admin API → relay → EAs', () => {
     await expect
       .poll(
         async () =>
-          (await call('signals.list', { masterAccount: 'M1', limit: 5 })).data as { ticket: number }[],
+          (await call('signals.list', { masterAccount: 'M1', limit: 5 })).data as { ticket: string }[],
       )
       .toEqual(
         expect.arrayContaining([
           expect.objectContaining({
-            ticket: 4242,
+            ticket: '4242',
             payload: expect.objectContaining({ accepted: 1, filtered: { member_not_connected: 1 } }),
           }),
         ]),

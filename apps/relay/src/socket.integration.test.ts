@@ -96,7 +96,7 @@ describe('socket.io', () => {
     expect(await received).toMatchObject({
       sourceAccount: 'M1',
       action: 'Open',
-      ticket: 77,
+      ticket: '77',
       symbol: 'EURUSD',
       lots: 0.3,
     });
@@ -104,7 +104,7 @@ describe('socket.io', () => {
     expect(c).toMatchObject({
       masterAccount: 'M1',
       slaveAccount: 'S1',
-      ticket: 77,
+      ticket: '77',
       symbol: 'EURUSD',
       action: 'Open',
     });

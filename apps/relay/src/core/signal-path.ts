@@ -4,6 +4,7 @@ import { encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { tradeTopic } from '@sankey/shared/protocol/topics';
+import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { SignalInput } from './engine';
 import type {
   Clock,
@@ -40,7 +41,7 @@ export class SignalPath {
     events.emit('trade_received', {
       sourceAccount: masterId,
       action: sig.action,
-      ticket: sig.ticket,
+      ticket: wireIntToDecimal(sig.ticket),
       symbol: sig.symbol ?? null,
       lots: sig.lots ?? null,
       at: new Date(this.deps.clock.nowMs()).toISOString(),
@@ -65,7 +66,12 @@ export class SignalPath {
       metrics.signalFiltered(reason);
       if (live) {
         const slaveAccount = results.slaveAccount(i);
-        events.emit('trade_filtered', { masterAccount: masterId, slaveAccount, ticket: sig.ticket, reason });
+        events.emit('trade_filtered', {
+          masterAccount: masterId,
+          slaveAccount,
+          ticket: wireIntToDecimal(sig.ticket),
+          reason,
+        });
       }
     }
     journal?.record(sig, acceptedCount, filtered);
@@ -112,7 +118,7 @@ export class SignalPath {
           slaveAccount: slave,
           memberId: member?.id ?? 0,
           action: sig.action,
-          ticket: sig.ticket,
+          ticket: wireIntToDecimal(sig.ticket),
           symbol: symbol ?? null,
           lots: sig.lots ?? null,
           relayLatencyUs: Number((process.hrtime.bigint() - receivedAtNs) / 1000n),

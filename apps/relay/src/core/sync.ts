@@ -8,6 +8,7 @@ import type {
   SyncRequestMessage,
 } from '@sankey/shared/protocol/messages';
 import { syncTopic } from '@sankey/shared/protocol/topics';
+import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { ConfigPublisher } from './config-publisher';
 import type { EventSink, FrameSink, Logger } from './ports';
 import { splitSnapshot } from './snapshot-split';
@@ -48,7 +49,7 @@ export class SyncRelay {
     this.deps.events.emit('position_snapshot', {
       sourceAccount: masterId,
       positions: msg.positions.map((p) => ({
-        ticket: p.ticket,
+        ticket: wireIntToDecimal(p.ticket),
         symbol: p.symbol,
         orderType: p.order_type,
         lots: p.lots,

@@ -17,7 +17,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 interface Entry {
   masterAccount: string;
   seq: number;
-  ticket: number;
+  ticket: string;
   payload: { signal: Record<string, unknown>; accepted: number; filtered: Record<string, number> };
 }
 
@@ -65,12 +65,12 @@ describe('signal journal', () => {
     ]);
     await expect.poll(async () => (await signals(first)).length, { timeout: 5000 }).toBe(3);
     const m1 = await signals(first, '?master=M1');
-    expect(m1.map((e) => e.ticket)).toEqual([2, 1]);
+    expect(m1.map((e) => e.ticket)).toEqual(['2', '1']);
     expect(m1[0]!.seq).toBeGreaterThan(m1[1]!.seq);
     expect(m1[0]!.payload).toEqual({
       signal: expect.objectContaining({
         action: 'Open',
-        ticket: 2,
+        ticket: '2',
         symbol: 'GBPUSD',
         lots: 0.7,
         sourceAccount: 'M1',
@@ -88,7 +88,7 @@ describe('signal journal', () => {
       await send(second, [encodeInbound(open('M1', { ticket: 4 }))]);
       await expect.poll(async () => (await signals(second, '?master=M1')).length, { timeout: 5000 }).toBe(3);
       const after = await signals(second, '?master=M1&limit=1');
-      expect(after.map((e) => e.ticket)).toEqual([4]);
+      expect(after.map((e) => e.ticket)).toEqual(['4']);
       expect(after[0]!.seq).toBe(lastSeq + 1);
     } finally {
       await second.stop();

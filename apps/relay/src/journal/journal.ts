@@ -3,6 +3,7 @@
 // dropped and counted rather than growing without limit.
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { Logger } from '../core/ports';
 import type { JournalEntry, RelayStorage } from '../outbox/storage';
 import { SignalSequencer } from './sequencer';
@@ -53,19 +54,19 @@ export class SignalJournal {
       seq,
       receivedAt: new Date(this.nowMs()),
       action: sig.action,
-      ticket: sig.ticket,
+      ticket: wireIntToDecimal(sig.ticket),
       symbol: sig.symbol ?? null,
       payload: {
         signal: {
           action: sig.action,
-          ticket: sig.ticket,
+          ticket: wireIntToDecimal(sig.ticket),
           ...(sig.symbol !== undefined && { symbol: sig.symbol }),
           ...(sig.order_type !== undefined && { orderType: sig.order_type }),
           ...(sig.lots !== undefined && { lots: sig.lots }),
           ...(sig.open_price !== undefined && { openPrice: sig.open_price }),
           ...(sig.stop_loss !== undefined && { stopLoss: sig.stop_loss }),
           ...(sig.take_profit !== undefined && { takeProfit: sig.take_profit }),
-          ...(sig.magic_number !== undefined && { magicNumber: sig.magic_number }),
+          ...(sig.magic_number !== undefined && { magicNumber: wireIntToDecimal(sig.magic_number) }),
           ...(sig.comment !== undefined && { comment: sig.comment }),
           ...(sig.close_ratio !== undefined && { closeRatio: sig.close_ratio }),
           timestamp: sig.timestamp,

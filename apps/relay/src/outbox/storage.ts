@@ -18,7 +18,8 @@ export interface JournalEntry {
   seq: number;
   receivedAt: Date;
   action: string;
-  ticket: number;
+  /** Decimal string (exact 64-bit). */
+  ticket: string;
   symbol: string | null;
   payload: { signal: Record<string, string | number>; accepted: number; filtered: Record<string, number> };
 }

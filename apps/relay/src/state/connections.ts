@@ -3,19 +3,20 @@
 import type { EaConnection, SymbolContextView } from '@sankey/shared/api/views';
 import type { ConnectionStatus, EaType, Platform } from '@sankey/shared/protocol/constants';
 import type { HeartbeatMessage, RegisterMessage } from '@sankey/shared/protocol/messages';
+import { type WireInt, wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 
 export interface ConnectionEntry {
   accountId: string;
   eaType: EaType;
   platform: Platform;
-  accountNumber: number;
+  accountNumber: WireInt;
   broker: string;
   accountName: string;
   server: string;
   balance: number;
   equity: number;
   currency: string;
-  leverage: number;
+  leverage: WireInt;
   lastHeartbeatMs: number;
   status: ConnectionStatus;
   connectedAtMs: number;
@@ -168,14 +169,14 @@ export function connectionView(e: ConnectionEntry): EaConnection {
     accountId: e.accountId,
     eaType: e.eaType,
     platform: e.platform,
-    accountNumber: e.accountNumber,
+    accountNumber: wireIntToDecimal(e.accountNumber),
     broker: e.broker,
     accountName: e.accountName,
     server: e.server,
     balance: e.balance,
     equity: e.equity,
     currency: e.currency,
-    leverage: e.leverage,
+    leverage: Number(e.leverage),
     lastHeartbeat: new Date(e.lastHeartbeatMs).toISOString(),
     status: e.status,
     connectedAt: new Date(e.connectedAtMs).toISOString(),

@@ -31,7 +31,7 @@ export const connection = (accountId: string, eaType: 'Master' | 'Slave'): EaCon
   accountId,
   eaType,
   platform: 'MT5',
-  accountNumber: 1234,
+  accountNumber: '1234',
   broker: 'Broker',
   accountName: 'Name',
   server: 'Server-1',

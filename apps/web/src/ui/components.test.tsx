@@ -162,7 +162,7 @@ describe('activity feed', () => {
         slaveAccount: 'S1',
         memberId: 1,
         action: 'Open',
-        ticket: 5,
+        ticket: '5',
         symbol: 'EURUSD',
         lots: 0.2,
         relayLatencyUs: 250,
@@ -170,7 +170,7 @@ describe('activity feed', () => {
       store.handleEvent('trade_filtered', {
         masterAccount: 'M1',
         slaveAccount: 'S2',
-        ticket: 6,
+        ticket: '6',
         reason: 'symbol_blocked',
       });
     });

@@ -38,7 +38,7 @@ export const connection = (
   accountId,
   eaType,
   platform: 'MT5',
-  accountNumber: 1,
+  accountNumber: '1',
   broker: 'B',
   accountName: 'A',
   server: 'S',

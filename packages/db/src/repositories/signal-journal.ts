@@ -1,5 +1,6 @@
 // The trade signal journal (design.md, Delivery): every inbound signal with its per-master monotonic sequence
-// number, written in batches, pruned by age. seq and ticket are BIGINT columns exposed as numbers.
+// number, written in batches, pruned by age. seq and ticket are BIGINT columns; seq is exposed as a number,
+// ticket as a decimal string.
 import type { Db, DbTx } from '../client';
 import { clientOf, type JsonObject, toSafeNumber } from './shared';
 
@@ -8,7 +9,8 @@ export interface SignalJournalEntry {
   seq: number;
   receivedAt: Date;
   action: string;
-  ticket: number;
+  /** Decimal string: exact over the full 64-bit range (D18). */
+  ticket: string;
   symbol?: string | null;
   payload: JsonObject;
 }
@@ -36,7 +38,7 @@ type Row = Omit<SignalJournalDto, 'seq' | 'ticket' | 'payload'> & {
 const toDto = (row: Row): SignalJournalDto => ({
   ...row,
   seq: toSafeNumber(row.seq, 'seq'),
-  ticket: toSafeNumber(row.ticket, 'ticket'),
+  ticket: row.ticket.toString(),
   payload: row.payload as JsonObject,
 });
 

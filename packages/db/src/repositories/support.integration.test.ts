@@ -150,7 +150,7 @@ describeEachDb('signal journal', (ctx) => {
         seq: seq0,
         receivedAt: at(1),
         action: 'Open',
-        ticket: 2 ** 40,
+        ticket: String(2 ** 40),
         symbol: 'EURUSD',
         payload: { lots: 0.1 },
       },
@@ -159,7 +159,7 @@ describeEachDb('signal journal', (ctx) => {
         seq: seq0 + 1,
         receivedAt: at(2),
         action: 'Close',
-        ticket: 2 ** 40,
+        ticket: String(2 ** 40),
         payload: {},
       },
       {
@@ -167,7 +167,7 @@ describeEachDb('signal journal', (ctx) => {
         seq: 5,
         receivedAt: at(3),
         action: 'Open',
-        ticket: 7,
+        ticket: '7',
         symbol: null,
         payload: {},
       },
@@ -182,10 +182,10 @@ describeEachDb('signal journal', (ctx) => {
     );
     const recent = await journal().listRecent({ masterAccount: 'M1' });
     expect(recent.map((r) => r.seq)).toEqual([seq0 + 1, seq0]);
-    expect(recent[1]).toMatchObject({ ticket: 2 ** 40, symbol: 'EURUSD', payload: { lots: 0.1 } });
+    expect(recent[1]).toMatchObject({ ticket: String(2 ** 40), symbol: 'EURUSD', payload: { lots: 0.1 } });
     await expect(
       journal().appendBatch([
-        { masterAccount: 'M1', seq: seq0, receivedAt: at(4), action: 'Open', ticket: 1, payload: {} },
+        { masterAccount: 'M1', seq: seq0, receivedAt: at(4), action: 'Open', ticket: '1', payload: {} },
       ]),
     ).rejects.toThrow();
     expect(await journal().pruneOlderThan(at(3))).toBe(2);

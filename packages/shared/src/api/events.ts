@@ -10,7 +10,8 @@ export interface SystemSnapshot {
 }
 
 export interface SnapshotPositionView {
-  ticket: number;
+  /** Decimal: tickets are exact 64-bit integers (D18). */
+  ticket: string;
   symbol: string;
   orderType: string;
   lots: number;
@@ -22,7 +23,7 @@ export interface ServerToClientEvents {
   trade_received: (payload: {
     sourceAccount: string;
     action: TradeAction;
-    ticket: number;
+    ticket: string;
     symbol: string | null;
     lots: number | null;
     at: string;
@@ -32,7 +33,7 @@ export interface ServerToClientEvents {
     slaveAccount: string;
     memberId: number;
     action: TradeAction;
-    ticket: number;
+    ticket: string;
     symbol: string | null;
     lots: number | null;
     relayLatencyUs: number;
@@ -40,7 +41,7 @@ export interface ServerToClientEvents {
   trade_filtered: (payload: {
     masterAccount: string;
     slaveAccount: string;
-    ticket: number;
+    ticket: string;
     reason: FilterReason;
   }) => void;
   position_snapshot: (payload: { sourceAccount: string; positions: SnapshotPositionView[] }) => void;

@@ -16,7 +16,8 @@ export const eaConnectionSchema = z.object({
   accountId: z.string(),
   eaType: z.enum(EA_TYPES),
   platform: z.enum(PLATFORMS),
-  accountNumber: z.number(),
+  /** Decimal: account numbers are exact 64-bit integers (D18). */
+  accountNumber: z.string(),
   broker: z.string(),
   accountName: z.string(),
   server: z.string(),
@@ -78,7 +79,7 @@ export const signalJournalEntrySchema = z.object({
   seq: z.number(),
   receivedAt: z.string(),
   action: z.string(),
-  ticket: z.number(),
+  ticket: z.string(),
   symbol: z.string().nullable(),
   payload: z.object({
     signal: z.record(z.string(), z.union([z.string(), z.number()])),

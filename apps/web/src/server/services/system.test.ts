@@ -127,9 +127,9 @@ describe('system service', () => {
       seq: 1_000,
       receivedAt: '2026-01-01T00:00:00.000Z',
       action: 'Open',
-      ticket: 7,
+      ticket: '7',
       symbol: 'EURUSD',
-      payload: { signal: { action: 'Open', ticket: 7 }, accepted: 2, filtered: { symbol_blocked: 1 } },
+      payload: { signal: { action: 'Open', ticket: '7' }, accepted: 2, filtered: { symbol_blocked: 1 } },
     };
     relay.data.signals = [entry];
     expect(await services.system.signals({ masterAccount: 'M1' })).toEqual([entry]);

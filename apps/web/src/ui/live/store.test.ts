@@ -87,7 +87,7 @@ describe('activity feed', () => {
     store.handleEvent('trade_received', {
       sourceAccount: 'M1',
       action: 'Open',
-      ticket: 1,
+      ticket: '1',
       symbol: 'EURUSD',
       lots: 0.1,
       at: '2026-01-01T00:00:01Z',
@@ -97,7 +97,7 @@ describe('activity feed', () => {
       slaveAccount: 'S1',
       memberId: 1,
       action: 'Open',
-      ticket: 1,
+      ticket: '1',
       symbol: 'EURUSD',
       lots: 0.1,
       relayLatencyUs: 120,
@@ -105,7 +105,7 @@ describe('activity feed', () => {
     store.handleEvent('trade_filtered', {
       masterAccount: 'M1',
       slaveAccount: 'S2',
-      ticket: 1,
+      ticket: '1',
       reason: 'lots_below_min',
     });
     store.handleEvent('delivery_failed', { topic: 'trade/M1/S3', reason: 'queue full' });
