@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDb, withTransaction } from '@sankey/db/client';
+import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { createRepositories } from '@sankey/db/repositories/index';
+import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { heartbeat, open } from '@sankey/relay/core/test-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { Push, Subscriber } from 'zeromq';
@@ -94,27 +94,23 @@ export async function relayLatency(slaves: number, signals: number): Promise<Lat
   const url = `file:${join(dataDir, 'sankey.db')}`;
   await migrate({ url });
   const db = await createDb({ url });
-  const repos = createRepositories(db);
   const ids = Array.from({ length: slaves }, (_, i) => `S${String(i).padStart(4, '0')}`);
-  await withTransaction(db, (tx) =>
-    repos.tradeGroups.create(
-      {
-        id: 'M1',
+  await withRepositoriesTransaction(db, (tx) =>
+    tx.tradeGroups.create({
+      id: 'M1',
+      enabled: true,
+      symbolPrefix: 'pro.',
+      symbolSuffix: '.m',
+      members: ids.map((s, i) => ({
+        slaveAccount: s,
         enabled: true,
-        symbolPrefix: 'pro.',
-        symbolSuffix: '.m',
-        members: ids.map((s, i) => ({
-          slaveAccount: s,
-          enabled: true,
-          slaveSettings: {
-            symbolSuffix: i % 3 === 0 ? '.ecn' : null,
-            symbolMappings: i % 2 ? [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }] : [],
-            filters: { blockedSymbols: ['BTCUSD'], allowedMagicNumbers: [7, 8] },
-          },
-        })),
-      },
-      tx,
-    ),
+        slaveSettings: {
+          symbolSuffix: i % 3 === 0 ? '.ecn' : null,
+          symbolMappings: i % 2 ? [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }] : [],
+          filters: { blockedSymbols: ['BTCUSD'], allowedMagicNumbers: [7, 8] },
+        },
+      })),
+    }),
   );
   await db.$disconnect();
   const relay = await startProcess(
