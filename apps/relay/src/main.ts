@@ -5,7 +5,7 @@ import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 import { parseRelayEnv } from './env';
-import { WorkerRelayStorage } from './outbox/worker-storage';
+import { startWorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
 
 const env = parseRelayEnv(process.env);
@@ -36,7 +36,7 @@ const relay = new Relay(
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.
-    storage: await WorkerRelayStorage.start(url, (err) => {
+    storage: await startWorkerRelayStorage(url, (err) => {
       process.stderr.write(`database worker failed: ${err.message}\n`);
       void relay.close({ reason: 'error', error: err });
     }),
