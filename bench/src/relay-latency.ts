@@ -15,6 +15,7 @@ import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { heartbeat, open } from '@sankey/relay/core/test-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { Push, Subscriber } from 'zeromq';
+import { benchEnv, childEnv } from './env';
 
 const root = resolve(import.meta.dirname, '../..');
 export const WARMUP_SIGNALS = 1000;
@@ -66,10 +67,10 @@ async function drive(push: Push, sub: Subscriber, expected: number, signals: num
  */
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (process.env.BENCH_TRACE) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
+  if (benchEnv.trace) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
   const line = await new Promise<RegExpExecArray>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -114,12 +115,7 @@ export async function relayLatency(slaves: number, signals: number): Promise<Lat
   );
   await db.$disconnect();
   const relay = await startProcess(
-    [
-      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      join(root, 'apps/relay/src/main.ts'),
-    ],
+    [...benchEnv.nodeFlags, '--import', 'tsx', join(root, 'apps/relay/src/main.ts')],
     {
       SANKEY_DATA_DIR: dataDir,
       SANKEY_ZMQ_RECEIVER_PORT: '0',

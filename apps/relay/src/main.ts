@@ -1,4 +1,4 @@
-// Relay entry point: parse the environment, migrate, build the relay, wire signals. The only reader of process.env.
+// Relay entry point: parse the environment (env.ts), migrate, build the relay, wire signals.
 
 import { createWasmEngine } from '@sankey/core-as/index';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
@@ -8,7 +8,7 @@ import { parseRelayEnv } from './env';
 import { startWorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
 
-const env = parseRelayEnv(process.env);
+const env = parseRelayEnv();
 const url = env.DATABASE_URL ?? defaultDatabaseUrl(env.SANKEY_DATA_DIR);
 const secrets = loadOrCreateApiToken(env.SANKEY_DATA_DIR, env.SANKEY_API_TOKEN);
 if (secrets.generated.apiToken) {
