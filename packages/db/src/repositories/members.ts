@@ -81,13 +81,12 @@ const where = (tradeGroupId: string, slaveAccount: string) => ({
 
 export function createMemberRepository(client: DbClient) {
   const update = async (
-    c: DbClient,
     tradeGroupId: string,
     slaveAccount: string,
     data: { slaveSettings?: object; enabled?: boolean },
   ): Promise<MemberDto> => {
     try {
-      const row = await c.tradeGroupMember.update({
+      const row = await client.tradeGroupMember.update({
         where: where(tradeGroupId, slaveAccount),
         data: { ...data, configVersion: { increment: 1 } },
         select: memberSelect,
@@ -184,14 +183,14 @@ export function createMemberRepository(client: DbClient) {
       slaveAccount: string,
       slaveSettings: SlaveSettingsInput,
     ): Promise<MemberDto> {
-      return update(client, tradeGroupId, slaveAccount, {
+      return update(tradeGroupId, slaveAccount, {
         slaveSettings: storedSlaveSettings(slaveSettings),
       });
     },
 
     /** Sets `enabled` and bumps configVersion (also when the value does not change). NotFound if missing. */
     setEnabled(tradeGroupId: string, slaveAccount: string, enabled: boolean): Promise<MemberDto> {
-      return update(client, tradeGroupId, slaveAccount, { enabled });
+      return update(tradeGroupId, slaveAccount, { enabled });
     },
 
     /** Deletes the member and returns it as it was. NotFound if missing. */
