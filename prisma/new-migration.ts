@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv, databaseUrl, testPostgresUrl } from './env';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2];
@@ -22,7 +23,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(here, 'generate-schemas.
 
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').replace(/\..*$/, '');
 const pgUrl =
-  [process.env['DATABASE_URL'], process.env['TEST_POSTGRES_URL']].find((u) => u?.startsWith('postgres')) ??
+  [databaseUrl(), testPostgresUrl()].find((u) => u?.startsWith('postgres')) ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
 
 for (const dir of ['sqlite', 'postgres']) {
@@ -50,7 +51,7 @@ for (const dir of ['sqlite', 'postgres']) {
     ],
     {
       encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: dir === 'postgres' ? pgUrl : `file:${join(here, dir, 'dev.db')}` },
+      env: childEnv({ DATABASE_URL: dir === 'postgres' ? pgUrl : `file:${join(here, dir, 'dev.db')}` }),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

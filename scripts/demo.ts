@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
+import { childEnv, repoRoot as root, scriptEnv } from './env';
 
-const root = resolve(import.meta.dirname, '..');
 const MASTER = 'Demo_Master_1001';
 const SLAVES = [
   {
@@ -71,20 +71,21 @@ if (!existsSync(join(root, 'apps/web/.next/BUILD_ID'))) {
 const dataDir = mkdtempSync(join(tmpdir(), 'sankey-demo-'));
 const apiToken = randomBytes(24).toString('base64url');
 const adminPassword = `demo-${randomBytes(5).toString('hex')}`;
-const webPort = await freePort(Number(process.env.PORT ?? 3000));
-const env = {
+const webPort = await freePort(scriptEnv.webPort);
+const env = childEnv(
+  {
+    SANKEY_DATA_DIR: dataDir,
+    DATABASE_URL: `file:${join(dataDir, 'sankey.db')}`,
+    SANKEY_API_TOKEN: apiToken,
+    SANKEY_ADMIN_PASSWORD: adminPassword,
+    SANKEY_ZMQ_RECEIVER_PORT: '0',
+    SANKEY_ZMQ_PUBLISHER_PORT: '0',
+    SANKEY_RELAY_HTTP_PORT: '0',
+    PORT: String(webPort),
+  },
   // Quiet by default; a LOG_LEVEL in the environment wins.
-  LOG_LEVEL: 'warn',
-  ...process.env,
-  SANKEY_DATA_DIR: dataDir,
-  DATABASE_URL: `file:${join(dataDir, 'sankey.db')}`,
-  SANKEY_API_TOKEN: apiToken,
-  SANKEY_ADMIN_PASSWORD: adminPassword,
-  SANKEY_ZMQ_RECEIVER_PORT: '0',
-  SANKEY_ZMQ_PUBLISHER_PORT: '0',
-  SANKEY_RELAY_HTTP_PORT: '0',
-  PORT: String(webPort),
-};
+  { LOG_LEVEL: 'warn' },
+);
 
 const children: ChildProcess[] = [];
 const sims: (SimMaster | SimSlave)[] = [];

@@ -2,16 +2,16 @@
 // and stop both on SIGTERM/SIGINT (README §3).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
+import { childEnv, repoRoot as root, scriptEnv } from './env';
 
-const root = resolve(import.meta.dirname, '..');
-const dataDir = process.env.SANKEY_DATA_DIR || join(root, 'data');
-const url = process.env.DATABASE_URL || defaultDatabaseUrl(dataDir);
+const { dataDir } = scriptEnv;
+const url = scriptEnv.databaseUrl ?? defaultDatabaseUrl(dataDir);
 
-const secrets = loadOrCreateApiToken(dataDir, process.env.SANKEY_API_TOKEN);
+const secrets = loadOrCreateApiToken(dataDir, scriptEnv.apiToken);
 if (secrets.generated.apiToken) {
   process.stdout.write(
     `\nGenerated API token (saved in ${dataDir}/secrets.json, shown once):\n  ${secrets.apiToken}\n\n`,
@@ -23,13 +23,12 @@ process.stdout.write(
   `database ready (${url.startsWith('file:') ? 'SQLite' : 'PostgreSQL'}, ${Date.now() - t0} ms)\n`,
 );
 
-const env = {
-  ...process.env,
+const env = childEnv({
   SANKEY_DATA_DIR: dataDir,
   DATABASE_URL: url,
   SANKEY_API_TOKEN: secrets.apiToken,
   SANKEY_SKIP_MIGRATE: '1',
-};
+});
 const children: ChildProcess[] = [];
 const startChild = (name: string, cwd: string, args: string[], extraEnv: Record<string, string> = {}) => {
   const child = spawn(process.execPath, args, {
@@ -86,12 +85,12 @@ if (existsSync(join(web, '.next', 'BUILD_ID'))) {
       join(root, 'node_modules/next/dist/bin/next'),
       'start',
       '-p',
-      process.env.PORT || '3000',
+      String(scriptEnv.webPort),
       '-H',
       '127.0.0.1',
     ],
     {
-      SANKEY_RELAY_URL: process.env.SANKEY_RELAY_URL || `http://127.0.0.1:${relayPorts.relayHttp}`,
+      SANKEY_RELAY_URL: scriptEnv.relayUrl ?? `http://127.0.0.1:${relayPorts.relayHttp}`,
     },
   );
 } else {

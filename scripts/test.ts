@@ -1,9 +1,9 @@
 // `npm test`: every workspace's tests through turbo, then one closing line summing all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { childEnv, repoRoot as root } from './env';
 
-const root = resolve(import.meta.dirname, '..');
 const workspaces = [
   'packages/shared',
   'packages/db',
@@ -21,7 +21,7 @@ for (const ws of workspaces) rmSync(join(root, ws, 'test-results'), { recursive:
 const run = spawnSync('npx', ['turbo', 'run', 'test', '--concurrency=1', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  env: childEnv({ TURBO_TELEMETRY_DISABLED: '1' }),
 });
 
 let passed = 0;

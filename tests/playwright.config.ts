@@ -1,6 +1,7 @@
 // Playwright in Debian's Chromium against the real web app (`next start` of the build) and the real relay,
 // both started by e2e/global-setup.ts on free ports and a temporary data directory.
 import { defineConfig } from '@playwright/test';
+import { e2eBaseUrl } from './e2e/env';
 
 export default defineConfig({
   testDir: './e2e',
@@ -15,7 +16,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: './test-results/playwright.json' }]],
   use: {
     // The global setup exports the web app's URL before any worker starts.
-    baseURL: process.env.SANKEY_E2E_BASE_URL,
+    baseURL: e2eBaseUrl(),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -9,12 +9,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDb, withTransaction } from '@sankey/db/client';
+import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { createRepositories } from '@sankey/db/repositories/index';
+import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { heartbeat, open } from '@sankey/relay/testing/core-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { Push, Subscriber } from 'zeromq';
+import { benchEnv, childEnv } from './env';
 
 const root = resolve(import.meta.dirname, '../..');
 export const WARMUP_SIGNALS = 1000;
@@ -66,10 +67,10 @@ async function drive(push: Push, sub: Subscriber, expected: number, signals: num
  */
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (process.env.BENCH_TRACE) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
+  if (benchEnv.trace) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
   const line = await new Promise<RegExpExecArray>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -94,36 +95,27 @@ export async function relayLatency(slaves: number, signals: number): Promise<Lat
   const url = `file:${join(dataDir, 'sankey.db')}`;
   await migrate({ url });
   const db = await createDb({ url });
-  const repos = createRepositories(db);
   const ids = Array.from({ length: slaves }, (_, i) => `S${String(i).padStart(4, '0')}`);
-  await withTransaction(db, (tx) =>
-    repos.tradeGroups.create(
-      {
-        id: 'M1',
+  await withRepositoriesTransaction(db, (tx) =>
+    tx.tradeGroups.create({
+      id: 'M1',
+      enabled: true,
+      symbolPrefix: 'pro.',
+      symbolSuffix: '.m',
+      members: ids.map((s, i) => ({
+        slaveAccount: s,
         enabled: true,
-        symbolPrefix: 'pro.',
-        symbolSuffix: '.m',
-        members: ids.map((s, i) => ({
-          slaveAccount: s,
-          enabled: true,
-          slaveSettings: {
-            symbolSuffix: i % 3 === 0 ? '.ecn' : null,
-            symbolMappings: i % 2 ? [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }] : [],
-            filters: { blockedSymbols: ['BTCUSD'], allowedMagicNumbers: [7, 8] },
-          },
-        })),
-      },
-      tx,
-    ),
+        slaveSettings: {
+          symbolSuffix: i % 3 === 0 ? '.ecn' : null,
+          symbolMappings: i % 2 ? [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }] : [],
+          filters: { blockedSymbols: ['BTCUSD'], allowedMagicNumbers: [7, 8] },
+        },
+      })),
+    }),
   );
   await db.$disconnect();
   const relay = await startProcess(
-    [
-      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      join(root, 'apps/relay/src/main.ts'),
-    ],
+    [...benchEnv.nodeFlags, '--import', 'tsx', join(root, 'apps/relay/src/main.ts')],
     {
       SANKEY_DATA_DIR: dataDir,
       SANKEY_ZMQ_RECEIVER_PORT: '0',

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { benchEnv } from './env';
 import { replaceSection } from './markdown';
 import { type LatencyRow, relayLatency, WARMUP_SIGNALS } from './relay-latency';
 
@@ -11,7 +12,7 @@ mkdirSync(join(root, 'bench/results'), { recursive: true });
 const core = spawnSync('npm', ['run', 'bench', '-w', '@sankey/core-as'], { cwd: root, stdio: 'inherit' });
 if (core.status !== 0) process.exitCode = 1;
 
-const signals = Number(process.env.BENCH_SIGNALS ?? 2000);
+const signals = benchEnv.signals;
 const rows: LatencyRow[] = [];
 for (const slaves of [1, 10, 100]) {
   const row = await relayLatency(slaves, signals);

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
 import { pgCliAdapter } from '../../packages/db/src/pg-cli-adapter';
+import { databaseUrl } from '../env';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -14,6 +15,5 @@ export default defineConfig({
   engine: 'js',
   schema: join(here, 'schema.prisma'),
   migrations: { path: join(here, 'migrations') },
-  adapter: async () =>
-    pgCliAdapter(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/sankey'),
+  adapter: async () => pgCliAdapter(databaseUrl() ?? 'postgresql://postgres@127.0.0.1:5432/sankey'),
 });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { defineConfig } from 'prisma/config';
+import { databaseUrl } from '../env';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -12,5 +13,5 @@ export default defineConfig({
   engine: 'js',
   schema: join(here, 'schema.prisma'),
   migrations: { path: join(here, 'migrations') },
-  adapter: async () => new PrismaLibSQL({ url: process.env.DATABASE_URL ?? `file:${join(here, 'dev.db')}` }),
+  adapter: async () => new PrismaLibSQL({ url: databaseUrl() ?? `file:${join(here, 'dev.db')}` }),
 });

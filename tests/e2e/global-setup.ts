@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childEnv, exportE2eEnv } from './env';
 
 const root = resolve(import.meta.dirname, '../..');
 const logDir = resolve(import.meta.dirname, '../test-results/e2e-logs');
@@ -90,14 +91,13 @@ export default async function globalSetup() {
   const apiToken = randomBytes(24).toString('base64url');
   const adminPassword = `e2e-${randomBytes(8).toString('hex')}`;
   const webPort = await freePort();
-  const common = {
-    ...process.env,
+  const common = childEnv({
     SANKEY_DATA_DIR: dataDir,
     SANKEY_API_TOKEN: apiToken,
     SANKEY_ADMIN_PASSWORD: adminPassword,
     PORT: String(webPort),
     LOG_LEVEL: 'info',
-  };
+  });
   const children: ChildProcess[] = [];
   const teardown = async () => {
     await Promise.all(children.reverse().map(stop));
@@ -154,12 +154,14 @@ export default async function globalSetup() {
       60_000,
     );
 
-    process.env.SANKEY_E2E_BASE_URL = baseUrl;
-    process.env.SANKEY_E2E_API_TOKEN = apiToken;
-    process.env.SANKEY_E2E_ADMIN_PASSWORD = adminPassword;
-    process.env.SANKEY_E2E_RECEIVER = `tcp://127.0.0.1:${ports.receiver}`;
-    process.env.SANKEY_E2E_PUBLISHER = `tcp://127.0.0.1:${ports.publisher}`;
-    process.env.SANKEY_E2E_RELAY_HTTP = `http://127.0.0.1:${ports.relayHttp}`;
+    exportE2eEnv({
+      baseUrl,
+      apiToken,
+      adminPassword,
+      receiverEndpoint: `tcp://127.0.0.1:${ports.receiver}`,
+      publisherEndpoint: `tcp://127.0.0.1:${ports.publisher}`,
+      relayHttp: `http://127.0.0.1:${ports.relayHttp}`,
+    });
   } catch (err) {
     await teardown();
     throw err;

@@ -3,21 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { SimMaster, type SimMasterOptions, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
-
-export function e2eEnv() {
-  const get = (name: string) => {
-    const v = process.env[name];
-    if (!v) throw new Error(`${name} is not set: run through playwright.config.ts (global setup)`);
-    return v;
-  };
-  return {
-    baseUrl: get('SANKEY_E2E_BASE_URL'),
-    apiToken: get('SANKEY_E2E_API_TOKEN'),
-    adminPassword: get('SANKEY_E2E_ADMIN_PASSWORD'),
-    receiverEndpoint: get('SANKEY_E2E_RECEIVER'),
-    publisherEndpoint: get('SANKEY_E2E_PUBLISHER'),
-  };
-}
+import { e2eEnv } from './env';
 
 const shotDir = resolve(import.meta.dirname, '../test-results/screenshots');
 

@@ -1,7 +1,11 @@
 // Admin changes as the web app makes them: the change and its outbox row in one transaction, then a nudge.
 // (The tRPC API does exactly this through its services; these tests exercise the relay's side of the contract.)
-import { type Db, withTransaction } from '@sankey/db/client';
-import { createRepositories } from '@sankey/db/repositories/index';
+import type { Db } from '@sankey/db/client';
+import {
+  createRepositories,
+  type Repositories,
+  withRepositoriesTransaction,
+} from '@sankey/db/repositories/index';
 import type { NewMember } from '@sankey/db/repositories/members';
 import type { GlobalSettingsUpdate, SlaveSettingsInput } from '@sankey/shared/domain/settings';
 
@@ -20,8 +24,8 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
-  const write = async <T>(fn: Parameters<typeof withTransaction<T>>[1]) => {
-    const out = await withTransaction(db, fn);
+  const write = async <T>(fn: (tx: Repositories) => Promise<T>) => {
+    const out = await withRepositoriesTransaction(db, fn);
     await nudge();
     await applied();
     return out;
@@ -38,76 +42,80 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
       } = {},
     ) =>
       write(async (tx) => {
-        const r = await repos.tradeGroups.create({ id, ...opts }, tx);
-        await repos.outbox.append({ kind: 'group.created', tradeGroupId: id, payload: {} }, tx);
+        const r = await tx.tradeGroups.create({ id, ...opts });
+        await tx.outbox.append({ kind: 'group.created', tradeGroupId: id, payload: {} });
         return r;
       }),
     updateGroup: (id: string, affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null }) =>
       write(async (tx) => {
-        const g = await repos.tradeGroups.updateAffixes(id, affixes, tx);
-        await repos.outbox.append({ kind: 'group.updated', tradeGroupId: id, payload: {} }, tx);
+        const g = await tx.tradeGroups.updateAffixes(id, affixes);
+        await tx.outbox.append({ kind: 'group.updated', tradeGroupId: id, payload: {} });
         return g;
       }),
     toggleGroup: (id: string, enabled: boolean) =>
       write(async (tx) => {
-        const g = await repos.tradeGroups.setEnabled(id, enabled, tx);
-        await repos.outbox.append({ kind: 'group.toggled', tradeGroupId: id, payload: { enabled } }, tx);
+        const g = await tx.tradeGroups.setEnabled(id, enabled);
+        await tx.outbox.append({ kind: 'group.toggled', tradeGroupId: id, payload: { enabled } });
         return g;
       }),
     deleteGroup: (id: string) =>
       write(async (tx) => {
-        const removed = await repos.tradeGroups.delete(id, tx);
-        await repos.outbox.append(
-          { kind: 'group.deleted', tradeGroupId: id, payload: { slaveAccounts: removed.slaveAccounts } },
-          tx,
-        );
+        const removed = await tx.tradeGroups.delete(id);
+        await tx.outbox.append({
+          kind: 'group.deleted',
+          tradeGroupId: id,
+          payload: { slaveAccounts: removed.slaveAccounts },
+        });
       }),
     addMember: (group: string, slave: string, slaveSettings: SlaveSettingsInput = {}, enabled = true) =>
       write(async (tx) => {
-        const m = await repos.members.add(group, { slaveAccount: slave, slaveSettings, enabled }, tx);
-        await repos.outbox.append(
-          { kind: 'member.added', tradeGroupId: group, slaveAccount: slave, payload: {} },
-          tx,
-        );
+        const m = await tx.members.add(group, { slaveAccount: slave, slaveSettings, enabled });
+        await tx.outbox.append({
+          kind: 'member.added',
+          tradeGroupId: group,
+          slaveAccount: slave,
+          payload: {},
+        });
         return m;
       }),
     updateMember: (group: string, slave: string, slaveSettings: SlaveSettingsInput) =>
       write(async (tx) => {
-        const m = await repos.members.updateSettings(group, slave, slaveSettings, tx);
-        await repos.outbox.append(
-          { kind: 'member.updated', tradeGroupId: group, slaveAccount: slave, payload: {} },
-          tx,
-        );
+        const m = await tx.members.updateSettings(group, slave, slaveSettings);
+        await tx.outbox.append({
+          kind: 'member.updated',
+          tradeGroupId: group,
+          slaveAccount: slave,
+          payload: {},
+        });
         return m;
       }),
     toggleMember: (group: string, slave: string, enabled: boolean) =>
       write(async (tx) => {
-        const m = await repos.members.setEnabled(group, slave, enabled, tx);
-        await repos.outbox.append(
-          { kind: 'member.toggled', tradeGroupId: group, slaveAccount: slave, payload: { enabled } },
-          tx,
-        );
+        const m = await tx.members.setEnabled(group, slave, enabled);
+        await tx.outbox.append({
+          kind: 'member.toggled',
+          tradeGroupId: group,
+          slaveAccount: slave,
+          payload: { enabled },
+        });
         return m;
       }),
     deleteMember: (group: string, slave: string) =>
       write(async (tx) => {
-        await repos.members.delete(group, slave, tx);
-        const left = await repos.members.countByGroup(group, tx);
-        if (left === 0) await repos.tradeGroups.delete(group, tx);
-        await repos.outbox.append(
-          {
-            kind: 'member.deleted',
-            tradeGroupId: group,
-            slaveAccount: slave,
-            payload: { groupDeleted: left === 0 },
-          },
-          tx,
-        );
+        await tx.members.delete(group, slave);
+        const left = await tx.members.countByGroup(group);
+        if (left === 0) await tx.tradeGroups.delete(group);
+        await tx.outbox.append({
+          kind: 'member.deleted',
+          tradeGroupId: group,
+          slaveAccount: slave,
+          payload: { groupDeleted: left === 0 },
+        });
       }),
     updateSettings: (patch: GlobalSettingsUpdate) =>
       write(async (tx) => {
-        const s = await repos.globalSettings.update(patch, tx);
-        await repos.outbox.append({ kind: 'settings.updated', payload: {} }, tx);
+        const s = await tx.globalSettings.update(patch);
+        await tx.outbox.append({ kind: 'settings.updated', payload: {} });
         return s;
       }),
   };

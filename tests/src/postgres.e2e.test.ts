@@ -1,12 +1,13 @@
 // The relay on PostgreSQL (DATABASE_URL=postgresql://…): settings through the outbox reach the EAs and the
 // runtime status is persisted, exactly as on the SQLite default. Runs when TEST_POSTGRES_URL is set.
 import { randomBytes } from 'node:crypto';
+import { testPostgresUrl } from '@sankey/db/env';
 import { withPostgresSchema } from '@sankey/db/urls';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type World, world } from './world';
 
-const base = process.env.TEST_POSTGRES_URL;
+const base = testPostgresUrl();
 const schema = `e2e_${randomBytes(4).toString('hex')}`;
 let w: World | undefined;
 

@@ -13,7 +13,7 @@ const USAGE = `usage: npm run relay -- <command>
   signals [--master ID] [--limit N]   journaled trade signals with their sequence numbers, newest first
   nudge                apply pending outbox rows now`;
 
-const env = parseRelayEnv(process.env);
+const env = parseRelayEnv();
 const [command, ...rest] = process.argv.slice(2);
 const flag = (name: string) => {
   const i = rest.indexOf(`--${name}`);

@@ -1,21 +1,26 @@
-// The relay's environment, parsed once (README §3). Nothing else reads process.env.
-import { resolve } from 'node:path';
+// The relay's environment, parsed once (README §3). Nothing else reads process.env (biome: noProcessEnv).
 import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '@sankey/shared/data-dir';
+import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { z } from 'zod';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 export const relayEnvSchema = z.object({
-  SANKEY_DATA_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'data')),
+  SANKEY_DATA_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((dir) => resolveDataDir(dir, HERE)),
   DATABASE_URL: z.string().min(1).optional(),
   SANKEY_ZMQ_BIND: z.string().min(1).default('127.0.0.1'),
-  SANKEY_ZMQ_RECEIVER_PORT: port.default(5555),
-  SANKEY_ZMQ_PUBLISHER_PORT: port.default(5556),
-  SANKEY_RELAY_HTTP_PORT: port.default(3001),
+  SANKEY_ZMQ_RECEIVER_PORT: port.default(DEFAULT_PORTS.receiver),
+  SANKEY_ZMQ_PUBLISHER_PORT: port.default(DEFAULT_PORTS.publisher),
+  SANKEY_RELAY_HTTP_PORT: port.default(DEFAULT_PORTS.relayHttp),
   SANKEY_RELAY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(3000),
+  PORT: port.default(DEFAULT_PORTS.web),
   SANKEY_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).optional(),
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often the outbox is polled when no nudge arrives (README §7: at least every 100 ms). */
@@ -29,8 +34,8 @@ export const relayEnvSchema = z.object({
 });
 export type RelayEnv = z.infer<typeof relayEnvSchema>;
 
-/** Parses the environment or exits with code 2 and a message naming the variable. */
-export function parseRelayEnv(env: NodeJS.ProcessEnv): RelayEnv {
+/** Parses the environment (the process's by default) or exits with code 2 and a message naming the variable. */
+export function parseRelayEnv(env: NodeJS.ProcessEnv = process.env): RelayEnv {
   const parsed = relayEnvSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {

@@ -3,9 +3,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, withTransaction } from '@sankey/db/client';
+import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { createRepositories } from '@sankey/db/repositories/index';
+import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
@@ -59,12 +59,8 @@ describe('relay process lifecycle', () => {
     const url = `file:${join(dataDir, 'sankey.db')}`;
     await migrate({ url });
     const db = await createDb({ url });
-    const repos = createRepositories(db);
-    await withTransaction(db, (tx) =>
-      repos.tradeGroups.create(
-        { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
-        tx,
-      ),
+    await withRepositoriesTransaction(db, (tx) =>
+      tx.tradeGroups.create({ id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] }),
     );
     await db.$disconnect();
 

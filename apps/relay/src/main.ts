@@ -1,14 +1,14 @@
-// Relay entry point: parse the environment, migrate, build the relay, wire signals. The only reader of process.env.
+// Relay entry point: parse the environment (env.ts), migrate, build the relay, wire signals.
 
 import { createWasmEngine } from '@sankey/core-as/index';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 import { parseRelayEnv } from './env';
-import { WorkerRelayStorage } from './outbox/worker-storage';
+import { startWorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
 
-const env = parseRelayEnv(process.env);
+const env = parseRelayEnv();
 const url = env.DATABASE_URL ?? defaultDatabaseUrl(env.SANKEY_DATA_DIR);
 const secrets = loadOrCreateApiToken(env.SANKEY_DATA_DIR, env.SANKEY_API_TOKEN);
 if (secrets.generated.apiToken) {
@@ -36,7 +36,7 @@ const relay = new Relay(
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.
-    storage: await WorkerRelayStorage.start(url, (err) => {
+    storage: await startWorkerRelayStorage(url, (err) => {
       process.stderr.write(`database worker failed: ${err.message}\n`);
       void relay.close({ reason: 'error', error: err });
     }),

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, withTransaction } from '@sankey/db/client';
+import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { createRepositories } from '@sankey/db/repositories/index';
+import { createRepositories, withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/codec';
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,12 +78,13 @@ describe('relay over real sockets', () => {
     const repos = createRepositories(t.db);
     await push.send(encodeInbound(heartbeat('S1', 'Slave')));
     await waitFor(() => t.relay.core.connection('S1', 'Slave'));
-    await withTransaction(t.db, async (tx) => {
-      await repos.tradeGroups.create(
-        { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
-        tx,
-      );
-      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
+    await withRepositoriesTransaction(t.db, async (tx) => {
+      await tx.tradeGroups.create({
+        id: 'M1',
+        enabled: true,
+        members: [{ slaveAccount: 'S1', enabled: true }],
+      });
+      await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
     });
     const cfg = await waitFor(() => received.find((r) => r.topic === 'config/S1'));
     const decoded = decodeOutboundFrame(cfg.frame, 'Slave');
@@ -131,12 +132,13 @@ describe('outbox robustness', () => {
       },
     });
     await repos.outbox.append({ kind: 'member.added', tradeGroupId: 'P1', slaveAccount: 'BAD', payload: {} });
-    await withTransaction(t.db, async (tx) => {
-      await repos.tradeGroups.create(
-        { id: 'P2', enabled: true, members: [{ slaveAccount: 'S7', enabled: true }] },
-        tx,
-      );
-      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} }, tx);
+    await withRepositoriesTransaction(t.db, async (tx) => {
+      await tx.tradeGroups.create({
+        id: 'P2',
+        enabled: true,
+        members: [{ slaveAccount: 'S7', enabled: true }],
+      });
+      await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} });
     });
     await waitFor(() => (t.relay.core.group('P2') ? true : undefined), 5000);
     expect(

@@ -1,7 +1,6 @@
 // socket.io on the relay's HTTP port: handshake auth and the live events a browser sees (README §5).
 
-import { withTransaction } from '@sankey/db/client';
-import { createRepositories } from '@sankey/db/repositories/index';
+import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import type { ServerToClientEvents, SystemSnapshot } from '@sankey/shared/api/events';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
@@ -45,13 +44,13 @@ const next = <E extends keyof ServerToClientEvents>(
 
 beforeAll(async () => {
   t = await startTestRelay();
-  const repos = createRepositories(t.db);
-  await withTransaction(t.db, async (tx) => {
-    await repos.tradeGroups.create(
-      { id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] },
-      tx,
-    );
-    await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
+  await withRepositoriesTransaction(t.db, async (tx) => {
+    await tx.tradeGroups.create({
+      id: 'M1',
+      enabled: true,
+      members: [{ slaveAccount: 'S1', enabled: true }],
+    });
+    await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
   });
   await t.relay.drainOutbox();
   push = new Push({ linger: 0 });

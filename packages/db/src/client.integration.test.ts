@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb, openDatabase, providerOf, withTransaction } from './client';
 import { defaultMigrationsDir, listMigrations, migrate } from './migrate';
+import { withRepositoriesTransaction } from './repositories/index';
 import { createOutboxRepository } from './repositories/outbox';
 import { createTradeGroupRepository } from './repositories/trade-groups';
 import { describeEachDb } from './testing/databases';
@@ -42,11 +43,12 @@ describe('SQLite client', () => {
       await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           withTransaction(i % 2 ? relay : web, async (tx) => {
-            await createTradeGroupRepository(web).setEnabled('M1', i % 2 === 0, tx);
-            await createOutboxRepository(web).append(
-              { kind: 'group.toggled', tradeGroupId: 'M1', payload: {} },
-              tx,
-            );
+            await createTradeGroupRepository(tx).setEnabled('M1', i % 2 === 0);
+            await createOutboxRepository(tx).append({
+              kind: 'group.toggled',
+              tradeGroupId: 'M1',
+              payload: {},
+            });
           }),
         ),
       );
@@ -98,12 +100,9 @@ describe('migrate', () => {
 
 describeEachDb('withTransaction', (ctx) => {
   it('commits a change and its outbox row together', async () => {
-    await withTransaction(ctx.db, async (tx) => {
-      await createTradeGroupRepository(ctx.db).create({ id: 'M1' }, tx);
-      await createOutboxRepository(ctx.db).append(
-        { kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } },
-        tx,
-      );
+    await withRepositoriesTransaction(ctx.db, async (repos) => {
+      await repos.tradeGroups.create({ id: 'M1' });
+      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } });
     });
     expect(await createTradeGroupRepository(ctx.db).get('M1')).not.toBeNull();
     expect(await createOutboxRepository(ctx.db).pending()).toHaveLength(1);
@@ -111,12 +110,9 @@ describeEachDb('withTransaction', (ctx) => {
 
   it('rolls back both when the function throws: no group, no outbox row', async () => {
     await expect(
-      withTransaction(ctx.db, async (tx) => {
-        await createTradeGroupRepository(ctx.db).create({ id: 'M1' }, tx);
-        await createOutboxRepository(ctx.db).append(
-          { kind: 'group.created', tradeGroupId: 'M1', payload: {} },
-          tx,
-        );
+      withRepositoriesTransaction(ctx.db, async (repos) => {
+        await repos.tradeGroups.create({ id: 'M1' });
+        await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');

@@ -179,7 +179,8 @@ export interface TransactionOptions {
 
 /**
  * Runs `fn` in one interactive transaction: commits when it resolves, rolls back when it throws. Services use
- * it to write a change and its outbox row atomically. Repositories called with `tx` join the transaction.
+ * it (through `withRepositoriesTransaction` in repositories/index.ts) to write a change and its outbox row
+ * atomically: repositories created over `tx` join the transaction.
  */
 export function withTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>, options: TransactionOptions = {}) {
   return db.$transaction(fn, { maxWait: options.maxWait ?? 10_000, timeout: options.timeout ?? 15_000 });

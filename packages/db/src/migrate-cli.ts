@@ -1,13 +1,8 @@
 // `npm run db:migrate -w @sankey/db`: applies pending migrations to DATABASE_URL (default file:<repo>/data/sankey.db).
-import { fileURLToPath } from 'node:url';
+import { cliDatabaseUrl } from './env';
 import { migrate } from './migrate';
-import { defaultDatabaseUrl } from './urls';
 
-const url =
-  process.env['DATABASE_URL'] ??
-  defaultDatabaseUrl(
-    process.env['SANKEY_DATA_DIR'] ?? fileURLToPath(new URL('../../../data', import.meta.url)),
-  );
+const url = cliDatabaseUrl();
 const result = await migrate({ url });
 console.log(
   `${result.provider}: applied ${result.applied.length} migration(s)${result.applied.length ? ` (${result.applied.join(', ')})` : ''}, ` +

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, ORDER_TYPES, type OrderType } from '@sankey/shared/protocol/constants';
+import { DEFAULT_PORTS } from '@sankey/shared/defaults';
+import { ORDER_TYPES, type OrderType } from '@sankey/shared/protocol/constants';
+import { defaultDataDir } from './env';
 import { describeFrame, describeSent, type SimEa } from './sim-ea';
 import { SimMaster } from './sim-master';
 import { SimSlave } from './sim-slave';
@@ -12,7 +14,8 @@ import type { IgnoredSignal, SlaveCommand, SyncedPosition } from './types';
 const USAGE = `usage: npm run sim -- master|slave --account ID [options]
   --receiver URL         relay PULL endpoint (default from runtime.json, else tcp://127.0.0.1:${DEFAULT_PORTS.receiver})
   --publisher URL        relay PUB endpoint (default from runtime.json, else tcp://127.0.0.1:${DEFAULT_PORTS.publisher})
-  --data-dir DIR         read ports from DIR/runtime.json when endpoints are not given (default $SANKEY_DATA_DIR)
+  --data-dir DIR         read ports from DIR/runtime.json when endpoints are not given
+                         (default $SANKEY_DATA_DIR, else <repo>/data)
   --auto-trading on|off  initial MT auto-trading switch (default on)
   --trade-every-ms N     master only: open/modify/close random trades every N ms
   --symbols A,B          symbols for random trades (default EURUSD,GBPUSD,XAUUSD)
@@ -26,8 +29,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function readRuntimePorts(dir: string | undefined): { receiver?: number; publisher?: number } {
-  if (!dir) return {};
+function readRuntimePorts(dir: string): { receiver?: number; publisher?: number } {
   try {
     const info = JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8')) as {
       ports?: { receiver?: number; publisher?: number };
@@ -74,7 +76,7 @@ if (values['auto-trading'] !== 'on' && values['auto-trading'] !== 'off')
   fail('--auto-trading must be on or off');
 if (values.platform !== 'MT4' && values.platform !== 'MT5') fail('--platform must be MT4 or MT5');
 
-const ports = readRuntimePorts(values['data-dir'] ?? process.env.SANKEY_DATA_DIR);
+const ports = readRuntimePorts(values['data-dir'] ?? defaultDataDir());
 const receiverEndpoint = values.receiver ?? `tcp://127.0.0.1:${ports.receiver ?? DEFAULT_PORTS.receiver}`;
 const publisherEndpoint = values.publisher ?? `tcp://127.0.0.1:${ports.publisher ?? DEFAULT_PORTS.publisher}`;
 const num = (v: string | undefined, name: string): number | undefined => {

@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withTransaction } from '@sankey/db/client';
-import { createRepositories } from '@sankey/db/repositories/index';
+
+import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
@@ -39,20 +39,16 @@ async function send(t: TestRelay, frames: Buffer[]) {
 describe('signal journal', () => {
   it('journals every signal with what the engine decided and resumes its sequence after a restart', async () => {
     const first = await startTestRelay({ dataDir });
-    const repos = createRepositories(first.db);
-    await withTransaction(first.db, async (tx) => {
-      await repos.tradeGroups.create(
-        {
-          id: 'M1',
-          enabled: true,
-          members: [
-            { slaveAccount: 'S1', enabled: true },
-            { slaveAccount: 'S2', enabled: true, slaveSettings: { filters: { blockedSymbols: ['GBPUSD'] } } },
-          ],
-        },
-        tx,
-      );
-      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} }, tx);
+    await withRepositoriesTransaction(first.db, async (tx) => {
+      await tx.tradeGroups.create({
+        id: 'M1',
+        enabled: true,
+        members: [
+          { slaveAccount: 'S1', enabled: true },
+          { slaveAccount: 'S2', enabled: true, slaveSettings: { filters: { blockedSymbols: ['GBPUSD'] } } },
+        ],
+      });
+      await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
     });
     await first.relay.drainOutbox();
     await send(first, [

@@ -1,32 +1,30 @@
 // Worker thread that owns the relay's database connection: every query (outbox polls, loads, status writes)
 // runs here, so the SQLite driver's synchronous work never stalls the thread that relays trade signals.
+// Any RelayStorage method the main thread names is called on DbRelayStorage (worker-storage.ts forwards them).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { DbRelayStorage } from './db-storage';
-import type { RelayStorage } from './storage';
-
-interface Request {
-  id: number;
-  method: keyof RelayStorage;
-  args: unknown[];
-}
+import { toWireError, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 const port = parentPort!;
 const storage = new DbRelayStorage(await createDb({ url: (workerData as { url: string }).url }));
+const reply = (msg: WorkerReply) => port.postMessage(msg);
 
-port.on('message', (req: Request) => {
-  const fn = storage[req.method] as (...a: unknown[]) => Promise<unknown>;
-  fn.apply(storage, req.args).then(
+port.on('message', (req: WorkerRequest) => {
+  const fn = (storage as unknown as Record<string, unknown>)[req.method];
+  let result: Promise<unknown>;
+  try {
+    if (typeof fn !== 'function') throw new TypeError(`RelayStorage has no method ${req.method}`);
+    result = Promise.resolve(fn.apply(storage, req.args));
+  } catch (err) {
+    result = Promise.reject(err);
+  }
+  result.then(
     (value) => {
-      port.postMessage({ id: req.id, ok: true, value });
+      reply({ id: req.id, ok: true, value });
       if (req.method === 'close') port.close();
     },
-    (err: unknown) =>
-      port.postMessage({
-        id: req.id,
-        ok: false,
-        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-      }),
+    (err: unknown) => reply({ id: req.id, ok: false, error: toWireError(err) }),
   );
 });
 port.postMessage({ ready: true });

@@ -6,7 +6,7 @@ import { createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import type { Clock } from '../core/ports';
-import { WorkerRelayStorage } from '../outbox/worker-storage';
+import { startWorkerRelayStorage } from '../outbox/worker-storage';
 import { Relay, type RelayConfig } from '../relay';
 
 export interface TestRelay {
@@ -51,7 +51,7 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: await WorkerRelayStorage.start(url),
+      storage: await startWorkerRelayStorage(url),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
       ...(opts.clock ? { clock: opts.clock } : {}),
     },

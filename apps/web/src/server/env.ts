@@ -1,6 +1,7 @@
-// The web app's configuration, parsed once from process.env (README §3). Nothing else reads process.env.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// The web app's configuration, parsed once from process.env (README §3). Nothing else reads process.env
+// (biome: noProcessEnv).
+import { resolveDataDir } from '@sankey/shared/data-dir';
+import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -12,8 +13,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/i, 'must be a file: (SQLite) or postgresql:// URL')
     .optional(),
-  PORT: port.default(3000),
-  SANKEY_RELAY_HTTP_PORT: port.default(3001),
+  PORT: port.default(DEFAULT_PORTS.web),
+  SANKEY_RELAY_HTTP_PORT: port.default(DEFAULT_PORTS.relayHttp),
   SANKEY_RELAY_URL: z.url({ protocol: /^https?$/ }).optional(),
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SANKEY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -38,24 +39,6 @@ export class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 
-/** The repository root: the nearest ancestor whose package.json is the monorepo's. */
-function repoRoot(from: string): string {
-  let dir = resolve(/*turbopackIgnore: true*/ from);
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'sankey-copier') return dir;
-      } catch {
-        // not ours; keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(/*turbopackIgnore: true*/ from);
-    dir = parent;
-  }
-}
-
 /** Parses `source` (process.env by default). Invalid values → EnvError naming each variable. */
 export function parseEnv(source: Record<string, string | undefined>, cwd = process.cwd()): WebEnv {
   // Empty strings count as unset (shells and .env files produce them).
@@ -67,7 +50,8 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
   }
   const e = parsed.data;
   return {
-    dataDir: resolve(/*turbopackIgnore: true*/ e.SANKEY_DATA_DIR ?? join(repoRoot(cwd), 'data')),
+    // From the working directory: Next bundles this module, so its own path says nothing about the repo.
+    dataDir: resolveDataDir(e.SANKEY_DATA_DIR, cwd),
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
     relayUrl: (e.SANKEY_RELAY_URL ?? `http://127.0.0.1:${e.SANKEY_RELAY_HTTP_PORT}`).replace(/\/+$/, ''),

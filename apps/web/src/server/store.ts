@@ -1,22 +1,17 @@
-// The persistence port the services use: the subset of packages/db's repositories they need, without the
-// transaction argument. `transaction(fn)` hands `fn` repositories bound to one DB transaction, so a change and
-// its outbox row commit together. The Prisma adapter below is the only place that touches packages/db's client;
-// tests use the in-memory fake in src/testing/fake-store.ts.
-import { type Db, type DbTx, withTransaction } from '@sankey/db/client';
-import { type AdminSessionDto, createAdminRepository } from '@sankey/db/repositories/admin';
-import { createGlobalSettingsRepository } from '@sankey/db/repositories/global-settings';
-import { createMemberRepository, type MemberDto, type NewMember } from '@sankey/db/repositories/members';
-import { createOutboxRepository, type NewOutboxEntry, type OutboxDto } from '@sankey/db/repositories/outbox';
+// The persistence port the services use: a `Pick<>` of packages/db's repositories, so a repository method's
+// signature is written once (in packages/db) and the web app only names which methods it uses.
+// `transaction(fn)` hands `fn` the same repositories created over one DB transaction, so a change and its
+// outbox row commit together. Tests use the in-memory fake in src/testing/fake-store.ts.
+import type { Db } from '@sankey/db/client';
+import type { AdminSessionDto } from '@sankey/db/repositories/admin';
 import {
-  createTradeGroupRepository,
-  type NewTradeGroup,
-  type TradeGroupDto,
-} from '@sankey/db/repositories/trade-groups';
-import type {
-  GlobalSettings,
-  GlobalSettingsUpdate,
-  SlaveSettingsInput,
-} from '@sankey/shared/domain/settings';
+  createRepositories,
+  type Repositories,
+  withRepositoriesTransaction,
+} from '@sankey/db/repositories/index';
+import type { MemberDto, NewMember } from '@sankey/db/repositories/members';
+import type { NewOutboxEntry, OutboxDto } from '@sankey/db/repositories/outbox';
+import type { NewTradeGroup, TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 
 export type {
   AdminSessionDto,
@@ -28,57 +23,28 @@ export type {
   TradeGroupDto,
 };
 
-export interface TradeGroupsPort {
-  create(input: NewTradeGroup): Promise<{ group: TradeGroupDto; members: MemberDto[] }>;
-  get(id: string): Promise<TradeGroupDto | null>;
-  list(): Promise<TradeGroupDto[]>;
-  updateAffixes(
-    id: string,
-    affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null },
-  ): Promise<TradeGroupDto>;
-  setEnabled(id: string, enabled: boolean): Promise<TradeGroupDto>;
-  delete(id: string): Promise<{ group: TradeGroupDto; slaveAccounts: string[] }>;
-}
-
-export interface MembersPort {
-  add(tradeGroupId: string, member: NewMember): Promise<MemberDto>;
-  get(tradeGroupId: string, slaveAccount: string): Promise<MemberDto | null>;
-  listByGroup(tradeGroupId: string): Promise<MemberDto[]>;
-  updateSettings(
-    tradeGroupId: string,
-    slaveAccount: string,
-    settings: SlaveSettingsInput,
-  ): Promise<MemberDto>;
-  setEnabled(tradeGroupId: string, slaveAccount: string, enabled: boolean): Promise<MemberDto>;
-  delete(tradeGroupId: string, slaveAccount: string): Promise<MemberDto>;
-  countByGroup(tradeGroupId: string): Promise<number>;
-}
-
-export interface OutboxPort {
-  append(entry: NewOutboxEntry): Promise<OutboxDto>;
-}
-
-export interface GlobalSettingsPort {
-  get(): Promise<GlobalSettings>;
-  update(patch: GlobalSettingsUpdate): Promise<GlobalSettings>;
-}
-
-export interface AdminPort {
-  getPasswordHash(): Promise<string | null>;
-  setPasswordHash(hash: string): Promise<void>;
-  createSession(session: { id: string; expiresAt: Date; createdAt?: Date }): Promise<AdminSessionDto>;
-  getSession(id: string, now: Date): Promise<AdminSessionDto | null>;
-  deleteSession(id: string): Promise<boolean>;
-  deleteAllSessions(): Promise<number>;
-  deleteExpiredSessions(now: Date): Promise<number>;
-}
-
+/** The repository methods the web services use; everything else (relay-only methods) stays out of reach. */
 export interface Repos {
-  tradeGroups: TradeGroupsPort;
-  members: MembersPort;
-  outbox: OutboxPort;
-  globalSettings: GlobalSettingsPort;
-  admin: AdminPort;
+  tradeGroups: Pick<
+    Repositories['tradeGroups'],
+    'create' | 'get' | 'list' | 'updateAffixes' | 'setEnabled' | 'delete'
+  >;
+  members: Pick<
+    Repositories['members'],
+    'add' | 'get' | 'listByGroup' | 'updateSettings' | 'setEnabled' | 'delete' | 'countByGroup'
+  >;
+  outbox: Pick<Repositories['outbox'], 'append'>;
+  globalSettings: Pick<Repositories['globalSettings'], 'get' | 'update'>;
+  admin: Pick<
+    Repositories['admin'],
+    | 'getPasswordHash'
+    | 'setPasswordHash'
+    | 'createSession'
+    | 'getSession'
+    | 'deleteSession'
+    | 'deleteAllSessions'
+    | 'deleteExpiredSessions'
+  >;
 }
 
 export interface Store extends Repos {
@@ -86,54 +52,9 @@ export interface Store extends Repos {
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
 }
 
-type Bound<R> = {
-  [K in keyof R]: R[K] extends (...args: infer A) => infer T ? (...args: A) => T : never;
-};
-
-/** The repositories of packages/db, all bound to `tx` when given. */
-function reposOf(db: Db, tx?: DbTx): Repos {
-  const tradeGroups = createTradeGroupRepository(db);
-  const members = createMemberRepository(db);
-  const outbox = createOutboxRepository(db);
-  const globalSettings = createGlobalSettingsRepository(db);
-  const admin = createAdminRepository(db);
-  const tradeGroupsPort: Bound<TradeGroupsPort> = {
-    create: (input) => tradeGroups.create(input, tx),
-    get: (id) => tradeGroups.get(id, tx),
-    list: () => tradeGroups.list(tx),
-    updateAffixes: (id, affixes) => tradeGroups.updateAffixes(id, affixes, tx),
-    setEnabled: (id, enabled) => tradeGroups.setEnabled(id, enabled, tx),
-    delete: (id) => tradeGroups.delete(id, tx),
-  };
-  const membersPort: Bound<MembersPort> = {
-    add: (g, m) => members.add(g, m, tx),
-    get: (g, s) => members.get(g, s, tx),
-    listByGroup: (g) => members.listByGroup(g, tx),
-    updateSettings: (g, s, settings) => members.updateSettings(g, s, settings, tx),
-    setEnabled: (g, s, enabled) => members.setEnabled(g, s, enabled, tx),
-    delete: (g, s) => members.delete(g, s, tx),
-    countByGroup: (g) => members.countByGroup(g, tx),
-  };
-  return {
-    tradeGroups: tradeGroupsPort,
-    members: membersPort,
-    outbox: { append: (entry) => outbox.append(entry, tx) },
-    globalSettings: {
-      get: () => globalSettings.get(tx),
-      update: (patch) => globalSettings.update(patch, tx),
-    },
-    admin: {
-      getPasswordHash: () => admin.getPasswordHash(tx),
-      setPasswordHash: (hash) => admin.setPasswordHash(hash, tx),
-      createSession: (s) => admin.createSession(s, tx),
-      getSession: (id, now) => admin.getSession(id, now, tx),
-      deleteSession: (id) => admin.deleteSession(id, tx),
-      deleteAllSessions: () => admin.deleteAllSessions(tx),
-      deleteExpiredSessions: (now) => admin.deleteExpiredSessions(now, tx),
-    },
-  };
-}
-
 export function createPrismaStore(db: Db): Store {
-  return { ...reposOf(db), transaction: (fn) => withTransaction(db, (tx) => fn(reposOf(db, tx))) };
+  return {
+    ...createRepositories(db),
+    transaction: (fn) => withRepositoriesTransaction(db, fn),
+  };
 }

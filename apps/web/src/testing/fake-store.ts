@@ -1,5 +1,7 @@
 // An in-memory Store with the repositories' semantics (errors, ordering, config versions) for service unit
-// tests. `transaction` restores a snapshot when the callback throws.
+// tests. It implements the same `Store` type as the Prisma adapter (derived from packages/db's repositories),
+// so a changed repository signature fails to compile here. `transaction` restores a snapshot when the callback
+// throws.
 import { NotFound, UniqueViolation } from '@sankey/db/errors';
 import {
   defaultGlobalSettings,
@@ -221,7 +223,7 @@ export class FakeStore implements Store {
       this.s.sessions.set(session.id, dto);
       return dto;
     },
-    getSession: async (id, now) => {
+    getSession: async (id, now = new Date()) => {
       const s = this.s.sessions.get(id);
       return s && s.expiresAt > now ? s : null;
     },
@@ -231,7 +233,7 @@ export class FakeStore implements Store {
       this.s.sessions.clear();
       return n;
     },
-    deleteExpiredSessions: async (now) => {
+    deleteExpiredSessions: async (now = new Date()) => {
       let n = 0;
       for (const [id, s] of this.s.sessions) {
         if (s.expiresAt <= now) {

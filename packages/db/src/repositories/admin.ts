@@ -1,6 +1,5 @@
 // The admin password hash (one row) and UI login sessions (keyed by a hash of the session token).
-import type { Db, DbTx } from '../client';
-import { clientOf } from './shared';
+import type { DbClient } from '../client';
 
 export interface AdminSessionDto {
   id: string;
@@ -12,60 +11,57 @@ export interface AdminSessionDto {
 const CREDENTIAL_ID = 1;
 const sessionSelect = { id: true, createdAt: true, expiresAt: true, lastSeenAt: true } as const;
 
-export function createAdminRepository(db: Db) {
+export function createAdminRepository(client: DbClient) {
   return {
-    async getPasswordHash(tx?: DbTx): Promise<string | null> {
-      const row = await clientOf(db, tx).adminCredential.findUnique({
+    async getPasswordHash(): Promise<string | null> {
+      const row = await client.adminCredential.findUnique({
         where: { id: CREDENTIAL_ID },
         select: { passwordHash: true },
       });
       return row?.passwordHash ?? null;
     },
 
-    async setPasswordHash(passwordHash: string, tx?: DbTx): Promise<void> {
-      await clientOf(db, tx).adminCredential.upsert({
+    async setPasswordHash(passwordHash: string): Promise<void> {
+      await client.adminCredential.upsert({
         where: { id: CREDENTIAL_ID },
         create: { id: CREDENTIAL_ID, passwordHash },
         update: { passwordHash },
       });
     },
 
-    createSession(
-      session: { id: string; expiresAt: Date; createdAt?: Date },
-      tx?: DbTx,
-    ): Promise<AdminSessionDto> {
-      return clientOf(db, tx).adminSession.create({ data: session, select: sessionSelect });
+    createSession(session: { id: string; expiresAt: Date; createdAt?: Date }): Promise<AdminSessionDto> {
+      return client.adminSession.create({ data: session, select: sessionSelect });
     },
 
     /** The session if it exists and has not expired at `now`. */
-    getSession(id: string, now: Date = new Date(), tx?: DbTx): Promise<AdminSessionDto | null> {
-      return clientOf(db, tx).adminSession.findFirst({
+    getSession(id: string, now: Date = new Date()): Promise<AdminSessionDto | null> {
+      return client.adminSession.findFirst({
         where: { id, expiresAt: { gt: now } },
         select: sessionSelect,
       });
     },
 
     /** Records activity (and optionally extends the expiry). Returns false if the session is gone. */
-    async touchSession(id: string, lastSeenAt: Date, expiresAt?: Date, tx?: DbTx): Promise<boolean> {
-      const { count } = await clientOf(db, tx).adminSession.updateMany({
+    async touchSession(id: string, lastSeenAt: Date, expiresAt?: Date): Promise<boolean> {
+      const { count } = await client.adminSession.updateMany({
         where: { id },
         data: { lastSeenAt, ...(expiresAt && { expiresAt }) },
       });
       return count > 0;
     },
 
-    async deleteSession(id: string, tx?: DbTx): Promise<boolean> {
-      const { count } = await clientOf(db, tx).adminSession.deleteMany({ where: { id } });
+    async deleteSession(id: string): Promise<boolean> {
+      const { count } = await client.adminSession.deleteMany({ where: { id } });
       return count > 0;
     },
 
     /** Deletes every session (e.g. after a password change). */
-    async deleteAllSessions(tx?: DbTx): Promise<number> {
-      return (await clientOf(db, tx).adminSession.deleteMany({})).count;
+    async deleteAllSessions(): Promise<number> {
+      return (await client.adminSession.deleteMany({})).count;
     },
 
-    async deleteExpiredSessions(now: Date = new Date(), tx?: DbTx): Promise<number> {
-      return (await clientOf(db, tx).adminSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+    async deleteExpiredSessions(now: Date = new Date()): Promise<number> {
+      return (await client.adminSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
     },
   };
 }

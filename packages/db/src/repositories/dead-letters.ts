@@ -1,6 +1,5 @@
 // Frames the relay could not publish (design.md, Delivery): visible in the UI and the operator CLI.
-import type { Db, DbTx } from '../client';
-import { clientOf } from './shared';
+import type { DbClient } from '../client';
 
 export interface DeadLetterDto {
   id: number;
@@ -27,10 +26,10 @@ const select = {
 
 const toDto = (row: DeadLetterDto): DeadLetterDto => ({ ...row, payload: new Uint8Array(row.payload) });
 
-export function createDeadLetterRepository(db: Db) {
+export function createDeadLetterRepository(client: DbClient) {
   return {
-    async add(entry: NewDeadLetter, tx?: DbTx): Promise<DeadLetterDto> {
-      const row = await clientOf(db, tx).deadLetter.create({
+    async add(entry: NewDeadLetter): Promise<DeadLetterDto> {
+      const row = await client.deadLetter.create({
         data: { ...entry, payload: new Uint8Array(entry.payload) },
         select,
       });
@@ -38,8 +37,8 @@ export function createDeadLetterRepository(db: Db) {
     },
 
     /** Newest first (highest id), before `beforeId` (exclusive) if given. */
-    async list(options: { limit?: number; beforeId?: number } = {}, tx?: DbTx): Promise<DeadLetterDto[]> {
-      const rows = await clientOf(db, tx).deadLetter.findMany({
+    async list(options: { limit?: number; beforeId?: number } = {}): Promise<DeadLetterDto[]> {
+      const rows = await client.deadLetter.findMany({
         ...(options.beforeId !== undefined && { where: { id: { lt: options.beforeId } } }),
         orderBy: { id: 'desc' },
         take: options.limit ?? 100,
@@ -48,23 +47,22 @@ export function createDeadLetterRepository(db: Db) {
       return rows.map(toDto);
     },
 
-    async get(id: number, tx?: DbTx): Promise<DeadLetterDto | null> {
-      const row = await clientOf(db, tx).deadLetter.findUnique({ where: { id }, select });
+    async get(id: number): Promise<DeadLetterDto | null> {
+      const row = await client.deadLetter.findUnique({ where: { id }, select });
       return row && toDto(row);
     },
 
-    async delete(id: number, tx?: DbTx): Promise<boolean> {
-      return (await clientOf(db, tx).deadLetter.deleteMany({ where: { id } })).count > 0;
+    async delete(id: number): Promise<boolean> {
+      return (await client.deadLetter.deleteMany({ where: { id } })).count > 0;
     },
 
-    async count(tx?: DbTx): Promise<number> {
-      return clientOf(db, tx).deadLetter.count();
+    async count(): Promise<number> {
+      return client.deadLetter.count();
     },
 
     /** Deletes dead letters whose last attempt was before `before`. Returns the count. */
-    async purgeOlderThan(before: Date, tx?: DbTx): Promise<number> {
-      return (await clientOf(db, tx).deadLetter.deleteMany({ where: { lastAttemptAt: { lt: before } } }))
-        .count;
+    async purgeOlderThan(before: Date): Promise<number> {
+      return (await client.deadLetter.deleteMany({ where: { lastAttemptAt: { lt: before } } })).count;
     },
   };
 }

@@ -4,9 +4,8 @@ import {
   type GlobalSettingsUpdate,
   globalSettingsSchema,
 } from '@sankey/shared/domain/settings';
-import { type Db, type DbClient, type DbTx, inTransaction } from '../client';
+import { type DbClient, inTransaction } from '../client';
 import { CorruptRow } from '../errors';
-import { clientOf } from './shared';
 
 const KEYS = Object.keys(globalSettingsSchema.shape) as (keyof GlobalSettings)[];
 
@@ -19,19 +18,19 @@ async function read(c: DbClient): Promise<GlobalSettings> {
   return parsed.data;
 }
 
-export function createGlobalSettingsRepository(db: Db) {
+export function createGlobalSettingsRepository(client: DbClient) {
   return {
     /** The settings with defaults for everything never stored. */
-    get(tx?: DbTx): Promise<GlobalSettings> {
-      return read(clientOf(db, tx));
+    get(): Promise<GlobalSettings> {
+      return read(client);
     },
 
     /**
      * Applies a partial update (logShipping may be partial too), validates the result and stores the changed
      * keys. Returns the new settings. ZodError if the result is invalid.
      */
-    update(patch: GlobalSettingsUpdate, tx?: DbTx): Promise<GlobalSettings> {
-      return inTransaction(clientOf(db, tx), async (t) => {
+    update(patch: GlobalSettingsUpdate): Promise<GlobalSettings> {
+      return inTransaction(client, async (t) => {
         const current = await read(t);
         const next = globalSettingsSchema.parse({
           ...current,

@@ -1,5 +1,5 @@
-// All repositories over one client, for apps that want them together (`createRepositories(db)`).
-import type { Db } from '../client';
+// All repositories over one client — the database or a transaction — for apps that want them together.
+import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
 import { createAdminRepository } from './admin';
 import { createDeadLetterRepository } from './dead-letters';
 import { createGlobalSettingsRepository } from './global-settings';
@@ -8,16 +8,29 @@ import { createOutboxRepository } from './outbox';
 import { createSignalJournalRepository } from './signal-journal';
 import { createTradeGroupRepository } from './trade-groups';
 
-export function createRepositories(db: Db) {
+/** Every repository over `client`; over a transaction client, every call joins that transaction. */
+export function createRepositories(client: DbClient) {
   return {
-    tradeGroups: createTradeGroupRepository(db),
-    members: createMemberRepository(db),
-    globalSettings: createGlobalSettingsRepository(db),
-    outbox: createOutboxRepository(db),
-    admin: createAdminRepository(db),
-    deadLetters: createDeadLetterRepository(db),
-    signalJournal: createSignalJournalRepository(db),
+    tradeGroups: createTradeGroupRepository(client),
+    members: createMemberRepository(client),
+    globalSettings: createGlobalSettingsRepository(client),
+    outbox: createOutboxRepository(client),
+    admin: createAdminRepository(client),
+    deadLetters: createDeadLetterRepository(client),
+    signalJournal: createSignalJournalRepository(client),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
+
+/**
+ * Runs `fn` with repositories bound to one transaction: commits when it resolves, rolls back when it throws,
+ * so a change and its outbox row commit together or not at all.
+ */
+export function withRepositoriesTransaction<T>(
+  db: Db,
+  fn: (repos: Repositories) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T> {
+  return withTransaction(db, (tx) => fn(createRepositories(tx)), options);
+}

@@ -7,9 +7,8 @@ import {
   slaveSettingsInputSchema,
   slaveSettingsSchema,
 } from '@sankey/shared/domain/settings';
-import type { Db, DbClient, DbTx } from '../client';
+import type { DbClient } from '../client';
 import { CorruptRow, translatePrismaError } from '../errors';
-import { clientOf } from './shared';
 
 export interface MemberDto {
   id: number;
@@ -80,15 +79,14 @@ const where = (tradeGroupId: string, slaveAccount: string) => ({
   tradeGroupId_slaveAccount: { tradeGroupId, slaveAccount },
 });
 
-export function createMemberRepository(db: Db) {
+export function createMemberRepository(client: DbClient) {
   const update = async (
-    c: DbClient,
     tradeGroupId: string,
     slaveAccount: string,
     data: { slaveSettings?: object; enabled?: boolean },
   ): Promise<MemberDto> => {
     try {
-      const row = await c.tradeGroupMember.update({
+      const row = await client.tradeGroupMember.update({
         where: where(tradeGroupId, slaveAccount),
         data: { ...data, configVersion: { increment: 1 } },
         select: memberSelect,
@@ -101,10 +99,10 @@ export function createMemberRepository(db: Db) {
 
   return {
     /** Adds a member with configVersion 1 and status 0. NotFound if the group is missing, UniqueViolation if the member exists. */
-    async add(tradeGroupId: string, member: NewMember, tx?: DbTx): Promise<MemberDto> {
+    async add(tradeGroupId: string, member: NewMember): Promise<MemberDto> {
       const slaveSettings = storedSlaveSettings(member.slaveSettings);
       try {
-        const row = await clientOf(db, tx).tradeGroupMember.create({
+        const row = await client.tradeGroupMember.create({
           data: {
             tradeGroupId,
             slaveAccount: member.slaveAccount,
@@ -122,8 +120,8 @@ export function createMemberRepository(db: Db) {
       }
     },
 
-    async get(tradeGroupId: string, slaveAccount: string, tx?: DbTx): Promise<MemberDto | null> {
-      const row = await clientOf(db, tx).tradeGroupMember.findUnique({
+    async get(tradeGroupId: string, slaveAccount: string): Promise<MemberDto | null> {
+      const row = await client.tradeGroupMember.findUnique({
         where: where(tradeGroupId, slaveAccount),
         select: memberSelect,
       });
@@ -131,8 +129,8 @@ export function createMemberRepository(db: Db) {
     },
 
     /** The group's members in byte order of the slave account. */
-    async listByGroup(tradeGroupId: string, tx?: DbTx): Promise<MemberDto[]> {
-      const rows = await clientOf(db, tx).tradeGroupMember.findMany({
+    async listByGroup(tradeGroupId: string): Promise<MemberDto[]> {
+      const rows = await client.tradeGroupMember.findMany({
         where: { tradeGroupId },
         select: memberSelect,
       });
@@ -140,8 +138,8 @@ export function createMemberRepository(db: Db) {
     },
 
     /** Every membership of a slave account, in byte order of the group (master) id. */
-    async listBySlave(slaveAccount: string, tx?: DbTx): Promise<MemberDto[]> {
-      const rows = await clientOf(db, tx).tradeGroupMember.findMany({
+    async listBySlave(slaveAccount: string): Promise<MemberDto[]> {
+      const rows = await client.tradeGroupMember.findMany({
         where: { slaveAccount },
         select: memberSelect,
       });
@@ -149,8 +147,8 @@ export function createMemberRepository(db: Db) {
     },
 
     /** All members, by (group, slave) in byte order: the relay's start-up load. */
-    async listAll(tx?: DbTx): Promise<MemberDto[]> {
-      const rows = await clientOf(db, tx).tradeGroupMember.findMany({ select: memberSelect });
+    async listAll(): Promise<MemberDto[]> {
+      const rows = await client.tradeGroupMember.findMany({ select: memberSelect });
       return rows.map(toMemberDto).sort(byGroupThenSlave);
     },
 
@@ -158,11 +156,11 @@ export function createMemberRepository(db: Db) {
      * Like listAll, but a row whose settings do not validate (e.g. edited by hand) is reported instead of failing
      * the whole load, so one bad row cannot keep the relay from starting.
      */
-    async listAllReadable(tx?: DbTx): Promise<{
+    async listAllReadable(): Promise<{
       members: MemberDto[];
       unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[];
     }> {
-      const rows = await clientOf(db, tx).tradeGroupMember.findMany({ select: memberSelect });
+      const rows = await client.tradeGroupMember.findMany({ select: memberSelect });
       const members: MemberDto[] = [];
       const unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[] = [];
       for (const row of rows) {
@@ -184,22 +182,21 @@ export function createMemberRepository(db: Db) {
       tradeGroupId: string,
       slaveAccount: string,
       slaveSettings: SlaveSettingsInput,
-      tx?: DbTx,
     ): Promise<MemberDto> {
-      return update(clientOf(db, tx), tradeGroupId, slaveAccount, {
+      return update(tradeGroupId, slaveAccount, {
         slaveSettings: storedSlaveSettings(slaveSettings),
       });
     },
 
     /** Sets `enabled` and bumps configVersion (also when the value does not change). NotFound if missing. */
-    setEnabled(tradeGroupId: string, slaveAccount: string, enabled: boolean, tx?: DbTx): Promise<MemberDto> {
-      return update(clientOf(db, tx), tradeGroupId, slaveAccount, { enabled });
+    setEnabled(tradeGroupId: string, slaveAccount: string, enabled: boolean): Promise<MemberDto> {
+      return update(tradeGroupId, slaveAccount, { enabled });
     },
 
     /** Deletes the member and returns it as it was. NotFound if missing. */
-    async delete(tradeGroupId: string, slaveAccount: string, tx?: DbTx): Promise<MemberDto> {
+    async delete(tradeGroupId: string, slaveAccount: string): Promise<MemberDto> {
       try {
-        const row = await clientOf(db, tx).tradeGroupMember.delete({
+        const row = await client.tradeGroupMember.delete({
           where: where(tradeGroupId, slaveAccount),
           select: memberSelect,
         });
@@ -209,16 +206,16 @@ export function createMemberRepository(db: Db) {
       }
     },
 
-    async countByGroup(tradeGroupId: string, tx?: DbTx): Promise<number> {
-      return clientOf(db, tx).tradeGroupMember.count({ where: { tradeGroupId } });
+    async countByGroup(tradeGroupId: string): Promise<number> {
+      return client.tradeGroupMember.count({ where: { tradeGroupId } });
     },
 
     /**
      * Persists the runtime status (relay only, D2). Leaves configVersion alone. Returns false when the member
      * no longer exists (deleted meanwhile), which the relay can ignore.
      */
-    async setStatus(tradeGroupId: string, slaveAccount: string, status: number, tx?: DbTx): Promise<boolean> {
-      const { count } = await clientOf(db, tx).tradeGroupMember.updateMany({
+    async setStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<boolean> {
+      const { count } = await client.tradeGroupMember.updateMany({
         where: { tradeGroupId, slaveAccount },
         data: { status },
       });
@@ -226,8 +223,8 @@ export function createMemberRepository(db: Db) {
     },
 
     /** Bulk status change, e.g. "master offline": status 2 → 1 for the whole group. Returns the row count. */
-    async setGroupStatus(tradeGroupId: string, from: number, to: number, tx?: DbTx): Promise<number> {
-      const { count } = await clientOf(db, tx).tradeGroupMember.updateMany({
+    async setGroupStatus(tradeGroupId: string, from: number, to: number): Promise<number> {
+      const { count } = await client.tradeGroupMember.updateMany({
         where: { tradeGroupId, status: from },
         data: { status: to },
       });

@@ -1,7 +1,7 @@
 // The transactional outbox (spec README §7): the web appends a row in the same transaction as each change;
 // the relay reads pending rows in id order and marks them processed.
-import type { Db, DbTx } from '../client';
-import { clientOf, type JsonObject } from './shared';
+import type { DbClient } from '../client';
+import type { JsonObject } from './shared';
 
 export const OUTBOX_KINDS = [
   'group.created',
@@ -46,11 +46,11 @@ const select = {
 type Row = Omit<OutboxDto, 'kind' | 'payload'> & { kind: string; payload: unknown };
 const toDto = (row: Row): OutboxDto => row as OutboxDto;
 
-export function createOutboxRepository(db: Db) {
+export function createOutboxRepository(client: DbClient) {
   return {
     /** Appends a row. Pass the transaction that writes the change, so both commit or neither does. */
-    async append(entry: NewOutboxEntry, tx?: DbTx): Promise<OutboxDto> {
-      const row = await clientOf(db, tx).outbox.create({
+    async append(entry: NewOutboxEntry): Promise<OutboxDto> {
+      const row = await client.outbox.create({
         data: {
           kind: entry.kind,
           tradeGroupId: entry.tradeGroupId ?? null,
@@ -63,8 +63,8 @@ export function createOutboxRepository(db: Db) {
     },
 
     /** Unprocessed rows in id order, after `afterId` (exclusive) if given. */
-    async pending(options: { afterId?: number; limit?: number } = {}, tx?: DbTx): Promise<OutboxDto[]> {
-      const rows = await clientOf(db, tx).outbox.findMany({
+    async pending(options: { afterId?: number; limit?: number } = {}): Promise<OutboxDto[]> {
+      const rows = await client.outbox.findMany({
         where: { processedAt: null, ...(options.afterId !== undefined && { id: { gt: options.afterId } }) },
         orderBy: { id: 'asc' },
         take: options.limit ?? 100,
@@ -73,14 +73,14 @@ export function createOutboxRepository(db: Db) {
       return rows.map(toDto);
     },
 
-    async get(id: number, tx?: DbTx): Promise<OutboxDto | null> {
-      const row = await clientOf(db, tx).outbox.findUnique({ where: { id }, select });
+    async get(id: number): Promise<OutboxDto | null> {
+      const row = await client.outbox.findUnique({ where: { id }, select });
       return row && toDto(row);
     },
 
     /** Sets processedAt (once: an already processed row keeps its time). Returns whether a row changed. */
-    async markProcessed(id: number, at: Date = new Date(), tx?: DbTx): Promise<boolean> {
-      const { count } = await clientOf(db, tx).outbox.updateMany({
+    async markProcessed(id: number, at: Date = new Date()): Promise<boolean> {
+      const { count } = await client.outbox.updateMany({
         where: { id, processedAt: null },
         data: { processedAt: at },
       });
@@ -88,8 +88,8 @@ export function createOutboxRepository(db: Db) {
     },
 
     /** Age in ms of the oldest unprocessed row (0 when none is pending): the outbox lag metric. */
-    async lag(now: Date = new Date(), tx?: DbTx): Promise<number> {
-      const oldest = await clientOf(db, tx).outbox.findFirst({
+    async lag(now: Date = new Date()): Promise<number> {
+      const oldest = await client.outbox.findFirst({
         where: { processedAt: null },
         orderBy: { id: 'asc' },
         select: { createdAt: true },
@@ -98,8 +98,8 @@ export function createOutboxRepository(db: Db) {
     },
 
     /** Retention: deletes processed rows processed before `before`. Returns the count. */
-    async purgeProcessedBefore(before: Date, tx?: DbTx): Promise<number> {
-      const { count } = await clientOf(db, tx).outbox.deleteMany({ where: { processedAt: { lt: before } } });
+    async purgeProcessedBefore(before: Date): Promise<number> {
+      const { count } = await client.outbox.deleteMany({ where: { processedAt: { lt: before } } });
       return count;
     },
   };

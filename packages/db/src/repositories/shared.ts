@@ -1,9 +1,4 @@
 // Helpers shared by the repositories (not exported from the package's public API).
-import type { Db, DbClient, DbTx } from '../client';
-
-/** The transaction client when given, else the plain client. */
-export const clientOf = (db: Db, tx: DbTx | undefined): DbClient => tx ?? db;
-
 /** A JSON object as stored in Json columns (outbox payloads, journal payloads). */
 export type JsonObject = { [key: string]: JsonValue };
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

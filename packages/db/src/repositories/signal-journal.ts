@@ -1,8 +1,8 @@
 // The trade signal journal (design.md, Delivery): every inbound signal with its per-master monotonic sequence
 // number, written in batches, pruned by age. seq and ticket are BIGINT columns; seq is exposed as a number,
 // ticket as a decimal string.
-import type { Db, DbTx } from '../client';
-import { clientOf, type JsonObject, toSafeNumber } from './shared';
+import type { DbClient } from '../client';
+import { type JsonObject, toSafeNumber } from './shared';
 
 export interface SignalJournalEntry {
   masterAccount: string;
@@ -42,12 +42,12 @@ const toDto = (row: Row): SignalJournalDto => ({
   payload: row.payload as JsonObject,
 });
 
-export function createSignalJournalRepository(db: Db) {
+export function createSignalJournalRepository(client: DbClient) {
   return {
     /** Inserts a batch in one statement. A repeated (masterAccount, seq) fails the whole batch (P2002). */
-    async appendBatch(entries: SignalJournalEntry[], tx?: DbTx): Promise<number> {
+    async appendBatch(entries: SignalJournalEntry[]): Promise<number> {
       if (entries.length === 0) return 0;
-      const { count } = await clientOf(db, tx).tradeSignalJournal.createMany({
+      const { count } = await client.tradeSignalJournal.createMany({
         data: entries.map((e) => ({
           masterAccount: e.masterAccount,
           seq: BigInt(e.seq),
@@ -62,8 +62,8 @@ export function createSignalJournalRepository(db: Db) {
     },
 
     /** The highest sequence number journaled for `masterAccount`, or null: the relay resumes from it. */
-    async lastSeq(masterAccount: string, tx?: DbTx): Promise<number | null> {
-      const { _max } = await clientOf(db, tx).tradeSignalJournal.aggregate({
+    async lastSeq(masterAccount: string): Promise<number | null> {
+      const { _max } = await client.tradeSignalJournal.aggregate({
         where: { masterAccount },
         _max: { seq: true },
       });
@@ -71,8 +71,8 @@ export function createSignalJournalRepository(db: Db) {
     },
 
     /** The highest journaled sequence number of every master: the relay resumes from these at start. */
-    async lastSeqs(tx?: DbTx): Promise<Map<string, number>> {
-      const rows = await clientOf(db, tx).tradeSignalJournal.groupBy({
+    async lastSeqs(): Promise<Map<string, number>> {
+      const rows = await client.tradeSignalJournal.groupBy({
         by: ['masterAccount'],
         _max: { seq: true },
       });
@@ -86,8 +86,8 @@ export function createSignalJournalRepository(db: Db) {
      * Newest first in the order they were written (the relay's processing order; receivedAt alone would misorder
      * entries around a clock step), optionally for one master.
      */
-    async listRecent(options: { masterAccount?: string; limit?: number } = {}, tx?: DbTx) {
-      const rows = await clientOf(db, tx).tradeSignalJournal.findMany({
+    async listRecent(options: { masterAccount?: string; limit?: number } = {}) {
+      const rows = await client.tradeSignalJournal.findMany({
         ...(options.masterAccount !== undefined && { where: { masterAccount: options.masterAccount } }),
         orderBy: { id: 'desc' },
         take: options.limit ?? 100,
@@ -97,9 +97,8 @@ export function createSignalJournalRepository(db: Db) {
     },
 
     /** Retention: deletes entries received before `before`. Returns the count. */
-    async pruneOlderThan(before: Date, tx?: DbTx): Promise<number> {
-      return (await clientOf(db, tx).tradeSignalJournal.deleteMany({ where: { receivedAt: { lt: before } } }))
-        .count;
+    async pruneOlderThan(before: Date): Promise<number> {
+      return (await client.tradeSignalJournal.deleteMany({ where: { receivedAt: { lt: before } } })).count;
     },
   };
 }

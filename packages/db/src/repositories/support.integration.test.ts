@@ -50,7 +50,7 @@ describeEachDb('outbox', (ctx) => {
   it('leaves no row when the appending transaction rolls back', async () => {
     await expect(
       withTransaction(ctx.db, async (tx) => {
-        await outbox().append({ kind: 'settings.updated', payload: {} }, tx);
+        await createOutboxRepository(tx).append({ kind: 'settings.updated', payload: {} });
         throw new Error('rollback');
       }),
     ).rejects.toThrow();

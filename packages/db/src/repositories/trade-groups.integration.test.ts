@@ -121,8 +121,8 @@ describeEachDb('trade groups and members', (ctx) => {
     await groups().create({ id: 'M1' });
     await expect(
       withTransaction(ctx.db, async (tx) => {
-        await members().add('M1', { slaveAccount: 'S1' }, tx);
-        expect(await members().get('M1', 'S1', tx)).not.toBeNull();
+        await createMemberRepository(tx).add('M1', { slaveAccount: 'S1' });
+        expect(await createMemberRepository(tx).get('M1', 'S1')).not.toBeNull();
         throw new Error('rollback');
       }),
     ).rejects.toThrow('rollback');

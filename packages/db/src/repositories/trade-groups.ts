@@ -1,6 +1,6 @@
 // Trade groups (a master account and its settings), optionally created together with their first members.
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
-import { type Db, type DbTx, inTransaction } from '../client';
+import { type DbClient, inTransaction } from '../client';
 import { translatePrismaError, UniqueViolation } from '../errors';
 import {
   byGroupThenSlave,
@@ -10,7 +10,6 @@ import {
   storedSlaveSettings,
   toMemberDto,
 } from './members';
-import { clientOf } from './shared';
 
 export interface TradeGroupDto {
   /** The master account id. */
@@ -41,10 +40,10 @@ const groupSelect = {
   updatedAt: true,
 } as const;
 
-export function createTradeGroupRepository(db: Db) {
-  const bump = async (id: string, data: object, tx?: DbTx): Promise<TradeGroupDto> => {
+export function createTradeGroupRepository(client: DbClient) {
+  const bump = async (id: string, data: object): Promise<TradeGroupDto> => {
     try {
-      return await clientOf(db, tx).tradeGroup.update({
+      return await client.tradeGroup.update({
         where: { id },
         data: { ...data, configVersion: { increment: 1 } },
         select: groupSelect,
@@ -59,7 +58,7 @@ export function createTradeGroupRepository(db: Db) {
      * Creates the group (configVersion 1, disabled unless `enabled`) and its members (configVersion 1,
      * status 0) in one statement. UniqueViolation if the group exists or the members repeat a slave account.
      */
-    async create(input: NewTradeGroup, tx?: DbTx): Promise<{ group: TradeGroupDto; members: MemberDto[] }> {
+    async create(input: NewTradeGroup): Promise<{ group: TradeGroupDto; members: MemberDto[] }> {
       const members = input.members ?? [];
       const seen = new Set<string>();
       for (const m of members) {
@@ -72,7 +71,7 @@ export function createTradeGroupRepository(db: Db) {
         seen.add(m.slaveAccount);
       }
       try {
-        const row = await clientOf(db, tx).tradeGroup.create({
+        const row = await client.tradeGroup.create({
           data: {
             id: input.id,
             enabled: input.enabled ?? false,
@@ -95,13 +94,13 @@ export function createTradeGroupRepository(db: Db) {
       }
     },
 
-    get(id: string, tx?: DbTx): Promise<TradeGroupDto | null> {
-      return clientOf(db, tx).tradeGroup.findUnique({ where: { id }, select: groupSelect });
+    get(id: string): Promise<TradeGroupDto | null> {
+      return client.tradeGroup.findUnique({ where: { id }, select: groupSelect });
     },
 
     /** Newest first; ties (same createdAt) in byte order of the id. */
-    async list(tx?: DbTx): Promise<TradeGroupDto[]> {
-      const rows = await clientOf(db, tx).tradeGroup.findMany({ select: groupSelect });
+    async list(): Promise<TradeGroupDto[]> {
+      const rows = await client.tradeGroup.findMany({ select: groupSelect });
       return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id));
     },
 
@@ -109,25 +108,24 @@ export function createTradeGroupRepository(db: Db) {
     updateAffixes(
       id: string,
       affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null },
-      tx?: DbTx,
     ): Promise<TradeGroupDto> {
       const data: { symbolPrefix?: string | null; symbolSuffix?: string | null } = {};
       if (affixes.symbolPrefix !== undefined) data.symbolPrefix = affixes.symbolPrefix;
       if (affixes.symbolSuffix !== undefined) data.symbolSuffix = affixes.symbolSuffix;
-      return bump(id, data, tx);
+      return bump(id, data);
     },
 
     /** Sets `enabled` and bumps configVersion (also when the value does not change). NotFound if missing. */
-    setEnabled(id: string, enabled: boolean, tx?: DbTx): Promise<TradeGroupDto> {
-      return bump(id, { enabled }, tx);
+    setEnabled(id: string, enabled: boolean): Promise<TradeGroupDto> {
+      return bump(id, { enabled });
     },
 
     /**
      * Deletes the group and (cascade) its members. Returns the group and its slave accounts in byte order, which
      * the outbox payload needs after the rows are gone (D13). NotFound if missing.
      */
-    delete(id: string, tx?: DbTx): Promise<{ group: TradeGroupDto; slaveAccounts: string[] }> {
-      return inTransaction(clientOf(db, tx), async (t) => {
+    delete(id: string): Promise<{ group: TradeGroupDto; slaveAccounts: string[] }> {
+      return inTransaction(client, async (t) => {
         const members = await t.tradeGroupMember.findMany({
           where: { tradeGroupId: id },
           select: { slaveAccount: true },

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { testPostgresUrl } from '../env';
 import { migrate } from '../migrate';
 import { parsePostgresUrl, quoteIdent, withPostgresSchema } from '../urls';
 
@@ -20,7 +21,7 @@ export default async function setup(project: TestProject) {
   await migrate({ url: `file:${sqliteTemplate}` });
   project.provide('sqliteTemplate', sqliteTemplate);
 
-  const base = process.env['TEST_POSTGRES_URL'];
+  const base = testPostgresUrl();
   let postgresUrl: string | null = null;
   if (base) {
     const schema = `sankey_db_test_${process.pid}_${Date.now()}`;

@@ -131,5 +131,4 @@ export const DEFAULT_SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['BTCUSD', 'BITCOIN', 'XBTUSD'],
 ];
 
-export const DEFAULT_PORTS = { receiver: 5555, publisher: 5556, relayHttp: 3001, web: 3000 } as const;
 export const DEFAULT_HEARTBEAT_TIMEOUT_S = 30;

@@ -3,11 +3,10 @@
 import type { RuntimeInfo } from '@sankey/db/data-dir';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
 import type { SignalJournalEntryView } from '@sankey/shared/api/views';
+import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import type { LogsPage } from '../relay-client';
 import type { ServiceDeps } from './deps';
-
-export const DEFAULT_PORTS = { receiver: 5555, publisher: 5556, relayHttp: 3001 } as const;
 
 export interface SystemStatus {
   relayReachable: boolean;

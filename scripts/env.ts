@@ -1,0 +1,26 @@
+// The scripts' environment (`npm start`, `npm run demo`, `npm test`): the only file under scripts/ that reads
+// process.env (biome: noProcessEnv). Empty values count as unset, as shells and .env files produce them.
+import { resolve } from 'node:path';
+import { resolveDataDir } from '@sankey/shared/data-dir';
+import { DEFAULT_PORTS } from '@sankey/shared/defaults';
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+
+const get = (name: string): string | undefined => process.env[name] || undefined;
+
+export const scriptEnv = {
+  dataDir: resolveDataDir(get('SANKEY_DATA_DIR'), repoRoot),
+  /** Undefined: `file:<dataDir>/sankey.db`. */
+  databaseUrl: get('DATABASE_URL'),
+  apiToken: get('SANKEY_API_TOKEN'),
+  webPort: Number(get('PORT') ?? DEFAULT_PORTS.web),
+  relayUrl: get('SANKEY_RELAY_URL'),
+};
+
+/** The environment a child process inherits: `defaults`, overridden by ours, overridden by `overrides`. */
+export function childEnv(
+  overrides: Record<string, string>,
+  defaults: Record<string, string> = {},
+): Record<string, string | undefined> {
+  return { ...defaults, ...process.env, ...overrides };
+}
