@@ -107,7 +107,7 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
     updateSettings: (patch: GlobalSettingsUpdate) =>
       write(async (tx) => {
         const s = await repos.globalSettings.update(patch, tx);
-        await repos.outbox.append({ kind: 'settings.updated', payload: {} }, tx);
+        await repos.outbox.append({ kind: 'settings.updated', payload: { changed: Object.keys(patch) } }, tx);
         return s;
       }),
   };

@@ -44,7 +44,7 @@ describe('SQLite client', () => {
           withTransaction(i % 2 ? relay : web, async (tx) => {
             await createTradeGroupRepository(web).setEnabled('M1', i % 2 === 0, tx);
             await createOutboxRepository(web).append(
-              { kind: 'group.toggled', tradeGroupId: 'M1', payload: {} },
+              { kind: 'group.toggled', tradeGroupId: 'M1', payload: { enabled: i % 2 === 0 } },
               tx,
             );
           }),
@@ -101,7 +101,7 @@ describeEachDb('withTransaction', (ctx) => {
     await withTransaction(ctx.db, async (tx) => {
       await createTradeGroupRepository(ctx.db).create({ id: 'M1' }, tx);
       await createOutboxRepository(ctx.db).append(
-        { kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } },
+        { kind: 'group.created', tradeGroupId: 'M1', payload: {} },
         tx,
       );
     });

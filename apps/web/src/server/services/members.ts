@@ -79,7 +79,7 @@ export function createMemberService(deps: ServiceDeps) {
           kind: 'member.added',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { enabled: added.enabled, configVersion: added.slaveSettings.configVersion },
+          payload: {},
         });
         return added;
       });
@@ -98,7 +98,7 @@ export function createMemberService(deps: ServiceDeps) {
           kind: 'member.updated',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { configVersion: updated.slaveSettings.configVersion },
+          payload: {},
         });
         return updated;
       });
@@ -116,7 +116,7 @@ export function createMemberService(deps: ServiceDeps) {
           kind: 'member.toggled',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { enabled: updated.enabled, configVersion: updated.slaveSettings.configVersion },
+          payload: { enabled: updated.enabled },
         });
         return updated;
       });

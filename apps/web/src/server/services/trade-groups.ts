@@ -77,7 +77,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         await repos.outbox.append({
           kind: 'group.created',
           tradeGroupId: input.id,
-          payload: { slaveAccounts: created.members.map((m) => m.slaveAccount) },
+          payload: {},
         });
         return created.group;
       });
@@ -94,7 +94,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         await repos.outbox.append({
           kind: 'group.updated',
           tradeGroupId: input.id,
-          payload: { configVersion: updated.configVersion },
+          payload: {},
         });
         return updated;
       });
@@ -111,7 +111,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         await repos.outbox.append({
           kind: 'group.toggled',
           tradeGroupId: input.id,
-          payload: { enabled: updated.enabled, configVersion: updated.configVersion },
+          payload: { enabled: updated.enabled },
         });
         return updated;
       });
