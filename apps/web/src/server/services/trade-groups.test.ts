@@ -136,7 +136,7 @@ describe('trade group service', () => {
     await services.tradeGroups.create(
       parse({ id: 'M1', members: [{ slaveAccount: 'B' }, { slaveAccount: 'A' }] }),
     );
-    expect(await services.tradeGroups.delete('M1')).toEqual({ ok: true });
+    expect(await services.tradeGroups.delete('M1')).toEqual({ ok: true, outboxId: 2 });
     expect(store.s.members.size).toBe(0);
     expect(store.s.outbox.at(-1)).toMatchObject({
       kind: 'group.deleted',
