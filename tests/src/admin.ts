@@ -115,7 +115,7 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
     updateSettings: (patch: GlobalSettingsUpdate) =>
       write(async (tx) => {
         const s = await tx.globalSettings.update(patch);
-        await tx.outbox.append({ kind: 'settings.updated', payload: {} });
+        await tx.outbox.append({ kind: 'settings.updated', payload: { changed: Object.keys(patch) } });
         return s;
       }),
   };

@@ -220,7 +220,10 @@ describe.skipIf(!built)('admin API → relay → EAs', () => {
     await s2.waitForConfig((c) => c.status === -1, 5000, { since: s2m });
     const ms = m1.mark();
     const ss = s1.mark();
-    expect((await call('tradeGroups.delete', { id: 'M1' })).data).toEqual({ ok: true });
+    expect((await call('tradeGroups.delete', { id: 'M1' })).data).toEqual({
+      ok: true,
+      outboxId: expect.any(Number),
+    });
     await s1.waitForConfig((c) => c.status === -1, 5000, { since: ss });
     await m1.waitForMessage('MasterConfig', (c) => c.status === -1, 5000, { since: ms });
     expect((await call('tradeGroups.get', { id: 'M1' })).error?.data.code).toBe('NOT_FOUND');

@@ -82,7 +82,12 @@ export class Relay {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout: config.logToStdout ?? true });
-    this.events = new LiveEvents(() => systemSnapshot(this.core));
+    this.events = new LiveEvents(() => systemSnapshot(this.core, this.appliedOutboxId));
+  }
+
+  /** The id of the last outbox row applied, carried by snapshots and evaluations (0 before start). */
+  get appliedOutboxId(): number {
+    return this.outbox?.appliedId ?? 0;
   }
 
   get ports() {
@@ -186,7 +191,7 @@ export class Relay {
           counters: this.counters(),
         }),
         connections: () => this.core.connections().map(connectionView),
-        evaluations: () => evaluations(this.core),
+        evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
         signals: async (q) => {
@@ -201,7 +206,7 @@ export class Relay {
           };
         },
         healthy: () => this.closing === null,
-        onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core)),
+        onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
       },
       { corsOrigins: this.config.corsOrigins },
     );

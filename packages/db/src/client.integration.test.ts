@@ -47,7 +47,7 @@ describe('SQLite client', () => {
             await createOutboxRepository(tx).append({
               kind: 'group.toggled',
               tradeGroupId: 'M1',
-              payload: {},
+              payload: { enabled: i % 2 === 0 },
             });
           }),
         ),
@@ -102,7 +102,7 @@ describeEachDb('withTransaction', (ctx) => {
   it('commits a change and its outbox row together', async () => {
     await withRepositoriesTransaction(ctx.db, async (repos) => {
       await repos.tradeGroups.create({ id: 'M1' });
-      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } });
+      await repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
     });
     expect(await createTradeGroupRepository(ctx.db).get('M1')).not.toBeNull();
     expect(await createOutboxRepository(ctx.db).pending()).toHaveLength(1);

@@ -1,19 +1,18 @@
 // GlobalConfigMessage (protocol-and-relay.md §6.3 step 2, README §4): where EAs ship their logs.
+import { logEndpoint } from '@sankey/shared/domain/log-shipping';
 import type { LogShipping } from '@sankey/shared/domain/settings';
 import type { GlobalConfigMessage } from '@sankey/shared/protocol/messages';
-
-const INSERT_PATH = '/insert/jsonline?_stream_fields=source';
 
 /** RFC 3339 with a `+00:00` offset, as the original sends it. */
 const rfc3339 = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
 /** With an empty host no GlobalConfigMessage is ever sent; otherwise the configured level on every path. */
 export function globalConfigMessage(settings: LogShipping, now: Date): GlobalConfigMessage | null {
-  const host = settings.host.trim();
-  if (host === '') return null;
+  const endpoint = logEndpoint(settings.host);
+  if (endpoint === null) return null;
   return {
     enabled: settings.enabled,
-    endpoint: host.replace(/\/+$/, '') + INSERT_PATH,
+    endpoint,
     batch_size: settings.batchSize,
     flush_interval_secs: settings.flushIntervalSecs,
     log_level: settings.logLevel,

@@ -1,5 +1,7 @@
-// Views of the relay's live state for socket.io snapshots and the control API (README §4, §5, §7).
+// Views of the relay's live state for socket.io snapshots and the control API (README §4, §5, §7), through the
+// builder the web's tRPC views use too (@sankey/shared/api/view-builder).
 import type { SystemSnapshot } from '@sankey/shared/api/events';
+import { buildMemberView, buildTradeGroupView } from '@sankey/shared/api/view-builder';
 import type { GroupEvaluation, MemberView, TradeGroupView } from '@sankey/shared/api/views';
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import { warningsFromMask } from '@sankey/shared/protocol/constants';
@@ -10,41 +12,26 @@ import type { RelayCore } from './relay-core';
 
 export function tradeGroupView(core: RelayCore, group: GroupState): TradeGroupView {
   const r = core.masterStatus(group.id);
-  return {
-    id: group.id,
-    masterSettings: {
-      enabled: group.enabled,
-      symbolPrefix: group.symbolPrefix,
-      symbolSuffix: group.symbolSuffix,
-      configVersion: group.configVersion,
-    },
+  return buildTradeGroupView(group, {
     masterRuntimeStatus: r.status,
     masterWarningCodes: warningsFromMask(r.warnings),
-    createdAt: group.createdAt.toISOString(),
-    updatedAt: group.updatedAt.toISOString(),
-  };
+  });
 }
 
 export function memberView(member: MemberState, result: MemberResult): MemberView {
-  return {
-    id: member.id,
-    tradeGroupId: member.tradeGroupId,
-    slaveAccount: member.slaveAccount,
-    slaveSettings: member.settings,
-    enabled: member.enabled,
-    status: result.status,
-    warningCodes: warningsFromMask(result.warnings),
-    createdAt: member.createdAt.toISOString(),
-    updatedAt: member.updatedAt.toISOString(),
-  };
+  return buildMemberView(
+    { ...member, slaveSettings: member.settings },
+    { status: result.status, warningCodes: warningsFromMask(result.warnings) },
+  );
 }
 
 const newestFirst = (a: GroupState, b: GroupState) =>
   b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id);
 
-export function systemSnapshot(core: RelayCore): SystemSnapshot {
+export function systemSnapshot(core: RelayCore, appliedOutboxId: number): SystemSnapshot {
   const groups = [...core.groups()].sort(newestFirst);
   return {
+    appliedOutboxId,
     connections: core.connections().map(connectionView),
     tradeGroups: groups.map((g) => tradeGroupView(core, g)),
     members: groups.flatMap((g) => {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
 import { bearerMatches, verifySocketToken } from '@sankey/shared/api/socket-token';
-import type { EaConnection, GroupEvaluation } from '@sankey/shared/api/views';
+import type { EaConnection, RelayEvaluations } from '@sankey/shared/api/views';
 import { Server as SocketServer } from 'socket.io';
 import type { LogEntry } from '../observability/logger';
 
@@ -19,7 +19,7 @@ export interface RelayHttpSource {
   apiToken: string;
   status(): RelayStatus;
   connections(): EaConnection[];
-  evaluations(): GroupEvaluation[];
+  evaluations(): RelayEvaluations;
   logs(q: { level?: string; limit?: number; cursor?: number }): {
     entries: LogEntry[];
     nextCursor: number | null;

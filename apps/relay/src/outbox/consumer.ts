@@ -31,6 +31,11 @@ export class OutboxConsumer {
     private readonly opts: OutboxConsumerOptions = { pollMs: 100, batchSize: 100 },
   ) {}
 
+  /** The id of the last outbox row applied (or given up); 0 before the first. Snapshots carry it. */
+  get appliedId(): number {
+    return this.lastId;
+  }
+
   start(): void {
     this.stopped = false;
     this.schedule();

@@ -26,7 +26,7 @@ const entry = (seq: number): JournalEntry => ({
   seq,
   receivedAt: new Date('2026-01-01T00:00:00Z'),
   action: 'Open',
-  ticket: 7,
+  ticket: '7',
   symbol: 'EURUSD',
   payload: { signal: { symbol: 'EURUSD' }, accepted: 1, filtered: {} },
 });

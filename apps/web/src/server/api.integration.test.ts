@@ -128,7 +128,7 @@ describe('tradeGroups', () => {
       kind: 'group.created',
       tradeGroupId: id,
       slaveAccount: null,
-      payload: { slaveAccounts: ['S1', 'S2'] },
+      payload: {},
     });
     expect(web.relay.state.nudges).toBe(nudges + 1);
     const members = (await q('members.list', { tradeGroupId: id })).data as {
@@ -214,7 +214,7 @@ describe('tradeGroups', () => {
   it('delete removes the group and its members; group.deleted carries the slave accounts', async () => {
     const id = gid();
     await m('tradeGroups.create', { id, members: [{ slaveAccount: 'B' }, { slaveAccount: 'A' }] });
-    expect((await m('tradeGroups.delete', { id })).data).toEqual({ ok: true });
+    expect((await m('tradeGroups.delete', { id })).data).toEqual({ ok: true, outboxId: expect.any(Number) });
     expect(await lastOutbox()).toMatchObject({
       kind: 'group.deleted',
       tradeGroupId: id,
@@ -289,7 +289,7 @@ describe('members', () => {
     expect(await lastOutbox()).toMatchObject({
       kind: 'member.updated',
       slaveAccount: 'S1',
-      payload: { configVersion: 2 },
+      payload: {},
     });
     expectError(
       await m('members.update', { tradeGroupId: id, slaveAccount: 'S9', slaveSettings: {} }),
@@ -329,7 +329,10 @@ describe('members', () => {
   it('delete: groupDeleted false while members remain, true (and the group is gone) for the last one', async () => {
     const id = gid();
     await m('tradeGroups.create', { id, members: [{ slaveAccount: 'S1' }, { slaveAccount: 'S2' }] });
-    expect((await m('members.delete', { tradeGroupId: id, slaveAccount: 'S1' })).data).toEqual({ ok: true });
+    expect((await m('members.delete', { tradeGroupId: id, slaveAccount: 'S1' })).data).toEqual({
+      ok: true,
+      outboxId: expect.any(Number),
+    });
     expect(await lastOutbox()).toMatchObject({
       kind: 'member.deleted',
       slaveAccount: 'S1',
@@ -344,6 +347,61 @@ describe('members', () => {
     });
     expectError(await q('tradeGroups.get', { id }), 'NOT_FOUND');
     expectError(await m('members.delete', { tradeGroupId: id, slaveAccount: 'S2' }), 'NOT_FOUND');
+  });
+});
+
+describe('links', () => {
+  it('create writes the group and the member with their outbox rows in one call; a repeat is CONFLICT', async () => {
+    const g = gid();
+    web.relay.state.data.appliedOutboxId = 3;
+    web.relay.state.data.evaluations = [
+      {
+        tradeGroupId: g,
+        masterRuntimeStatus: 2,
+        masterWarningCodes: [],
+        members: [{ slaveAccount: 'S1', status: 1, warningCodes: ['slave_offline'], allowNewOrders: false }],
+      },
+    ];
+    const before = (await web.outboxRows()).length;
+    const r = await m('links.create', {
+      masterAccount: g,
+      slaveAccount: 'S1',
+      masterSettings: { symbolPrefix: 'pre.' },
+      slaveSettings: { lotMultiplier: 2 },
+    });
+    expect(r.status).toBe(200);
+    const rows = (await web.outboxRows()).slice(before);
+    expect(rows.map((o) => [o.kind, o.tradeGroupId, o.slaveAccount, o.payload])).toEqual([
+      ['group.created', g, null, {}],
+      ['member.added', g, 'S1', {}],
+    ]);
+    expect(r.data).toEqual({
+      groupCreated: true,
+      group: expect.objectContaining({
+        id: g,
+        masterSettings: { enabled: false, symbolPrefix: 'pre.', symbolSuffix: null, configVersion: 1 },
+        masterRuntimeStatus: 2,
+        outboxId: rows[0]?.id,
+      }),
+      member: expect.objectContaining({
+        slaveAccount: 'S1',
+        enabled: false,
+        status: 1,
+        warningCodes: ['slave_offline'],
+        slaveSettings: expect.objectContaining({ lotMultiplier: 2 }),
+        outboxId: rows[1]?.id,
+      }),
+    });
+    expect((await q('members.list', { tradeGroupId: g })).data).toHaveLength(1);
+
+    const again = await m('links.create', { masterAccount: g, slaveAccount: 'S1' });
+    expect(again.status).toBe(409);
+    expectError(again, 'CONFLICT', new RegExp(`member S1 of trade group ${g} already exists`));
+    const same = await m('links.create', { masterAccount: g, slaveAccount: g });
+    expectError(same, 'BAD_REQUEST', /^slaveAccount: must differ/);
+    const extra = await m('links.create', { masterAccount: g, slaveAccount: 'S2', configVersion: 1 });
+    expectError(extra, 'BAD_REQUEST');
+    expect(await web.outboxRows()).toHaveLength(before + 2);
   });
 });
 

@@ -9,6 +9,7 @@ import { createHttpRelayClient, type RelayClient } from './relay-client';
 import { type AuthService, createAuthService } from './services/auth';
 import { type ConnectionService, createConnectionService } from './services/connections';
 import type { ServiceDeps } from './services/deps';
+import { createLinkService, type LinkService } from './services/links';
 import { createMemberService, type MemberService } from './services/members';
 import { createSettingsService, type SettingsService } from './services/settings';
 import { createSystemService, type SystemService } from './services/system';
@@ -18,6 +19,7 @@ import { createPrismaStore, type Store } from './store';
 export interface Services {
   tradeGroups: TradeGroupService;
   members: MemberService;
+  links: LinkService;
   connections: ConnectionService;
   settings: SettingsService;
   system: SystemService;
@@ -47,6 +49,7 @@ export function createServices(o: ServiceOptions): Services {
   return {
     tradeGroups: createTradeGroupService(deps),
     members: createMemberService(deps),
+    links: createLinkService(deps),
     connections: createConnectionService(deps),
     settings: createSettingsService(deps),
     system: createSystemService({

@@ -3,8 +3,8 @@
 import {
   type EaConnection,
   eaConnectionSchema,
-  type GroupEvaluation,
-  groupEvaluationSchema,
+  type RelayEvaluations,
+  relayEvaluationsSchema,
   type SignalJournalEntryView,
   signalJournalEntrySchema,
 } from '@sankey/shared/api/views';
@@ -37,7 +37,8 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
 export interface RelayClient {
   status(): Promise<RelayStatus | null>;
   connections(): Promise<EaConnection[] | null>;
-  evaluations(): Promise<GroupEvaluation[] | null>;
+  /** Every group's live evaluation and the id of the last outbox row the relay applied. */
+  evaluations(): Promise<RelayEvaluations | null>;
   logs(query: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage | null>;
   /** The relay's trade-signal journal, newest first. */
   signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
@@ -95,7 +96,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
   return {
     status: () => call('GET', '/status', relayStatusSchema),
     connections: () => call('GET', '/connections', z.array(eaConnectionSchema)),
-    evaluations: () => call('GET', '/evaluations', z.array(groupEvaluationSchema)),
+    evaluations: () => call('GET', '/evaluations', relayEvaluationsSchema),
     logs: (q) => {
       const params = new URLSearchParams();
       if (q.level !== undefined) params.set('level', q.level);

@@ -10,6 +10,8 @@ export interface RelayData {
   status: RelayStatus;
   connections: EaConnection[];
   evaluations: GroupEvaluation[];
+  /** The id of the last outbox row the fake relay claims to have applied. */
+  appliedOutboxId: number;
   logs: LogsPage;
   signals: SignalJournalEntryView[];
 }
@@ -23,6 +25,7 @@ export const relayData = (): RelayData => ({
   },
   connections: [],
   evaluations: [],
+  appliedOutboxId: 0,
   logs: { entries: [], nextCursor: null },
   signals: [],
 });
@@ -56,7 +59,8 @@ export class FakeRelayClient implements RelayClient {
 
   status = async () => (this.reachable ? this.data.status : null);
   connections = async () => (this.reachable ? this.data.connections : null);
-  evaluations = async () => (this.reachable ? this.data.evaluations : null);
+  evaluations = async () =>
+    this.reachable ? { appliedOutboxId: this.data.appliedOutboxId, groups: this.data.evaluations } : null;
   logs = async (q: { level?: string; limit?: number; cursor?: number }) => {
     this.logQueries.push(q);
     return this.reachable ? this.data.logs : null;
@@ -92,7 +96,7 @@ export async function startFakeRelayServer(apiToken: string) {
       case 'GET /internal/v1/connections':
         return send(200, state.data.connections);
       case 'GET /internal/v1/evaluations':
-        return send(200, state.data.evaluations);
+        return send(200, { appliedOutboxId: state.data.appliedOutboxId, groups: state.data.evaluations });
       case 'GET /internal/v1/logs':
         state.lastLogQuery = url.search;
         return send(200, state.data.logs);

@@ -3,6 +3,7 @@
 // so a changed repository signature fails to compile here. `transaction` restores a snapshot when the callback
 // throws.
 import { NotFound, UniqueViolation } from '@sankey/db/errors';
+import { outboxChangeSchema } from '@sankey/shared/api/changes';
 import {
   defaultGlobalSettings,
   type GlobalSettings,
@@ -177,12 +178,14 @@ export class FakeStore implements Store {
 
   outbox: Repos['outbox'] = {
     append: async (entry) => {
+      // The same check as the repository: a payload outside the shared contract fails the service test.
+      const change = outboxChangeSchema.parse({ tradeGroupId: null, slaveAccount: null, ...entry });
       const row: OutboxDto = {
         id: this.s.outbox.length + 1,
-        kind: entry.kind,
-        tradeGroupId: entry.tradeGroupId ?? null,
-        slaveAccount: entry.slaveAccount ?? null,
-        payload: entry.payload,
+        kind: change.kind,
+        tradeGroupId: change.tradeGroupId,
+        slaveAccount: change.slaveAccount,
+        payload: change.payload,
         createdAt: this.now(),
         processedAt: null,
       };

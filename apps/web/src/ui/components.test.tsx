@@ -138,6 +138,43 @@ describe('create-link wizard', () => {
     expect((screen.getByTestId('wizard-next') as HTMLButtonElement).disabled).toBe(false);
     expect(screen.getByTestId('wizard-warning').textContent).toContain('S9 は接続一覧にありません');
   });
+
+  it('creates the group and the link with one links.create call and shows them at once', async () => {
+    const api = fakeApi({ members: [] });
+    const created = { ...member('M1', 'S1'), outboxId: 2 };
+    const create = vi.fn(async () => ({
+      group: { ...group('M1'), outboxId: 1 },
+      member: created,
+      groupCreated: true,
+    }));
+    Object.assign(api, { links: { create: { mutate: create } } });
+    const closed = vi.fn();
+    render(
+      <Providers api={api}>
+        <GrabStore />
+        <CreateLinkWizard open onClose={closed} />
+      </Providers>,
+    );
+    const masterSel = (await screen.findByTestId('master-selector')) as HTMLSelectElement;
+    await waitFor(() => expect(masterSel.querySelector('option[value="M1"]')).not.toBeNull());
+    fireEvent.change(masterSel, { target: { value: 'M1' } });
+    fireEvent.change(screen.getByTestId('slave-selector'), { target: { value: 'S1' } });
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    fireEvent.click(screen.getByTestId('wizard-next'));
+    fireEvent.click(await screen.findByTestId('wizard-create'));
+    await waitFor(() => expect(closed).toHaveBeenCalled());
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create.mock.calls[0]).toEqual([
+      expect.objectContaining({
+        masterAccount: 'M1',
+        slaveAccount: 'S1',
+        masterSettings: { enabled: false, symbolPrefix: null, symbolSuffix: null },
+        enabled: false,
+      }),
+    ]);
+    expect(grabbed.store?.getState().members).toEqual([created]);
+    expect(grabbed.store?.getState().tradeGroups.map((g) => g.id)).toEqual(['M1']);
+  });
 });
 
 const grabbed: { store?: ReturnType<typeof useLiveActions>['store'] } = {};

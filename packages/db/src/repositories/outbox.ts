@@ -1,27 +1,21 @@
 // The transactional outbox (spec README §7): the web appends a row in the same transaction as each change;
 // the relay reads pending rows in id order and marks them processed.
+import { type OutboxChange, type OutboxKind, outboxChangeSchema } from '@sankey/shared/api/changes';
 import type { DbClient } from '../client';
 import type { JsonObject } from './shared';
 
-export const OUTBOX_KINDS = [
-  'group.created',
-  'group.updated',
-  'group.toggled',
-  'group.deleted',
-  'member.added',
-  'member.updated',
-  'member.toggled',
-  'member.deleted',
-  'settings.updated',
-] as const;
-export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+/**
+ * One change of the shared contract (`@sankey/shared/api/changes`). A key that is always null for its kind
+ * (`tradeGroupId` of `settings.updated`, `slaveAccount` of the `group.*` kinds) may be left out.
+ */
+export type NewOutboxEntry = NullKeysOptional<OutboxChange>;
 
-export interface NewOutboxEntry {
-  kind: OutboxKind;
-  tradeGroupId?: string | null;
-  slaveAccount?: string | null;
-  payload: JsonObject;
-}
+/** Per union member: the keys whose type is null become optional. */
+type NullKeysOptional<C> = C extends unknown
+  ? { [K in keyof C as null extends C[K] ? never : K]: C[K] } & {
+      [K in keyof C as null extends C[K] ? K : never]?: C[K];
+    }
+  : never;
 
 export interface OutboxDto {
   id: number;
@@ -48,14 +42,18 @@ const toDto = (row: Row): OutboxDto => row as OutboxDto;
 
 export function createOutboxRepository(client: DbClient) {
   return {
-    /** Appends a row. Pass the transaction that writes the change, so both commit or neither does. */
+    /**
+     * Appends a row. Use the transaction's client that writes the change, so both commit or neither does. The
+     * change is checked against the shared contract first: a row the relay could not parse is never written.
+     */
     async append(entry: NewOutboxEntry): Promise<OutboxDto> {
+      const change = outboxChangeSchema.parse({ tradeGroupId: null, slaveAccount: null, ...entry });
       const row = await client.outbox.create({
         data: {
-          kind: entry.kind,
-          tradeGroupId: entry.tradeGroupId ?? null,
-          slaveAccount: entry.slaveAccount ?? null,
-          payload: entry.payload,
+          kind: change.kind,
+          tradeGroupId: change.tradeGroupId,
+          slaveAccount: change.slaveAccount,
+          payload: change.payload,
         },
         select,
       });

@@ -12,12 +12,12 @@ describeEachDb('outbox', (ctx) => {
   const outbox = () => createOutboxRepository(ctx.db);
 
   it('returns pending rows in id order, after a given id, and skips processed ones', async () => {
-    const a = await outbox().append({ kind: 'group.created', tradeGroupId: 'M1', payload: { id: 'M1' } });
+    const a = await outbox().append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
     const b = await outbox().append({
       kind: 'member.added',
       tradeGroupId: 'M1',
       slaveAccount: 'S1',
-      payload: { n: 1 },
+      payload: {},
     });
     const c = await outbox().append({
       kind: 'group.deleted',
@@ -28,7 +28,7 @@ describeEachDb('outbox', (ctx) => {
     expect(b).toMatchObject({
       kind: 'member.added',
       slaveAccount: 'S1',
-      payload: { n: 1 },
+      payload: {},
       processedAt: null,
     });
     expect((await outbox().pending({ afterId: a.id, limit: 1 })).map((r) => r.id)).toEqual([b.id]);
@@ -40,17 +40,37 @@ describeEachDb('outbox', (ctx) => {
 
   it('reports the age of the oldest unprocessed row as lag', async () => {
     expect(await outbox().lag()).toBe(0);
-    const row = await outbox().append({ kind: 'settings.updated', payload: {} });
+    const row = await outbox().append({ kind: 'settings.updated', payload: { changed: [] } });
     expect(await outbox().lag(new Date(row.createdAt.getTime() + 1500))).toBe(1500);
     await outbox().markProcessed(row.id);
     expect(await outbox().lag()).toBe(0);
     expect(await outbox().purgeProcessedBefore(new Date(Date.now() + 1000))).toBe(1);
   });
 
+  it('refuses a change outside the shared contract and writes nothing', async () => {
+    // A payload key nobody reads (the old configVersion) and a group row with a slave account.
+    const stray = {
+      kind: 'member.updated',
+      tradeGroupId: 'M1',
+      slaveAccount: 'S1',
+      payload: { configVersion: 2 },
+    };
+    await expect(outbox().append(stray as never)).rejects.toThrow(/configVersion/);
+    await expect(
+      outbox().append({
+        kind: 'group.created',
+        tradeGroupId: 'M1',
+        slaveAccount: 'S1' as never,
+        payload: {},
+      }),
+    ).rejects.toThrow(/slaveAccount/);
+    expect(await outbox().pending()).toEqual([]);
+  });
+
   it('leaves no row when the appending transaction rolls back', async () => {
     await expect(
       withTransaction(ctx.db, async (tx) => {
-        await createOutboxRepository(tx).append({ kind: 'settings.updated', payload: {} });
+        await createOutboxRepository(tx).append({ kind: 'settings.updated', payload: { changed: [] } });
         throw new Error('rollback');
       }),
     ).rejects.toThrow();

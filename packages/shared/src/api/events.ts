@@ -7,6 +7,11 @@ export interface SystemSnapshot {
   connections: EaConnection[];
   tradeGroups: TradeGroupView[];
   members: MemberView[];
+  /**
+   * The id of the last outbox row the relay had applied when it took the snapshot: data a mutation answered
+   * with a higher `outboxId` is newer than this snapshot (the UI keeps it).
+   */
+  appliedOutboxId: number;
 }
 
 export interface SnapshotPositionView {

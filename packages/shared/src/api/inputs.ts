@@ -72,6 +72,20 @@ export const toggleMemberInputSchema = z.strictObject({
   enabled: z.boolean(),
 });
 
+/**
+ * `links.create`: the master's group (created when missing) and one slave in it, in one transaction.
+ * `masterSettings` is for a new group; for an existing one only changed affixes are applied (`enabled` changes
+ * only through `tradeGroups.toggle`). `enabled` is the member's and defaults to false.
+ */
+export const createLinkInputSchema = z.strictObject({
+  masterAccount: accountIdSchema,
+  slaveAccount: accountIdSchema,
+  masterSettings: masterSettingsInputSchema.optional(),
+  slaveSettings: slaveSettingsInputSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+export type CreateLinkInput = z.input<typeof createLinkInputSchema>;
+
 export const connectionGetInputSchema = z.strictObject({ accountId: accountIdSchema });
 
 export const settingsUpdateInputSchema = globalSettingsUpdateSchema;

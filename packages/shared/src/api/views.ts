@@ -33,6 +33,10 @@ export const eaConnectionSchema = z.object({
 });
 export type EaConnection = z.infer<typeof eaConnectionSchema>;
 
+/**
+ * `outboxId`, on mutation outputs only: the id of the outbox row the change wrote. A relay snapshot whose
+ * `appliedOutboxId` is lower was taken before the relay applied this change, so it is older than this view.
+ */
 export const tradeGroupViewSchema = z.object({
   id: z.string(),
   masterSettings: masterSettingsSchema,
@@ -40,6 +44,7 @@ export const tradeGroupViewSchema = z.object({
   masterWarningCodes: z.array(warningCodeSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
+  outboxId: z.number().int().optional(),
 });
 export type TradeGroupView = z.infer<typeof tradeGroupViewSchema>;
 
@@ -53,8 +58,17 @@ export const memberViewSchema = z.object({
   warningCodes: z.array(warningCodeSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
+  outboxId: z.number().int().optional(),
 });
 export type MemberView = z.infer<typeof memberViewSchema>;
+
+/** `links.create`: the group (new or existing) and the new member; `groupCreated` says which. */
+export const linkCreatedSchema = z.object({
+  group: tradeGroupViewSchema,
+  member: memberViewSchema,
+  groupCreated: z.boolean(),
+});
+export type LinkCreated = z.infer<typeof linkCreatedSchema>;
 
 /** Live evaluation of one group and its members, as the relay's control API serves it. */
 export const groupEvaluationSchema = z.object({
@@ -71,6 +85,13 @@ export const groupEvaluationSchema = z.object({
   ),
 });
 export type GroupEvaluation = z.infer<typeof groupEvaluationSchema>;
+
+/** `GET /internal/v1/evaluations`: every group's evaluation and the id of the last outbox row the relay applied. */
+export const relayEvaluationsSchema = z.object({
+  appliedOutboxId: z.number().int(),
+  groups: z.array(groupEvaluationSchema),
+});
+export type RelayEvaluations = z.infer<typeof relayEvaluationsSchema>;
 
 /** One journaled inbound trade signal (the relay's signal journal, newest first). */
 export const signalJournalEntrySchema = z.object({

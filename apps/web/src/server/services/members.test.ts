@@ -73,7 +73,9 @@ describe('member service', () => {
     );
     expect(m.enabled).toBe(true);
     expect(m.slaveSettings).toMatchObject({ lotMultiplier: 2, configVersion: 2 });
-    expect(store.s.outbox.at(-1)).toMatchObject({ kind: 'member.updated', payload: { configVersion: 2 } });
+    // The relay reloads the member from the database: the payload carries nothing (the shared contract).
+    expect(store.s.outbox.at(-1)).toMatchObject({ kind: 'member.updated', payload: {} });
+    expect(store.s.outbox.at(-1)?.payload).toEqual({});
   });
 
   it('toggle sets enabled and bumps configVersion', async () => {

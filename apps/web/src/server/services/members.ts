@@ -63,7 +63,7 @@ export function createMemberService(deps: ServiceDeps) {
       if (input.slaveSettings) {
         assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
       }
-      const member = await commit(deps, async (repos) => {
+      const { member, outboxId } = await commit(deps, async (repos) => {
         if (!(await repos.tradeGroups.get(input.tradeGroupId))) throw groupNotFound(input.tradeGroupId);
         if (await repos.members.get(input.tradeGroupId, input.slaveAccount)) {
           throw new AppError('CONFLICT', dbErrors(input).conflict);
@@ -75,71 +75,72 @@ export function createMemberService(deps: ServiceDeps) {
             enabled: input.enabled ?? false,
           })
           .catch((err: unknown) => fromDbError(err, dbErrors(input)));
-        await repos.outbox.append({
+        const row = await repos.outbox.append({
           kind: 'member.added',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { enabled: added.enabled, configVersion: added.slaveSettings.configVersion },
+          payload: {},
         });
-        return added;
+        return { member: added, outboxId: row.id };
       });
-      return memberView(member, await evaluations());
+      return { ...memberView(member, await evaluations()), outboxId };
     },
 
     /** Replaces the settings (never `enabled`) and bumps configVersion; that member's config is re-sent. */
     async update(input: UpdateMember): Promise<MemberView> {
       assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
-      const member = await commit(deps, async (repos) => {
+      const { member, outboxId } = await commit(deps, async (repos) => {
         await requireMember(repos, input);
         const updated = await repos.members
           .updateSettings(input.tradeGroupId, input.slaveAccount, input.slaveSettings)
           .catch((err: unknown) => fromDbError(err, dbErrors(input)));
-        await repos.outbox.append({
+        const row = await repos.outbox.append({
           kind: 'member.updated',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { configVersion: updated.slaveSettings.configVersion },
+          payload: {},
         });
-        return updated;
+        return { member: updated, outboxId: row.id };
       });
-      return memberView(member, await evaluations());
+      return { ...memberView(member, await evaluations()), outboxId };
     },
 
     /** Sets `enabled` and bumps configVersion; that member's config is re-sent. */
     async toggle(input: ToggleMember): Promise<MemberView> {
-      const member = await commit(deps, async (repos) => {
+      const { member, outboxId } = await commit(deps, async (repos) => {
         await requireMember(repos, input);
         const updated = await repos.members
           .setEnabled(input.tradeGroupId, input.slaveAccount, input.enabled)
           .catch((err: unknown) => fromDbError(err, dbErrors(input)));
-        await repos.outbox.append({
+        const row = await repos.outbox.append({
           kind: 'member.toggled',
           tradeGroupId: input.tradeGroupId,
           slaveAccount: input.slaveAccount,
-          payload: { enabled: updated.enabled, configVersion: updated.slaveSettings.configVersion },
+          payload: { enabled: updated.enabled },
         });
-        return updated;
+        return { member: updated, outboxId: row.id };
       });
-      return memberView(member, await evaluations());
+      return { ...memberView(member, await evaluations()), outboxId };
     },
 
     /** -1 config to the slave; when it was the last member, the group goes too (-1 master config). */
-    async delete(k: MemberKey): Promise<{ ok: true }> {
-      await commit(deps, async (repos) => {
+    async delete(k: MemberKey): Promise<{ ok: true; outboxId: number }> {
+      const outboxId = await commit(deps, async (repos) => {
         await requireMember(repos, k);
         await repos.members
           .delete(k.tradeGroupId, k.slaveAccount)
           .catch((err: unknown) => fromDbError(err, dbErrors(k)));
         const groupDeleted = (await repos.members.countByGroup(k.tradeGroupId)) === 0;
         if (groupDeleted) await repos.tradeGroups.delete(k.tradeGroupId);
-        await repos.outbox.append({
+        const row = await repos.outbox.append({
           kind: 'member.deleted',
           tradeGroupId: k.tradeGroupId,
           slaveAccount: k.slaveAccount,
           payload: { groupDeleted },
         });
+        return row.id;
       });
-      return { ok: true };
+      return { ok: true, outboxId };
     },
   };
 }

@@ -1,28 +1,30 @@
 // Global settings (README §4): log shipping, synonym groups, heartbeat timeout. Every update writes one
 // `settings.updated` outbox row; the relay broadcasts `config/global` when log shipping changed.
+import {
+  LOG_INSERT_PATH,
+  logEndpoint,
+  logEndpointBytes,
+  MAX_LOG_ENDPOINT_BYTES,
+} from '@sankey/shared/domain/log-shipping';
 import type { GlobalSettings, GlobalSettingsUpdate } from '@sankey/shared/domain/settings';
 import { AppError } from '../errors';
 import { commit, type ServiceDeps } from './deps';
 
-/** The EA keeps at most 63 bytes of the GlobalConfigMessage endpoint (protocol-and-relay.md §3.6). */
-export const LOG_ENDPOINT_SUFFIX = '/insert/jsonline?_stream_fields=source';
-export const MAX_ENDPOINT_BYTES = 63;
-
 function validateHost(host: string): void {
-  if (host === '') return;
-  if (!/^https?:\/\/[^\s/]+/.test(host)) {
+  const endpoint = logEndpoint(host);
+  if (endpoint === null) return;
+  if (!/^https?:\/\/[^\s/]+/.test(host.trim())) {
     throw new AppError(
       'BAD_REQUEST',
       'logShipping.host: must start with http:// or https:// and name a host',
     );
   }
-  const endpoint = host.replace(/\/+$/, '') + LOG_ENDPOINT_SUFFIX;
-  const size = Buffer.byteLength(endpoint, 'utf8');
-  if (size > MAX_ENDPOINT_BYTES) {
+  const size = logEndpointBytes(endpoint);
+  if (size > MAX_LOG_ENDPOINT_BYTES) {
     throw new AppError(
       'BAD_REQUEST',
-      `logShipping.host: the endpoint "${endpoint}" is ${size} bytes; the EA keeps only ${MAX_ENDPOINT_BYTES} ` +
-        `(host at most ${MAX_ENDPOINT_BYTES - LOG_ENDPOINT_SUFFIX.length} bytes)`,
+      `logShipping.host: the endpoint "${endpoint}" is ${size} bytes; the EA keeps only ${MAX_LOG_ENDPOINT_BYTES} ` +
+        `(host at most ${MAX_LOG_ENDPOINT_BYTES - LOG_INSERT_PATH.length} bytes)`,
     );
   }
 }

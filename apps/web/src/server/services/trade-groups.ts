@@ -52,7 +52,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
           assertConfigFits(`members[${i}].slaveSettings`, m.slaveAccount, input.id, m.slaveSettings);
       });
       const master = input.masterSettings;
-      const group = await commit(deps, async (repos) => {
+      const { group, outboxId } = await commit(deps, async (repos) => {
         if (await repos.tradeGroups.get(input.id)) {
           throw new AppError('CONFLICT', `trade group ${input.id} already exists`);
         }
@@ -74,63 +74,60 @@ export function createTradeGroupService(deps: ServiceDeps) {
               conflict: `trade group ${input.id} already exists`,
             }),
           );
-        await repos.outbox.append({
-          kind: 'group.created',
-          tradeGroupId: input.id,
-          payload: { slaveAccounts: created.members.map((m) => m.slaveAccount) },
-        });
-        return created.group;
+        const row = await repos.outbox.append({ kind: 'group.created', tradeGroupId: input.id, payload: {} });
+        return { group: created.group, outboxId: row.id };
       });
-      return tradeGroupView(group, await evaluations());
+      return { ...tradeGroupView(group, await evaluations()), outboxId };
     },
 
     /** Changes the master's symbol affixes (never `enabled`); bumps configVersion; the master config is re-sent. */
     async update(input: UpdateTradeGroup): Promise<TradeGroupView> {
-      const group = await commit(deps, async (repos) => {
+      const { group, outboxId } = await commit(deps, async (repos) => {
         if (!(await repos.tradeGroups.get(input.id))) throw notFound(input.id);
         const updated = await repos.tradeGroups
           .updateAffixes(input.id, input.masterSettings)
           .catch((err: unknown) => fromDbError(err, { notFound: notFound(input.id).message, conflict: '' }));
-        await repos.outbox.append({
-          kind: 'group.updated',
-          tradeGroupId: input.id,
-          payload: { configVersion: updated.configVersion },
-        });
-        return updated;
+        const row = await repos.outbox.append({ kind: 'group.updated', tradeGroupId: input.id, payload: {} });
+        return { group: updated, outboxId: row.id };
       });
-      return tradeGroupView(group, await evaluations());
+      return { ...tradeGroupView(group, await evaluations()), outboxId };
     },
 
     /** Sets `enabled`; bumps configVersion; master and all member configs are re-sent. */
     async toggle(input: ToggleTradeGroup): Promise<TradeGroupView> {
-      const group = await commit(deps, async (repos) => {
+      const { group, outboxId } = await commit(deps, async (repos) => {
         if (!(await repos.tradeGroups.get(input.id))) throw notFound(input.id);
         const updated = await repos.tradeGroups
           .setEnabled(input.id, input.enabled)
           .catch((err: unknown) => fromDbError(err, { notFound: notFound(input.id).message, conflict: '' }));
-        await repos.outbox.append({
+        const row = await repos.outbox.append({
           kind: 'group.toggled',
           tradeGroupId: input.id,
-          payload: { enabled: updated.enabled, configVersion: updated.configVersion },
+          payload: { enabled: updated.enabled },
         });
-        return updated;
+        return { group: updated, outboxId: row.id };
       });
-      return tradeGroupView(group, await evaluations());
+      return { ...tradeGroupView(group, await evaluations()), outboxId };
     },
 
     /**
      * Deletes the group and its members. The outbox payload carries the slave accounts, which the relay needs to
      * send their -1 configs after the rows are gone (D13).
      */
-    async delete(id: string): Promise<{ ok: true }> {
-      await commit(deps, async (repos) => {
+    async delete(id: string): Promise<{ ok: true; outboxId: number }> {
+      const outboxId = await commit(deps, async (repos) => {
         if (!(await repos.tradeGroups.get(id))) throw notFound(id);
         const { slaveAccounts } = await repos.tradeGroups
           .delete(id)
           .catch((err: unknown) => fromDbError(err, { notFound: notFound(id).message, conflict: '' }));
-        await repos.outbox.append({ kind: 'group.deleted', tradeGroupId: id, payload: { slaveAccounts } });
+        const row = await repos.outbox.append({
+          kind: 'group.deleted',
+          tradeGroupId: id,
+          payload: { slaveAccounts },
+        });
+        return row.id;
       });
-      return { ok: true };
+      return { ok: true, outboxId };
     },
   };
 }

@@ -3,7 +3,8 @@ import { globalSettingsSchema } from '@sankey/shared/domain/settings';
 import { z } from 'zod';
 import { logsPageSchema } from '../relay-client';
 
-export const okSchema = z.object({ ok: z.literal(true) });
+/** Deletes: `outboxId` is the id of the outbox row written (docs/api.md, "Outbox ids"). */
+export const deletedSchema = z.object({ ok: z.literal(true), outboxId: z.number().int() });
 
 export const systemStatusSchema = z.object({
   relayReachable: z.boolean(),

@@ -1,5 +1,6 @@
 // The API contract of README §4: one router per namespace, procedure names exactly as specified.
 import { router } from './init';
+import { linksRouter } from './routers/links';
 import { membersRouter } from './routers/members';
 import { connectionsRouter, logsRouter, settingsRouter, signalsRouter, systemRouter } from './routers/system';
 import { tradeGroupsRouter } from './routers/trade-groups';
@@ -7,6 +8,8 @@ import { tradeGroupsRouter } from './routers/trade-groups';
 export const appRouter = router({
   tradeGroups: tradeGroupsRouter,
   members: membersRouter,
+  // Beyond README §4: the group (if new) and a member with their outbox rows in one transaction (docs/api.md).
+  links: linksRouter,
   connections: connectionsRouter,
   settings: settingsRouter,
   system: systemRouter,

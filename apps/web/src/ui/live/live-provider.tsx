@@ -107,8 +107,8 @@ export function LiveProvider({
       },
       async deleteMember(tradeGroupId, slaveAccount) {
         try {
-          await api.members.delete.mutate({ tradeGroupId, slaveAccount });
-          store.removeMember(tradeGroupId, slaveAccount);
+          const { outboxId } = await api.members.delete.mutate({ tradeGroupId, slaveAccount });
+          store.removeMember(tradeGroupId, slaveAccount, outboxId);
           toast.show('success', t('delete.done'));
           return true;
         } catch (err) {
@@ -118,8 +118,8 @@ export function LiveProvider({
       },
       async deleteGroup(id) {
         try {
-          await api.tradeGroups.delete.mutate({ id });
-          store.removeGroup(id);
+          const { outboxId } = await api.tradeGroups.delete.mutate({ id });
+          store.removeGroup(id, outboxId);
           toast.show('success', t('delete.groupDone'));
           return true;
         } catch (err) {

@@ -57,6 +57,7 @@ describe('live events', () => {
       connections: [connection('S1', 'Slave')],
       tradeGroups: [group('M1')],
       members: [m],
+      appliedOutboxId: 0,
     });
     store.handleEvent('member_status_changed', { ...m, status: 2 });
     expect(store.getState().members[0]?.status).toBe(2);
@@ -131,5 +132,72 @@ describe('activity feed', () => {
     for (let i = 0; i < MAX_ACTIVITY + 10; i++)
       store.handleEvent('delivery_failed', { topic: 'config/S1', reason: String(i) });
     expect(store.getState().activity).toHaveLength(MAX_ACTIVITY);
+  });
+});
+
+describe('snapshots older than a mutation', () => {
+  it('keep the data a mutation answered until the relay has applied its outbox row', () => {
+    const store = new LiveStore();
+    const m = member('M1', 'S1', { enabled: false, status: 0 });
+    store.handleEvent('system_snapshot', {
+      connections: [],
+      tradeGroups: [group('M1')],
+      members: [m],
+      appliedOutboxId: 4,
+    });
+    // members.toggle answered with outbox row 5; a new link (group M2 + member) with rows 6 and 7.
+    store.upsertMember({ ...m, enabled: true, status: 2, outboxId: 5 });
+    store.upsertGroup({ ...group('M2'), outboxId: 6 });
+    store.upsertMember({ ...member('M2', 'S2'), id: 99, outboxId: 7 });
+
+    // A snapshot the relay took before applying row 5: it still shows S1 disabled and knows nothing of M2.
+    store.handleEvent('system_snapshot', {
+      connections: [],
+      tradeGroups: [group('M1')],
+      members: [m],
+      appliedOutboxId: 4,
+    });
+    expect(store.getState().members.find((x) => x.slaveAccount === 'S1')).toMatchObject({ enabled: true });
+    expect(store.getState().tradeGroups.map((g) => g.id)).toEqual(['M2', 'M1']);
+    expect(store.getState().members.map((x) => x.slaveAccount)).toEqual(['S2', 'S1']);
+
+    // Row 5 applied, 6 and 7 not yet: S1 now comes from the relay (with its live status), M2 stays local.
+    store.handleEvent('system_snapshot', {
+      connections: [],
+      tradeGroups: [group('M1')],
+      members: [{ ...m, enabled: true, status: 1 }],
+      appliedOutboxId: 5,
+    });
+    expect(store.getState().members.find((x) => x.slaveAccount === 'S1')?.status).toBe(1);
+    expect(store.getState().tradeGroups.map((g) => g.id)).toEqual(['M2', 'M1']);
+
+    // Everything applied: the relay's snapshot is the truth again (here M2 is gone: deleted elsewhere).
+    store.handleEvent('system_snapshot', {
+      connections: [],
+      tradeGroups: [group('M1')],
+      members: [{ ...m, enabled: true, status: 1 }],
+      appliedOutboxId: 7,
+    });
+    expect(store.getState().tradeGroups.map((g) => g.id)).toEqual(['M1']);
+    expect(store.getState().members.map((x) => x.slaveAccount)).toEqual(['S1']);
+  });
+
+  it('do not bring back a deleted member or group', () => {
+    const store = new LiveStore();
+    const snapshot = {
+      connections: [],
+      tradeGroups: [group('M1'), group('M2')],
+      members: [member('M1', 'S1'), { ...member('M2', 'S2'), id: 2 }, { ...member('M2', 'S3'), id: 3 }],
+      appliedOutboxId: 10,
+    };
+    store.handleEvent('system_snapshot', snapshot);
+    store.removeMember('M1', 'S1', 11); // the last member: the server deleted group M1 with it
+    store.removeGroup('M2', 12);
+    // A snapshot sent before the relay applied either delete (e.g. debounced just before).
+    store.handleEvent('system_snapshot', snapshot);
+    expect(store.getState()).toMatchObject({ tradeGroups: [], members: [] });
+    store.handleEvent('system_snapshot', { ...snapshot, appliedOutboxId: 12 });
+    // Only a snapshot that has applied both deletes is believed (a real one would not list them any more).
+    expect(store.getState().tradeGroups.map((g) => g.id)).toEqual(['M1', 'M2']);
   });
 });

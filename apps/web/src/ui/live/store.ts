@@ -73,6 +73,36 @@ export function filterActivity(entries: readonly ActivityEntry[], account: strin
   return entries.filter((e) => e.accounts.includes(account));
 }
 
+/**
+ * A snapshot: from the relay's socket with the outbox id it had applied, or loaded through tRPC (no id: read from
+ * the database after every mutation this page made, so never older than them).
+ */
+export type Snapshot = Omit<SystemSnapshot, 'appliedOutboxId'> & { appliedOutboxId?: number };
+
+const gKey = (id: string) => `g:${id}`;
+const mKey = (m: { tradeGroupId: string; slaveAccount: string }) => `m:${m.tradeGroupId}/${m.slaveAccount}`;
+
+/** Replaces the snapshot's entries that a newer mutation wrote by the local ones (or drops them, if deleted). */
+function keepNewer<T>(
+  snapshot: T[],
+  local: T[],
+  key: (x: T) => string,
+  held: ReadonlyMap<string, number>,
+): T[] {
+  if (held.size === 0) return snapshot;
+  const mine = new Map(local.map((x) => [key(x), x]));
+  const out: T[] = [];
+  const seen = new Set<string>();
+  for (const x of snapshot) {
+    const k = key(x);
+    seen.add(k);
+    if (!held.has(k)) out.push(x);
+    else if (mine.has(k)) out.push(mine.get(k) as T);
+  }
+  const added = local.filter((x) => held.has(key(x)) && !seen.has(key(x)));
+  return [...added, ...out];
+}
+
 const upsertMember = (list: MemberView[], m: MemberView): MemberView[] => {
   const i = list.findIndex((x) => x.id === m.id);
   if (i < 0) return [...list, m];
@@ -86,6 +116,11 @@ export class LiveStore {
   private readonly listeners = new Set<() => void>();
   private seq = 0;
   private readonly now: () => Date;
+  /**
+   * Groups and members (by key) a mutation wrote, with that mutation's outbox id. A relay snapshot that has not
+   * applied that id yet is older for them: the local data (or its absence, after a delete) is kept.
+   */
+  private readonly held = new Map<string, number>();
 
   constructor(now: () => Date = () => new Date()) {
     this.now = now;
@@ -103,8 +138,21 @@ export class LiveStore {
     for (const fn of this.listeners) fn();
   }
 
-  applySnapshot(s: SystemSnapshot) {
-    this.set({ loaded: true, connections: s.connections, tradeGroups: s.tradeGroups, members: s.members });
+  applySnapshot(s: Snapshot) {
+    const applied = s.appliedOutboxId ?? Number.POSITIVE_INFINITY;
+    for (const [k, id] of this.held) if (id <= applied) this.held.delete(k);
+    const tradeGroups = keepNewer(s.tradeGroups, this.state.tradeGroups, (g) => gKey(g.id), this.held);
+    const groupIds = new Set(tradeGroups.map((g) => g.id));
+    // Members of a group deleted by a newer mutation go with it.
+    const members = keepNewer(s.members, this.state.members, mKey, this.held).filter((m) =>
+      groupIds.has(m.tradeGroupId),
+    );
+    this.set({ loaded: true, connections: s.connections, tradeGroups, members });
+  }
+
+  /** Marks data written by a mutation (its view's or answer's `outboxId`). */
+  private hold(key: string, outboxId: number | undefined) {
+    if (outboxId !== undefined) this.held.set(key, Math.max(outboxId, this.held.get(key) ?? 0));
   }
 
   setSocket(socket: SocketState) {
@@ -122,6 +170,7 @@ export class LiveStore {
   }
 
   upsertGroup(g: TradeGroupView) {
+    this.hold(gKey(g.id), g.outboxId);
     const i = this.state.tradeGroups.findIndex((x) => x.id === g.id);
     const list = this.state.tradeGroups.slice();
     if (i < 0) list.unshift(g);
@@ -129,7 +178,9 @@ export class LiveStore {
     this.set({ tradeGroups: list });
   }
 
-  removeGroup(id: string) {
+  /** `outboxId`: the delete's outbox row, so an older snapshot does not bring the group back. */
+  removeGroup(id: string, outboxId?: number) {
+    this.hold(gKey(id), outboxId);
     this.set({
       tradeGroups: this.state.tradeGroups.filter((g) => g.id !== id),
       members: this.state.members.filter((m) => m.tradeGroupId !== id),
@@ -137,10 +188,12 @@ export class LiveStore {
   }
 
   upsertMember(m: MemberView) {
+    this.hold(mKey(m), m.outboxId);
     this.set({ members: upsertMember(this.state.members, m) });
   }
 
-  removeMember(tradeGroupId: string, slaveAccount: string) {
+  removeMember(tradeGroupId: string, slaveAccount: string, outboxId?: number) {
+    this.hold(mKey({ tradeGroupId, slaveAccount }), outboxId);
     const members = this.state.members.filter(
       (m) => !(m.tradeGroupId === tradeGroupId && m.slaveAccount === slaveAccount),
     );
@@ -148,6 +201,7 @@ export class LiveStore {
     const tradeGroups = members.some((m) => m.tradeGroupId === tradeGroupId)
       ? this.state.tradeGroups
       : this.state.tradeGroups.filter((g) => g.id !== tradeGroupId);
+    if (tradeGroups !== this.state.tradeGroups) this.hold(gKey(tradeGroupId), outboxId);
     this.set({ members, tradeGroups });
   }
 

@@ -1,7 +1,6 @@
 'use client';
-// Create-link wizard (original-api-ui-ea.md §2.6): 1 accounts, 2 master settings, 3 slave settings. Creates the
-// group with its first member when the master has no group yet, else adds the member (and updates the master's
-// affixes if they were changed).
+// Create-link wizard (original-api-ui-ea.md §2.6): 1 accounts, 2 master settings, 3 slave settings. One
+// `links.create` call writes the group when the master has none yet (else its changed affixes) and the member.
 import type { EaConnection } from '@sankey/shared/api/views';
 import { masterSettingsInputSchema } from '@sankey/shared/domain/settings';
 import { clsx } from 'clsx';
@@ -20,7 +19,7 @@ import {
 import { SlaveSettingsForm } from '../forms/slave-settings-form';
 import { useI18n } from '../i18n/i18n';
 import { connectionOf } from '../live/derive';
-import { fetchSnapshot, useLiveActions, useLiveState } from '../live/live-provider';
+import { useLiveActions, useLiveState } from '../live/live-provider';
 import { checkAccounts, type Message } from './validate';
 
 const OTHER = '__other__';
@@ -155,27 +154,15 @@ export function CreateLinkWizard(props: {
     const symbolPrefix = prefix.trim() || null;
     const symbolSuffix = suffix.trim() || null;
     try {
-      if (group) {
-        await api.members.add.mutate({
-          tradeGroupId: m,
-          slaveAccount: s,
-          slaveSettings: r.value,
-          enabled: false,
-        });
-        if (
-          symbolPrefix !== group.masterSettings.symbolPrefix ||
-          symbolSuffix !== group.masterSettings.symbolSuffix
-        ) {
-          await api.tradeGroups.update.mutate({ id: m, masterSettings: { symbolPrefix, symbolSuffix } });
-        }
-      } else {
-        await api.tradeGroups.create.mutate({
-          id: m,
-          masterSettings: { enabled: false, symbolPrefix, symbolSuffix },
-          members: [{ slaveAccount: s, slaveSettings: r.value, enabled: false }],
-        });
-      }
-      store.applySnapshot(await fetchSnapshot(api));
+      const link = await api.links.create.mutate({
+        masterAccount: m,
+        slaveAccount: s,
+        masterSettings: { enabled: false, symbolPrefix, symbolSuffix },
+        slaveSettings: r.value,
+        enabled: false,
+      });
+      store.upsertGroup(link.group);
+      store.upsertMember(link.member);
       toast.show('success', t('wizard.created', { master: m, slave: s }));
       props.onClose();
     } catch (err) {

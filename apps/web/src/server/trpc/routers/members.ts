@@ -8,7 +8,7 @@ import {
 import { memberViewSchema } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import { authedProcedure as p, router } from '../init';
-import { okSchema } from '../outputs';
+import { deletedSchema } from '../outputs';
 
 export const membersRouter = router({
   list: p
@@ -33,6 +33,6 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) => ctx.services.members.toggle(input)),
   delete: p
     .input(memberKeyInputSchema)
-    .output(okSchema)
+    .output(deletedSchema)
     .mutation(({ ctx, input }) => ctx.services.members.delete(input)),
 });

@@ -7,7 +7,7 @@ import {
 import { tradeGroupViewSchema } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import { authedProcedure as p, router } from '../init';
-import { okSchema } from '../outputs';
+import { deletedSchema } from '../outputs';
 
 export const tradeGroupsRouter = router({
   list: p.output(z.array(tradeGroupViewSchema)).query(({ ctx }) => ctx.services.tradeGroups.list()),
@@ -29,6 +29,6 @@ export const tradeGroupsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.tradeGroups.toggle(input)),
   delete: p
     .input(tradeGroupIdInputSchema)
-    .output(okSchema)
+    .output(deletedSchema)
     .mutation(({ ctx, input }) => ctx.services.tradeGroups.delete(input.id)),
 });

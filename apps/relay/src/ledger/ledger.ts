@@ -1,0 +1,168 @@
+// The delivery ledger (docs/protocol.md D15): per member (master, slave) and master ticket, what the relay did with
+// the copy — sent, closed, parked, dead-lettered. The signal path reads and updates it in memory (no I/O); changes
+// are written in batches off the signal path, deduplicated per ticket, and the open set is rebuilt from the
+// database at start. Bounded: closed tickets leave memory at once, open ones when their retention ends, and if
+// the database stalls the unwritten changes are capped (the oldest dropped and counted; memory stays right).
+import type { Logger } from '../core/ports';
+
+export type LedgerState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
+
+export interface LedgerEntry {
+  masterAccount: string;
+  slaveAccount: string;
+  /** The master's ticket as a decimal string (exact over the full 64-bit range). */
+  ticket: string;
+  state: LedgerState;
+  symbol: string | null;
+  lots: number | null;
+  openedAt: Date;
+  updatedAt: Date;
+}
+
+/** What the ledger needs from the database. */
+export interface LedgerStore {
+  loadOpenLedger(): Promise<LedgerEntry[]>;
+  writeLedger(entries: LedgerEntry[]): Promise<void>;
+  pruneLedger(before: Date): Promise<number>;
+}
+
+export interface LedgerOptions {
+  flushEveryMs: number;
+  maxPending: number;
+  retentionDays: number;
+}
+
+const keyOf = (master: string, slave: string, ticket: string) => `${master}\u0000${slave}\u0000${ticket}`;
+const ticketKey = (ticket: number | bigint) => String(ticket);
+
+export class DeliveryLedger {
+  /** Tickets copied and not yet closed, by member and ticket. */
+  private readonly open = new Map<string, LedgerEntry>();
+  /** Changes not yet written, last one per ticket. */
+  private pending = new Map<string, LedgerEntry>();
+  private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  dropped = 0;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly nowMs: () => number,
+    private readonly log: Logger,
+    private readonly opts: LedgerOptions = { flushEveryMs: 250, maxPending: 100_000, retentionDays: 30 },
+  ) {}
+
+  /** Rebuilds the open set from the database (start-up). */
+  async load(): Promise<number> {
+    const rows = await this.store.loadOpenLedger();
+    for (const r of rows) this.open.set(keyOf(r.masterAccount, r.slaveAccount, r.ticket), r);
+    return rows.length;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.opts.flushEveryMs);
+    const prune = () => void this.prune();
+    prune();
+    this.pruneTimer = setInterval(prune, 3_600_000);
+  }
+
+  isOpen(master: string, slave: string, ticket: number | bigint): boolean {
+    return this.open.has(keyOf(master, slave, ticketKey(ticket)));
+  }
+
+  /** How many copies of this member are open (risk controls, views). */
+  openCount(master: string, slave: string): number {
+    let n = 0;
+    const prefix = `${master}\u0000${slave}\u0000`;
+    for (const k of this.open.keys()) if (k.startsWith(prefix)) n++;
+    return n;
+  }
+
+  /** An Open was copied to the slave. */
+  sent(
+    master: string,
+    slave: string,
+    ticket: number | bigint,
+    symbol: string | null,
+    lots: number | null,
+  ): void {
+    const now = new Date(this.nowMs());
+    const t = ticketKey(ticket);
+    const entry: LedgerEntry = {
+      masterAccount: master,
+      slaveAccount: slave,
+      ticket: t,
+      state: 'sent',
+      symbol,
+      lots,
+      openedAt: now,
+      updatedAt: now,
+    };
+    this.open.set(keyOf(master, slave, t), entry);
+    this.enqueue(entry);
+  }
+
+  /** A full Close for a ticket the slave held: it leaves the open set. Returns whether it was open. */
+  closed(master: string, slave: string, ticket: number | bigint): boolean {
+    const key = keyOf(master, slave, ticketKey(ticket));
+    const entry = this.open.get(key);
+    if (!entry) return false;
+    this.open.delete(key);
+    this.enqueue({ ...entry, state: 'closed', updatedAt: new Date(this.nowMs()) });
+    return true;
+  }
+
+  private enqueue(entry: LedgerEntry): void {
+    const key = keyOf(entry.masterAccount, entry.slaveAccount, entry.ticket);
+    this.pending.delete(key);
+    this.pending.set(key, entry);
+    if (this.pending.size > this.opts.maxPending) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+      this.dropped++;
+    }
+  }
+
+  /** Writes what is pending; on failure the batch is kept (unless newer changes replaced it) for the next try. */
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = [...this.pending.values()].slice(0, 500);
+      for (const e of batch) this.pending.delete(keyOf(e.masterAccount, e.slaveAccount, e.ticket));
+      try {
+        await this.store.writeLedger(batch);
+      } catch (err) {
+        const newer = this.pending;
+        this.pending = new Map();
+        for (const e of batch) this.pending.set(keyOf(e.masterAccount, e.slaveAccount, e.ticket), e);
+        for (const [k, e] of newer) {
+          this.pending.delete(k);
+          this.pending.set(k, e);
+        }
+        this.log.warn({ err, entries: batch.length }, 'ledger write failed; will retry');
+        return;
+      }
+    }
+  }
+
+  /** Forgets what is older than the retention: closed rows in the database, stale open tickets everywhere. */
+  private async prune(): Promise<void> {
+    const before = this.nowMs() - this.opts.retentionDays * 86_400_000;
+    for (const [k, e] of this.open) if (e.updatedAt.getTime() < before) this.open.delete(k);
+    await this.store
+      .pruneLedger(new Date(before))
+      .catch((err: unknown) => this.log.warn({ err }, 'ledger pruning failed'));
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.flush();
+  }
+}
