@@ -1,6 +1,15 @@
-// Playwright in Debian's Chromium against the real web app (`next start` of the build) and the real relay,
-// both started by e2e/global-setup.ts on free ports and a temporary data directory.
+// Playwright in Chromium (Debian's or @sparticuz/chromium's, see e2e/browser.ts) against the real web app
+// (`next start` of the build) and the real relay, both started by e2e/global-setup.ts on free ports and a
+// temporary data directory.
 import { defineConfig } from '@playwright/test';
+import { e2eBrowser } from './e2e/browser';
+
+const browser = await e2eBrowser();
+// The config is loaded by the runner and again by each worker; say once which browser runs the tests.
+if (!process.env.SANKEY_E2E_BROWSER) {
+  process.env.SANKEY_E2E_BROWSER = browser.label;
+  console.log(`e2e: ${browser.label}`);
+}
 
 export default defineConfig({
   testDir: './e2e',
@@ -18,17 +27,6 @@ export default defineConfig({
     baseURL: process.env.SANKEY_E2E_BASE_URL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: browser.executablePath, args: browser.args, env: browser.env },
   },
 });
