@@ -22,9 +22,9 @@ export const notoSansJp = localFont({
   ],
   style: 'normal',
   display: 'swap',
-  // Fetched only when Japanese text is on the page (it comes after the Latin fonts in globals.css), not on every load.
+  // Each ≈1 MB weight is fetched when text on the page needs it, not all three up front with every page.
   preload: false,
-  // Size-adjusted fallbacks are for the primary font; this one only fills in glyphs the Latin fonts lack.
+  // next/font's fallback is a metric-adjusted local Arial, which cannot stand in for kana and kanji.
   adjustFontFallback: false,
   variable: '--font-cjk',
 });
