@@ -43,22 +43,31 @@ for (const ws of workspaces) {
   rows.push(`  ${ws.padEnd(18)} ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 }
 const pw = join(root, 'tests', 'test-results', 'playwright.json');
-if (existsSync(pw)) {
-  const s = (
-    JSON.parse(readFileSync(pw, 'utf8')) as {
+const pwReport = existsSync(pw)
+  ? (JSON.parse(readFileSync(pw, 'utf8')) as {
       stats?: { expected: number; unexpected: number; skipped: number; flaky: number };
-    }
-  ).stats;
-  if (s) {
-    passed += s.expected + s.flaky;
-    failed += s.unexpected;
-    skipped += s.skipped;
-    rows.push(`  ${'tests (chromium)'.padEnd(18)} ${s.expected + s.flaky} passed, ${s.unexpected} failed`);
-  }
+      errors?: unknown[];
+    })
+  : undefined;
+if (pwReport?.stats) {
+  const s = pwReport.stats;
+  // Errors outside any test (config, global setup) come with no test counted at all.
+  const errors = pwReport.errors?.length ?? 0;
+  passed += s.expected + s.flaky;
+  failed += s.unexpected + errors;
+  skipped += s.skipped;
+  rows.push(
+    `  ${'tests (playwright)'.padEnd(18)} ${s.expected + s.flaky} passed, ${s.unexpected} failed${errors ? `, ${errors} errors outside tests` : ''}`,
+  );
+} else if (existsSync(reportOf('tests'))) {
+  // The browser tests run after the tests workspace's vitest; no report means they never ran (a vitest failure,
+  // or the Playwright config failed to load), which must not read as a pass.
+  failed += 1;
+  rows.push(`  ${'tests (playwright)'.padEnd(18)} did not report (see its output above)`);
 }
 const code = run.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1; // a workspace failed before reporting (build, typecheck, crash)
 process.stdout.write(
   `\n${rows.join('\n')}\n\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`,
 );
-process.exit(code);
+process.exit(failed > 0 && code === 0 ? 1 : code);

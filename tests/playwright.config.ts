@@ -1,7 +1,12 @@
-// Playwright in Debian's Chromium against the real web app (`next start` of the build) and the real relay,
-// both started by e2e/global-setup.ts on free ports and a temporary data directory.
+// Playwright in Chromium (Debian's or @sparticuz/chromium's, see e2e/browser.ts) against the real web app
+// (`next start` of the build) and the real relay, both started by e2e/global-setup.ts on free ports and a
+// temporary data directory.
 import { defineConfig } from '@playwright/test';
-import { e2eBaseUrl } from './e2e/env';
+import { e2eBrowser } from './e2e/browser';
+import { e2eBaseUrl, firstConfigLoad } from './e2e/env';
+
+const browser = await e2eBrowser();
+if (firstConfigLoad(browser.label)) console.log(`e2e: ${browser.label}`);
 
 export default defineConfig({
   testDir: './e2e',
@@ -19,17 +24,6 @@ export default defineConfig({
     baseURL: e2eBaseUrl(),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: browser.executablePath, args: browser.args, env: browser.env },
   },
 });

@@ -1,8 +1,8 @@
-// The admin UI end to end: real web app + relay, simulated EAs over ZeroMQ, Debian's Chromium.
+// The admin UI end to end: real web app + relay, simulated EAs over ZeroMQ, Chromium (see browser.ts).
 
 import { expect, type Page, test } from '@playwright/test';
 import type { SimMaster, SimSlave } from '@sankey/ea-sim/index';
-import { login, screenshot, simMaster, simSlave, trpc } from './helpers';
+import { cjkFont, login, screenshot, simMaster, simSlave, trpc } from './helpers';
 
 const MASTER = 'E2E_Master_1001';
 const SLAVE = 'E2E_Slave_2002';
@@ -139,6 +139,14 @@ test('login, create a link, copy a trade, edit, switch to Japanese, delete', asy
     await expect(page.getByRole('heading', { name: '取引接続' })).toBeVisible();
     await expect(node(page, 'slave', SLAVE).getByTestId('runtime-badge')).toHaveText('受信中');
     await expect(node(page, 'master', MASTER).getByTestId('runtime-badge')).toHaveText('配信中');
+    // The Japanese is drawn with the app's own Noto Sans JP, fetched for it, not with a font of the machine.
+    await expect
+      .poll(() => cjkFont(page, '取引接続'))
+      .toEqual({
+        family: expect.stringMatching(/\S/),
+        loadedWeights: expect.arrayContaining(['400']),
+        drawsText: true,
+      });
     await screenshot(page, '07-connections-ja');
   });
 

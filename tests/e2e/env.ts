@@ -34,3 +34,32 @@ export const childEnv = (overrides: Record<string, string>): Record<string, stri
   ...process.env,
   ...overrides,
 });
+
+/** Runs `fn` with TMPDIR pointed at `dir` (where @sparticuz/chromium unpacks its browser), then restores it. */
+export async function withTmpDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
+/** The browser's environment: this process's, with `overrides`. */
+export function browserEnv(overrides: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { ...env, ...overrides };
+}
+
+/**
+ * True the first time in a test run (the runner loads the config, then each worker again): the config says which
+ * browser runs the tests once.
+ */
+export function firstConfigLoad(browserLabel: string): boolean {
+  if (process.env.SANKEY_E2E_BROWSER) return false;
+  process.env.SANKEY_E2E_BROWSER = browserLabel;
+  return true;
+}

@@ -59,3 +59,23 @@ export async function trpc<T>(path: string, input: unknown): Promise<T> {
   if (!res.ok || !body.result) throw new Error(`${path}: ${body.error?.message ?? res.status}`);
   return body.result.data;
 }
+
+/**
+ * The web app's bundled CJK font (apps/web/app/fonts.ts, exposed as --font-cjk): its family name, the weights the
+ * browser has fetched and decoded, and whether it can draw `text` with that family without loading more.
+ */
+export function cjkFont(page: Page, text: string) {
+  return page.evaluate((sample) => {
+    const unquote = (s: string) => s.trim().replace(/^["']|["']$/g, '');
+    const cssVar = getComputedStyle(document.documentElement).getPropertyValue('--font-cjk');
+    const family = unquote(cssVar.split(',')[0] ?? '');
+    const loadedWeights = [...document.fonts]
+      .filter((f) => family !== '' && unquote(f.family) === family && f.status === 'loaded')
+      .map((f) => f.weight);
+    return {
+      family,
+      loadedWeights,
+      drawsText: family !== '' && document.fonts.check(`16px "${family}"`, sample),
+    };
+  }, text);
+}
