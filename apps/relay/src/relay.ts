@@ -11,6 +11,7 @@ import { evaluations, systemSnapshot } from './core/views';
 import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
 import { SignalJournal } from './journal/journal';
+import { DeliveryLedger } from './ledger/ledger';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
@@ -18,6 +19,7 @@ import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
+import { publishOutcomes } from './transport/publish-outcomes';
 import { ZmqTransport } from './transport/zmq';
 
 export interface RelayConfig {
@@ -64,6 +66,7 @@ export class Relay {
   private outbox!: OutboxConsumer;
   private statusWriter!: QueuedStatusWriter;
   private journal!: SignalJournal;
+  private ledger!: DeliveryLedger;
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
@@ -107,6 +110,13 @@ export class Relay {
         ? loaded.settings
         : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
     this.statusWriter = new QueuedStatusWriter(storage, this.log);
+    this.ledger = new DeliveryLedger(storage, () => this.clock.nowMs(), this.log, {
+      flushEveryMs: 250,
+      maxPending: 100_000,
+      retentionDays: this.config.journalRetentionDays ?? 30,
+    });
+    const openCopies = await this.ledger.load();
+    this.log.info({ openCopies }, 'delivery ledger loaded');
     this.journal = new SignalJournal(
       storage,
       await storage.journalLastSeqs(),
@@ -128,21 +138,7 @@ export class Relay {
       },
       {
         onFrame: (frame, at) => this.inbound.onFrame(frame, at),
-        onSent: (item) => {
-          this.framesSent++;
-          const t = item.tracker;
-          if (t && --t.pending === 0) t.onDone(process.hrtime.bigint() - t.receivedAtNs);
-        },
-        onSendFailed: (item, err) => {
-          this.metrics.sendFailures.inc();
-          this.log.error({ err, topic: item.topic }, 'publish failed');
-          this.events.emit('delivery_failed', { topic: item.topic, reason: String(err) });
-        },
-        onRefused: (item, reason) => {
-          this.metrics.sendDropped.inc({ class: item.cls, reason });
-          this.log.warn({ topic: item.topic, cls: item.cls, reason }, 'send queue full: frame refused');
-          this.events.emit('delivery_failed', { topic: item.topic, reason });
-        },
+        ...publishOutcomes(this.metrics, this.log, this.events, () => this.framesSent++),
         onReceiveError: (err) => {
           this.log.error({ err }, 'receive loop failed');
           void this.close({ reason: 'error', error: err });
@@ -159,16 +155,11 @@ export class Relay {
       clock: this.clock,
       globalSettings: settings,
       journal: this.journal,
+      ledger: this.ledger,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
-    const byGroup = new Map<string, typeof loaded.members>();
-    for (const m of loaded.members) {
-      const list = byGroup.get(m.tradeGroupId) ?? [];
-      list.push(m);
-      byGroup.set(m.tradeGroupId, list);
-    }
-    for (const g of loaded.groups) this.core.loadGroup(g, byGroup.get(g.id) ?? []);
+    this.core.loadAll(loaded.groups, loaded.members);
 
     this.outbox = new OutboxConsumer(
       storage,
@@ -223,6 +214,7 @@ export class Relay {
 
     this.outbox.start();
     this.journal.start();
+    this.ledger.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
     this.outboxLagTimer = setInterval(() => {
@@ -264,6 +256,7 @@ export class Relay {
       await this.zmq?.flush();
       await this.statusWriter?.flush();
       await this.journal?.close();
+      await this.ledger?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((r) => {

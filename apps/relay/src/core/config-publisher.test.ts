@@ -28,6 +28,8 @@ function publisher(logHost = '') {
       signalCopied() {},
       signalFiltered() {},
       frameRefused: (r) => refused.push(r),
+      closeThrough() {},
+      signalRefused() {},
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     clock: { nowMs: () => 1_700_000_000_000 },

@@ -64,11 +64,30 @@ export type ConfigTrigger =
   | 'member_toggled'
   | 'member_deleted';
 
+/** The delivery ledger as the signal path uses it (D15): what was copied to whom, in memory, no I/O. */
+export interface DeliveryLedgerPort {
+  isOpen(master: string, slave: string, ticket: number | bigint): boolean;
+  sent(
+    master: string,
+    slave: string,
+    ticket: number | bigint,
+    symbol: string | null,
+    lots: number | null,
+  ): void;
+  closed(master: string, slave: string, ticket: number | bigint): boolean;
+}
+
+/** Why a signal was refused before the copy engine saw it. */
+export type SignalRefusal = 'no_trade_group';
+
 export interface CoreMetrics {
   configSent(kind: 'master' | 'slave' | 'global', trigger: ConfigTrigger): void;
   signalCopied(): void;
   signalFiltered(reason: FilterReason): void;
   frameRefused(reason: string): void;
+  /** A Close/Modify forwarded to a member not in status 2 because the ledger says it holds the ticket (D15). */
+  closeThrough(): void;
+  signalRefused(reason: SignalRefusal): void;
 }
 
 /** Records every inbound trade signal with what the copy engine decided (the signal journal). */
@@ -92,4 +111,6 @@ export const nullMetrics: CoreMetrics = {
   signalCopied() {},
   signalFiltered() {},
   frameRefused() {},
+  closeThrough() {},
+  signalRefused() {},
 };

@@ -13,7 +13,16 @@ import { dispatch, type InboundHandlers } from './dispatch';
 import type { Engine } from './engine';
 import type { MasterResult, MemberResult } from './evaluation';
 import { MemberStatus } from './member-status';
-import type { Clock, CoreMetrics, EventSink, FrameSink, Logger, SignalRecorder, StatusWriter } from './ports';
+import type {
+  Clock,
+  CoreMetrics,
+  DeliveryLedgerPort,
+  EventSink,
+  FrameSink,
+  Logger,
+  SignalRecorder,
+  StatusWriter,
+} from './ports';
 import { SignalPath } from './signal-path';
 import { CoreState } from './state';
 import { SyncRelay } from './sync';
@@ -29,6 +38,8 @@ export interface RelayCoreDeps {
   globalSettings: GlobalSettings;
   /** Optional: the signal journal (absent in unit tests that do not look at it). */
   journal?: SignalRecorder;
+  /** The delivery ledger (D15): what was copied to whom. */
+  ledger: DeliveryLedgerPort;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
 }
@@ -61,6 +72,17 @@ export class RelayCore {
   }
 
   // ------------------------------------------------------------------ admin changes (the outbox consumer)
+
+  /** Loads every group and member as stored, without sending anything (start-up). */
+  loadAll(groups: readonly GroupState[], members: readonly MemberState[]): void {
+    const byGroup = new Map<string, MemberState[]>();
+    for (const m of members) {
+      const list = byGroup.get(m.tradeGroupId) ?? [];
+      list.push(m);
+      byGroup.set(m.tradeGroupId, list);
+    }
+    for (const g of groups) this.state.loadGroup(g, byGroup.get(g.id) ?? []);
+  }
 
   /** Loads a group as stored, without sending anything (start-up). */
   loadGroup(group: GroupState, members: MemberState[]): void {

@@ -112,4 +112,105 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
       expect(h.take().map((f) => f.topic)).toEqual(['trade/M1/S1']);
     });
   });
+
+  describe('close-through (D15)', () => {
+    const close = (ticket: number, over: Partial<TradeSignal> = {}) => ({
+      type: 'TradeSignal' as const,
+      message: { action: 'Close' as const, ticket, timestamp: 't', source_account: 'M1', ...over },
+    });
+    /** M1 with S1 and S2, all online, both members CONNECTED; S1 has `whenOff`. */
+    const twoSlaves = (whenOff: 'closeOnly' | 'freeze' = 'closeOnly', ledgerRows?: never[]) => {
+      const h = makeCore({ engine, ...(ledgerRows ? { ledgerRows } : {}) });
+      h.addGroup('M1', { enabled: true }, [
+        { slaveAccount: 'S1', enabled: true, settings: { whenOff } },
+        { slaveAccount: 'S2', enabled: true },
+      ]);
+      for (const s of ['S1', 'S2']) h.handle(heartbeat(s, 'Slave'));
+      h.handle(heartbeat('M1', 'Master'));
+      h.take();
+      return h;
+    };
+    const switchOff = (h: ReturnType<typeof makeCore>, slave: string) => {
+      const group = h.core.group('M1')!;
+      const member = { ...h.core.membersOf('M1').find((m) => m.slaveAccount === slave)!, enabled: false };
+      h.core.applyMemberChanged(group, member, 'member.toggled');
+      h.take();
+    };
+    const tradeTopics = (h: ReturnType<typeof makeCore>) =>
+      h
+        .take()
+        .filter((f) => f.topic.startsWith('trade/'))
+        .map((f) => f.topic);
+
+    it('forwards the Close of a copied ticket to a member switched off since, and forgets the ticket', () => {
+      const h = twoSlaves();
+      h.handle(open('M1', { ticket: 10 }));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      switchOff(h, 'S1');
+      h.handle(open('M1', { ticket: 11 }));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S2']);
+      h.handle({
+        type: 'TradeSignal',
+        message: { action: 'Modify', ticket: 10, stop_loss: 1, timestamp: 't', source_account: 'M1' },
+      });
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      h.handle(close(10));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      expect(h.ledger.isOpen('M1', 'S1', 10)).toBe(false);
+      // Never copied to S1: its Close does not go there.
+      h.handle(close(11));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S2']);
+    });
+
+    it('keeps a ticket open through a partial close', () => {
+      const h = twoSlaves();
+      h.handle(open('M1', { ticket: 12 }));
+      switchOff(h, 'S1');
+      h.take();
+      h.handle(close(12, { close_ratio: 0.5 }));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      h.handle(close(12));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      h.handle(close(12));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S2']);
+    });
+
+    it('passes nothing to a link switched off with whenOff = freeze', () => {
+      const h = twoSlaves('freeze');
+      h.handle(open('M1', { ticket: 20 }));
+      h.take();
+      switchOff(h, 'S1');
+      h.handle(close(20));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S2']);
+    });
+
+    it('a timed-out slave is never frozen: its Close is still forwarded', () => {
+      const h = twoSlaves('freeze');
+      h.handle(open('M1', { ticket: 21 }));
+      h.take();
+      h.advance(31_000);
+      h.handle(heartbeat('M1', 'Master'));
+      h.handle(heartbeat('S2', 'Slave'));
+      h.core.checkTimeouts();
+      h.take();
+      h.handle(close(21));
+      expect(tradeTopics(h)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+    });
+
+    it('remembers what it copied across a restart (the ledger as stored)', async () => {
+      const before = twoSlaves();
+      before.handle(open('M1', { ticket: 30 }));
+      const stored = await before.storedLedger();
+      expect(stored).toEqual([
+        expect.objectContaining({ masterAccount: 'M1', slaveAccount: 'S1', ticket: '30', state: 'sent' }),
+        expect.objectContaining({ masterAccount: 'M1', slaveAccount: 'S2', ticket: '30', state: 'sent' }),
+      ]);
+      const after = twoSlaves('closeOnly', stored as never[]);
+      await after.ledger.load();
+      switchOff(after, 'S1');
+      after.handle(close(30));
+      expect(tradeTopics(after)).toEqual(['trade/M1/S1', 'trade/M1/S2']);
+      expect((await after.storedLedger()).map((r) => r.state)).toEqual(['closed', 'closed']);
+    });
+  });
 });

@@ -5,10 +5,12 @@ import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { tradeTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
+import type { MemberState } from '../state/groups';
 import type { SignalInput } from './engine';
 import type {
   Clock,
   CoreMetrics,
+  DeliveryLedgerPort,
   EventSink,
   FrameClass,
   FrameSink,
@@ -25,6 +27,7 @@ export interface SignalPathDeps {
   log: Logger;
   clock: Clock;
   journal?: SignalRecorder | undefined;
+  ledger: DeliveryLedgerPort;
   /** Time from frame received to the last copy handed to the socket. */
   onDelivered(latencyNs: bigint): void;
 }
@@ -48,24 +51,43 @@ export class SignalPath {
     });
     const members = this.state.store.membersOf(masterId);
     if (members.length === 0) {
-      journal?.record(sig, 0, {});
+      // D18: counted, not journalled — anyone can send signals for made-up masters.
+      metrics.signalRefused('no_trade_group');
       return;
     }
 
     const results = this.state.engine.evaluateSignal(masterId, signalInput(sig));
     const live = events.active;
-    let acceptedCount = 0;
+    const ledger = this.deps.ledger;
+    const opening = sig.action === 'Open';
+    const n = results.length;
+    // Who gets a frame: members the engine accepted, and (D15) members it refused only for their status that hold
+    // this ticket, unless an operator froze the link.
+    const send = new Uint8Array(n);
+    let sendCount = 0;
     const filtered: Partial<Record<FilterReason, number>> = {};
-    for (let i = 0; i < results.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (results.accepted(i)) {
-        acceptedCount++;
+        send[i] = 1;
+        sendCount++;
         continue;
       }
       const reason = results.reason(i);
+      const slaveAccount = results.slaveAccount(i);
+      if (
+        !opening &&
+        reason === 'member_not_connected' &&
+        ledger.isOpen(masterId, slaveAccount, sig.ticket) &&
+        !this.frozen(masterId, members, i, slaveAccount)
+      ) {
+        send[i] = 2;
+        sendCount++;
+        metrics.closeThrough();
+        continue;
+      }
       filtered[reason] = (filtered[reason] ?? 0) + 1;
       metrics.signalFiltered(reason);
       if (live) {
-        const slaveAccount = results.slaveAccount(i);
         events.emit('trade_filtered', {
           masterAccount: masterId,
           slaveAccount,
@@ -74,19 +96,23 @@ export class SignalPath {
         });
       }
     }
-    journal?.record(sig, acceptedCount, filtered);
-    if (acceptedCount === 0) return;
+    journal?.record(sig, sendCount, filtered);
+    if (sig.action === 'Close' && !isPartialClose(sig)) {
+      // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
+      for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
+    }
+    if (sendCount === 0) return;
 
     const cls = frameClassOf(sig);
-    const tracker: SendTracker = { receivedAtNs, pending: acceptedCount, onDone: this.deps.onDelivered };
+    const tracker: SendTracker = { receivedAtNs, pending: sendCount, onDone: this.deps.onDelivered };
     // The payload differs between members only by symbol: encode once per distinct output symbol.
     let lastSymbol: string | undefined;
     let lastPayload: Buffer | undefined;
     const payloads = new Map<string | undefined, Buffer>();
-    for (let i = 0; i < results.length; i++) {
-      if (!results.accepted(i)) continue;
+    for (let i = 0; i < n; i++) {
+      if (send[i] === 0) continue;
       const slave = results.slaveAccount(i);
-      const symbol = results.symbol(i);
+      const symbol = send[i] === 1 ? results.symbol(i) : undefined;
       let payload = lastPayload !== undefined && symbol === lastSymbol ? lastPayload : payloads.get(symbol);
       if (!payload) {
         payload = encodePayload({
@@ -109,10 +135,9 @@ export class SignalPath {
       }
       this.deps.frames.send({ frame, topic, stream: masterId, cls, ticket: sig.ticket, tracker });
       metrics.signalCopied();
+      if (opening) ledger.sent(masterId, slave, sig.ticket, symbol ?? sig.symbol ?? null, sig.lots ?? null);
       if (live) {
-        // The engine evaluates members in the order they were compiled, which is the store's order.
-        const member =
-          members[i]?.slaveAccount === slave ? members[i] : this.state.store.getMember(masterId, slave);
+        const member = this.memberAt(masterId, members, i, slave);
         events.emit('trade_copied', {
           masterAccount: masterId,
           slaveAccount: slave,
@@ -126,6 +151,23 @@ export class SignalPath {
       }
     }
   }
+
+  /** The engine evaluates members in the order they were compiled, which is the store's order. */
+  private memberAt(masterId: string, members: readonly MemberState[], i: number, slave: string) {
+    return members[i]?.slaveAccount === slave ? members[i] : this.state.store.getMember(masterId, slave);
+  }
+
+  /** D15: a link an operator switched off (member or group) with `whenOff = freeze` passes no Close or Modify. */
+  private frozen(masterId: string, members: readonly MemberState[], i: number, slave: string): boolean {
+    const member = this.memberAt(masterId, members, i, slave);
+    if (member?.settings.whenOff !== 'freeze') return false;
+    return !member.enabled || this.state.store.getGroup(masterId)?.enabled === false;
+  }
+}
+
+/** A Close for part of the position (docs/protocol.md §12.8: only `close_ratio` in (0, 1) is trusted for that). */
+export function isPartialClose(sig: TradeSignal): boolean {
+  return sig.close_ratio !== undefined && sig.close_ratio > 0 && sig.close_ratio < 1;
 }
 
 /** What the copy engine reads of a signal. */

@@ -59,7 +59,10 @@ describe('signal journal', () => {
       encodeInbound(open('M1', { ticket: 2, symbol: 'GBPUSD', lots: 0.7 })),
       encodeInbound(open('NOGROUP', { ticket: 3 })),
     ]);
-    await expect.poll(async () => (await signals(first)).length, { timeout: 5000 }).toBe(3);
+    // D18: a signal for a master without a trade group is counted, not journalled.
+    await expect.poll(async () => (await signals(first)).length, { timeout: 5000 }).toBe(2);
+    const metrics = await (await fetch(`${first.endpoints.http}/metrics`)).text();
+    expect(metrics).toContain('sankey_signals_refused_total{reason="no_trade_group"} 1');
     const m1 = await signals(first, '?master=M1');
     expect(m1.map((e) => e.ticket)).toEqual(['2', '1']);
     expect(m1[0]!.seq).toBeGreaterThan(m1[1]!.seq);

@@ -37,6 +37,17 @@ export class RelayMetrics implements CoreMetrics {
     ],
     registers: [this.registry],
   });
+  readonly closesThrough = new client.Counter({
+    name: 'sankey_close_through_total',
+    help: 'Closes and Modifies forwarded to a member not in status 2 that holds the ticket (D15)',
+    registers: [this.registry],
+  });
+  readonly signalsRefused = new client.Counter({
+    name: 'sankey_signals_refused_total',
+    help: 'Trade signals refused before the copy engine, by reason (D18)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly configsSent = new client.Counter({
     name: 'sankey_config_messages_sent_total',
     help: 'Config messages published, by kind and trigger',
@@ -116,5 +127,11 @@ export class RelayMetrics implements CoreMetrics {
   }
   frameRefused(reason: string): void {
     this.framesRefused.inc({ reason });
+  }
+  closeThrough(): void {
+    this.closesThrough.inc();
+  }
+  signalRefused(reason: string): void {
+    this.signalsRefused.inc({ reason });
   }
 }

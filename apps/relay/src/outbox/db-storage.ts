@@ -4,6 +4,7 @@ import { createRepositories, type Repositories } from '@sankey/db/repositories/i
 import type { MemberDto } from '@sankey/db/repositories/members';
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
+import type { LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 import type { JournalEntry, OutboxRow, RelayStorage } from './storage';
 
@@ -84,6 +85,18 @@ export class DbRelayStorage implements RelayStorage {
 
   pruneJournal(before: Date): Promise<number> {
     return this.repos.signalJournal.pruneOlderThan(before);
+  }
+
+  loadOpenLedger(): Promise<LedgerEntry[]> {
+    return this.repos.deliveryLedger.listOpen();
+  }
+
+  writeLedger(entries: LedgerEntry[]): Promise<void> {
+    return this.repos.deliveryLedger.upsertMany(entries);
+  }
+
+  pruneLedger(before: Date): Promise<number> {
+    return this.repos.deliveryLedger.pruneOlderThan(before);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 // What the relay needs from the database: a load at start, outbox rows, fresh rows after a change, and
 // runtime status writes. Implemented over packages/db in db-storage.ts; nothing on the signal path calls it.
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { LedgerStore } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
 export interface OutboxRow {
@@ -24,7 +25,7 @@ export interface JournalEntry {
   payload: { signal: Record<string, string | number>; accepted: number; filtered: Record<string, number> };
 }
 
-export interface RelayStorage {
+export interface RelayStorage extends LedgerStore {
   /** Everything at start; members whose stored settings do not validate are listed in `unreadable`. */
   loadAll(): Promise<{
     groups: GroupState[];

@@ -16,8 +16,9 @@ import type {
   SlaveConfigMessage,
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
-import type { FrameClass } from '../core/ports';
+import { type FrameClass, nullMetrics } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
+import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
 export interface SentFrame {
@@ -42,12 +43,29 @@ export const engines: Record<string, () => CoreEngine> = {
   wasm: createWasmEngine,
 };
 
-export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<GlobalSettings> } = {}) {
+export function makeCore(
+  opts: { engine?: () => CoreEngine; settings?: Partial<GlobalSettings>; ledgerRows?: LedgerEntry[] } = {},
+) {
   let now = 1_735_689_600_000;
   const sent: SentFrame[] = [];
   const events: { event: RelayEventName; payload: unknown }[] = [];
   const statusWrites: { group: string; slave: string; status: number }[] = [];
   const log = { debug() {}, info() {}, warn() {}, error() {} };
+  // The real ledger over an in-memory store: restarts are modelled by handing `ledgerRows` to a new core.
+  const ledgerRows = new Map<string, LedgerEntry>(
+    (opts.ledgerRows ?? []).map((r) => [`${r.masterAccount}|${r.slaveAccount}|${r.ticket}`, r]),
+  );
+  const ledger = new DeliveryLedger(
+    {
+      loadOpenLedger: async () => [...ledgerRows.values()].filter((r) => r.state !== 'closed'),
+      writeLedger: async (rows) => {
+        for (const r of rows) ledgerRows.set(`${r.masterAccount}|${r.slaveAccount}|${r.ticket}`, r);
+      },
+      pruneLedger: async () => 0,
+    },
+    () => now,
+    log,
+  );
   const core = new RelayCore({
     engine: (opts.engine ?? createReferenceEngine)(),
     frames: {
@@ -64,13 +82,20 @@ export function makeCore(opts: { engine?: () => CoreEngine; settings?: Partial<G
       active: true,
     },
     statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
-    metrics: { configSent() {}, signalCopied() {}, signalFiltered() {}, frameRefused() {} },
+    metrics: nullMetrics,
+    ledger,
     log,
     clock: { nowMs: () => now },
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
   });
   const h = {
     core,
+    ledger,
+    /** The ledger as the database would hold it after a flush. */
+    async storedLedger(): Promise<LedgerEntry[]> {
+      await ledger.flush();
+      return [...ledgerRows.values()];
+    },
     sent,
     events,
     statusWrites,

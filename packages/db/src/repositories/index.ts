@@ -2,6 +2,7 @@
 import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
 import { createAdminRepository } from './admin';
 import { createDeadLetterRepository } from './dead-letters';
+import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
 import { createMemberRepository } from './members';
 import { createOutboxRepository } from './outbox';
@@ -18,6 +19,7 @@ export function createRepositories(client: DbClient) {
     admin: createAdminRepository(client),
     deadLetters: createDeadLetterRepository(client),
     signalJournal: createSignalJournalRepository(client),
+    deliveryLedger: createDeliveryLedgerRepository(client),
   };
 }
 

@@ -15,6 +15,7 @@ const TABLES = [
   'admin_sessions',
   'dead_letters',
   'trade_signal_journal',
+  'delivery_ledger',
 ];
 
 export interface TestDb {

@@ -60,6 +60,10 @@ export const magicNumberSchema = z.union([z.string(), z.number()]).transform((v,
   return wireIntToDecimal(parsed);
 });
 
+/** What a switched-off link does with Closes of copies it made (D15). */
+export const WHEN_OFF_MODES = ['closeOnly', 'freeze'] as const;
+export type WhenOffMode = (typeof WHEN_OFF_MODES)[number];
+
 /** An empty filter list means "no filter" (D6): it is stored and sent as null. */
 const emptyToNull = <T>(list: T[] | null | undefined): T[] | null => (list && list.length > 0 ? list : null);
 
@@ -97,6 +101,11 @@ const slaveSettingsShape = {
   maxRetries: z.number().int().min(0).max(100).default(3),
   maxSignalDelayMs: z.number().int().min(0).max(600_000).default(5000),
   usePendingOrderForDelayed: z.boolean().default(false),
+  /**
+   * Relay-only, never on the wire (docs/protocol.md D15): when an operator switches the link off, Closes and
+   * Modifies of tickets already copied to the slave still go through (`closeOnly`) or do not (`freeze`).
+   */
+  whenOff: z.enum(WHEN_OFF_MODES).default('closeOnly'),
 };
 
 const lotRangeOk = (s: { sourceLotMin: number | null; sourceLotMax: number | null }) =>

@@ -100,6 +100,8 @@ export function wireFieldsToSlaveSettings(w: SlaveSettingsWireFields): SlaveSett
     })),
     filters: wireFiltersToCamel(w.filters),
     configVersion: w.config_version,
+    // Relay-only: not on the wire, so a received config carries the default.
+    whenOff: 'closeOnly',
     sourceLotMin: w.source_lot_min,
     sourceLotMax: w.source_lot_max,
     syncMode: w.sync_mode,

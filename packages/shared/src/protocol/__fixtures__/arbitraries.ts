@@ -1,6 +1,7 @@
 // fast-check generators for every wire message, shared by the property and fuzz tests.
 import fc from 'fast-check';
 import type { SlaveSettings } from '../../domain/settings';
+import { WHEN_OFF_MODES } from '../../domain/settings';
 import { isValidAccountId } from '../account-id';
 import { LOT_CALCULATION_MODES, ORDER_TYPES, SYNC_MODES, TRADE_ACTIONS, WARNING_CODES } from '../constants';
 import type {
@@ -281,4 +282,5 @@ export const slaveSettingsArb: fc.Arbitrary<SlaveSettings> = fc.record({
   maxSignalDelayMs: fc.integer({ min: 0, max: 600_000 }),
   usePendingOrderForDelayed: fc.boolean(),
   configVersion: fc.integer({ min: 0, max: 0xffff_ffff }),
+  whenOff: fc.constantFrom(...WHEN_OFF_MODES),
 });
