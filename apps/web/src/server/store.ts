@@ -70,6 +70,8 @@ export interface AdminPort {
   getSession(id: string, now: Date): Promise<AdminSessionDto | null>;
   deleteSession(id: string): Promise<boolean>;
   deleteAllSessions(): Promise<number>;
+  /** Deletes every session but `keepId`; returns the deleted ids. */
+  deleteOtherSessions(keepId: string | null): Promise<string[]>;
   deleteExpiredSessions(now: Date): Promise<number>;
 }
 
@@ -129,6 +131,7 @@ function reposOf(db: Db, tx?: DbTx): Repos {
       getSession: (id, now) => admin.getSession(id, now, tx),
       deleteSession: (id) => admin.deleteSession(id, tx),
       deleteAllSessions: () => admin.deleteAllSessions(tx),
+      deleteOtherSessions: (keepId) => admin.deleteOtherSessions(keepId, tx),
       deleteExpiredSessions: (now) => admin.deleteExpiredSessions(now, tx),
     },
   };

@@ -64,6 +64,16 @@ export function createAdminRepository(db: Db) {
       return (await clientOf(db, tx).adminSession.deleteMany({})).count;
     },
 
+    /** Deletes every session but `keepId` (a password change keeps the session that made it); returns their ids. */
+    async deleteOtherSessions(keepId: string | null, tx?: DbTx): Promise<string[]> {
+      const client = clientOf(db, tx);
+      const where = keepId === null ? {} : { id: { not: keepId } };
+      const rows = await client.adminSession.findMany({ where, select: { id: true } });
+      if (rows.length === 0) return [];
+      await client.adminSession.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      return rows.map((r) => r.id);
+    },
+
     async deleteExpiredSessions(now: Date = new Date(), tx?: DbTx): Promise<number> {
       return (await clientOf(db, tx).adminSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
     },
