@@ -80,7 +80,7 @@ describe('login limits', () => {
         headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify({ currentPassword, newPassword: 'a-new-password' }),
       });
-    for (let i = 0; i < 5; i++) expect((await change('wrong')).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await change('wrong')).status).toBe(400);
     const limited = await change(ADMIN_PASSWORD);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
@@ -131,7 +131,8 @@ describe('sessions', () => {
       call(web as TestWeb, 'mutation', 'auth.changePassword', input, { cookie });
 
     const wrong = await change({ currentPassword: 'nope', newPassword: 'brand-new-password' });
-    expect(wrong.error?.data.code).toBe('UNAUTHORIZED');
+    expect(wrong.error?.data.code).toBe('BAD_REQUEST');
+    expect(wrong.error?.message).toBe('currentPassword: wrong password');
     const short = await change({ currentPassword: ADMIN_PASSWORD, newPassword: 'short' });
     expect(short.error?.data.code).toBe('BAD_REQUEST');
     expect(short.error?.message).toMatch(/newPassword/);

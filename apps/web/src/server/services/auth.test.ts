@@ -124,7 +124,7 @@ describe('auth service', () => {
     if (me?.kind !== 'session') throw new Error('expected a session');
     await expect(
       services.auth.changePassword(me, { currentPassword: 'wrong', newPassword: 'new-password' }, 'c'),
-    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'currentPassword: wrong password' });
     await expect(
       services.auth.changePassword(me, { currentPassword: 'old-password', newPassword: 'new-password' }, 'c'),
     ).resolves.toEqual({ ok: true, sessionsEnded: 1 });

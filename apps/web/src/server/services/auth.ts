@@ -72,8 +72,8 @@ export function createAuthService(deps: AuthDeps) {
   const limiter = deps.limiter ?? createLoginLimiter(() => clock.now().getTime());
   let passwordFromEnv = false;
 
-  /** The limiter, then scrypt; UNAUTHORIZED or TOO_MANY_REQUESTS when it is not the password. */
-  async function checkPassword(password: string, client: ClientKey): Promise<void> {
+  /** The limiter, then scrypt; `wrong` (or TOO_MANY_REQUESTS) when it is not the password. */
+  async function checkPassword(password: string, client: ClientKey, wrong: () => AppError): Promise<void> {
     const admission = limiter.attempt(client);
     if (!admission.ok) {
       deps.log.info({ client, retryAfterS: admission.retryAfterS }, 'password attempt refused (rate limit)');
@@ -86,7 +86,7 @@ export function createAuthService(deps: AuthDeps) {
     const stored = await store.admin.getPasswordHash();
     if (stored === null || !(await verifyPassword(password, stored))) {
       deps.log.info({ client }, 'admin password check failed');
-      throw new AppError('UNAUTHORIZED', 'wrong password');
+      throw wrong();
     }
     limiter.succeeded(client);
   }
@@ -135,7 +135,7 @@ export function createAuthService(deps: AuthDeps) {
       password: string,
       client: ClientKey = 'unknown',
     ): Promise<{ token: string; expiresAt: Date; maxAgeS: number }> {
-      await checkPassword(password, client);
+      await checkPassword(password, client, () => new AppError('UNAUTHORIZED', 'wrong password'));
       const now = clock.now();
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -167,7 +167,12 @@ export function createAuthService(deps: AuthDeps) {
           'the admin password is set by SANKEY_ADMIN_PASSWORD; change it there and restart',
         );
       }
-      await checkPassword(input.currentPassword, client);
+      // BAD_REQUEST naming the field, not UNAUTHORIZED: the caller is signed in, only the form is wrong.
+      await checkPassword(
+        input.currentPassword,
+        client,
+        () => new AppError('BAD_REQUEST', 'currentPassword: wrong password'),
+      );
       const hash = await hashPassword(input.newPassword);
       const keep = principal.kind === 'session' ? principal.sessionId : null;
       const ended = await store.transaction(async (repos) => {
