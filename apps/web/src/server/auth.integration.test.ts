@@ -71,6 +71,12 @@ describe('login limits', () => {
     expect((await call(web, 'query', 'tradeGroups.list', undefined, { cookie: ok.cookie })).status).toBe(200);
   });
 
+  it('refuses an oversized password before hashing it', async () => {
+    web = await startTestWeb();
+    const r = await login(web, 'x'.repeat(2000));
+    expect(r.status).toBe(400);
+  });
+
   it('limits password-change attempts the same way (tRPC TOO_MANY_REQUESTS, 429, Retry-After)', async () => {
     web = await startTestWeb({ secretsFromEnv: false });
     const { cookie } = await login(web, ADMIN_PASSWORD);

@@ -83,6 +83,11 @@ export async function handleLogin(req: Request, app: HandlerApp): Promise<Respon
       ? json(400, { error: 'BAD_REQUEST', message: 'password: required' })
       : redirect('/login?error=1');
   }
+  if (password.length > 1024) {
+    return isJson
+      ? json(400, { error: 'BAD_REQUEST', message: 'password: must be at most 1024 characters' })
+      : redirect('/login?error=1');
+  }
   try {
     const { token, expiresAt, maxAgeS } = await app.services.auth.login(password, clientKeyOf(req));
     const cookie = sessionCookie(req, token, maxAgeS);
