@@ -23,10 +23,11 @@ process.stdout.write(
   `database ready (${url.startsWith('file:') ? 'SQLite' : 'PostgreSQL'}, ${Date.now() - t0} ms)\n`,
 );
 
+// The token is passed on only when the operator set it: a generated one stays in secrets.json, where both
+// processes read it, so that `system.rotateApiToken` can replace it (docs/api.md; the environment would win).
 const env = childEnv({
   SANKEY_DATA_DIR: dataDir,
   DATABASE_URL: url,
-  SANKEY_API_TOKEN: secrets.apiToken,
   SANKEY_SKIP_MIGRATE: '1',
 });
 const children: ChildProcess[] = [];

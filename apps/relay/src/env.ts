@@ -1,5 +1,6 @@
 // The relay's environment, parsed once (README §3). Nothing else reads process.env (biome: noProcessEnv).
 import { fileURLToPath } from 'node:url';
+import { publicOriginProblem } from '@sankey/shared/api/host-allow-list';
 import { resolveDataDir } from '@sankey/shared/data-dir';
 import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { z } from 'zod';
@@ -28,6 +29,16 @@ export const relayEnvSchema = z.object({
   SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
+  /** Where users open the web app when not on localhost: its host name joins the Host allow-list and CORS. */
+  SANKEY_PUBLIC_ORIGIN: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = publicOriginProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  /** How the web app reaches this relay; its host name is allowed too (e.g. a container name). */
+  SANKEY_RELAY_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** `npm start` migrates once before starting both processes. */
   SANKEY_SKIP_MIGRATE: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),

@@ -4,6 +4,7 @@ import { createWasmEngine } from '@sankey/core-as/index';
 import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
+import { allowedHostnames } from '@sankey/shared/api/host-allow-list';
 import { parseRelayEnv } from './env';
 import { startWorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
@@ -17,6 +18,13 @@ if (secrets.generated.apiToken) {
   );
 }
 
+/** Loopback names, the public origin's and SANKEY_RELAY_URL's (docs/api.md, Host allow-list). */
+function relayHostnames(): ReadonlySet<string> {
+  const names = new Set(allowedHostnames(env.SANKEY_PUBLIC_ORIGIN));
+  if (env.SANKEY_RELAY_URL) names.add(new URL(env.SANKEY_RELAY_URL).hostname.toLowerCase());
+  return names;
+}
+
 if (env.SANKEY_SKIP_MIGRATE !== '1') await migrate({ url });
 const relay = new Relay(
   {
@@ -28,8 +36,14 @@ const relay = new Relay(
     httpPort: env.SANKEY_RELAY_HTTP_PORT,
     heartbeatTimeoutS: env.SANKEY_HEARTBEAT_TIMEOUT_S,
     apiToken: secrets.apiToken,
+    apiTokenFromEnv: env.SANKEY_API_TOKEN !== undefined,
+    allowedHostnames: relayHostnames(),
     logLevel: env.LOG_LEVEL,
-    corsOrigins: [env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`, `http://localhost:${env.PORT}`],
+    corsOrigins: [
+      env.SANKEY_WEB_ORIGIN ?? `http://127.0.0.1:${env.PORT}`,
+      `http://localhost:${env.PORT}`,
+      ...(env.SANKEY_PUBLIC_ORIGIN ? [new URL(env.SANKEY_PUBLIC_ORIGIN).origin] : []),
+    ],
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
     journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,

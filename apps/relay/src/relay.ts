@@ -8,6 +8,7 @@ import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
 import { evaluations, systemSnapshot } from './core/views';
+import { storedApiTokenReader } from './http/api-token-file';
 import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
 import { SignalJournal } from './journal/journal';
@@ -32,6 +33,10 @@ export interface RelayConfig {
   /** Overrides the stored heartbeat timeout when set (README §3). */
   heartbeatTimeoutS?: number | undefined;
   apiToken: string;
+  /** SANKEY_API_TOKEN fixes the token; otherwise a rotated one is read from secrets.json (docs/api.md). */
+  apiTokenFromEnv?: boolean;
+  /** Host names served besides the loopback names (docs/api.md, Host allow-list). */
+  allowedHostnames?: ReadonlySet<string>;
   logLevel: string;
   corsOrigins: string[];
   shutdownDeadlineMs: number;
@@ -199,7 +204,11 @@ export class Relay {
         healthy: () => this.closing === null,
         onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
       },
-      { corsOrigins: this.config.corsOrigins },
+      {
+        corsOrigins: this.config.corsOrigins,
+        ...(this.config.allowedHostnames && { allowedHostnames: this.config.allowedHostnames }),
+        ...(!this.config.apiTokenFromEnv && { reloadApiToken: storedApiTokenReader(this.config.dataDir) }),
+      },
     );
     this.events.attach(this.http.io);
 

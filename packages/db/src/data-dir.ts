@@ -35,10 +35,40 @@ export function loadOrCreateApiToken(dataDir: string, fromEnv: string | undefine
       return { apiToken: parsed.apiToken, generated: { apiToken: false } };
     }
   }
-  const apiToken = randomBytes(24).toString('base64url');
+  const apiToken = newApiToken();
   writeAtomic(file, `${JSON.stringify({ apiToken }, null, 2)}\n`, 0o600);
   chmodSync(file, 0o600);
   return { apiToken, generated: { apiToken: true } };
+}
+
+/** The token stored in secrets.json, or null (no file, unreadable, or too short). */
+export function readStoredApiToken(dataDir: string): string | null {
+  try {
+    const parsed = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { apiToken?: unknown };
+    return typeof parsed.apiToken === 'string' && parsed.apiToken.length >= 16 ? parsed.apiToken : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new random API token (the same shape as the generated one). */
+export const newApiToken = (): string => randomBytes(24).toString('base64url');
+
+/**
+ * Replaces the token in secrets.json (API-token rotation, docs/api.md `system.rotateApiToken`), keeping any other
+ * keys; atomic, mode 0600. The relay picks it up on its next request with an unknown token.
+ */
+export function writeStoredApiToken(dataDir: string, apiToken: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secrets.json');
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // no file yet
+  }
+  writeAtomic(file, `${JSON.stringify({ ...current, apiToken }, null, 2)}\n`, 0o600);
+  chmodSync(file, 0o600);
 }
 
 /** Merges `ports` into runtime.json (written for other tools to read; never read back as configuration). */

@@ -1,12 +1,17 @@
 // The relay's HTTP port: control API (bearer token), /healthz and /metrics for local probes, and socket.io
-// (README §5, §7). A thin adapter: every answer comes from the RelayHttpSource.
+// (README §5, §7). A thin adapter: every answer comes from the RelayHttpSource. Every request but /healthz must
+// carry an allowed Host (docs/api.md, Host allow-list); socket tokens of revoked sessions are refused and their
+// connections closed; an unknown bearer or socket token makes it re-read the API token (rotation).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
-import { bearerMatches, verifySocketToken } from '@sankey/shared/api/socket-token';
+import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-list';
+import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
 import type { EaConnection, RelayEvaluations } from '@sankey/shared/api/views';
 import { Server as SocketServer } from 'socket.io';
+import { z } from 'zod';
 import type { LogEntry } from '../observability/logger';
+import { SessionRevocations } from './revocations';
 
 export interface RelayStatus {
   version: string;
@@ -35,15 +40,43 @@ export interface RelayHttpSource {
   ): void;
 }
 
+export interface RelayHttpOptions {
+  corsOrigins: string[];
+  /** Host names served besides /healthz; loopback names only by default. */
+  allowedHostnames?: ReadonlySet<string>;
+  /**
+   * The API token as stored now (secrets.json), read when a request presents an unknown token; absent when
+   * SANKEY_API_TOKEN fixes it.
+   */
+  reloadApiToken?: () => string | null;
+  now?: () => number;
+}
+
+const revokeBodySchema = z.strictObject({
+  sessionIds: z.array(z.string().regex(/^[0-9a-f]{1,128}$/, 'must be a session id (hex)')).max(10_000),
+});
+
+interface SocketData {
+  claims: SocketTokenClaims;
+}
+
 export class RelayHttpServer {
   readonly http: Server;
-  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents>;
+  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly revocations: SessionRevocations;
   port = 0;
+  private apiToken: string;
+  private readonly allowed: ReadonlySet<string>;
+  private readonly now: () => number;
 
   constructor(
     private readonly src: RelayHttpSource,
-    opts: { corsOrigins: string[] },
+    private readonly opts: RelayHttpOptions,
   ) {
+    this.apiToken = src.apiToken;
+    this.allowed = opts.allowedHostnames ?? allowedHostnames();
+    this.now = opts.now ?? Date.now;
+    this.revocations = new SessionRevocations(this.now);
     this.http = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
         if (!res.headersSent) json(res, 500, { error: 'internal', message: String(err) });
@@ -54,11 +87,22 @@ export class RelayHttpServer {
       path: '/socket.io',
       cors: { origin: opts.corsOrigins, credentials: true },
       serveClient: false,
+      // Polling requests and WebSocket upgrades alike.
+      allowRequest: (req, done) => done(null, hostAllowed(req.headers.host, this.allowed)),
     });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (verifySocketToken(this.src.apiToken, token, Date.now())) next();
-      else next(new Error('unauthorized'));
+      const claims = this.withCurrentToken((key) => verifySocketToken(key, token, this.now()));
+      if (
+        claims?.kind === 'browser' &&
+        claims.sessionId !== null &&
+        this.revocations.isRevoked(claims.sessionId)
+      ) {
+        return next(new Error('unauthorized'));
+      }
+      if (!claims) return next(new Error('unauthorized'));
+      socket.data.claims = claims;
+      next();
     });
     this.io.on('connection', (socket) => this.src.onSocketConnected((e, ...a) => socket.emit(e, ...a)));
   }
@@ -81,12 +125,45 @@ export class RelayHttpServer {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
+  /**
+   * `check` against the current API token; on a miss, once more against the stored one if it changed (a
+   * rotation by the web app). Sockets that the old token authenticated are then closed.
+   */
+  private withCurrentToken<T>(check: (apiToken: string) => T | null | false): T | null {
+    const first = check(this.apiToken);
+    if (first) return first;
+    const stored = this.opts.reloadApiToken?.() ?? null;
+    if (stored === null || stored === this.apiToken) return null;
+    this.apiToken = stored;
+    this.io.disconnectSockets(true);
+    return check(stored) || null;
+  }
+
+  /** Closes the socket.io connections of these sessions and refuses their tokens until they expire. */
+  revokeSessions(sessionIds: string[]): number {
+    for (const id of sessionIds) this.revocations.revoke(id);
+    const ended = new Set(sessionIds);
+    let closed = 0;
+    for (const socket of this.io.of('/').sockets.values()) {
+      const c = socket.data.claims;
+      if (c?.kind === 'browser' && c.sessionId !== null && ended.has(c.sessionId)) {
+        socket.disconnect(true);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relay');
     const path = url.pathname;
+    // Probes may use any name (a container address); the answer tells nothing but up or down.
     if (path === '/healthz' && req.method === 'GET') {
       const ok = this.src.healthy();
       return json(res, ok ? 200 : 503, { ok });
+    }
+    if (!hostAllowed(req.headers.host, this.allowed)) {
+      return json(res, 403, { error: 'forbidden', message: 'unknown Host' });
     }
     if (path === '/metrics' && req.method === 'GET') {
       const m = await this.src.metrics();
@@ -95,7 +172,7 @@ export class RelayHttpServer {
       return;
     }
     if (!path.startsWith('/internal/v1/')) return json(res, 404, { error: 'not_found' });
-    if (!bearerMatches(req.headers.authorization, this.src.apiToken)) {
+    if (!this.withCurrentToken((key) => bearerMatches(req.headers.authorization, key))) {
       return json(res, 401, { error: 'unauthorized', message: 'missing or wrong bearer token' });
     }
     const route = `${req.method} ${path.slice('/internal/v1'.length)}`;
@@ -135,9 +212,36 @@ export class RelayHttpServer {
       case 'POST /outbox/nudge':
         this.src.nudgeOutbox();
         return json(res, 202, { ok: true });
+      case 'POST /sessions/revoke': {
+        const parsed = revokeBodySchema.safeParse(await readJson(req));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const message = `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`;
+          return json(res, 400, { error: 'bad_request', message });
+        }
+        return json(res, 200, { ok: true, disconnected: this.revokeSessions(parsed.data.sessionIds) });
+      }
       default:
         return json(res, 404, { error: 'not_found' });
     }
+  }
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request body as JSON; undefined when it is not JSON or larger than 1 MiB. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

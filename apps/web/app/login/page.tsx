@@ -6,9 +6,11 @@ export const dynamic = 'force-dynamic';
 export default async function Login({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string; next?: string }>;
+  searchParams: Promise<{ error?: string; next?: string; retry?: string }>;
 }) {
-  const { error, next } = await searchParams;
+  const { error, next, retry } = await searchParams;
   const safeNext = next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-  return <LoginForm next={safeNext} initialError={Boolean(error)} />;
+  // `error=limited&retry=N`: the login limits refused the form post (docs/api.md, Login limits).
+  const limitedForS = error === 'limited' && /^\d{1,6}$/.test(retry ?? '') ? Number(retry) : undefined;
+  return <LoginForm next={safeNext} initialError={Boolean(error)} limitedForS={limitedForS} />;
 }

@@ -584,7 +584,10 @@ describe('connections, settings, system, logs', () => {
 
   it('system.socketToken issues a token signed with the API token', async () => {
     const { token, expiresAt } = (await q('system.socketToken')).data as { token: string; expiresAt: string };
-    expect(verifySocketToken(API_TOKEN, token, Date.now())).toBe(true);
+    expect(verifySocketToken(API_TOKEN, token, Date.now())).toMatchObject({
+      kind: 'browser',
+      sessionId: null,
+    });
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(290_000);
   });
 

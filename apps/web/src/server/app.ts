@@ -3,6 +3,7 @@
 import { type Db, openDatabase } from '@sankey/db/client';
 import { loadOrCreateApiToken, readRuntimeInfo } from '@sankey/db/data-dir';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
+import { type ApiTokenHolder, createApiTokenHolder } from './api-token';
 import { env as processEnv, type WebEnv } from './env';
 import { type Clock, createLogger, type Logger, systemClock } from './logger';
 import { createHttpRelayClient, type RelayClient } from './relay-client';
@@ -41,11 +42,15 @@ export interface ServiceOptions {
   apiToken: string;
   webPort: number;
   dataDir: string;
+  /** The rotatable token; without it a fixed `apiToken` that cannot be rotated (as if set in the environment). */
+  apiTokens?: ApiTokenHolder;
 }
 
 /** The services over explicit dependencies (tests use fakes here). */
 export function createServices(o: ServiceOptions): Services {
   const deps: ServiceDeps = { store: o.store, relay: o.relay, clock: o.clock, log: o.log };
+  const tokens =
+    o.apiTokens ?? createApiTokenHolder({ initial: o.apiToken, fromEnv: true, dataDir: o.dataDir });
   return {
     tradeGroups: createTradeGroupService(deps),
     members: createMemberService(deps),
@@ -54,11 +59,11 @@ export function createServices(o: ServiceOptions): Services {
     settings: createSettingsService(deps),
     system: createSystemService({
       ...deps,
-      apiToken: o.apiToken,
+      apiToken: tokens.current,
       webPort: o.webPort,
       runtimeInfo: () => readRuntimeInfo(o.dataDir),
     }),
-    auth: createAuthService({ ...deps, apiToken: o.apiToken }),
+    auth: createAuthService({ ...deps, tokens }),
   };
 }
 
@@ -79,9 +84,14 @@ export async function createWebApp(
   // migration runner cannot be bundled by Next.
   const url = env.databaseUrl ?? defaultDatabaseUrl(env.dataDir);
   const db: Db = await openDatabase({ url, dataDir: env.dataDir });
+  const apiTokens = createApiTokenHolder({
+    initial: secrets.apiToken,
+    fromEnv: env.apiToken !== undefined,
+    dataDir: env.dataDir,
+  });
   const relay =
     overrides.relay ??
-    createHttpRelayClient({ baseUrl: env.relayUrl, apiToken: secrets.apiToken, timeoutMs: 1000, log });
+    createHttpRelayClient({ baseUrl: env.relayUrl, apiToken: apiTokens.current, timeoutMs: 1000, log });
   const services = createServices({
     store: createPrismaStore(db),
     relay,
@@ -90,6 +100,7 @@ export async function createWebApp(
     apiToken: secrets.apiToken,
     webPort: env.port,
     dataDir: env.dataDir,
+    apiTokens,
   });
   const { generated } = await services.auth.ensureAdminPassword(env.adminPassword);
   if (generated) {

@@ -37,4 +37,15 @@ describe('env', () => {
       expect((err as Error).message).toMatch(/LOG_LEVEL/);
     }
   });
+
+  it('accepts SANKEY_PUBLIC_ORIGIN only as an http(s) origin', () => {
+    expect(parseEnv({ SANKEY_PUBLIC_ORIGIN: 'https://copier.example.com/' }).publicOrigin).toBe(
+      'https://copier.example.com',
+    );
+    expect(parseEnv({}).publicOrigin).toBeUndefined();
+    expect(() => parseEnv({ SANKEY_PUBLIC_ORIGIN: 'copier.example.com' })).toThrow(/SANKEY_PUBLIC_ORIGIN/);
+    expect(() => parseEnv({ SANKEY_PUBLIC_ORIGIN: 'https://copier.example.com/admin' })).toThrow(
+      /SANKEY_PUBLIC_ORIGIN/,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 // The web app's configuration, parsed once from process.env (README §3). Nothing else reads process.env
 // (biome: noProcessEnv).
+import { publicOriginProblem } from '@sankey/shared/api/host-allow-list';
 import { resolveDataDir } from '@sankey/shared/data-dir';
 import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { z } from 'zod';
@@ -19,6 +20,14 @@ const envSchema = z.object({
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SANKEY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SANKEY_SKIP_MIGRATE: z.enum(['0', '1']).optional(),
+  /** Where users open the app when not on localhost; its host name joins the Host allow-list. */
+  SANKEY_PUBLIC_ORIGIN: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = publicOriginProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -32,6 +41,8 @@ export interface WebEnv {
   apiToken: string | undefined;
   adminPassword: string | undefined;
   migrate: boolean;
+  /** Undefined: only loopback host names are served. */
+  publicOrigin: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -58,6 +69,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     apiToken: e.SANKEY_API_TOKEN,
     adminPassword: e.SANKEY_ADMIN_PASSWORD,
     migrate: e.SANKEY_SKIP_MIGRATE !== '1',
+    publicOrigin: e.SANKEY_PUBLIC_ORIGIN?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
   };
 }

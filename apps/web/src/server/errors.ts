@@ -2,7 +2,7 @@
 // and the HTTP handlers to a status, each in one place.
 import { NotFound, UniqueViolation } from '@sankey/db/errors';
 
-export type AppErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'UNAUTHORIZED';
+export type AppErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS';
 
 // Next bundles instrumentation and each route separately, so one process can hold several copies of this class
 // while sharing one app instance: recognise AppErrors by a registered symbol, not by `instanceof`.
@@ -16,12 +16,16 @@ export class AppError extends Error {
     return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
   }
 
+  /** With TOO_MANY_REQUESTS: seconds until a retry can succeed (the `Retry-After` header). */
+  readonly retryAfterS: number | undefined;
+
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterS?: number },
   ) {
     super(message, options);
+    this.retryAfterS = options?.retryAfterS;
   }
 }
 
@@ -30,6 +34,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
 };
 
 /**

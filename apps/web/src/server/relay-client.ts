@@ -44,11 +44,17 @@ export interface RelayClient {
   signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
   /** Best effort: false when the relay could not be told (it polls the outbox anyway). */
   nudge(): Promise<boolean>;
+  /**
+   * Best effort: the relay closes these sessions' socket.io connections and refuses their tokens until they
+   * expire. False when the relay could not be told (the tokens then still expire within 5 minutes).
+   */
+  revokeSessions(sessionIds: string[]): Promise<boolean>;
 }
 
 export interface HttpRelayClientOptions {
   baseUrl: string;
-  apiToken: string;
+  /** A function when the token can change (rotation): read on every call. */
+  apiToken: string | (() => string);
   timeoutMs?: number;
   log: Logger;
   fetch?: typeof fetch;
@@ -58,16 +64,23 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
   const timeoutMs = opts.timeoutMs ?? 1000;
   const doFetch = opts.fetch ?? fetch;
 
+  const token = typeof opts.apiToken === 'string' ? () => opts.apiToken as string : opts.apiToken;
+
   async function call<T>(
     method: 'GET' | 'POST',
     path: string,
     schema: z.ZodType<T> | null,
+    payload?: unknown,
   ): Promise<T | null> {
     const url = `${opts.baseUrl}/internal/v1${path}`;
     try {
       const res = await doFetch(url, {
         method,
-        headers: { authorization: `Bearer ${opts.apiToken}` },
+        headers: {
+          authorization: `Bearer ${token()}`,
+          ...(payload !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(payload !== undefined && { body: JSON.stringify(payload) }),
         signal: AbortSignal.timeout(timeoutMs),
         cache: 'no-store',
       });
@@ -113,5 +126,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
       return call('GET', `/signals${qs ? `?${qs}` : ''}`, z.array(signalJournalEntrySchema));
     },
     nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
+    revokeSessions: async (sessionIds) =>
+      (await call('POST', '/sessions/revoke', null, { sessionIds })) !== null,
   };
 }

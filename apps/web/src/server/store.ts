@@ -43,6 +43,7 @@ export interface Repos {
     | 'getSession'
     | 'deleteSession'
     | 'deleteAllSessions'
+    | 'deleteOtherSessions'
     | 'deleteExpiredSessions'
   >;
 }

@@ -74,11 +74,25 @@ export class FakeRelayClient implements RelayClient {
     this.nudges++;
     return true;
   };
+  revoked: string[][] = [];
+  revokeSessions = async (ids: string[]) => {
+    if (!this.reachable) return false;
+    this.revoked.push(ids);
+    return true;
+  };
 }
 
 /** The relay's control API over HTTP, bearer-protected, serving `data`. */
-export async function startFakeRelayServer(apiToken: string) {
-  const state = { data: relayData(), nudges: 0, lastLogQuery: '', down: false };
+export async function startFakeRelayServer(initialApiToken: string) {
+  const state = {
+    data: relayData(),
+    nudges: 0,
+    lastLogQuery: '',
+    down: false,
+    /** What the real relay does on a miss: re-read secrets.json (tests set it after a rotation). */
+    apiToken: initialApiToken,
+    revoked: [] as unknown[],
+  };
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -88,7 +102,8 @@ export async function startFakeRelayServer(apiToken: string) {
       req.socket.destroy();
       return;
     }
-    if (!bearerMatches(req.headers.authorization, apiToken)) return send(401, { error: 'unauthorized' });
+    if (!bearerMatches(req.headers.authorization, state.apiToken))
+      return send(401, { error: 'unauthorized' });
     const url = new URL(req.url ?? '/', 'http://relay');
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /internal/v1/status':
@@ -105,6 +120,15 @@ export async function startFakeRelayServer(apiToken: string) {
       case 'POST /internal/v1/outbox/nudge':
         state.nudges++;
         return send(202, { ok: true });
+      case 'POST /internal/v1/sessions/revoke': {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          state.revoked.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          send(200, { ok: true });
+        });
+        return;
+      }
       default:
         return send(404, { error: 'not_found' });
     }

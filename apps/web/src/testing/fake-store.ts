@@ -236,6 +236,11 @@ export class FakeStore implements Store {
       this.s.sessions.clear();
       return n;
     },
+    deleteOtherSessions: async (keepId) => {
+      const ids = [...this.s.sessions.keys()].filter((id) => id !== keepId);
+      for (const id of ids) this.s.sessions.delete(id);
+      return ids;
+    },
     deleteExpiredSessions: async (now = new Date()) => {
       let n = 0;
       for (const [id, s] of this.s.sessions) {

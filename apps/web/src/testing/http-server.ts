@@ -6,12 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@sankey/db/client';
+import { writeStoredApiToken } from '@sankey/db/data-dir';
+import { createAdminRepository } from '@sankey/db/repositories/admin';
 import { createOutboxRepository } from '@sankey/db/repositories/outbox';
 import { inject } from 'vitest';
 import { createWebApp } from '../server/app';
 import { parseEnv } from '../server/env';
 import { handleIni, handleLogin, handleLogout, handleTrpc } from '../server/http/handlers';
 import { silentLogger } from '../server/logger';
+import { allowedHostnames, refuseForeignHost } from '../server/request-guard';
+import { hashPassword } from '../server/services/auth';
 import { startFakeRelayServer } from './fake-relay';
 
 export const API_TOKEN = 'integration-api-token-0123456789';
@@ -44,25 +48,53 @@ async function send(res: ServerResponse, response: Response) {
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-export async function startTestWeb() {
+export interface TestWebOptions {
+  /**
+   * false: the API token and password are stored (secrets.json, the DB) rather than set by SANKEY_API_TOKEN and
+   * SANKEY_ADMIN_PASSWORD, so they can be rotated and changed.
+   */
+  secretsFromEnv?: boolean;
+  /** The app's clock in ms (the login limits read it); wall time by default. */
+  now?: () => number;
+  publicOrigin?: string;
+}
+
+export async function startTestWeb(opts: TestWebOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sankey-web-http-'));
   const dbFile = join(dir, 'sankey.db');
   copyFileSync(inject('sqliteTemplate'), dbFile);
   const relay = await startFakeRelayServer(API_TOKEN);
+  // A second client on the same file, to look at what the API wrote.
+  const db = await createDb({ url: `file:${dbFile}` });
+  const fromEnv = opts.secretsFromEnv ?? true;
+  if (!fromEnv) {
+    writeStoredApiToken(dir, API_TOKEN);
+    await createAdminRepository(db).setPasswordHash(await hashPassword(ADMIN_PASSWORD));
+  }
   const env = parseEnv({
     SANKEY_DATA_DIR: dir,
     DATABASE_URL: `file:${dbFile}`,
     SANKEY_RELAY_URL: relay.url,
-    SANKEY_API_TOKEN: API_TOKEN,
-    SANKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...(fromEnv && { SANKEY_API_TOKEN: API_TOKEN, SANKEY_ADMIN_PASSWORD: ADMIN_PASSWORD }),
+    ...(opts.publicOrigin && { SANKEY_PUBLIC_ORIGIN: opts.publicOrigin }),
     SANKEY_SKIP_MIGRATE: '1',
     LOG_LEVEL: 'silent',
   });
-  const app = await createWebApp(env, { log: silentLogger });
+  const now = opts.now;
+  const app = await createWebApp(env, {
+    log: silentLogger,
+    ...(now && { clock: { now: () => new Date(now()) } }),
+  });
+  const allowed = allowedHostnames(env.publicOrigin);
   const server = createServer((req, res) => {
     const base = `http://${req.headers.host ?? '127.0.0.1'}`;
+    // As Next does (base-server.js): X-Forwarded-For defaults to the socket's address.
+    req.headers['x-forwarded-for'] ??= req.socket.remoteAddress;
     toRequest(req, base)
       .then((request) => {
+        // What proxy.ts does before every Next route.
+        const refused = refuseForeignHost(request, allowed);
+        if (refused) return refused;
         const path = new URL(request.url).pathname;
         if (path.startsWith('/api/trpc/')) return handleTrpc(request, app);
         if (path === '/api/auth/login' && request.method === 'POST') return handleLogin(request, app);
@@ -78,12 +110,11 @@ export async function startTestWeb() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // A second client on the same file, to look at what the API wrote.
-  const db = await createDb({ url: `file:${dbFile}` });
   const outbox = createOutboxRepository(db);
 
   return {
     url,
+    dir,
     relay,
     outboxRows: () => outbox.pending({ limit: 10_000 }),
     async close() {

@@ -6,10 +6,17 @@ import { useI18n } from './i18n/i18n';
 import { LanguageSwitch } from './language-switch';
 import { ThemeToggle } from './theme';
 
-export function LoginForm(props: { next: string; initialError: boolean }) {
+/** `initialError` comes from the form-post redirect: a wrong password, or the wait the login limits impose. */
+export function LoginForm(props: { next: string; initialError: boolean; limitedForS?: number | undefined }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(props.initialError ? t('login.wrong') : null);
+  const [error, setError] = useState<string | null>(
+    props.limitedForS !== undefined
+      ? t('login.limited', { seconds: props.limitedForS })
+      : props.initialError
+        ? t('login.wrong')
+        : null,
+  );
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
@@ -31,7 +38,9 @@ export function LoginForm(props: { next: string; initialError: boolean }) {
       setError(
         res.status === 401
           ? t('login.wrong')
-          : t('login.failed', { message: body?.message ?? res.statusText }),
+          : res.status === 429
+            ? t('login.limited', { seconds: res.headers.get('retry-after') ?? '?' })
+            : t('login.failed', { message: body?.message ?? res.statusText }),
       );
     } catch (err) {
       setError(t('login.failed', { message: err instanceof Error ? err.message : String(err) }));

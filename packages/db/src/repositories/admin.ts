@@ -60,6 +60,15 @@ export function createAdminRepository(client: DbClient) {
       return (await client.adminSession.deleteMany({})).count;
     },
 
+    /** Deletes every session but `keepId` (a password change keeps the session that made it); returns their ids. */
+    async deleteOtherSessions(keepId: string | null): Promise<string[]> {
+      const where = keepId === null ? {} : { id: { not: keepId } };
+      const rows = await client.adminSession.findMany({ where, select: { id: true } });
+      if (rows.length === 0) return [];
+      await client.adminSession.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      return rows.map((r) => r.id);
+    },
+
     async deleteExpiredSessions(now: Date = new Date()): Promise<number> {
       return (await client.adminSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
     },

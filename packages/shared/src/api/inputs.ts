@@ -114,3 +114,13 @@ export const signalsListInputSchema = z
   })
   .optional();
 export type SignalsListInput = z.infer<typeof signalsListInputSchema>;
+
+/** `auth.changePassword` (docs/api.md): the current password again, and the new one (as SANKEY_ADMIN_PASSWORD). */
+export const changePasswordInputSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'required').max(1024),
+  newPassword: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .max(1024, 'must be at most 1024 characters'),
+});
+export type ChangePasswordInput = z.input<typeof changePasswordInputSchema>;

@@ -1,16 +1,33 @@
-// Short-lived browser tokens for the socket.io handshake (README §5): `<expiresAtMs>.<hmac>` where the HMAC-SHA256
-// key is the API token. Server-side only (node:crypto).
+// Short-lived browser tokens for the socket.io handshake (README §5): `<session>.<issuedAtMs>.<expiresAtMs>.<hmac>`
+// where the HMAC-SHA256 key is the API token. The session part (the login session's id, `-` for a token issued to
+// a bearer-token client) and the issue time let the relay refuse and disconnect the tokens of a session that
+// logged out or lost its password (docs/api.md, Relay control API). Server-side only (node:crypto).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SOCKET_TOKEN_TTL_MS = 5 * 60 * 1000;
 
-const sign = (apiToken: string, expiresAtMs: number) =>
-  createHmac('sha256', apiToken).update(`socket:${expiresAtMs}`).digest('base64url');
+/** What a verified handshake token proves. */
+export type SocketTokenClaims =
+  | { kind: 'apiToken' }
+  | { kind: 'browser'; sessionId: string | null; issuedAtMs: number; expiresAtMs: number };
 
-export function issueSocketToken(apiToken: string, nowMs: number): { token: string; expiresAt: string } {
+const NO_SESSION = '-';
+/** Session ids are lowercase hex (a SHA-256 of the session cookie); anything else cannot be told apart from `.`. */
+const SESSION_ID = /^[0-9a-f]{1,128}$/;
+
+const sign = (apiToken: string, session: string, issuedAtMs: number, expiresAtMs: number) =>
+  createHmac('sha256', apiToken).update(`socket:${session}:${issuedAtMs}:${expiresAtMs}`).digest('base64url');
+
+export function issueSocketToken(
+  apiToken: string,
+  nowMs: number,
+  sessionId: string | null = null,
+): { token: string; expiresAt: string } {
+  if (sessionId !== null && !SESSION_ID.test(sessionId)) throw new Error('session id must be lowercase hex');
+  const session = sessionId ?? NO_SESSION;
   const expiresAtMs = nowMs + SOCKET_TOKEN_TTL_MS;
   return {
-    token: `${expiresAtMs}.${sign(apiToken, expiresAtMs)}`,
+    token: `${session}.${nowMs}.${expiresAtMs}.${sign(apiToken, session, nowMs, expiresAtMs)}`,
     expiresAt: new Date(expiresAtMs).toISOString(),
   };
 }
@@ -21,15 +38,21 @@ const equal = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** Accepts the API token itself or an unexpired browser token signed with it. */
-export function verifySocketToken(apiToken: string, token: unknown, nowMs: number): boolean {
-  if (typeof token !== 'string' || token.length === 0) return false;
-  if (equal(token, apiToken)) return true;
-  const dot = token.indexOf('.');
-  if (dot <= 0) return false;
-  const expiresAtMs = Number(token.slice(0, dot));
-  if (!Number.isSafeInteger(expiresAtMs) || expiresAtMs < nowMs) return false;
-  return equal(token.slice(dot + 1), sign(apiToken, expiresAtMs));
+/** The API token itself, or an unexpired browser token signed with it; null for anything else. */
+export function verifySocketToken(apiToken: string, token: unknown, nowMs: number): SocketTokenClaims | null {
+  if (typeof token !== 'string' || token.length === 0) return null;
+  if (equal(token, apiToken)) return { kind: 'apiToken' };
+  const parts = token.split('.');
+  if (parts.length !== 4) return null;
+  const [session = '', issued = '', expires = '', mac = ''] = parts;
+  if (session !== NO_SESSION && !SESSION_ID.test(session)) return null;
+  const issuedAtMs = Number(issued);
+  const expiresAtMs = Number(expires);
+  if (!Number.isSafeInteger(issuedAtMs) || !Number.isSafeInteger(expiresAtMs)) return null;
+  // A token is never valid for longer than the TTL, whatever its fields say.
+  if (expiresAtMs < nowMs || expiresAtMs - issuedAtMs !== SOCKET_TOKEN_TTL_MS) return null;
+  if (!equal(mac, sign(apiToken, session, issuedAtMs, expiresAtMs))) return null;
+  return { kind: 'browser', sessionId: session === NO_SESSION ? null : session, issuedAtMs, expiresAtMs };
 }
 
 /** Constant-time comparison of a `Authorization: Bearer` header against the API token. */

@@ -5,6 +5,7 @@ import type { Services } from '../app';
 import { clearedSessionCookie, sameOrigin, sessionCookie, sessionTokenOf } from '../cookies';
 import { AppError, HTTP_STATUS } from '../errors';
 import type { Logger } from '../logger';
+import { clientKeyOf } from '../request-guard';
 import { createTrpcContext, describeZodError, zodErrorOf } from '../trpc/init';
 import { appRouter } from '../trpc/router';
 
@@ -14,6 +15,7 @@ export interface HandlerApp {
 }
 
 const EXPECTED = new Set([
+  'TOO_MANY_REQUESTS',
   'BAD_REQUEST',
   'NOT_FOUND',
   'CONFLICT',
@@ -28,6 +30,13 @@ export function handleTrpc(req: Request, app: HandlerApp): Promise<Response> {
     req,
     router: appRouter,
     createContext: () => createTrpcContext(app, req),
+    // A rate-limited call (auth.changePassword) says when to retry, as the login endpoint does.
+    responseMeta({ errors }) {
+      const retry = errors
+        .map((e) => (AppError.is(e.cause) ? e.cause.retryAfterS : undefined))
+        .find((s) => s !== undefined);
+      return retry === undefined ? {} : { headers: new Headers({ 'retry-after': String(retry) }) };
+    },
     onError({ error, path, type }) {
       if (EXPECTED.has(error.code)) {
         const zod = zodErrorOf(error.cause);
@@ -74,17 +83,25 @@ export async function handleLogin(req: Request, app: HandlerApp): Promise<Respon
       ? json(400, { error: 'BAD_REQUEST', message: 'password: required' })
       : redirect('/login?error=1');
   }
+  if (password.length > 1024) {
+    return isJson
+      ? json(400, { error: 'BAD_REQUEST', message: 'password: must be at most 1024 characters' })
+      : redirect('/login?error=1');
+  }
   try {
-    const { token, expiresAt, maxAgeS } = await app.services.auth.login(password);
+    const { token, expiresAt, maxAgeS } = await app.services.auth.login(password, clientKeyOf(req));
     const cookie = sessionCookie(req, token, maxAgeS);
     return isJson
       ? json(200, { ok: true, expiresAt: expiresAt.toISOString() }, { 'set-cookie': cookie })
       : redirect(next, { 'set-cookie': cookie });
   } catch (err) {
     if (AppError.is(err)) {
-      return isJson
-        ? json(HTTP_STATUS[err.code], { error: err.code, message: err.message })
-        : redirect(`/login?error=1${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
+      const retry: Record<string, string> =
+        err.retryAfterS === undefined ? {} : { 'retry-after': String(err.retryAfterS) };
+      if (isJson) return json(HTTP_STATUS[err.code], { error: err.code, message: err.message }, retry);
+      // The form shows "too many attempts, wait N s" instead of "wrong password".
+      const reason = err.retryAfterS === undefined ? 'error=1' : `error=limited&retry=${err.retryAfterS}`;
+      return redirect(`/login?${reason}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`, retry);
     }
     throw err;
   }

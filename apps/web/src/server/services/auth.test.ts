@@ -1,5 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeRelayClient } from '../../testing/fake-relay';
+import { FakeStore } from '../../testing/fake-store';
 import { fakeServices, TEST_API_TOKEN } from '../../testing/services';
+import { createApiTokenHolder } from '../api-token';
+import { createServices } from '../app';
+import { silentLogger } from '../logger';
 import { hashPassword, SESSION_TTL_MS, verifyPassword } from './auth';
 
 describe('auth service', () => {
@@ -60,5 +68,112 @@ describe('auth service', () => {
     expect(await services.auth.authenticate(TEST_API_TOKEN, undefined)).toBeNull();
     expect(await services.auth.authenticate(null, undefined)).toBeNull();
     expect(await services.auth.authenticate(null, 'not-a-session')).toBeNull();
+  });
+
+  it('refuses attempts over the limit without looking at the password, with a growing wait', async () => {
+    const { services, store, clock } = fakeServices();
+    await services.auth.ensureAdminPassword('the-password');
+    let hashReads = 0;
+    const read = store.admin.getPasswordHash;
+    store.admin.getPasswordHash = () => {
+      hashReads++;
+      return read();
+    };
+    for (let i = 0; i < 5; i++) {
+      await expect(services.auth.login('wrong', '10.0.0.1')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+    expect(hashReads).toBe(5);
+    await expect(services.auth.login('the-password', '10.0.0.1')).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryAfterS: 1,
+    });
+    expect(hashReads).toBe(5);
+    // another client is not held up by this one
+    await expect(services.auth.login('the-password', '10.0.0.2')).resolves.toBeTruthy();
+    clock.t += 1000;
+    await expect(services.auth.login('wrong', '10.0.0.1')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(services.auth.login('wrong', '10.0.0.1')).rejects.toMatchObject({ retryAfterS: 2 });
+    clock.t += 2000;
+    await expect(services.auth.login('the-password', '10.0.0.1')).resolves.toBeTruthy();
+  });
+
+  it('logout tells the relay to drop the session’s sockets', async () => {
+    const { services, relay, store } = fakeServices();
+    await services.auth.ensureAdminPassword('the-password');
+    const { token } = await services.auth.login('the-password');
+    const [id] = store.s.sessions.keys();
+    await services.auth.logout(token);
+    expect(relay.revoked).toEqual([[id]]);
+    // with the relay down, logout still ends the session
+    const second = await services.auth.login('the-password');
+    relay.reachable = false;
+    await services.auth.logout(second.token);
+    expect(await services.auth.authenticate(null, second.token)).toBeNull();
+  });
+
+  it('changes the password with the current one, ending the other sessions (and their sockets)', async () => {
+    const { services, relay, store } = fakeServices();
+    // stored, not from SANKEY_ADMIN_PASSWORD
+    await store.admin.setPasswordHash(await hashPassword('old-password'));
+    await services.auth.ensureAdminPassword(undefined);
+    const hash = store.s.passwordHash;
+    const mine = await services.auth.login('old-password');
+    const other = await services.auth.login('old-password');
+    const me = await services.auth.authenticate(null, mine.token);
+    const otherId = (await services.auth.authenticate(null, other.token)) as { sessionId: string };
+    if (me?.kind !== 'session') throw new Error('expected a session');
+    await expect(
+      services.auth.changePassword(me, { currentPassword: 'wrong', newPassword: 'new-password' }, 'c'),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'currentPassword: wrong password' });
+    await expect(
+      services.auth.changePassword(me, { currentPassword: 'old-password', newPassword: 'new-password' }, 'c'),
+    ).resolves.toEqual({ ok: true, sessionsEnded: 1 });
+    expect(store.s.passwordHash).not.toBe(hash);
+    expect(await services.auth.authenticate(null, mine.token)).toMatchObject({ kind: 'session' });
+    expect(await services.auth.authenticate(null, other.token)).toBeNull();
+    expect(relay.revoked).toEqual([[otherId.sessionId]]);
+    await expect(services.auth.login('old-password')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(services.auth.login('new-password')).resolves.toBeTruthy();
+  });
+
+  it('refuses a password change while SANKEY_ADMIN_PASSWORD sets it', async () => {
+    const { services } = fakeServices();
+    await services.auth.ensureAdminPassword('env-password');
+    await expect(
+      services.auth.changePassword(
+        { kind: 'token' },
+        { currentPassword: 'env-password', newPassword: 'new-password' },
+        'c',
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/SANKEY_ADMIN_PASSWORD/) });
+  });
+
+  it('rotates the API token into secrets.json; refused when it comes from SANKEY_API_TOKEN', async () => {
+    const { services } = fakeServices();
+    await expect(services.auth.rotateApiToken()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/SANKEY_API_TOKEN/),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'sankey-auth-'));
+    try {
+      const tokens = createApiTokenHolder({ initial: TEST_API_TOKEN, fromEnv: false, dataDir: dir });
+      const rotating = createServices({
+        store: new FakeStore(),
+        relay: new FakeRelayClient(),
+        clock: { now: () => new Date() },
+        log: silentLogger,
+        apiToken: TEST_API_TOKEN,
+        webPort: 3000,
+        dataDir: dir,
+        apiTokens: tokens,
+      });
+      const { apiToken } = await rotating.auth.rotateApiToken();
+      expect(apiToken).not.toBe(TEST_API_TOKEN);
+      expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))).toEqual({ apiToken });
+      expect(await rotating.auth.authenticate(`Bearer ${TEST_API_TOKEN}`, undefined)).toBeNull();
+      expect(await rotating.auth.authenticate(`Bearer ${apiToken}`, undefined)).toEqual({ kind: 'token' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,15 @@
 // Who may call the API (README §4, D10): API clients with the bearer token, the browser with a session cookie
 // obtained by logging in with the admin password. Only a scrypt hash of the password and SHA-256 hashes of
-// session tokens are stored.
+// session tokens are stored. Password checks go through the login limiter first, so a refused attempt never
+// computes scrypt (docs/api.md, Login limits).
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
+import type { ApiTokenHolder } from '../api-token';
 import { AppError } from '../errors';
 import type { Clock, Logger } from '../logger';
+import type { RelayClient } from '../relay-client';
 import type { Store } from '../store';
+import { createLoginLimiter, type LoginLimiter } from './login-limiter';
 
 export const SESSION_COOKIE = 'sankey_session';
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -52,13 +56,52 @@ export type Principal = { kind: 'token' } | { kind: 'session'; sessionId: string
 
 export interface AuthDeps {
   store: Store;
+  relay: RelayClient;
   clock: Clock;
   log: Logger;
-  apiToken: string;
+  tokens: ApiTokenHolder;
+  /** Defaults to the documented limits over `clock`. */
+  limiter?: LoginLimiter;
 }
+
+/** Who is trying a password, for the per-client limit: the caller's address (see handlers.ts). */
+export type ClientKey = string;
 
 export function createAuthService(deps: AuthDeps) {
   const { store, clock } = deps;
+  const limiter = deps.limiter ?? createLoginLimiter(() => clock.now().getTime());
+  let passwordFromEnv = false;
+
+  /** The limiter, then scrypt; `wrong` (or TOO_MANY_REQUESTS) when it is not the password. */
+  async function checkPassword(password: string, client: ClientKey, wrong: () => AppError): Promise<void> {
+    const admission = limiter.attempt(client);
+    if (!admission.ok) {
+      deps.log.info({ client, retryAfterS: admission.retryAfterS }, 'password attempt refused (rate limit)');
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        `too many wrong passwords; try again in ${admission.retryAfterS} s`,
+        { retryAfterS: admission.retryAfterS },
+      );
+    }
+    const stored = await store.admin.getPasswordHash();
+    if (stored === null || !(await verifyPassword(password, stored))) {
+      deps.log.info({ client }, 'admin password check failed');
+      throw wrong();
+    }
+    limiter.succeeded(client);
+  }
+
+  /** Tells the relay to drop these sessions' sockets; a relay that is down is only logged (tokens expire). */
+  async function revokeAtRelay(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    if (!(await deps.relay.revokeSessions(sessionIds))) {
+      deps.log.warn(
+        { sessions: sessionIds.length },
+        'relay not told about ended sessions (unreachable); their socket tokens expire within 5 minutes',
+      );
+    }
+  }
+
   return {
     /**
      * Start-up: make sure a password hash exists. With `fromEnv` the stored hash follows it (re-hashed and all
@@ -67,6 +110,7 @@ export function createAuthService(deps: AuthDeps) {
      */
     async ensureAdminPassword(fromEnv: string | undefined): Promise<{ generated: string | null }> {
       const stored = await store.admin.getPasswordHash();
+      passwordFromEnv = fromEnv !== undefined;
       if (fromEnv !== undefined) {
         if (stored === null || !(await verifyPassword(fromEnv, stored))) {
           await store.transaction(async (repos) => {
@@ -86,13 +130,12 @@ export function createAuthService(deps: AuthDeps) {
       return { generated };
     },
 
-    /** A new session for the right password; UNAUTHORIZED otherwise. */
-    async login(password: string): Promise<{ token: string; expiresAt: Date; maxAgeS: number }> {
-      const stored = await store.admin.getPasswordHash();
-      if (stored === null || !(await verifyPassword(password, stored))) {
-        deps.log.info({}, 'admin login failed');
-        throw new AppError('UNAUTHORIZED', 'wrong password');
-      }
+    /** A new session for the right password; UNAUTHORIZED, or TOO_MANY_REQUESTS while the client must wait. */
+    async login(
+      password: string,
+      client: ClientKey = 'unknown',
+    ): Promise<{ token: string; expiresAt: Date; maxAgeS: number }> {
+      await checkPassword(password, client, () => new AppError('UNAUTHORIZED', 'wrong password'));
       const now = clock.now();
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -101,8 +144,64 @@ export function createAuthService(deps: AuthDeps) {
       return { token, expiresAt, maxAgeS: SESSION_TTL_MS / 1000 };
     },
 
+    /** Ends the session and has the relay close its socket.io connections. */
     async logout(token: string | undefined): Promise<void> {
-      if (token) await store.admin.deleteSession(sessionId(token));
+      if (!token) return;
+      const id = sessionId(token);
+      await store.admin.deleteSession(id);
+      await revokeAtRelay([id]);
+    },
+
+    /**
+     * `auth.changePassword`: needs the current password (rate-limited like a login), ends every other session
+     * (and their sockets). Refused while SANKEY_ADMIN_PASSWORD sets the password: the environment wins (README §3).
+     */
+    async changePassword(
+      principal: Principal,
+      input: { currentPassword: string; newPassword: string },
+      client: ClientKey,
+    ): Promise<{ ok: true; sessionsEnded: number }> {
+      if (passwordFromEnv) {
+        throw new AppError(
+          'CONFLICT',
+          'the admin password is set by SANKEY_ADMIN_PASSWORD; change it there and restart',
+        );
+      }
+      // BAD_REQUEST naming the field, not UNAUTHORIZED: the caller is signed in, only the form is wrong.
+      await checkPassword(
+        input.currentPassword,
+        client,
+        () => new AppError('BAD_REQUEST', 'currentPassword: wrong password'),
+      );
+      const hash = await hashPassword(input.newPassword);
+      const keep = principal.kind === 'session' ? principal.sessionId : null;
+      const ended = await store.transaction(async (repos) => {
+        await repos.admin.setPasswordHash(hash);
+        return repos.admin.deleteOtherSessions(keep);
+      });
+      deps.log.info({ sessionsEnded: ended.length }, 'admin password changed');
+      await revokeAtRelay(ended);
+      return { ok: true, sessionsEnded: ended.length };
+    },
+
+    /**
+     * `system.rotateApiToken`: a new API token in secrets.json, returned once. The old one stops working here at
+     * once and at the relay on its next request with the new one (it re-reads secrets.json on an unknown token),
+     * which also closes the sockets the old token authenticated.
+     */
+    async rotateApiToken(): Promise<{ apiToken: string }> {
+      if (deps.tokens.fromEnv) {
+        throw new AppError(
+          'CONFLICT',
+          'the API token is set by SANKEY_API_TOKEN; change it there and restart both processes',
+        );
+      }
+      const apiToken = deps.tokens.rotate();
+      deps.log.info({}, 'API token rotated');
+      if ((await deps.relay.status()) === null) {
+        deps.log.warn({}, 'relay not reached with the new API token; it reads it from secrets.json on start');
+      }
+      return { apiToken };
     },
 
     /** The caller behind a request's Authorization header or session cookie, or null. */
@@ -111,7 +210,7 @@ export function createAuthService(deps: AuthDeps) {
       sessionToken: string | undefined,
     ): Promise<Principal | null> {
       if (authorization !== null)
-        return bearerMatches(authorization, deps.apiToken) ? { kind: 'token' } : null;
+        return bearerMatches(authorization, deps.tokens.current()) ? { kind: 'token' } : null;
       if (!sessionToken) return null;
       const id = sessionId(sessionToken);
       const session = await store.admin.getSession(id, clock.now());

@@ -99,12 +99,19 @@ describe('system service', () => {
     expect(await services.system.ini()).toContain('ReceiverPort=40001\r\nPublisherPort=40002\r\n');
   });
 
-  it('issues socket tokens the relay accepts for 5 minutes', () => {
+  it('issues socket tokens the relay accepts for 5 minutes, bound to the session', () => {
     const { services, clock } = fakeServices();
-    const { token, expiresAt } = services.system.socketToken();
+    const session = 'ab'.repeat(32);
+    const { token, expiresAt } = services.system.socketToken(session);
     expect(expiresAt).toBe(new Date(clock.t + 300_000).toISOString());
-    expect(verifySocketToken(TEST_API_TOKEN, token, clock.t)).toBe(true);
-    expect(verifySocketToken(TEST_API_TOKEN, token, clock.t + 300_001)).toBe(false);
+    expect(verifySocketToken(TEST_API_TOKEN, token, clock.t)).toMatchObject({
+      kind: 'browser',
+      sessionId: session,
+    });
+    expect(verifySocketToken(TEST_API_TOKEN, token, clock.t + 300_001)).toBeNull();
+    expect(verifySocketToken(TEST_API_TOKEN, services.system.socketToken().token, clock.t)).toMatchObject({
+      sessionId: null,
+    });
   });
 
   it('passes log queries through and answers an empty page without the relay', async () => {

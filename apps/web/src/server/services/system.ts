@@ -17,7 +17,8 @@ export interface SystemStatus {
 }
 
 export interface SystemDeps extends Pick<ServiceDeps, 'relay' | 'clock' | 'store'> {
-  apiToken: string;
+  /** The current API token (it can be rotated). */
+  apiToken: () => string;
   webPort: number;
   /** `<dataDir>/runtime.json`, read when the relay cannot be asked. */
   runtimeInfo: () => RuntimeInfo | null;
@@ -77,7 +78,9 @@ export function createSystemService(deps: SystemDeps) {
       };
     },
 
-    socketToken: () => issueSocketToken(deps.apiToken, deps.clock.now().getTime()),
+    /** Bound to the caller's session (null for bearer-token callers), so logging out revokes it at the relay. */
+    socketToken: (sessionId: string | null = null) =>
+      issueSocketToken(deps.apiToken(), deps.clock.now().getTime(), sessionId),
 
     /** Newest first; empty when the relay is unreachable. */
     logs: async (q: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage> =>

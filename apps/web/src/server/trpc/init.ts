@@ -6,6 +6,7 @@ import type { Services } from '../app';
 import { sameOrigin, sessionTokenOf } from '../cookies';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { clientKeyOf } from '../request-guard';
 import type { Principal } from '../services/auth';
 
 export interface TrpcContext {
@@ -13,6 +14,8 @@ export interface TrpcContext {
   log: Logger;
   principal: Principal | null;
   sameOrigin: boolean;
+  /** The caller's address, for the password-attempt limits. */
+  client: string;
 }
 
 export async function createTrpcContext(
@@ -23,7 +26,13 @@ export async function createTrpcContext(
     req.headers.get('authorization'),
     sessionTokenOf(req),
   );
-  return { services: app.services, log: app.log, principal, sameOrigin: sameOrigin(req) };
+  return {
+    services: app.services,
+    log: app.log,
+    principal,
+    sameOrigin: sameOrigin(req),
+    client: clientKeyOf(req),
+  };
 }
 
 /** "slaveSettings.lotMultiplier: must be ≤ 1000; id: must not contain spaces or "/"" */

@@ -19,6 +19,9 @@ export const systemStatusSchema = z.object({
   counters: z.record(z.string(), z.number()),
 });
 
+export const changePasswordOutputSchema = z.object({ ok: z.literal(true), sessionsEnded: z.number().int() });
+export const rotateApiTokenOutputSchema = z.object({ apiToken: z.string() });
+
 export const socketTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });
 
 export { globalSettingsSchema as settingsOutputSchema, logsPageSchema };

@@ -2,7 +2,14 @@
 import { router } from './init';
 import { linksRouter } from './routers/links';
 import { membersRouter } from './routers/members';
-import { connectionsRouter, logsRouter, settingsRouter, signalsRouter, systemRouter } from './routers/system';
+import {
+  authRouter,
+  connectionsRouter,
+  logsRouter,
+  settingsRouter,
+  signalsRouter,
+  systemRouter,
+} from './routers/system';
 import { tradeGroupsRouter } from './routers/trade-groups';
 
 export const appRouter = router({
@@ -16,6 +23,8 @@ export const appRouter = router({
   logs: logsRouter,
   // Beyond README §4: the relay's trade-signal journal (docs/api.md).
   signals: signalsRouter,
+  // Beyond README §4: password change (docs/api.md).
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 'use client';
-// Settings page: relay status and ports, the EA ini download, log shipping, synonym groups, heartbeat timeout.
+// Settings page: relay status and ports, the EA ini download, log shipping, synonym groups, heartbeat timeout,
+// and the admin password and API token (security-cards.tsx).
 import { LOG_LEVELS } from '@sankey/shared/protocol/constants';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download, RefreshCw } from 'lucide-react';
@@ -9,6 +10,7 @@ import { useToast } from '../components/toast';
 import { Badge, Card, Checkbox, Field } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { useLiveState } from '../live/live-provider';
+import { ApiTokenCard, ChangePasswordCard } from './security-cards';
 import { type SettingsFormState, settingsFormFrom, settingsFormToInput } from './settings-form';
 
 function formatUptime(s: number): string {
@@ -51,6 +53,9 @@ export function SettingsView() {
       },
     }),
   );
+
+  const changePassword = useMutation(trpc.auth.changePassword.mutationOptions());
+  const rotateToken = useMutation(trpc.system.rotateApiToken.mutationOptions());
 
   const save = () => {
     if (!form) return;
@@ -254,6 +259,9 @@ export function SettingsView() {
         ) : (
           <p className="muted">{t('common.loading')}</p>
         )}
+
+        <ChangePasswordCard changePassword={changePassword.mutateAsync} />
+        <ApiTokenCard rotate={() => rotateToken.mutateAsync()} />
       </div>
     </div>
   );

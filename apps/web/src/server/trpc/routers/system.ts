@@ -1,5 +1,6 @@
 // connections, settings, system and logs: the procedures backed by the relay's control API or global settings.
 import {
+  changePasswordInputSchema,
   connectionGetInputSchema,
   logsListInputSchema,
   settingsUpdateInputSchema,
@@ -8,7 +9,14 @@ import {
 import { eaConnectionSchema, signalJournalEntrySchema } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import { authedProcedure as p, router } from '../init';
-import { logsPageSchema, settingsOutputSchema, socketTokenSchema, systemStatusSchema } from '../outputs';
+import {
+  changePasswordOutputSchema,
+  logsPageSchema,
+  rotateApiTokenOutputSchema,
+  settingsOutputSchema,
+  socketTokenSchema,
+  systemStatusSchema,
+} from '../outputs';
 
 export const connectionsRouter = router({
   list: p.output(z.array(eaConnectionSchema)).query(({ ctx }) => ctx.services.connections.list()),
@@ -28,7 +36,23 @@ export const settingsRouter = router({
 
 export const systemRouter = router({
   status: p.output(systemStatusSchema).query(({ ctx }) => ctx.services.system.status()),
-  socketToken: p.output(socketTokenSchema).query(({ ctx }) => ctx.services.system.socketToken()),
+  socketToken: p
+    .output(socketTokenSchema)
+    .query(({ ctx }) =>
+      ctx.services.system.socketToken(ctx.principal.kind === 'session' ? ctx.principal.sessionId : null),
+    ),
+  // Beyond README §4 (docs/api.md): a new API token, shown once.
+  rotateApiToken: p
+    .output(rotateApiTokenOutputSchema)
+    .mutation(({ ctx }) => ctx.services.auth.rotateApiToken()),
+});
+
+// Beyond README §4 (docs/api.md). Login and logout are plain HTTP endpoints (they set the cookie).
+export const authRouter = router({
+  changePassword: p
+    .input(changePasswordInputSchema)
+    .output(changePasswordOutputSchema)
+    .mutation(({ ctx, input }) => ctx.services.auth.changePassword(ctx.principal, input, ctx.client)),
 });
 
 export const signalsRouter = router({
