@@ -27,6 +27,8 @@ export const relayEnvSchema = z.object({
   /** How often the outbox is polled when no nudge arrives (README §7: at least every 100 ms). */
   SANKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(100),
   SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Connection-table cap (D18): unlinked EAs beyond it are refused. */
+  SANKEY_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
   /** Where users open the web app when not on localhost: its host name joins the Host allow-list and CORS. */

@@ -47,6 +47,7 @@ const relay = new Relay(
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
     journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,
+    maxConnections: env.SANKEY_MAX_CONNECTIONS,
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.

@@ -47,6 +47,8 @@ export interface RelayConfig {
   journalRetentionDays?: number;
   timeoutCheckMs?: number;
   sendQueueCapacity?: number;
+  /** Connection-table cap (D18), default 10,000. */
+  maxConnections?: number;
 }
 
 export interface RelayDeps {
@@ -57,7 +59,7 @@ export interface RelayDeps {
 
 export type CloseCause = { reason: 'closed' | 'signal' | 'error'; error?: unknown };
 
-const systemClock: Clock = { nowMs: () => Date.now() };
+const systemClock: Clock = { nowMs: () => Date.now(), monoMs: () => performance.now() };
 
 export class Relay {
   readonly log: PinoLogger;
@@ -161,6 +163,7 @@ export class Relay {
       globalSettings: settings,
       journal: this.journal,
       ledger: this.ledger,
+      maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);

@@ -29,10 +29,10 @@ function publisher(logHost = '') {
       signalFiltered() {},
       frameRefused: (r) => refused.push(r),
       closeThrough() {},
-      signalRefused() {},
+      inboundRefused() {},
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
-    clock: { nowMs: () => 1_700_000_000_000 },
+    clock: { nowMs: () => 1_700_000_000_000, monoMs: () => 0 },
   });
   return { p, sent, refused, failures, configs };
 }

@@ -173,5 +173,70 @@ describe.each(Object.entries(engines))(
         warning_codes: ['slave_offline', 'master_offline'],
       });
     });
+
+    it('judges liveness on the monotonic clock: a wall-clock step of 60 s times nobody out', () => {
+      const h = setup();
+      h.handle(heartbeat('S1', 'Slave'));
+      h.handle(heartbeat('M1', 'Master'));
+      h.take();
+      h.stepWallClock(60_000);
+      h.core.checkTimeouts();
+      expect(h.core.connection('M1', 'Master')?.status).toBe('Online');
+      expect(h.core.connection('S1', 'Slave')?.status).toBe('Online');
+      expect(h.take()).toEqual([]);
+      // …while real silence still does.
+      h.advance(31_000);
+      h.core.checkTimeouts();
+      expect(h.core.connection('M1', 'Master')?.status).toBe('Timeout');
+    });
+
+    describe('connection-table cap (D18)', () => {
+      const capped = () => {
+        const h = makeCore({ engine, maxConnections: 3 });
+        h.addGroup('M1', { enabled: true }, [{ slaveAccount: 'S1', enabled: true }]);
+        return h;
+      };
+      const unregister = (id: string) => ({
+        type: 'Unregister' as const,
+        message: { message_type: 'Unregister' as const, account_id: id, timestamp: 1, ea_type: 'Slave' },
+      });
+
+      it('refuses new unlinked EAs at the cap, but never a linked one', () => {
+        const h = capped();
+        for (const id of ['X1', 'X2', 'X3', 'X4']) h.handle(heartbeat(id, 'Slave'));
+        expect(h.core.connections().map((c) => c.accountId)).toEqual(['X1', 'X2', 'X3']);
+        h.handle(heartbeat('S1', 'Slave'));
+        h.handle(register('M1', 'Master'));
+        expect(h.core.connections().map((c) => c.accountId)).toEqual(['X1', 'X2', 'X3', 'S1', 'M1']);
+        expect(h.core.connection('S1', 'Slave')?.status).toBe('Online');
+      });
+
+      it('evicts the longest-idle unlinked entry to make room, never a linked one', () => {
+        const h = capped();
+        h.handle(heartbeat('S1', 'Slave'));
+        h.handle(heartbeat('X1', 'Slave'));
+        h.handle(heartbeat('X2', 'Slave'));
+        h.handle(unregister('S1'));
+        h.handle(unregister('X2'));
+        h.handle(unregister('X1'));
+        h.handle(heartbeat('Y1', 'Slave'));
+        // X2 went offline first among the unlinked; S1 (linked) stays although it went offline earlier still.
+        expect(
+          h.core
+            .connections()
+            .map((c) => c.accountId)
+            .sort(),
+        ).toEqual(['S1', 'X1', 'Y1']);
+        h.handle(heartbeat('Y2', 'Slave'));
+        expect(
+          h.core
+            .connections()
+            .map((c) => c.accountId)
+            .sort(),
+        ).toEqual(['S1', 'Y1', 'Y2']);
+        h.handle(heartbeat('Y3', 'Slave'));
+        expect(h.core.connection('Y3', 'Slave')).toBeUndefined();
+      });
+    });
   },
 );

@@ -7,32 +7,53 @@ import type {
   RequestConfigMessage,
   UnregisterMessage,
 } from '@sankey/shared/protocol/messages';
-import { type ConnectionSnapshot, eaTypeKey } from '../state/connections';
+import { type ConnectionSnapshot, eaTypeKey, type Now } from '../state/connections';
 import type { ConfigPublisher } from './config-publisher';
 import { type MasterResult, UNKNOWN_RESULT } from './evaluation';
+import { RateLimitedLog } from './log-limiter';
 import type { MemberStatus } from './member-status';
-import type { Clock, ConfigTrigger, EventSink, Logger } from './ports';
+import type { Clock, ConfigTrigger, CoreMetrics, EventSink, Logger } from './ports';
 import type { CoreState } from './state';
 
 export interface ConnectionDeps {
   events: EventSink;
   log: Logger;
   clock: Clock;
+  metrics: CoreMetrics;
 }
 
 export class ConnectionHandlers {
+  private readonly refusals: RateLimitedLog;
+
   constructor(
     private readonly state: CoreState,
     private readonly configs: ConfigPublisher,
     private readonly status: MemberStatus,
     private readonly deps: ConnectionDeps,
-  ) {}
+  ) {
+    this.refusals = new RateLimitedLog(deps.log, () => deps.clock.monoMs());
+  }
+
+  private now(): Now {
+    return { wallMs: this.deps.clock.nowMs(), monoMs: this.deps.clock.monoMs() };
+  }
+
+  /** D18: the connection table is full and the account is not linked — counted, logged at most once a minute. */
+  private refuse(accountId: string): void {
+    this.deps.metrics.inboundRefused('connection_table_full');
+    this.refusals.warn(
+      'connection_table_full',
+      { accountId, entries: this.state.connections.size },
+      'connection table full: unlinked EA refused',
+    );
+  }
 
   /** §6.3: the entry, global config, then the master's config forced Online and every related member's. */
   register(msg: RegisterMessage): void {
     const { connections, store } = this.state;
     const before = connections.get(msg.account_id, eaTypeKey(msg.ea_type))?.symbolContext;
-    const entry = connections.register(msg, this.deps.clock.nowMs());
+    const entry = connections.register(msg, this.now());
+    if (!entry) return this.refuse(msg.account_id);
     this.deps.log.info({ accountId: msg.account_id, eaType: msg.ea_type }, 'EA registered');
     this.deps.events.snapshotChanged();
     if (entry.eaType === 'Slave' && entry.symbolContext !== before) {
@@ -62,8 +83,9 @@ export class ConnectionHandlers {
     const old: ConnectionSnapshot | null = prev
       ? { status: prev.status, isTradeAllowed: prev.isTradeAllowed }
       : null;
-    const isNew = this.state.connections.heartbeat(msg, this.deps.clock.nowMs());
-    if (isNew) this.configs.global('register');
+    const seen = this.state.connections.heartbeat(msg, this.now());
+    if (seen === null) return this.refuse(msg.account_id);
+    if (seen === 'new') this.configs.global('register');
     if (old?.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
       this.deps.events.emit('ea_connected', { accountId: msg.account_id, eaType: eaTypeKey(msg.ea_type) });
       this.deps.events.snapshotChanged();
@@ -174,7 +196,7 @@ export class ConnectionHandlers {
         ? connections.get(msg.account_id, msg.ea_type)
         : undefined;
     const entry = byType ?? connections.getEa(msg.account_id);
-    if (entry) entry.status = 'Offline';
+    if (entry) connections.setOffline(entry);
     this.deps.events.emit('ea_disconnected', { accountId: msg.account_id, eaType: entry?.eaType ?? null });
     this.deps.events.snapshotChanged();
     if (!entry) return;
@@ -184,7 +206,7 @@ export class ConnectionHandlers {
 
   /** §6.9 with D9: run every second; silent EAs go to Timeout and take the offline path. */
   checkTimeouts(timeoutS: number): void {
-    const timedOut = this.state.connections.checkTimeouts(this.deps.clock.nowMs(), timeoutS);
+    const timedOut = this.state.connections.checkTimeouts(this.deps.clock.monoMs(), timeoutS);
     for (const e of timedOut) {
       this.deps.log.warn({ accountId: e.accountId, eaType: e.eaType }, 'EA heartbeat timeout');
       this.deps.events.emit('ea_disconnected', { accountId: e.accountId, eaType: e.eaType });

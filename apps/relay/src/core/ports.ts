@@ -77,8 +77,8 @@ export interface DeliveryLedgerPort {
   closed(master: string, slave: string, ticket: number | bigint): boolean;
 }
 
-/** Why a signal was refused before the copy engine saw it. */
-export type SignalRefusal = 'no_trade_group';
+/** Why inbound input was refused before it reached the copy engine or the connection table (D18). */
+export type InboundRefusal = 'no_trade_group' | 'connection_table_full';
 
 export interface CoreMetrics {
   configSent(kind: 'master' | 'slave' | 'global', trigger: ConfigTrigger): void;
@@ -87,7 +87,7 @@ export interface CoreMetrics {
   frameRefused(reason: string): void;
   /** A Close/Modify forwarded to a member not in status 2 because the ledger says it holds the ticket (D15). */
   closeThrough(): void;
-  signalRefused(reason: SignalRefusal): void;
+  inboundRefused(reason: InboundRefusal): void;
 }
 
 /** Records every inbound trade signal with what the copy engine decided (the signal journal). */
@@ -102,8 +102,10 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** Wall time for display and message timestamps; monotonic time for liveness and rate limits. */
 export interface Clock {
   nowMs(): number;
+  monoMs(): number;
 }
 
 export const nullMetrics: CoreMetrics = {
@@ -112,5 +114,5 @@ export const nullMetrics: CoreMetrics = {
   signalFiltered() {},
   frameRefused() {},
   closeThrough() {},
-  signalRefused() {},
+  inboundRefused() {},
 };

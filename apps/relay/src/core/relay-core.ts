@@ -40,6 +40,8 @@ export interface RelayCoreDeps {
   journal?: SignalRecorder;
   /** The delivery ledger (D15): what was copied to whom. */
   ledger: DeliveryLedgerPort;
+  /** Connection-table cap (D18); unbounded when absent. */
+  maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
 }
@@ -50,7 +52,7 @@ export class RelayCore {
   private readonly admin: AdminChanges;
 
   constructor(deps: RelayCoreDeps) {
-    this.state = new CoreState(deps.engine, deps.globalSettings);
+    this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
     const configs = new ConfigPublisher(this.state, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {

@@ -52,7 +52,7 @@ export class SignalPath {
     const members = this.state.store.membersOf(masterId);
     if (members.length === 0) {
       // D18: counted, not journalled — anyone can send signals for made-up masters.
-      metrics.signalRefused('no_trade_group');
+      metrics.inboundRefused('no_trade_group');
       return;
     }
 

@@ -7,14 +7,19 @@ import type { Engine } from './engine';
 import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
 
 export class CoreState {
-  readonly connections = new ConnectionTable();
   readonly store = new GroupStore();
+  readonly connections: ConnectionTable;
   private readonly evaluator: Evaluator;
 
   constructor(
     readonly engine: Engine,
     public settings: GlobalSettings,
+    maxConnections = Number.POSITIVE_INFINITY,
   ) {
+    this.connections = new ConnectionTable({
+      maxEntries: maxConnections,
+      isLinked: (id) => this.store.isLinked(id),
+    });
     this.evaluator = new Evaluator(engine);
     engine.setSynonymGroups(settings.synonymGroups);
   }

@@ -62,7 +62,7 @@ describe('signal journal', () => {
     // D18: a signal for a master without a trade group is counted, not journalled.
     await expect.poll(async () => (await signals(first)).length, { timeout: 5000 }).toBe(2);
     const metrics = await (await fetch(`${first.endpoints.http}/metrics`)).text();
-    expect(metrics).toContain('sankey_signals_refused_total{reason="no_trade_group"} 1');
+    expect(metrics).toContain('sankey_inbound_refused_total{reason="no_trade_group"} 1');
     const m1 = await signals(first, '?master=M1');
     expect(m1.map((e) => e.ticket)).toEqual(['2', '1']);
     expect(m1[0]!.seq).toBeGreaterThan(m1[1]!.seq);
@@ -82,7 +82,10 @@ describe('signal journal', () => {
     await first.db.$disconnect();
 
     // The clock is a year behind: sequence numbers still grow.
-    const second = await startTestRelay({ dataDir, clock: { nowMs: () => Date.now() - 365 * 86_400_000 } });
+    const second = await startTestRelay({
+      dataDir,
+      clock: { nowMs: () => Date.now() - 365 * 86_400_000, monoMs: () => performance.now() },
+    });
     try {
       await send(second, [encodeInbound(open('M1', { ticket: 4 }))]);
       await expect.poll(async () => (await signals(second, '?master=M1')).length, { timeout: 5000 }).toBe(3);

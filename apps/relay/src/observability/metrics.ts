@@ -42,9 +42,9 @@ export class RelayMetrics implements CoreMetrics {
     help: 'Closes and Modifies forwarded to a member not in status 2 that holds the ticket (D15)',
     registers: [this.registry],
   });
-  readonly signalsRefused = new client.Counter({
-    name: 'sankey_signals_refused_total',
-    help: 'Trade signals refused before the copy engine, by reason (D18)',
+  readonly inboundRefusals = new client.Counter({
+    name: 'sankey_inbound_refused_total',
+    help: 'Inbound messages refused before the copy engine or the connection table, by reason (D18)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -131,7 +131,7 @@ export class RelayMetrics implements CoreMetrics {
   closeThrough(): void {
     this.closesThrough.inc();
   }
-  signalRefused(reason: string): void {
-    this.signalsRefused.inc({ reason });
+  inboundRefused(reason: string): void {
+    this.inboundRefusals.inc({ reason });
   }
 }

@@ -1,5 +1,8 @@
-// The connection table (protocol-and-relay.md §6.1): one entry per (account id, EA type), in memory only.
-// Entries are never deleted; Unregister and timeouts only change their status.
+// The connection table (docs/protocol.md §6.1): one entry per (account id, EA type), in memory only. Liveness is
+// judged on a monotonic clock (a wall-clock step must not time every EA out); wall time is for display only.
+// Bounded (D18): at `maxEntries`, the longest-silent Offline/Timeout entry of an account no trade group names is
+// evicted to make room; when none can go, a new unlinked account is refused. Linked accounts are never evicted
+// or refused.
 import type { EaConnection, SymbolContextView } from '@sankey/shared/api/views';
 import type { ConnectionStatus, EaType, Platform } from '@sankey/shared/protocol/constants';
 import type { HeartbeatMessage, RegisterMessage } from '@sankey/shared/protocol/messages';
@@ -17,7 +20,10 @@ export interface ConnectionEntry {
   equity: number;
   currency: string;
   leverage: WireInt;
+  /** Wall time of the last heartbeat (display). */
   lastHeartbeatMs: number;
+  /** Monotonic time of the last Register/Heartbeat (liveness). */
+  lastSeenMono: number;
   status: ConnectionStatus;
   connectedAtMs: number;
   isTradeAllowed: boolean;
@@ -45,10 +51,55 @@ function contextView(msg: RegisterMessage): SymbolContextView | null {
   };
 }
 
+/** Wall time for display, monotonic time for liveness. */
+export interface Now {
+  wallMs: number;
+  monoMs: number;
+}
+
+export interface ConnectionTableOptions {
+  maxEntries: number;
+  /** Whether a trade group names the account (as master or slave): such entries are never evicted or refused. */
+  isLinked(accountId: string): boolean;
+}
+
+const UNBOUNDED: ConnectionTableOptions = { maxEntries: Number.POSITIVE_INFINITY, isLinked: () => true };
+
 export class ConnectionTable {
   private readonly entries = new Map<string, ConnectionEntry>();
+  /** Offline/Timeout entries, oldest first: the eviction candidates (checked for links when evicting). */
+  private readonly idle = new Map<string, ConnectionEntry>();
+  evicted = 0;
 
-  register(msg: RegisterMessage, nowMs: number): ConnectionEntry {
+  constructor(private readonly opts: ConnectionTableOptions = UNBOUNDED) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Marks an entry Offline/Timeout (an eviction candidate) or back to a live status. */
+  private setStatusOf(e: ConnectionEntry, status: ConnectionStatus): void {
+    e.status = status;
+    const k = key(e.accountId, e.eaType);
+    this.idle.delete(k);
+    if (status === 'Offline' || status === 'Timeout') this.idle.set(k, e);
+  }
+
+  /** Room for one more entry for `accountId`: evicts an idle unlinked entry if needed; false = refused. */
+  private makeRoom(accountId: string): boolean {
+    if (this.entries.size < this.opts.maxEntries) return true;
+    for (const [k, e] of this.idle) {
+      if (this.opts.isLinked(e.accountId)) continue;
+      this.idle.delete(k);
+      this.entries.delete(k);
+      this.evicted++;
+      return true;
+    }
+    return this.opts.isLinked(accountId);
+  }
+
+  /** The entry, or null when the table is full and the account is not linked (D18). */
+  register(msg: RegisterMessage, now: Now): ConnectionEntry | null {
     const eaType = eaTypeKey(msg.ea_type);
     const existing = this.entries.get(key(msg.account_id, eaType));
     if (existing) {
@@ -59,8 +110,12 @@ export class ConnectionTable {
       existing.server = msg.server;
       existing.broker = msg.broker;
       existing.accountName = msg.account_name;
+      existing.lastSeenMono = now.monoMs;
+      if (existing.status === 'Offline' || existing.status === 'Timeout')
+        this.setStatusOf(existing, 'Registered');
       return existing;
     }
+    if (!this.makeRoom(msg.account_id)) return null;
     const entry: ConnectionEntry = {
       accountId: msg.account_id,
       eaType,
@@ -73,9 +128,10 @@ export class ConnectionTable {
       equity: 0,
       currency: msg.currency,
       leverage: msg.leverage,
-      lastHeartbeatMs: nowMs,
+      lastHeartbeatMs: now.wallMs,
+      lastSeenMono: now.monoMs,
       status: 'Registered',
-      connectedAtMs: nowMs,
+      connectedAtMs: now.wallMs,
       isTradeAllowed: msg.is_trade_allowed,
       symbolContext: contextView(msg),
     };
@@ -83,19 +139,21 @@ export class ConnectionTable {
     return entry;
   }
 
-  /** Returns true when the heartbeat created the entry (a "new registration"). */
-  heartbeat(msg: HeartbeatMessage, nowMs: number): boolean {
+  /** 'new' when the heartbeat created the entry (a "new registration"), null when refused (table full, D18). */
+  heartbeat(msg: HeartbeatMessage, now: Now): 'new' | 'known' | null {
     const eaType = eaTypeKey(msg.ea_type);
     const existing = this.entries.get(key(msg.account_id, eaType));
     if (existing) {
-      existing.lastHeartbeatMs = nowMs;
+      existing.lastHeartbeatMs = now.wallMs;
+      existing.lastSeenMono = now.monoMs;
       existing.balance = msg.balance;
       existing.equity = msg.equity;
-      existing.status = 'Online';
+      if (existing.status !== 'Online') this.setStatusOf(existing, 'Online');
       existing.isTradeAllowed = msg.is_trade_allowed;
       existing.platform = parsePlatform(msg.platform) ?? existing.platform;
-      return false;
+      return 'known';
     }
+    if (!this.makeRoom(msg.account_id)) return null;
     this.entries.set(key(msg.account_id, eaType), {
       accountId: msg.account_id,
       eaType,
@@ -108,29 +166,27 @@ export class ConnectionTable {
       equity: msg.equity,
       currency: msg.currency,
       leverage: msg.leverage,
-      lastHeartbeatMs: nowMs,
+      lastHeartbeatMs: now.wallMs,
+      lastSeenMono: now.monoMs,
       status: 'Online',
-      connectedAtMs: nowMs,
+      connectedAtMs: now.wallMs,
       isTradeAllowed: msg.is_trade_allowed,
       symbolContext: null,
     });
-    return true;
+    return 'new';
   }
 
-  setStatus(accountId: string, eaType: EaType, status: ConnectionStatus): void {
-    const e = this.entries.get(key(accountId, eaType));
-    if (e) e.status = status;
+  /** Unregister: the entry goes Offline (and becomes an eviction candidate if unlinked). */
+  setOffline(e: ConnectionEntry): void {
+    this.setStatusOf(e, 'Offline');
   }
 
-  /** Online or Registered entries silent for longer than the timeout become Timeout. */
-  checkTimeouts(nowMs: number, timeoutS: number): ConnectionEntry[] {
+  /** Online or Registered entries silent (on the monotonic clock) for longer than the timeout become Timeout. */
+  checkTimeouts(monoMs: number, timeoutS: number): ConnectionEntry[] {
     const out: ConnectionEntry[] = [];
     for (const e of this.entries.values()) {
-      if (
-        (e.status === 'Online' || e.status === 'Registered') &&
-        nowMs - e.lastHeartbeatMs > timeoutS * 1000
-      ) {
-        e.status = 'Timeout';
+      if ((e.status === 'Online' || e.status === 'Registered') && monoMs - e.lastSeenMono > timeoutS * 1000) {
+        this.setStatusOf(e, 'Timeout');
         out.push(e);
       }
     }

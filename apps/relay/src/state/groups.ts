@@ -49,6 +49,11 @@ export class GroupStore {
     return this.membersOf(masterId).find((m) => m.slaveAccount === slaveAccount);
   }
 
+  /** Whether a trade group names the account, as its master or as a member. */
+  isLinked(accountId: string): boolean {
+    return this.groups.has(accountId) || (this.bySlave.get(accountId)?.size ?? 0) > 0;
+  }
+
   /** Memberships of a slave, ordered by master id (byte order). */
   membershipsOf(slaveAccount: string): MemberState[] {
     const masters = [...(this.bySlave.get(slaveAccount) ?? [])].sort(compareUtf8);

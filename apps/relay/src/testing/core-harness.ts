@@ -44,9 +44,15 @@ export const engines: Record<string, () => CoreEngine> = {
 };
 
 export function makeCore(
-  opts: { engine?: () => CoreEngine; settings?: Partial<GlobalSettings>; ledgerRows?: LedgerEntry[] } = {},
+  opts: {
+    engine?: () => CoreEngine;
+    settings?: Partial<GlobalSettings>;
+    ledgerRows?: LedgerEntry[];
+    maxConnections?: number;
+  } = {},
 ) {
   let now = 1_735_689_600_000;
+  let mono = 1_000;
   const sent: SentFrame[] = [];
   const events: { event: RelayEventName; payload: unknown }[] = [];
   const statusWrites: { group: string; slave: string; status: number }[] = [];
@@ -85,8 +91,9 @@ export function makeCore(
     metrics: nullMetrics,
     ledger,
     log,
-    clock: { nowMs: () => now },
+    clock: { nowMs: () => now, monoMs: () => mono },
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
+    ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
   });
   const h = {
     core,
@@ -99,7 +106,13 @@ export function makeCore(
     sent,
     events,
     statusWrites,
+    /** Time passes: wall and monotonic clocks move together. */
     advance(ms: number) {
+      now += ms;
+      mono += ms;
+    },
+    /** The wall clock steps (NTP, an operator): the monotonic clock does not move. */
+    stepWallClock(ms: number) {
       now += ms;
     },
     handle(msg: DecodedInbound) {

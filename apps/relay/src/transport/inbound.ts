@@ -1,7 +1,8 @@
 // The PULL socket's frames into the core: decode (never throws), count by type or by decode-error reason, log
-// each kind of bad input once, and hand good messages to the core one at a time, in arrival order.
+// each kind of bad input at most once a minute, and hand good messages to the core one at a time, in arrival order.
 import { decodeInbound } from '@sankey/shared/protocol/codec';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
+import { RateLimitedLog } from '../core/log-limiter';
 import type { Logger } from '../core/ports';
 
 export interface InboundMetrics {
@@ -10,13 +11,16 @@ export interface InboundMetrics {
 }
 
 export class InboundFrames {
-  private readonly loggedReasons = new Set<string>();
+  private readonly refusals: RateLimitedLog;
 
   constructor(
     private readonly handle: (msg: DecodedInbound, receivedAtNs: bigint) => void,
     private readonly metrics: InboundMetrics,
     private readonly log: Logger,
-  ) {}
+    monoMs: () => number = () => performance.now(),
+  ) {
+    this.refusals = new RateLimitedLog(log, monoMs);
+  }
 
   /** One inbound frame, handled to the end before the next is read. */
   onFrame(frame: Buffer, receivedAtNs: bigint): void {
@@ -25,14 +29,12 @@ export class InboundFrames {
       const { reason } = decoded.error;
       this.metrics.decodeError(reason);
       this.metrics.frameIn('invalid');
-      // Logged once per reason, then only counted, so a noisy peer cannot flood the log.
-      if (!this.loggedReasons.has(reason)) {
-        this.loggedReasons.add(reason);
-        this.log.warn(
-          { reason, accountId: decoded.error.accountId, detail: decoded.error.message },
-          'inbound frame dropped',
-        );
-      }
+      // Every one counted; logged at most once a minute per reason, so a noisy peer cannot flood the log.
+      this.refusals.warn(
+        reason,
+        { accountId: decoded.error.accountId, detail: decoded.error.message },
+        'inbound frame dropped',
+      );
       return;
     }
     this.metrics.frameIn(decoded.value.type);

@@ -1,6 +1,7 @@
 // ZeroMQ adapter: one PULL socket for everything EAs send, one PUB socket for everything they receive
 // (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
 
+import { MAX_INBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
 import { Publisher, Pull } from 'zeromq';
 import type { OutboundFrame } from '../core/ports';
 import { type RefusalReason, SendQueue } from './send-queue';
@@ -26,7 +27,8 @@ export interface ZmqHooks {
 const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
 
 export class ZmqTransport {
-  private readonly pull = new Pull();
+  // libzmq refuses (and disconnects) a peer whose frame exceeds this before buffering it (D18).
+  private readonly pull = new Pull({ maxMessageSize: MAX_INBOUND_FRAME_BYTES });
   private readonly pub: Publisher;
   private readonly queue: SendQueue;
   private readLoop: Promise<void> | undefined;
