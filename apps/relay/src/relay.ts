@@ -145,6 +145,7 @@ export class Relay {
       },
       {
         onFrame: (frame, at) => this.inbound.onFrame(frame, at),
+        onReceiverDisconnect: () => this.metrics.receiverDisconnects.inc(),
         ...publishOutcomes(this.metrics, this.log, this.events, () => this.framesSent++),
         onReceiveError: (err) => {
           this.log.error({ err }, 'receive loop failed');
@@ -187,7 +188,7 @@ export class Relay {
           version: PROTOCOL_VERSION,
           uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
           ports: this.ports,
-          counters: this.counters(),
+          counters: { ...this.metrics.totals },
         }),
         connections: () => this.core.connections().map(connectionView),
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
@@ -239,14 +240,7 @@ export class Relay {
   }
 
   private refreshGauges(): void {
-    this.metrics.connectedEas.reset();
-    for (const e of this.core.connections())
-      this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
-    this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
-  }
-
-  private counters(): Record<string, number> {
-    return { ...this.metrics.totals };
+    this.metrics.refreshGauges(this.core.engineStats(), this.core.connections(), this.zmq.queueDepth);
   }
 
   /**

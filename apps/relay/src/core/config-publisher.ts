@@ -26,13 +26,23 @@ export interface PublisherDeps {
 }
 
 export class ConfigPublisher {
+  /** The master equity carried by the last config sent to a margin-ratio member of each master (D17). */
+  private readonly equitySent = new Map<string, { equity: number | null }>();
+
   constructor(
     private readonly state: CoreState,
     private readonly deps: PublisherDeps,
   ) {}
 
+  masterEquitySent(masterId: string): { equity: number | null } | undefined {
+    return this.equitySent.get(masterId);
+  }
+
   slave(member: MemberState, result: MemberResult, trigger: ConfigTrigger): void {
     const masterEntry = this.state.connections.getMaster(member.tradeGroupId);
+    if (member.settings.lotCalculationMode === 'margin_ratio') {
+      this.equitySent.set(member.tradeGroupId, { equity: masterEntry ? masterEntry.equity : null });
+    }
     const message = buildSlaveConfigMessage({
       slaveAccount: member.slaveAccount,
       masterAccount: member.tradeGroupId,

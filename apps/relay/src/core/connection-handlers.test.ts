@@ -238,5 +238,32 @@ describe.each(Object.entries(engines))(
         expect(h.core.connection('Y3', 'Slave')).toBeUndefined();
       });
     });
+
+    it('re-sends margin-ratio configs when the master equity moved ≥ 5 %, at most once per 10 s (D17)', () => {
+      const h = makeCore({ engine });
+      h.addGroup('M1', { enabled: true }, [
+        { slaveAccount: 'S1', enabled: true, settings: { lotCalculationMode: 'margin_ratio' } },
+        { slaveAccount: 'S2', enabled: true },
+      ]);
+      h.handle(heartbeat('S1', 'Slave'));
+      h.handle(heartbeat('S2', 'Slave'));
+      h.handle(heartbeat('M1', 'Master', { equity: 10_000 }));
+      expect(h.configsFor('S1').at(-1)).toMatchObject({ status: 2, master_equity: 10_000 });
+      h.take();
+      h.handle(heartbeat('M1', 'Master', { equity: 10_400 }));
+      expect(h.take()).toEqual([]);
+      // A 10× deposit: the margin-ratio member gets the new equity, the multiplier member nothing.
+      h.handle(heartbeat('M1', 'Master', { equity: 100_000 }));
+      const frames = h.take();
+      expect(frames.map((f) => f.topic)).toEqual(['config/S1']);
+      expect(frames[0]!.message.message).toMatchObject({ status: 2, master_equity: 100_000 });
+      // Within 10 s a further move waits; after it, it goes out.
+      h.advance(5_000);
+      h.handle(heartbeat('M1', 'Master', { equity: 50_000 }));
+      expect(h.take()).toEqual([]);
+      h.advance(5_001);
+      h.handle(heartbeat('M1', 'Master', { equity: 50_000 }));
+      expect(h.configsFor('S1').at(-1)).toMatchObject({ master_equity: 50_000 });
+    });
   },
 );

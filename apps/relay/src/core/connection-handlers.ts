@@ -22,8 +22,14 @@ export interface ConnectionDeps {
   metrics: CoreMetrics;
 }
 
+/** D17: how far the master's equity may move before margin-ratio members get a fresh config, and how often. */
+const EQUITY_REFRESH_RATIO = 0.05;
+const EQUITY_REFRESH_EVERY_MS = 10_000;
+
 export class ConnectionHandlers {
   private readonly refusals: RateLimitedLog;
+  /** Monotonic time of the last D17 refresh, per master. */
+  private readonly equityRefreshedAt = new Map<string, number>();
 
   constructor(
     private readonly state: CoreState,
@@ -120,6 +126,26 @@ export class ConnectionHandlers {
       changed = false;
     if (changed) this.configs.master(group, now, 'heartbeat');
     this.updateRelatedSlaves(group.id, before, 'heartbeat');
+    this.refreshMarginRatioConfigs(group.id, msg.equity);
+  }
+
+  /**
+   * D17: margin-ratio members size lots by the master's equity in their config. When it moved by ≥ 5 % since the
+   * last config they were sent, they get a fresh one — at most once per 10 s per master.
+   */
+  private refreshMarginRatioConfigs(masterId: string, equity: number): void {
+    const sent = this.configs.masterEquitySent(masterId);
+    if (sent === undefined || sent.equity === null || sent.equity <= 0) return;
+    if (Math.abs(equity - sent.equity) / sent.equity < EQUITY_REFRESH_RATIO) return;
+    const mono = this.deps.clock.monoMs();
+    if (mono - (this.equityRefreshedAt.get(masterId) ?? Number.NEGATIVE_INFINITY) < EQUITY_REFRESH_EVERY_MS)
+      return;
+    this.equityRefreshedAt.set(masterId, mono);
+    const master = this.state.masterStatus(masterId);
+    for (const member of this.state.store.membersOf(masterId)) {
+      if (member.settings.lotCalculationMode !== 'margin_ratio') continue;
+      this.configs.slave(member, this.state.evaluateMember(member, master), 'equity');
+    }
   }
 
   /** §6.4.1: members whose evaluation changed against the old master result get a config. */

@@ -54,6 +54,7 @@ export type ConfigTrigger =
   | 'heartbeat'
   | 'request_config'
   | 'offline'
+  | 'equity'
   | 'global'
   | 'group_created'
   | 'group_updated'

@@ -53,6 +53,8 @@ export class RelayCore {
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
+    this.state.onCompileError = (err, masterId) =>
+      deps.log.error({ err, masterId }, 'copy rules not recompiled: the previous ones stay in force');
     const configs = new ConfigPublisher(this.state, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
@@ -143,6 +145,11 @@ export class RelayCore {
 
   connection(accountId: string, eaType: 'Master' | 'Slave'): ConnectionEntry | undefined {
     return this.state.connections.get(accountId, eaType);
+  }
+
+  /** Copy-engine figures for /metrics: interned symbols, compactions, memory; and failed compiles. */
+  engineStats() {
+    return { ...this.state.engine.stats(), compileErrors: this.state.compileErrors };
   }
 
   masterStatus(masterId: string): MasterResult {

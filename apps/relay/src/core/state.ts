@@ -9,6 +9,8 @@ import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
 export class CoreState {
   readonly store = new GroupStore();
   readonly connections: ConnectionTable;
+  compileErrors = 0;
+  onCompileError: (err: unknown, masterId: string) => void = () => {};
   private readonly evaluator: Evaluator;
 
   constructor(
@@ -56,16 +58,22 @@ export class CoreState {
       this.engine.removeMaster(masterId);
       return;
     }
-    this.engine.compileMaster(
-      masterId,
-      { symbolPrefix: group.symbolPrefix, symbolSuffix: group.symbolSuffix },
-      this.store.membersOf(masterId).map((m) => ({
-        slaveAccount: m.slaveAccount,
-        status: m.status,
-        settings: m.settings,
-        symbolContext: this.connections.getSlave(m.slaveAccount)?.symbolContext ?? null,
-      })),
-    );
+    try {
+      this.engine.compileMaster(
+        masterId,
+        { symbolPrefix: group.symbolPrefix, symbolSuffix: group.symbolSuffix },
+        this.store.membersOf(masterId).map((m) => ({
+          slaveAccount: m.slaveAccount,
+          status: m.status,
+          settings: m.settings,
+          symbolContext: this.connections.getSlave(m.slaveAccount)?.symbolContext ?? null,
+        })),
+      );
+    } catch (err) {
+      // A member the engine cannot compile (settings the API would refuse): the previous compile stays in force.
+      this.compileErrors++;
+      this.onCompileError(err, masterId);
+    }
   }
 
   loadGroup(group: GroupState, members: MemberState[]): void {

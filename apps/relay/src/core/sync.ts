@@ -10,14 +10,15 @@ import type {
 import { syncTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { ConfigPublisher } from './config-publisher';
-import type { EventSink, FrameSink, Logger } from './ports';
-import { splitSnapshot } from './snapshot-split';
+import type { CoreMetrics, EventSink, FrameSink, Logger } from './ports';
+import { SnapshotEncoder } from './snapshot-split';
 import type { CoreState } from './state';
 
 export interface SyncDeps {
   frames: FrameSink;
   events: EventSink;
   log: Logger;
+  metrics: CoreMetrics;
 }
 
 export class SyncRelay {
@@ -58,6 +59,8 @@ export class SyncRelay {
     });
     const members = this.state.store.membersOf(masterId);
     if (members.length === 0) return;
+    // Filter every position as an Open and convert its symbol, per member (D5). A converted position is one
+    // object per distinct output symbol, so the encoder below encodes it once for all members that share it.
     const perMember: PositionInfo[][] = members.map(() => []);
     for (const pos of msg.positions) {
       const results = this.state.engine.evaluateSignal(masterId, {
@@ -67,16 +70,36 @@ export class SyncRelay {
         symbol: pos.symbol,
         ...(pos.magic_number !== undefined ? { magicNumber: pos.magic_number } : {}),
       });
+      const bySymbol = new Map<string, PositionInfo>();
       for (let i = 0; i < results.length; i++) {
-        if (results.accepted(i)) perMember[i]!.push({ ...pos, symbol: results.symbol(i) ?? pos.symbol });
+        if (!results.accepted(i)) continue;
+        const symbol = results.symbol(i) ?? pos.symbol;
+        let converted = bySymbol.get(symbol);
+        if (!converted) {
+          converted = symbol === pos.symbol ? pos : { ...pos, symbol };
+          bySymbol.set(symbol, converted);
+        }
+        perMember[i]!.push(converted);
       }
     }
+    const encoder = new SnapshotEncoder(msg);
     for (let i = 0; i < members.length; i++) {
       const member = members[i]!;
       if (member.status !== Status.CONNECTED) continue;
       const topic = syncTopic(masterId, member.slaveAccount);
-      for (const frame of splitSnapshot(topic, { ...msg, positions: perMember[i]! })) {
-        this.deps.frames.send({ frame, topic, stream: masterId, cls: 'control' });
+      // One member's trouble never stops the others.
+      try {
+        const frames = encoder.frames(topic, perMember[i]!, (pos) => {
+          this.deps.metrics.frameRefused('snapshot_position_too_large');
+          this.deps.log.error(
+            { topic, ticket: wireIntToDecimal(pos.ticket) },
+            'snapshot position too large for a frame: left out',
+          );
+        });
+        for (const frame of frames) this.deps.frames.send({ frame, topic, stream: masterId, cls: 'control' });
+      } catch (err) {
+        this.deps.metrics.frameRefused('snapshot_encode_error');
+        this.deps.log.error({ err, topic }, 'snapshot for a member failed');
       }
     }
   }

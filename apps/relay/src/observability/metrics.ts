@@ -76,6 +76,17 @@ export class RelayMetrics implements CoreMetrics {
     help: 'Frames waiting in the send queue',
     registers: [this.registry],
   });
+  readonly receiverDisconnects = new client.Counter({
+    name: 'sankey_receiver_disconnects_total',
+    help: 'Sender connections to the PULL socket that ended (EA restarts, and peers refused for a frame over 1 MiB)',
+    registers: [this.registry],
+  });
+  readonly engine = new client.Gauge({
+    name: 'sankey_engine',
+    help: 'Copy engine figures: internedSymbols, symbolCompactions, memoryBytes, compileErrors, …',
+    labelNames: ['figure'] as const,
+    registers: [this.registry],
+  });
   readonly connectedEas = new client.Gauge({
     name: 'sankey_connected_eas',
     help: 'EA connection entries by role and status',
@@ -103,6 +114,18 @@ export class RelayMetrics implements CoreMetrics {
       prefix: 'sankey_',
       eventLoopMonitoringPrecision: 10,
     });
+  }
+
+  /** Gauges read at scrape time. */
+  refreshGauges(
+    engine: Record<string, number>,
+    connections: readonly { eaType: string; status: string }[],
+    queueDepth: number,
+  ): void {
+    for (const [figure, value] of Object.entries(engine)) this.engine.set({ figure }, value);
+    this.connectedEas.reset();
+    for (const e of connections) this.connectedEas.inc({ role: e.eaType, status: e.status });
+    this.sendQueueDepth.set(queueDepth);
   }
 
   frameIn(type: string): void {

@@ -22,6 +22,8 @@ export interface ZmqHooks {
   onSendFailed(item: OutboundFrame, err: unknown): void;
   onRefused(item: OutboundFrame, reason: RefusalReason): void;
   onReceiveError(err: unknown): void;
+  /** A sender's connection to the PULL socket ended (EA gone, or refused for a frame over the limit). */
+  onReceiverDisconnect?(): void;
 }
 
 const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
@@ -63,6 +65,7 @@ export class ZmqTransport {
 
   startReading(): void {
     this.reading = true;
+    this.pull.events.on('disconnect', () => this.hooks.onReceiverDisconnect?.());
     this.readLoop = this.read();
   }
 
