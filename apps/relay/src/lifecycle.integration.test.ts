@@ -85,6 +85,7 @@ describe('relay process lifecycle', () => {
     const sub = new Subscriber({ linger: 0 });
     sub.connect(`tcp://127.0.0.1:${ports.publisher}`);
     sub.subscribe('trade/');
+    sub.subscribe('trade/M1/S1'); // S1 listening for M1 (D19)
     let copies = 0;
     void (async () => {
       for await (const _ of sub) copies++;

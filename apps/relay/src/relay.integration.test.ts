@@ -41,6 +41,8 @@ beforeAll(async () => {
   sub = new Subscriber({ linger: 0 });
   sub.connect(t.endpoints.publisher);
   sub.subscribe('');
+  // The exact topic a slave's MQL subscribes: S1 is listening for M1 (D19).
+  sub.subscribe('trade/M1/S1');
   void (async () => {
     for await (const [frame] of sub) {
       const space = frame!.indexOf(0x20);

@@ -11,13 +11,11 @@ import { evaluations, systemSnapshot } from './core/views';
 import { storedApiTokenReader } from './http/api-token-file';
 import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
-import { SignalJournal } from './journal/journal';
-import { DeliveryLedger } from './ledger/ledger';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
-import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
+import { RelayPersistence } from './persistence';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
@@ -71,9 +69,7 @@ export class Relay {
   private inbound!: InboundFrames;
   private http!: RelayHttpServer;
   private outbox!: OutboxConsumer;
-  private statusWriter!: QueuedStatusWriter;
-  private journal!: SignalJournal;
-  private ledger!: DeliveryLedger;
+  private persistence!: RelayPersistence;
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
@@ -116,25 +112,14 @@ export class Relay {
       this.config.heartbeatTimeoutS === undefined
         ? loaded.settings
         : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
-    this.statusWriter = new QueuedStatusWriter(storage, this.log);
-    this.ledger = new DeliveryLedger(storage, () => this.clock.nowMs(), this.log, {
-      flushEveryMs: 250,
-      maxPending: 100_000,
+    this.persistence = await RelayPersistence.open(storage, {
+      clock: this.clock,
+      log: this.log,
+      metrics: this.metrics,
+      events: this.events,
       retentionDays: this.config.journalRetentionDays ?? 30,
     });
-    const openCopies = await this.ledger.load();
-    this.log.info({ openCopies }, 'delivery ledger loaded');
-    this.journal = new SignalJournal(
-      storage,
-      await storage.journalLastSeqs(),
-      () => this.clock.nowMs(),
-      this.log,
-      {
-        flushEveryMs: 250,
-        maxBuffered: 10_000,
-        retentionDays: this.config.journalRetentionDays ?? 30,
-      },
-    );
+    const p = this.persistence;
     this.zmq = new ZmqTransport(
       {
         bind: this.config.zmqBind,
@@ -146,7 +131,8 @@ export class Relay {
       {
         onFrame: (frame, at) => this.inbound.onFrame(frame, at),
         onReceiverDisconnect: () => this.metrics.receiverDisconnects.inc(),
-        ...publishOutcomes(this.metrics, this.log, this.events, () => this.framesSent++),
+        onSubscription: (topic, live) => this.core.onSubscription(topic, live),
+        ...publishOutcomes(this.metrics, this.log, p.deadLetters, () => this.framesSent++),
         onReceiveError: (err) => {
           this.log.error({ err }, 'receive loop failed');
           void this.close({ reason: 'error', error: err });
@@ -157,18 +143,21 @@ export class Relay {
       engine: this.deps.engine,
       frames: this.zmq,
       events: this.events,
-      statusWriter: this.statusWriter,
+      statusWriter: p.statusWriter,
       metrics: this.metrics,
       log: this.log,
       clock: this.clock,
       globalSettings: settings,
-      journal: this.journal,
-      ledger: this.ledger,
+      journal: p.journal,
+      ledger: p.ledger,
+      deadLetters: p.deadLetters,
+      parkingStore: p.parkingStore,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
     this.core.loadAll(loaded.groups, loaded.members);
+    this.core.restoreParked(p.parked);
 
     this.outbox = new OutboxConsumer(
       storage,
@@ -195,7 +184,7 @@ export class Relay {
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
         signals: async (q) => {
-          await this.journal.flush();
+          await this.persistence.journal.flush();
           return storage.recentSignals(q);
         },
         metrics: async () => {
@@ -226,8 +215,7 @@ export class Relay {
     this.log.info({ ports: this.ports, bind: this.config.zmqBind }, 'relay listening');
 
     this.outbox.start();
-    this.journal.start();
-    this.ledger.start();
+    this.persistence.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
     this.outboxLagTimer = setInterval(() => {
@@ -260,9 +248,7 @@ export class Relay {
       await this.zmq?.stopReading();
       await this.outbox?.stop();
       await this.zmq?.flush();
-      await this.statusWriter?.flush();
-      await this.journal?.close();
-      await this.ledger?.close();
+      await this.persistence?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((r) => {

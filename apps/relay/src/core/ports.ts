@@ -55,6 +55,7 @@ export type ConfigTrigger =
   | 'request_config'
   | 'offline'
   | 'equity'
+  | 'listening'
   | 'global'
   | 'group_created'
   | 'group_updated'
@@ -75,7 +76,45 @@ export interface DeliveryLedgerPort {
     symbol: string | null,
     lots: number | null,
   ): void;
+  /** An Open parked for a slave that is not listening (D19); it counts as the slave's from now on. */
+  parked(
+    master: string,
+    slave: string,
+    ticket: number | bigint,
+    symbol: string | null,
+    lots: number | null,
+  ): void;
+  /** A parked Open was released to the slave. */
+  released(master: string, slave: string, ticket: number | bigint): void;
+  /** A parked Open could not be delivered (D20); it leaves the open set. */
+  deadLettered(master: string, slave: string, ticket: number | bigint): void;
   closed(master: string, slave: string, ticket: number | bigint): boolean;
+}
+
+/** Why a frame could not be delivered (docs/protocol.md D20). */
+export type DeadLetterReason =
+  | 'expired_while_offline'
+  | 'closed_while_offline'
+  | 'queue_overflow'
+  | 'frame_refused'
+  | 'send_failed'
+  | 'shutdown_deadline';
+
+export interface DeadLetter {
+  topic: string;
+  payload: Buffer;
+  reason: DeadLetterReason;
+  /** The EA the frame was for. */
+  destination: string;
+  masterAccount?: string | undefined;
+  ticket?: string | undefined;
+  action?: string | undefined;
+  firstAttemptAt?: Date | undefined;
+}
+
+/** Records dead letters (batched, off the signal path). Never throws. */
+export interface DeadLetterSink {
+  add(letter: DeadLetter): void;
 }
 
 /** Why inbound input was refused before it reached the copy engine or the connection table (D18). */

@@ -9,13 +9,17 @@ import type { GroupState, MemberState } from '../state/groups';
 import { AdminChanges, type MemberChangeKind } from './admin-changes';
 import { ConfigPublisher } from './config-publisher';
 import { ConnectionHandlers } from './connection-handlers';
+import { Delivery } from './delivery';
 import { dispatch, type InboundHandlers } from './dispatch';
 import type { Engine } from './engine';
 import type { MasterResult, MemberResult } from './evaluation';
+import { Listeners } from './listening';
 import { MemberStatus } from './member-status';
+import { type ParkedCopy, ParkingLot, type ParkingOptions, type ParkingStorePort } from './parking';
 import type {
   Clock,
   CoreMetrics,
+  DeadLetterSink,
   DeliveryLedgerPort,
   EventSink,
   FrameSink,
@@ -40,6 +44,10 @@ export interface RelayCoreDeps {
   journal?: SignalRecorder;
   /** The delivery ledger (D15): what was copied to whom. */
   ledger: DeliveryLedgerPort;
+  /** Where dead letters go (D20), and where parked copies are persisted (D19). */
+  deadLetters: DeadLetterSink;
+  parkingStore: ParkingStorePort;
+  parking?: Partial<ParkingOptions>;
   /** Connection-table cap (D18); unbounded when absent. */
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
@@ -50,16 +58,28 @@ export class RelayCore {
   private readonly state: CoreState;
   private readonly inbound: InboundHandlers;
   private readonly admin: AdminChanges;
+  private readonly configs: ConfigPublisher;
+  readonly delivery: Delivery;
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
     this.state.onCompileError = (err, masterId) =>
       deps.log.error({ err, masterId }, 'copy rules not recompiled: the previous ones stay in force');
     const configs = new ConfigPublisher(this.state, deps);
+    this.configs = configs;
+    const parking = new ParkingLot(
+      { maxPerSlave: 10_000, closeTtlMs: 86_400_000, ...deps.parking },
+      deps.parkingStore,
+    );
+    this.delivery = new Delivery(new Listeners(), parking, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
       connections: new ConnectionHandlers(this.state, configs, status, deps),
-      signals: new SignalPath(this.state, { ...deps, onDelivered: deps.onSignalDelivered ?? (() => {}) }),
+      signals: new SignalPath(this.state, {
+        ...deps,
+        delivery: this.delivery,
+        onDelivered: deps.onSignalDelivered ?? (() => {}),
+      }),
       sync: new SyncRelay(this.state, configs, deps),
     };
     this.admin = new AdminChanges(this.state, configs, status, deps.events);
@@ -70,9 +90,28 @@ export class RelayCore {
     dispatch(this.inbound, msg, receivedAtNs);
   }
 
-  /** The heartbeat timeout check (every second, D9), with the configured timeout. */
+  /** The heartbeat timeout check (every second, D9), with the configured timeout; parked copies past their time. */
   checkTimeouts(): void {
     this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS);
+    this.delivery.sweep();
+  }
+
+  /**
+   * A subscription the XPUB socket reported (D19). When slave S starts listening for master M again, S gets its
+   * config for M first, then the copies parked for it, in order.
+   */
+  onSubscription(topic: string, live: boolean): void {
+    const change = this.delivery.listeners.apply(topic, live);
+    if (!change?.live) return;
+    const member = this.state.store.getMember(change.master, change.slave);
+    this.delivery.release(change.master, change.slave, () => {
+      if (member) this.configs.slave(member, this.state.evaluateMember(member), 'listening');
+    });
+  }
+
+  /** Parked copies restored from the database at start. */
+  restoreParked(copies: ParkedCopy[]): void {
+    this.delivery.parking.restore(copies);
   }
 
   // ------------------------------------------------------------------ admin changes (the outbox consumer)

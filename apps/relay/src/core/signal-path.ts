@@ -6,6 +6,7 @@ import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { tradeTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { MemberState } from '../state/groups';
+import type { Delivery } from './delivery';
 import type { SignalInput } from './engine';
 import type {
   Clock,
@@ -28,6 +29,7 @@ export interface SignalPathDeps {
   clock: Clock;
   journal?: SignalRecorder | undefined;
   ledger: DeliveryLedgerPort;
+  delivery: Delivery;
   /** Time from frame received to the last copy handed to the socket. */
   onDelivered(latencyNs: bigint): void;
 }
@@ -133,11 +135,26 @@ export class SignalPath {
         if (--tracker.pending === 0) tracker.onDone(process.hrtime.bigint() - receivedAtNs);
         continue;
       }
-      this.deps.frames.send({ frame, topic, stream: masterId, cls, ticket: sig.ticket, tracker });
+      const member = this.memberAt(masterId, members, i, slave);
+      const outcome = this.deps.delivery.deliver({
+        master: masterId,
+        slave,
+        action: sig.action,
+        ticket: sig.ticket,
+        topic,
+        frame,
+        cls,
+        tracker,
+        openMaxDelayMs: member?.settings.maxSignalDelayMs ?? 5000,
+      });
+      if (outcome === 'cancelled') continue;
       metrics.signalCopied();
-      if (opening) ledger.sent(masterId, slave, sig.ticket, symbol ?? sig.symbol ?? null, sig.lots ?? null);
+      if (opening) {
+        const sent = symbol ?? sig.symbol ?? null;
+        if (outcome === 'sent') ledger.sent(masterId, slave, sig.ticket, sent, sig.lots ?? null);
+        else ledger.parked(masterId, slave, sig.ticket, sent, sig.lots ?? null);
+      }
       if (live) {
-        const member = this.memberAt(masterId, members, i, slave);
         events.emit('trade_copied', {
           masterAccount: masterId,
           slaveAccount: slave,

@@ -102,6 +102,39 @@ export class DeliveryLedger {
     this.enqueue(entry);
   }
 
+  /** An Open parked for a slave that is not listening: the ticket is the slave's from now on. */
+  parked(
+    master: string,
+    slave: string,
+    ticket: number | bigint,
+    symbol: string | null,
+    lots: number | null,
+  ): void {
+    this.sent(master, slave, ticket, symbol, lots);
+    this.setState(master, slave, ticket, 'parked');
+  }
+
+  released(master: string, slave: string, ticket: number | bigint): void {
+    this.setState(master, slave, ticket, 'sent');
+  }
+
+  /** A parked Open that could not be delivered: it leaves the open set, the row says why. */
+  deadLettered(master: string, slave: string, ticket: number | bigint): void {
+    const key = keyOf(master, slave, ticketKey(ticket));
+    const entry = this.open.get(key);
+    if (!entry) return;
+    this.open.delete(key);
+    this.enqueue({ ...entry, state: 'dead_lettered', updatedAt: new Date(this.nowMs()) });
+  }
+
+  private setState(master: string, slave: string, ticket: number | bigint, state: LedgerState): void {
+    const entry = this.open.get(keyOf(master, slave, ticketKey(ticket)));
+    if (!entry || entry.state === state) return;
+    entry.state = state;
+    entry.updatedAt = new Date(this.nowMs());
+    this.enqueue({ ...entry });
+  }
+
   /** A full Close for a ticket the slave held: it leaves the open set. Returns whether it was open. */
   closed(master: string, slave: string, ticket: number | bigint): boolean {
     const key = keyOf(master, slave, ticketKey(ticket));

@@ -76,6 +76,17 @@ export class RelayMetrics implements CoreMetrics {
     help: 'Frames waiting in the send queue',
     registers: [this.registry],
   });
+  readonly deadLetters = new client.Counter({
+    name: 'sankey_dead_letters_total',
+    help: 'Frames that could not be delivered, by reason (D20)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly parked = new client.Gauge({
+    name: 'sankey_parked_frames',
+    help: 'Copies parked for slaves that are not listening (D19)',
+    registers: [this.registry],
+  });
   readonly receiverDisconnects = new client.Counter({
     name: 'sankey_receiver_disconnects_total',
     help: 'Sender connections to the PULL socket that ended (EA restarts, and peers refused for a frame over 1 MiB)',

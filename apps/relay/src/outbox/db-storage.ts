@@ -6,7 +6,7 @@ import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
-import type { JournalEntry, OutboxRow, RelayStorage } from './storage';
+import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
 
 const toGroup = (g: TradeGroupDto): GroupState => ({ ...g });
 const toMember = (m: MemberDto): MemberState => ({
@@ -85,6 +85,50 @@ export class DbRelayStorage implements RelayStorage {
 
   pruneJournal(before: Date): Promise<number> {
     return this.repos.signalJournal.pruneOlderThan(before);
+  }
+
+  journalHasClose(masterAccount: string, ticket: string): Promise<boolean> {
+    return this.repos.signalJournal.hasClose(masterAccount, ticket);
+  }
+
+  async addDeadLetters(rows: StoredDeadLetter[]): Promise<void> {
+    await this.repos.deadLetters.addMany(rows);
+  }
+
+  listDeadLetters(q: { reason?: string; destination?: string; limit?: number; beforeId?: number }) {
+    return this.repos.deadLetters.list(q);
+  }
+
+  getDeadLetter(id: number) {
+    return this.repos.deadLetters.get(id);
+  }
+
+  deleteDeadLetter(id: number): Promise<boolean> {
+    return this.repos.deadLetters.delete(id);
+  }
+
+  touchDeadLetter(id: number, at: Date): Promise<void> {
+    return this.repos.deadLetters.touch(id, at);
+  }
+
+  purgeDeadLetters(before: Date): Promise<number> {
+    return this.repos.deadLetters.purgeOlderThan(before);
+  }
+
+  countDeadLetters(destination?: string): Promise<number> {
+    return this.repos.deadLetters.count(destination === undefined ? {} : { destination });
+  }
+
+  loadParked(): Promise<StoredParkedFrame[]> {
+    return this.repos.parkedFrames.listAll();
+  }
+
+  addParked(rows: StoredParkedFrame[]): Promise<void> {
+    return this.repos.parkedFrames.addMany(rows);
+  }
+
+  async removeParked(keys: string[]): Promise<void> {
+    await this.repos.parkedFrames.deleteKeys(keys);
   }
 
   loadOpenLedger(): Promise<LedgerEntry[]> {

@@ -25,6 +25,33 @@ export interface JournalEntry {
   payload: { signal: Record<string, string | number>; accepted: number; filtered: Record<string, number> };
 }
 
+/** A dead letter as stored (docs/protocol.md D20). */
+export interface StoredDeadLetter {
+  topic: string;
+  payload: Uint8Array;
+  reason: string;
+  attempts: number;
+  firstAttemptAt: Date;
+  lastAttemptAt: Date;
+  destination: string;
+  masterAccount: string | null;
+  ticket: string | null;
+  action: string | null;
+}
+
+/** A parked copy as stored (docs/protocol.md D19). */
+export interface StoredParkedFrame {
+  key: string;
+  masterAccount: string;
+  slaveAccount: string;
+  parkSeq: number;
+  action: string;
+  ticket: string;
+  payload: Uint8Array;
+  parkedAt: Date;
+  expiresAt: Date;
+}
+
 export interface RelayStorage extends LedgerStore {
   /** Everything at start; members whose stored settings do not validate are listed in `unreadable`. */
   loadAll(): Promise<{
@@ -47,5 +74,22 @@ export interface RelayStorage extends LedgerStore {
   appendJournal(entries: JournalEntry[]): Promise<void>;
   recentSignals(q: { masterAccount?: string; limit?: number }): Promise<(JournalEntry & { id: number })[]>;
   pruneJournal(before: Date): Promise<number>;
+  /** Whether the journal holds a Close of `ticket` from `masterAccount` (the retry rule of D20). */
+  journalHasClose(masterAccount: string, ticket: string): Promise<boolean>;
+  addDeadLetters(rows: StoredDeadLetter[]): Promise<void>;
+  listDeadLetters(q: {
+    reason?: string;
+    destination?: string;
+    limit?: number;
+    beforeId?: number;
+  }): Promise<(StoredDeadLetter & { id: number })[]>;
+  getDeadLetter(id: number): Promise<(StoredDeadLetter & { id: number }) | null>;
+  deleteDeadLetter(id: number): Promise<boolean>;
+  touchDeadLetter(id: number, at: Date): Promise<void>;
+  purgeDeadLetters(before: Date): Promise<number>;
+  countDeadLetters(destination?: string): Promise<number>;
+  loadParked(): Promise<StoredParkedFrame[]>;
+  addParked(rows: StoredParkedFrame[]): Promise<void>;
+  removeParked(keys: string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -16,7 +16,8 @@ import type {
   SlaveConfigMessage,
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
-import { type FrameClass, nullMetrics } from '../core/ports';
+import type { ParkedCopy, ParkingOptions } from '../core/parking';
+import { type DeadLetter, type FrameClass, nullMetrics } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
@@ -49,6 +50,7 @@ export function makeCore(
     settings?: Partial<GlobalSettings>;
     ledgerRows?: LedgerEntry[];
     maxConnections?: number;
+    parking?: Partial<ParkingOptions>;
   } = {},
 ) {
   let now = 1_735_689_600_000;
@@ -56,6 +58,9 @@ export function makeCore(
   const sent: SentFrame[] = [];
   const events: { event: RelayEventName; payload: unknown }[] = [];
   const statusWrites: { group: string; slave: string; status: number }[] = [];
+  const deadLetters: DeadLetter[] = [];
+  /** The parked copies as the database would hold them. */
+  const parkedRows = new Map<string, ParkedCopy>();
   const log = { debug() {}, info() {}, warn() {}, error() {} };
   // The real ledger over an in-memory store: restarts are modelled by handing `ledgerRows` to a new core.
   const ledgerRows = new Map<string, LedgerEntry>(
@@ -90,10 +95,16 @@ export function makeCore(
     statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
     metrics: nullMetrics,
     ledger,
+    deadLetters: { add: (d) => deadLetters.push(d) },
+    parkingStore: {
+      added: (c) => parkedRows.set(c.key, c),
+      removed: (c) => parkedRows.delete(c.key),
+    },
     log,
     clock: { nowMs: () => now, monoMs: () => mono },
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.parking ? { parking: opts.parking } : {}),
   });
   const h = {
     core,
@@ -106,6 +117,13 @@ export function makeCore(
     sent,
     events,
     statusWrites,
+    deadLetters,
+    parkedRows,
+    /** What the XPUB socket would report: `topic` subscribed (live) or gone. */
+    subscribe(topic: string, live = true) {
+      core.onSubscription(topic, live);
+    },
+    nowMs: () => now,
     /** Time passes: wall and monotonic clocks move together. */
     advance(ms: number) {
       now += ms;

@@ -1,10 +1,22 @@
 // What happens after the send queue took a frame: sent (latency trackers settle), failed or refused (counted,
-// logged, and reported to the UI as `delivery_failed`).
-import type { EventSink, Logger, OutboundFrame } from '../core/ports';
+// logged, and a dead letter — which also tells the UI `delivery_failed`).
+import type {
+  DeadLetter,
+  DeadLetterReason,
+  DeadLetterSink,
+  EventSink,
+  Logger,
+  OutboundFrame,
+} from '../core/ports';
 import type { RelayMetrics } from '../observability/metrics';
 import type { RefusalReason } from './send-queue';
 
-export function publishOutcomes(metrics: RelayMetrics, log: Logger, events: EventSink, onSent: () => void) {
+export function publishOutcomes(
+  metrics: RelayMetrics,
+  log: Logger,
+  deadLetters: DeadLetterSink,
+  onSent: () => void,
+) {
   return {
     onSent(item: OutboundFrame): void {
       onSent();
@@ -14,12 +26,29 @@ export function publishOutcomes(metrics: RelayMetrics, log: Logger, events: Even
     onSendFailed(item: OutboundFrame, err: unknown): void {
       metrics.sendFailures.inc();
       log.error({ err, topic: item.topic }, 'publish failed');
-      events.emit('delivery_failed', { topic: item.topic, reason: String(err) });
+      deadLetters.add(letterOf(item, 'send_failed'));
     },
     onRefused(item: OutboundFrame, reason: RefusalReason): void {
       metrics.sendDropped.inc({ class: item.cls, reason });
       log.warn({ topic: item.topic, cls: item.cls, reason }, 'send queue full: frame refused');
-      events.emit('delivery_failed', { topic: item.topic, reason });
+      deadLetters.add(letterOf(item, reason));
     },
+  };
+}
+
+/** The dead letter for a frame the queue or the socket refused: trade copies keep their master, ticket and slave. */
+function letterOf(item: OutboundFrame, reason: DeadLetterReason): DeadLetter {
+  const parts = item.topic.split('/');
+  const trade = parts[0] === 'trade' && parts.length === 3;
+  return {
+    topic: item.topic,
+    payload: item.frame,
+    reason,
+    destination: parts.at(-1) ?? '',
+    ...(trade && {
+      masterAccount: parts[1],
+      ticket: item.ticket === undefined ? undefined : String(item.ticket),
+      action: item.cls === 'open' ? 'Open' : item.cls === 'close' ? 'Close' : 'Modify',
+    }),
   };
 }

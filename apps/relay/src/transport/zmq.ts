@@ -2,7 +2,7 @@
 // (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
 
 import { MAX_INBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
-import { Publisher, Pull } from 'zeromq';
+import { Pull, XPublisher } from 'zeromq';
 import type { OutboundFrame } from '../core/ports';
 import { type RefusalReason, SendQueue } from './send-queue';
 
@@ -13,6 +13,9 @@ export interface ZmqOptions {
   sendQueueCapacity: number;
   /** How long close() lets queued frames leave the socket. */
   lingerMs: number;
+  /** ZMTP heartbeats on the publisher: how often, and how long before a silent subscriber is dropped. */
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 export interface ZmqHooks {
@@ -24,6 +27,8 @@ export interface ZmqHooks {
   onReceiveError(err: unknown): void;
   /** A sender's connection to the PULL socket ended (EA gone, or refused for a frame over the limit). */
   onReceiverDisconnect?(): void;
+  /** The XPUB socket reports a topic gaining its first subscriber (`live`) or losing its last. */
+  onSubscription?(topic: string, live: boolean): void;
 }
 
 const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
@@ -31,7 +36,10 @@ const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').
 export class ZmqTransport {
   // libzmq refuses (and disconnects) a peer whose frame exceeds this before buffering it (D18).
   private readonly pull = new Pull({ maxMessageSize: MAX_INBOUND_FRAME_BYTES });
-  private readonly pub: Publisher;
+  // XPUB: wire-identical to PUB for the EAs' SUB sockets, and it reports subscriptions (D19). ZMTP heartbeats make
+  // a dead subscriber's subscriptions go away instead of lingering.
+  private readonly pub: XPublisher;
+  private subLoop: Promise<void> | undefined;
   private readonly queue: SendQueue;
   private readLoop: Promise<void> | undefined;
   private writing = false;
@@ -44,7 +52,12 @@ export class ZmqTransport {
     private readonly opts: ZmqOptions,
     private readonly hooks: ZmqHooks,
   ) {
-    this.pub = new Publisher({ linger: opts.lingerMs, sendHighWaterMark: 100_000 });
+    this.pub = new XPublisher({
+      linger: opts.lingerMs,
+      sendHighWaterMark: 100_000,
+      heartbeatInterval: opts.heartbeatIntervalMs ?? 2000,
+      heartbeatTimeout: opts.heartbeatTimeoutMs ?? 6000,
+    });
     this.pull.linger = 0;
     this.queue = new SendQueue({ capacity: opts.sendQueueCapacity }, (item, reason) =>
       hooks.onRefused(item, reason),
@@ -65,6 +78,7 @@ export class ZmqTransport {
 
   startReading(): void {
     this.reading = true;
+    this.subLoop = this.readSubscriptions();
     this.pull.events.on('disconnect', () => this.hooks.onReceiverDisconnect?.());
     this.readLoop = this.read();
   }
@@ -80,6 +94,18 @@ export class ZmqTransport {
       }
     } catch (err) {
       if (this.reading && !this.pull.closed) this.hooks.onReceiveError(err);
+    }
+  }
+
+  /** Subscription reports: byte 1 (subscribe) or 0 (unsubscribe), then the topic. */
+  private async readSubscriptions(): Promise<void> {
+    try {
+      for await (const [msg] of this.pub) {
+        if (!msg || msg.length === 0) continue;
+        this.hooks.onSubscription?.(msg.subarray(1).toString('utf8'), msg[0] === 1);
+      }
+    } catch (err) {
+      if (!this.pub.closed) this.hooks.onReceiveError(err);
     }
   }
 
@@ -124,5 +150,6 @@ export class ZmqTransport {
     if (!this.pull.closed) await this.stopReading();
     await this.flush();
     this.pub.close();
+    await this.subLoop;
   }
 }

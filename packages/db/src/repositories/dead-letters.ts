@@ -1,4 +1,5 @@
-// Frames the relay could not publish (design.md, Delivery): visible in the UI and the operator CLI.
+// Whatever the relay could not deliver (docs/protocol.md D20): visible in the UI and the operator CLI, retryable
+// and purgeable.
 import type { DbClient } from '../client';
 
 export interface DeadLetterDto {
@@ -10,6 +11,12 @@ export interface DeadLetterDto {
   attempts: number;
   firstAttemptAt: Date;
   lastAttemptAt: Date;
+  /** The EA the frame was for; "" when unknown. */
+  destination: string;
+  /** Trade copies: the master, its ticket (decimal) and the action, for the retry rules (docs/protocol.md D20). */
+  masterAccount: string | null;
+  ticket: string | null;
+  action: string | null;
 }
 
 export type NewDeadLetter = Omit<DeadLetterDto, 'id'>;
@@ -22,6 +29,10 @@ const select = {
   attempts: true,
   firstAttemptAt: true,
   lastAttemptAt: true,
+  destination: true,
+  masterAccount: true,
+  ticket: true,
+  action: true,
 } as const;
 
 const toDto = (row: DeadLetterDto): DeadLetterDto => ({ ...row, payload: new Uint8Array(row.payload) });
@@ -36,10 +47,24 @@ export function createDeadLetterRepository(client: DbClient) {
       return toDto(row);
     },
 
-    /** Newest first (highest id), before `beforeId` (exclusive) if given. */
-    async list(options: { limit?: number; beforeId?: number } = {}): Promise<DeadLetterDto[]> {
+    async addMany(entries: NewDeadLetter[]): Promise<number> {
+      if (entries.length === 0) return 0;
+      const { count } = await client.deadLetter.createMany({
+        data: entries.map((e) => ({ ...e, payload: new Uint8Array(e.payload) })),
+      });
+      return count;
+    },
+
+    /** Newest first (highest id), before `beforeId` (exclusive) if given, optionally by reason and destination. */
+    async list(
+      options: { limit?: number; beforeId?: number; reason?: string; destination?: string } = {},
+    ): Promise<DeadLetterDto[]> {
       const rows = await client.deadLetter.findMany({
-        ...(options.beforeId !== undefined && { where: { id: { lt: options.beforeId } } }),
+        where: {
+          ...(options.beforeId !== undefined && { id: { lt: options.beforeId } }),
+          ...(options.reason !== undefined && { reason: options.reason }),
+          ...(options.destination !== undefined && { destination: options.destination }),
+        },
         orderBy: { id: 'desc' },
         take: options.limit ?? 100,
         select,
@@ -56,8 +81,18 @@ export function createDeadLetterRepository(client: DbClient) {
       return (await client.deadLetter.deleteMany({ where: { id } })).count > 0;
     },
 
-    async count(): Promise<number> {
-      return client.deadLetter.count();
+    async count(options: { destination?: string } = {}): Promise<number> {
+      return client.deadLetter.count({
+        ...(options.destination !== undefined && { where: { destination: options.destination } }),
+      });
+    },
+
+    /** Records another delivery attempt of a dead letter (a retry that did not resolve it). */
+    async touch(id: number, at: Date): Promise<void> {
+      await client.deadLetter.updateMany({
+        where: { id },
+        data: { attempts: { increment: 1 }, lastAttemptAt: at },
+      });
     },
 
     /** Deletes dead letters whose last attempt was before `before`. Returns the count. */

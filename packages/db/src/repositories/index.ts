@@ -6,6 +6,7 @@ import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
 import { createMemberRepository } from './members';
 import { createOutboxRepository } from './outbox';
+import { createParkedFrameRepository } from './parked-frames';
 import { createSignalJournalRepository } from './signal-journal';
 import { createTradeGroupRepository } from './trade-groups';
 
@@ -20,6 +21,7 @@ export function createRepositories(client: DbClient) {
     deadLetters: createDeadLetterRepository(client),
     signalJournal: createSignalJournalRepository(client),
     deliveryLedger: createDeliveryLedgerRepository(client),
+    parkedFrames: createParkedFrameRepository(client),
   };
 }
 

@@ -97,6 +97,15 @@ export function createSignalJournalRepository(client: DbClient) {
     },
 
     /** Retention: deletes entries received before `before`. Returns the count. */
+    /** Whether a Close of `ticket` (decimal) from `masterAccount` was journalled. */
+    async hasClose(masterAccount: string, ticket: string): Promise<boolean> {
+      const row = await client.tradeSignalJournal.findFirst({
+        where: { masterAccount, ticket: BigInt(ticket), action: 'Close' },
+        select: { id: true },
+      });
+      return row !== null;
+    },
+
     async pruneOlderThan(before: Date): Promise<number> {
       return (await client.tradeSignalJournal.deleteMany({ where: { receivedAt: { lt: before } } })).count;
     },

@@ -6,6 +6,7 @@ import { createAdminRepository } from './admin';
 import { createDeadLetterRepository } from './dead-letters';
 import { createGlobalSettingsRepository } from './global-settings';
 import { createOutboxRepository } from './outbox';
+import { createParkedFrameRepository } from './parked-frames';
 import { createSignalJournalRepository } from './signal-journal';
 
 describeEachDb('outbox', (ctx) => {
@@ -135,20 +136,32 @@ describeEachDb('dead letters', (ctx) => {
     const a = await dead().add({
       topic: 'config/S1',
       payload,
-      reason: 'too_large',
+      reason: 'frame_refused',
       attempts: 1,
       firstAttemptAt: t0,
       lastAttemptAt: t0,
+      destination: 'S1',
+      masterAccount: null,
+      ticket: null,
+      action: null,
     });
     const b = await dead().add({
       topic: 'trade/M1/S1',
       payload,
-      reason: 'timeout',
+      reason: 'expired_while_offline',
       attempts: 5,
       firstAttemptAt: t1,
       lastAttemptAt: t1,
+      destination: 'S2',
+      masterAccount: 'M1',
+      ticket: '9223372036854775807',
+      action: 'Open',
     });
     expect((await dead().list()).map((d) => d.id)).toEqual([b.id, a.id]);
+    expect((await dead().list({ reason: 'expired_while_offline' })).map((d) => d.ticket)).toEqual([
+      '9223372036854775807',
+    ]);
+    expect((await dead().list({ destination: 'S1' })).map((d) => d.id)).toEqual([a.id]);
     expect(Array.from((await dead().get(a.id))?.payload ?? [])).toEqual(Array.from(payload));
     expect(await dead().purgeOlderThan(new Date('2026-01-15T00:00:00Z'))).toBe(1);
     expect(await dead().count()).toBe(1);
@@ -210,5 +223,30 @@ describeEachDb('signal journal', (ctx) => {
     ).rejects.toThrow();
     expect(await journal().pruneOlderThan(at(3))).toBe(2);
     expect((await journal().listRecent()).map((r) => r.masterAccount)).toEqual(['M2']);
+  });
+});
+
+describeEachDb('parked frames', (ctx) => {
+  const parked = () => createParkedFrameRepository(ctx.db);
+  const row = (seq: number, slave = 'S1') => ({
+    key: `M1|${slave}|${seq}`,
+    masterAccount: 'M1',
+    slaveAccount: slave,
+    parkSeq: seq,
+    action: 'Close',
+    ticket: String(100 + seq),
+    payload: new Uint8Array([0x80, seq]),
+    parkedAt: new Date(1000 * seq),
+    expiresAt: new Date(1000 * seq + 86_400_000),
+  });
+
+  it('stores in parking order, ignores a key written twice, and deletes by key', async () => {
+    await parked().addMany([row(3), row(1, 'S2')]);
+    await parked().addMany([row(2), row(3)]);
+    const all = await parked().listAll();
+    expect(all.map((r) => r.key)).toEqual(['M1|S2|1', 'M1|S1|2', 'M1|S1|3']);
+    expect(Array.from(all[0]!.payload)).toEqual([0x80, 1]);
+    expect(await parked().deleteKeys(['M1|S1|2', 'nope'])).toBe(1);
+    expect((await parked().listAll()).map((r) => r.key)).toEqual(['M1|S2|1', 'M1|S1|3']);
   });
 });

@@ -1,0 +1,172 @@
+// Delivery of trade copies to slaves (docs/protocol.md D19, D20): a copy for a slave listening for its master goes
+// to the send queue; otherwise it is parked — Close/Modify until delivered, Open only while fresh — and released,
+// after the slave's config, when its `trade/M/S` subscription is live again. Whatever cannot be delivered becomes a
+// dead letter with its reason. Pure logic over ports: the listeners registry, the parking lot, the ledger, sinks.
+import { decodeOutboundFrame, encodeOutbound } from '@sankey/shared/protocol/codec';
+import type { TradeAction } from '@sankey/shared/protocol/constants';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import type { Listeners } from './listening';
+import type { ParkedCopy, ParkingLot } from './parking';
+import type {
+  Clock,
+  DeadLetterReason,
+  DeadLetterSink,
+  DeliveryLedgerPort,
+  FrameClass,
+  FrameSink,
+  Logger,
+  SendTracker,
+} from './ports';
+
+export interface DeliveryDeps {
+  frames: FrameSink;
+  deadLetters: DeadLetterSink;
+  ledger: DeliveryLedgerPort;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface TradeCopy {
+  master: string;
+  slave: string;
+  action: TradeAction;
+  ticket: number | bigint;
+  topic: string;
+  frame: Buffer;
+  cls: FrameClass;
+  tracker?: SendTracker | undefined;
+  /** The member's maxSignalDelayMs: how long an Open may wait. */
+  openMaxDelayMs: number;
+}
+
+export type DeliveryOutcome = 'sent' | 'parked' | 'cancelled';
+
+export class Delivery {
+  parkedTotal = 0;
+
+  constructor(
+    readonly listeners: Listeners,
+    readonly parking: ParkingLot,
+    private readonly deps: DeliveryDeps,
+  ) {}
+
+  /** Sends or parks one copy. A Close whose Open is still parked cancels both (`closed_while_offline`). */
+  deliver(copy: TradeCopy): DeliveryOutcome {
+    const ticket = String(copy.ticket);
+    if (copy.action === 'Close' && this.parking.hasOpen(copy.master, copy.slave, ticket)) {
+      for (const c of this.parking.cancelTicket(copy.master, copy.slave, ticket))
+        this.dead(c, 'closed_while_offline');
+      this.settle(copy.tracker);
+      return 'cancelled';
+    }
+    if (this.listeners.isListening(copy.master, copy.slave) || !this.listeners.reported) {
+      // Before the socket reported anything (the first moments after start) nothing is known: send, as always.
+      this.deps.frames.send({
+        frame: copy.frame,
+        topic: copy.topic,
+        stream: copy.master,
+        cls: copy.cls,
+        ticket: copy.ticket,
+        tracker: copy.tracker,
+      });
+      return 'sent';
+    }
+    const now = this.deps.clock.nowMs();
+    const overflow = this.parking.park(
+      copy.master,
+      copy.slave,
+      copy.action,
+      ticket,
+      copy.frame,
+      now,
+      copy.openMaxDelayMs,
+    );
+    this.parkedTotal++;
+    for (const c of overflow) this.dead(c, 'queue_overflow');
+    this.settle(copy.tracker);
+    return 'parked';
+  }
+
+  /**
+   * The slave listens for the master again: `sendConfig` first (its current config), then its parked copies in
+   * order — Close/Modify re-stamped (the DLL drops any signal older than max_signal_delay_ms, docs/protocol.md §5.3),
+   * an Open only if still fresh and its ticket still open at the master.
+   */
+  release(master: string, slave: string, sendConfig: () => void): number {
+    sendConfig();
+    const now = this.deps.clock.nowMs();
+    let sent = 0;
+    for (const c of this.parking.take(master, slave)) {
+      if (c.action === 'Open' && c.expiresAtMs <= now) {
+        this.dead(c, 'expired_while_offline');
+        continue;
+      }
+      const frame = c.action === 'Open' ? c.payload : this.restamp(c, now);
+      if (!frame) continue;
+      this.deps.frames.send({
+        frame,
+        topic: this.topicOf(c),
+        stream: master,
+        cls: clsOf(c.action),
+        ticket: BigInt(c.ticket),
+      });
+      if (c.action === 'Open') this.deps.ledger.released(master, slave, BigInt(c.ticket));
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Parked copies past their time become dead letters (`expired_while_offline`). Run every second. */
+  sweep(): number {
+    const expired = this.parking.expire(this.deps.clock.nowMs());
+    for (const c of expired) this.dead(c, 'expired_while_offline');
+    return expired.length;
+  }
+
+  /** At shutdown: parked copies stay parked (persisted); nothing to do here but report them. */
+  parkedCount(): number {
+    return this.parking.size;
+  }
+
+  private restamp(c: ParkedCopy, nowMs: number): Buffer | null {
+    const decoded = decodeOutboundFrame(c.payload, 'Slave');
+    if (!('message' in decoded) || decoded.message.type !== 'TradeSignal') {
+      this.dead(c, 'frame_refused');
+      return null;
+    }
+    const sig: TradeSignal = { ...decoded.message.message, timestamp: new Date(nowMs).toISOString() };
+    try {
+      return encodeOutbound(decoded.topic, { type: 'TradeSignal', message: sig });
+    } catch {
+      this.dead(c, 'frame_refused');
+      return null;
+    }
+  }
+
+  private topicOf(c: ParkedCopy): string {
+    return `trade/${c.master}/${c.slave}`;
+  }
+
+  private dead(c: ParkedCopy, reason: DeadLetterReason): void {
+    if (c.action === 'Open') this.deps.ledger.deadLettered(c.master, c.slave, BigInt(c.ticket));
+    this.deps.deadLetters.add({
+      topic: this.topicOf(c),
+      payload: c.payload,
+      reason,
+      destination: c.slave,
+      masterAccount: c.master,
+      ticket: c.ticket,
+      action: c.action,
+      firstAttemptAt: new Date(c.parkedAtMs),
+    });
+  }
+
+  /** A copy that will not be sent now still counts as handled for the signal's latency tracker. */
+  private settle(tracker: SendTracker | undefined): void {
+    if (tracker && --tracker.pending === 0) tracker.onDone(process.hrtime.bigint() - tracker.receivedAtNs);
+  }
+}
+
+function clsOf(action: TradeAction): FrameClass {
+  return action === 'Close' ? 'close' : action === 'Modify' ? 'modify' : 'open';
+}

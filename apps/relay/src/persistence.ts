@@ -1,0 +1,73 @@
+// Everything the relay writes to the database besides admin changes, each buffered in memory and written in batches
+// off the signal path: member status (D2), the signal journal, the delivery ledger (D15), parked copies (D19) and
+// dead letters (D20). Opened at start (what must be read back is read back), flushed and closed at shutdown.
+import type { Clock, EventSink, Logger } from './core/ports';
+import { DeadLetterWriter } from './delivery/dead-letter-writer';
+import { fromStored, ParkingStore } from './delivery/parking-store';
+import { SignalJournal } from './journal/journal';
+import { DeliveryLedger } from './ledger/ledger';
+import type { RelayMetrics } from './observability/metrics';
+import { QueuedStatusWriter } from './outbox/status-writer';
+import type { RelayStorage } from './outbox/storage';
+
+export class RelayPersistence {
+  private constructor(
+    readonly statusWriter: QueuedStatusWriter,
+    readonly journal: SignalJournal,
+    readonly ledger: DeliveryLedger,
+    readonly deadLetters: DeadLetterWriter,
+    readonly parkingStore: ParkingStore,
+    readonly parked: ReturnType<typeof fromStored>[],
+  ) {}
+
+  static async open(
+    storage: RelayStorage,
+    opts: { clock: Clock; log: Logger; metrics: RelayMetrics; events: EventSink; retentionDays: number },
+  ): Promise<RelayPersistence> {
+    const { clock, log, metrics, events, retentionDays } = opts;
+    const nowMs = () => clock.nowMs();
+    const ledger = new DeliveryLedger(storage, nowMs, log, {
+      flushEveryMs: 250,
+      maxPending: 100_000,
+      retentionDays,
+    });
+    const openCopies = await ledger.load();
+    const journal = new SignalJournal(storage, await storage.journalLastSeqs(), nowMs, log, {
+      flushEveryMs: 250,
+      maxBuffered: 10_000,
+      retentionDays,
+    });
+    const parked = (await storage.loadParked()).map(fromStored);
+    log.info({ openCopies, parked: parked.length }, 'delivery state loaded');
+    return new RelayPersistence(
+      new QueuedStatusWriter(storage, log),
+      journal,
+      ledger,
+      new DeadLetterWriter(
+        (rows) => storage.addDeadLetters(rows),
+        (reason) => metrics.deadLetters.inc({ reason }),
+        events,
+        log,
+        nowMs,
+      ),
+      new ParkingStore(storage, log),
+      parked,
+    );
+  }
+
+  start(): void {
+    this.journal.start();
+    this.ledger.start();
+    this.deadLetters.writer.start();
+    this.parkingStore.start();
+  }
+
+  /** Writes everything buffered (shutdown, and the control API before it reads). */
+  async close(): Promise<void> {
+    await this.statusWriter.flush();
+    await this.journal.close();
+    await this.ledger.close();
+    await this.parkingStore.close();
+    await this.deadLetters.writer.close();
+  }
+}
