@@ -4,7 +4,6 @@ import type {
   DeadLetter,
   DeadLetterReason,
   DeadLetterSink,
-  EventSink,
   Logger,
   OutboundFrame,
 } from '../core/ports';
