@@ -51,10 +51,14 @@ const relay = new Relay(
   },
   {
     // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.
-    storage: await startWorkerRelayStorage(url, (err) => {
-      process.stderr.write(`database worker failed: ${err.message}\n`);
-      void relay.close({ reason: 'error', error: err });
-    }),
+    storage: await startWorkerRelayStorage(
+      url,
+      (err) => {
+        process.stderr.write(`database worker failed: ${err.message}\n`);
+        void relay.close({ reason: 'error', error: err });
+      },
+      (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
+    ),
     engine: createWasmEngine(),
   },
 );

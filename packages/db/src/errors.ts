@@ -34,6 +34,21 @@ export class CorruptRow extends DbError {
   override name = 'CorruptRow';
 }
 
+/**
+ * A member row whose stored settings do not validate (e.g. edited by hand). It can still be overwritten or
+ * deleted; reading it fails with this error, which names the member.
+ */
+export class UnreadableMember extends CorruptRow {
+  override name = 'UnreadableMember';
+  constructor(
+    readonly tradeGroupId: string,
+    readonly slaveAccount: string,
+    readonly detail: string,
+  ) {
+    super(`trade_group_members ${tradeGroupId}/${slaveAccount}: invalid slaveSettings: ${detail}`);
+  }
+}
+
 /** Applying committed migrations failed. */
 export class MigrationError extends DbError {
   override name = 'MigrationError';

@@ -1,7 +1,8 @@
 // RelayStorage over packages/db: the relay's only database access (start-up load, outbox, status writes).
 import type { Db } from '@sankey/db/client';
+import { UnreadableMember } from '@sankey/db/errors';
 import { createRepositories, type Repositories } from '@sankey/db/repositories/index';
-import type { MemberDto } from '@sankey/db/repositories/members';
+import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/members';
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { LedgerEntry } from '../ledger/ledger';
@@ -23,7 +24,15 @@ const toMember = (m: MemberDto): MemberState => ({
 export class DbRelayStorage implements RelayStorage {
   private readonly repos: Repositories;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `onUnreadable` hears of each member left out of a reload because its stored settings do not validate: one
+   * bad row must not keep its group's changes from applying (the relay logs it; the web app can overwrite or
+   * delete the member).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly onUnreadable: (bad: UnreadableMemberRow) => void = () => {},
+  ) {
     this.repos = createRepositories(db);
   }
 
@@ -39,13 +48,21 @@ export class DbRelayStorage implements RelayStorage {
   async loadGroup(id: string) {
     const group = await this.repos.tradeGroups.get(id);
     if (!group) return null;
-    const members = await this.repos.members.listByGroup(id);
+    const { members, unreadable } = await this.repos.members.listByGroupReadable(id);
+    for (const bad of unreadable) this.onUnreadable(bad);
     return { group: toGroup(group), members: members.map(toMember) };
   }
 
+  /** Null when the member is gone or its stored settings do not validate (then reported, and nothing applies). */
   async loadMember(tradeGroupId: string, slaveAccount: string) {
-    const m = await this.repos.members.get(tradeGroupId, slaveAccount);
-    return m ? toMember(m) : null;
+    try {
+      const m = await this.repos.members.get(tradeGroupId, slaveAccount);
+      return m ? toMember(m) : null;
+    } catch (err) {
+      if (!(err instanceof UnreadableMember)) throw err;
+      this.onUnreadable({ tradeGroupId, slaveAccount, error: err.message });
+      return null;
+    }
   }
 
   loadGlobalSettings() {

@@ -4,10 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { DbRelayStorage } from './db-storage';
-import { toWireError, type WorkerReply, type WorkerRequest } from './worker-rpc';
+import { toWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 const port = parentPort!;
-const storage = new DbRelayStorage(await createDb({ url: (workerData as { url: string }).url }));
+const storage = new DbRelayStorage(await createDb({ url: (workerData as { url: string }).url }), (bad) =>
+  port.postMessage({ unreadableMember: bad } satisfies WorkerNotice),
+);
 const reply = (msg: WorkerReply) => port.postMessage(msg);
 
 port.on('message', (req: WorkerRequest) => {

@@ -15,6 +15,11 @@ export interface WireError {
   code?: string | number;
 }
 
+/** Sent by the worker unasked: a member row a reload left out (db-storage.ts `onUnreadable`). */
+export interface WorkerNotice {
+  unreadableMember: { tradeGroupId: string; slaveAccount: string; error: string };
+}
+
 export type WorkerReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: WireError };

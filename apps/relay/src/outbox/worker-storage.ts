@@ -4,17 +4,19 @@
 // in the worker, as they would on one client.
 import { Worker } from 'node:worker_threads';
 import type { RelayStorage } from './storage';
-import { fromWireError, type WorkerReply, type WorkerRequest } from './worker-rpc';
+import { fromWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /**
  * Starts the worker, resolves once its database client is connected. `onCrash` is called when the worker
- * dies before `close()`; pending calls then reject with the crash error.
+ * dies before `close()`; pending calls then reject with the crash error. `onUnreadable` hears of member rows a
+ * reload left out because their stored settings do not validate.
  */
 export async function startWorkerRelayStorage(
   url: string,
   onCrash: (err: Error) => void = () => {},
+  onUnreadable: (bad: WorkerNotice['unreadableMember']) => void = () => {},
 ): Promise<RelayStorage> {
   // The entry registers the TypeScript loader in the worker, then loads storage-worker.ts.
   const worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } });
@@ -37,7 +39,8 @@ export async function startWorkerRelayStorage(
     pending.clear();
     if (!closing) onCrash(err);
   };
-  worker.on('message', (msg: WorkerReply) => {
+  worker.on('message', (msg: WorkerReply | WorkerNotice) => {
+    if ('unreadableMember' in msg) return onUnreadable(msg.unreadableMember);
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);

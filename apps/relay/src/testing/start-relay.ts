@@ -51,7 +51,9 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: await startWorkerRelayStorage(url),
+      storage: await startWorkerRelayStorage(url, undefined, (bad) =>
+        relay.log.error(bad, 'member with unreadable settings skipped'),
+      ),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
       ...(opts.clock ? { clock: opts.clock } : {}),
     },

@@ -377,6 +377,7 @@ describe('links', () => {
     ]);
     expect(r.data).toEqual({
       groupCreated: true,
+      warnings: [],
       group: expect.objectContaining({
         id: g,
         masterSettings: { enabled: false, symbolPrefix: 'pre.', symbolSuffix: null, configVersion: 1 },

@@ -1,6 +1,6 @@
 // The one error type of the domain. Services throw it; src/server/trpc/init.ts maps its code to a tRPC code
 // and the HTTP handlers to a status, each in one place.
-import { NotFound, UniqueViolation } from '@sankey/db/errors';
+import { NotFound, UniqueViolation, UnreadableMember } from '@sankey/db/errors';
 
 export type AppErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS';
 
@@ -44,5 +44,21 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
 export function fromDbError(err: unknown, describe: { notFound: string; conflict: string }): never {
   if (err instanceof NotFound) throw new AppError('NOT_FOUND', describe.notFound, { cause: err });
   if (err instanceof UniqueViolation) throw new AppError('CONFLICT', describe.conflict, { cause: err });
+  return fromUnreadableMember(err);
+}
+
+/**
+ * A member whose stored settings do not validate (edited by hand, say) cannot be shown or switched, but it can be
+ * overwritten or deleted: CONFLICT saying so; anything else is rethrown unchanged.
+ */
+export function fromUnreadableMember(err: unknown): never {
+  if (err instanceof UnreadableMember) {
+    throw new AppError(
+      'CONFLICT',
+      `member ${err.slaveAccount} of trade group ${err.tradeGroupId} has stored settings that do not parse ` +
+        `(${err.detail}); save new settings for it (members.update) or delete it (members.delete)`,
+      { cause: err },
+    );
+  }
   throw err;
 }

@@ -31,7 +31,7 @@ export interface Repos {
   >;
   members: Pick<
     Repositories['members'],
-    'add' | 'get' | 'listByGroup' | 'updateSettings' | 'setEnabled' | 'delete' | 'countByGroup'
+    'add' | 'get' | 'listByGroup' | 'listLinks' | 'updateSettings' | 'setEnabled' | 'delete' | 'countByGroup'
   >;
   outbox: Pick<Repositories['outbox'], 'append'>;
   globalSettings: Pick<Repositories['globalSettings'], 'get' | 'update'>;

@@ -2,7 +2,7 @@
 // tests. It implements the same `Store` type as the Prisma adapter (derived from packages/db's repositories),
 // so a changed repository signature fails to compile here. `transaction` restores a snapshot when the callback
 // throws.
-import { NotFound, UniqueViolation } from '@sankey/db/errors';
+import { NotFound, UniqueViolation, UnreadableMember } from '@sankey/db/errors';
 import { outboxChangeSchema } from '@sankey/shared/api/changes';
 import {
   defaultGlobalSettings,
@@ -17,6 +17,8 @@ import type { AdminSessionDto, MemberDto, OutboxDto, Repos, Store, TradeGroupDto
 interface State {
   groups: Map<string, TradeGroupDto>;
   members: Map<string, MemberDto>;
+  /** Members whose stored settings "do not parse" (see breakMemberSettings). */
+  unreadable: Set<string>;
   outbox: OutboxDto[];
   settings: GlobalSettings;
   passwordHash: string | null;
@@ -32,6 +34,7 @@ export class FakeStore implements Store {
   s: State = {
     groups: new Map(),
     members: new Map(),
+    unreadable: new Set(),
     outbox: [],
     settings: defaultGlobalSettings(),
     passwordHash: null,
@@ -41,6 +44,19 @@ export class FakeStore implements Store {
   };
   transactions = 0;
   rollbacks = 0;
+
+  /** Makes the member read as the repository reads a row whose settings JSON does not validate. */
+  breakMemberSettings(g: string, sl: string): void {
+    if (!this.s.members.has(key(g, sl))) throw new Error(`no member ${g}/${sl}`);
+    this.s.unreadable.add(key(g, sl));
+  }
+
+  private readable(m: MemberDto): MemberDto {
+    if (this.s.unreadable.has(key(m.tradeGroupId, m.slaveAccount))) {
+      throw new UnreadableMember(m.tradeGroupId, m.slaveAccount, 'lotMultiplier: expected number');
+    }
+    return m;
+  }
 
   /** Strictly increasing timestamps, so "newest first" is deterministic. */
   private now(): Date {
@@ -96,7 +112,8 @@ export class FakeStore implements Store {
       updatedAt: this.now(),
     };
     this.s.members.set(key(g, sl), next);
-    return next;
+    if (change.slaveSettings !== undefined) this.s.unreadable.delete(key(g, sl));
+    return this.readable(next);
   }
 
   tradeGroups: Repos['tradeGroups'] = {
@@ -143,6 +160,7 @@ export class FakeStore implements Store {
         if (m.tradeGroupId === id) {
           slaveAccounts.push(m.slaveAccount);
           this.s.members.delete(k);
+          this.s.unreadable.delete(k);
         }
       }
       this.s.groups.delete(id);
@@ -160,18 +178,26 @@ export class FakeStore implements Store {
       this.s.members.set(key(g, m.slaveAccount), member);
       return member;
     },
-    get: async (g, sl) => this.s.members.get(key(g, sl)) ?? null,
+    get: async (g, sl) => {
+      const m = this.s.members.get(key(g, sl));
+      return m ? this.readable(m) : null;
+    },
     listByGroup: async (g) =>
       [...this.s.members.values()]
         .filter((m) => m.tradeGroupId === g)
+        .map((m) => this.readable(m))
         .sort((a, b) => bytes(a.slaveAccount, b.slaveAccount)),
+    listLinks: async () =>
+      [...this.s.members.values()]
+        .map(({ tradeGroupId, slaveAccount }) => ({ tradeGroupId, slaveAccount }))
+        .sort((a, b) => bytes(a.tradeGroupId, b.tradeGroupId) || bytes(a.slaveAccount, b.slaveAccount)),
     updateSettings: async (g, sl, slaveSettings) => this.bumpMember(g, sl, { slaveSettings }),
     setEnabled: async (g, sl, enabled) => this.bumpMember(g, sl, { enabled }),
     delete: async (g, sl) => {
       const m = this.s.members.get(key(g, sl));
       if (!m) throw new NotFound('TradeGroupMember', { tradeGroupId: g, slaveAccount: sl });
       this.s.members.delete(key(g, sl));
-      return m;
+      this.s.unreadable.delete(key(g, sl));
     },
     countByGroup: async (g) => [...this.s.members.values()].filter((m) => m.tradeGroupId === g).length,
   };

@@ -116,6 +116,8 @@ export async function startTestWeb(opts: TestWebOptions = {}) {
     url,
     dir,
     relay,
+    /** The web app's database, for tests that write rows as an operator would by hand. */
+    db,
     outboxRows: () => outbox.pending({ limit: 10_000 }),
     async close() {
       server.closeAllConnections();

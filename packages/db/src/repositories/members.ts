@@ -8,7 +8,7 @@ import {
   slaveSettingsSchema,
 } from '@sankey/shared/domain/settings';
 import type { DbClient } from '../client';
-import { CorruptRow, translatePrismaError } from '../errors';
+import { translatePrismaError, UnreadableMember } from '../errors';
 
 export interface MemberDto {
   id: number;
@@ -58,11 +58,34 @@ export function toMemberDto(row: MemberRow): MemberDto {
   const { configVersion, slaveSettings, ...rest } = row;
   const parsed = slaveSettingsSchema.safeParse({ ...(slaveSettings as object), configVersion });
   if (!parsed.success) {
-    throw new CorruptRow(
-      `trade_group_members ${row.tradeGroupId}/${row.slaveAccount}: invalid slaveSettings: ${parsed.error.message}`,
-    );
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'settings'}: ${i.message}`)
+      .join('; ');
+    throw new UnreadableMember(row.tradeGroupId, row.slaveAccount, detail);
   }
   return { ...rest, slaveSettings: parsed.data };
+}
+
+/** A member left out of a tolerant read because its stored settings do not validate. */
+export interface UnreadableMemberRow {
+  tradeGroupId: string;
+  slaveAccount: string;
+  error: string;
+}
+
+/** Reads what validates and reports the rest, so one bad row cannot block the others. */
+function readTolerantly(rows: MemberRow[]): { members: MemberDto[]; unreadable: UnreadableMemberRow[] } {
+  const members: MemberDto[] = [];
+  const unreadable: UnreadableMemberRow[] = [];
+  for (const row of rows) {
+    try {
+      members.push(toMemberDto(row));
+    } catch (err) {
+      if (!(err instanceof UnreadableMember)) throw err;
+      unreadable.push({ tradeGroupId: row.tradeGroupId, slaveAccount: row.slaveAccount, error: String(err) });
+    }
+  }
+  return { members: members.sort(byGroupThenSlave), unreadable };
 }
 
 /** Validates settings (ZodError when invalid) and returns the stored JSON form (no configVersion). */
@@ -156,25 +179,30 @@ export function createMemberRepository(client: DbClient) {
      * Like listAll, but a row whose settings do not validate (e.g. edited by hand) is reported instead of failing
      * the whole load, so one bad row cannot keep the relay from starting.
      */
-    async listAllReadable(): Promise<{
-      members: MemberDto[];
-      unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[];
-    }> {
-      const rows = await client.tradeGroupMember.findMany({ select: memberSelect });
-      const members: MemberDto[] = [];
-      const unreadable: { tradeGroupId: string; slaveAccount: string; error: string }[] = [];
-      for (const row of rows) {
-        try {
-          members.push(toMemberDto(row));
-        } catch (err) {
-          unreadable.push({
-            tradeGroupId: row.tradeGroupId,
-            slaveAccount: row.slaveAccount,
-            error: String(err),
-          });
-        }
-      }
-      return { members: members.sort(byGroupThenSlave), unreadable };
+    async listAllReadable(): Promise<{ members: MemberDto[]; unreadable: UnreadableMemberRow[] }> {
+      return readTolerantly(await client.tradeGroupMember.findMany({ select: memberSelect }));
+    },
+
+    /** Like listByGroup, but unreadable rows are reported instead of failing the group (the relay's reload). */
+    async listByGroupReadable(
+      tradeGroupId: string,
+    ): Promise<{ members: MemberDto[]; unreadable: UnreadableMemberRow[] }> {
+      return readTolerantly(
+        await client.tradeGroupMember.findMany({ where: { tradeGroupId }, select: memberSelect }),
+      );
+    },
+
+    /**
+     * Every link as (group, slave) in byte order, without reading settings: the link graph the API checks for
+     * copy cycles and id prefixes (docs/protocol.md D16), which an unreadable row must not hide.
+     */
+    async listLinks(): Promise<{ tradeGroupId: string; slaveAccount: string }[]> {
+      const rows = await client.tradeGroupMember.findMany({
+        select: { tradeGroupId: true, slaveAccount: true },
+      });
+      return rows.sort(
+        (a, b) => compareUtf8(a.tradeGroupId, b.tradeGroupId) || compareUtf8(a.slaveAccount, b.slaveAccount),
+      );
     },
 
     /** Replaces the settings and bumps configVersion. NotFound if missing. */
@@ -193,14 +221,13 @@ export function createMemberRepository(client: DbClient) {
       return update(tradeGroupId, slaveAccount, { enabled });
     },
 
-    /** Deletes the member and returns it as it was. NotFound if missing. */
-    async delete(tradeGroupId: string, slaveAccount: string): Promise<MemberDto> {
+    /** Deletes the member, also one whose stored settings do not validate. NotFound if missing. */
+    async delete(tradeGroupId: string, slaveAccount: string): Promise<void> {
       try {
-        const row = await client.tradeGroupMember.delete({
+        await client.tradeGroupMember.delete({
           where: where(tradeGroupId, slaveAccount),
-          select: memberSelect,
+          select: { id: true },
         });
-        return toMemberDto(row);
       } catch (err) {
         translatePrismaError(err, 'TradeGroupMember', key(tradeGroupId, slaveAccount));
       }

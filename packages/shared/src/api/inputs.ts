@@ -5,8 +5,9 @@ import {
   accountIdSchema,
   globalSettingsUpdateSchema,
   masterSettingsInputSchema,
-  masterSettingsSchema,
+  newAccountIdSchema,
   slaveSettingsInputSchema,
+  symbolAffixInputSchema,
 } from '../domain/settings';
 
 /** README §9: at most this many members in one `tradeGroups.create`. */
@@ -15,14 +16,14 @@ export const MAX_MEMBERS_PER_CREATE = 1000;
 export const tradeGroupIdInputSchema = z.strictObject({ id: accountIdSchema });
 
 export const newMemberInputSchema = z.strictObject({
-  slaveAccount: accountIdSchema,
+  slaveAccount: newAccountIdSchema,
   slaveSettings: slaveSettingsInputSchema.optional(),
   enabled: z.boolean().optional(),
 });
 export type NewMemberInput = z.input<typeof newMemberInputSchema>;
 
 export const createTradeGroupInputSchema = z.strictObject({
-  id: accountIdSchema,
+  id: newAccountIdSchema,
   masterSettings: masterSettingsInputSchema.optional(),
   members: z
     .array(newMemberInputSchema)
@@ -35,8 +36,8 @@ export type CreateTradeGroupInput = z.input<typeof createTradeGroupInputSchema>;
 export const updateTradeGroupInputSchema = z.strictObject({
   id: accountIdSchema,
   masterSettings: z.strictObject({
-    symbolPrefix: masterSettingsSchema.shape.symbolPrefix.optional(),
-    symbolSuffix: masterSettingsSchema.shape.symbolSuffix.optional(),
+    symbolPrefix: symbolAffixInputSchema.nullable().optional(),
+    symbolSuffix: symbolAffixInputSchema.nullable().optional(),
   }),
 });
 export type UpdateTradeGroupInput = z.input<typeof updateTradeGroupInputSchema>;
@@ -52,7 +53,7 @@ export const memberKeyInputSchema = z.strictObject({
 
 export const addMemberInputSchema = z.strictObject({
   tradeGroupId: accountIdSchema,
-  slaveAccount: accountIdSchema,
+  slaveAccount: newAccountIdSchema,
   slaveSettings: slaveSettingsInputSchema.optional(),
   enabled: z.boolean().optional(),
 });
@@ -78,8 +79,8 @@ export const toggleMemberInputSchema = z.strictObject({
  * only through `tradeGroups.toggle`). `enabled` is the member's and defaults to false.
  */
 export const createLinkInputSchema = z.strictObject({
-  masterAccount: accountIdSchema,
-  slaveAccount: accountIdSchema,
+  masterAccount: newAccountIdSchema,
+  slaveAccount: newAccountIdSchema,
   masterSettings: masterSettingsInputSchema.optional(),
   slaveSettings: slaveSettingsInputSchema.optional(),
   enabled: z.boolean().optional(),

@@ -45,6 +45,8 @@ export const tradeGroupViewSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   outboxId: z.number().int().optional(),
+  /** On outputs that created links only: accepted risks, in words (docs/protocol.md D16, id prefixes). */
+  warnings: z.array(z.string()).optional(),
 });
 export type TradeGroupView = z.infer<typeof tradeGroupViewSchema>;
 
@@ -59,14 +61,20 @@ export const memberViewSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   outboxId: z.number().int().optional(),
+  /** On outputs that created links only: accepted risks, in words (docs/protocol.md D16, id prefixes). */
+  warnings: z.array(z.string()).optional(),
 });
 export type MemberView = z.infer<typeof memberViewSchema>;
 
-/** `links.create`: the group (new or existing) and the new member; `groupCreated` says which. */
+/**
+ * `links.create`: the group (new or existing) and the new member; `groupCreated` says which. `warnings`: risks
+ * the link was accepted with (docs/protocol.md D16: an id that is a byte prefix of another linked id).
+ */
 export const linkCreatedSchema = z.object({
   group: tradeGroupViewSchema,
   member: memberViewSchema,
   groupCreated: z.boolean(),
+  warnings: z.array(z.string()),
 });
 export type LinkCreated = z.infer<typeof linkCreatedSchema>;
 

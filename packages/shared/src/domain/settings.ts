@@ -30,15 +30,43 @@ export const accountIdSchema = z
   // `config/global` is the global config topic: an account named `global` would receive it as its own config.
   .refine((s) => s !== 'global', { message: '"global" is reserved' });
 
-const affix = z.string().refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
+/**
+ * An account id for a new group or link (docs/protocol.md D16): also not starting with `global`, since every EA
+ * subscribes `config/global` and ZeroMQ matches byte prefixes, so every EA would take that account's configs as
+ * the global config. Ids that name existing rows (delete, get) use `accountIdSchema`, so such an account stays
+ * reachable.
+ */
+export const newAccountIdSchema = accountIdSchema.refine((s) => !s.startsWith('global'), {
+  message: 'must not start with "global": every EA subscribes config/global and would receive its configs',
+});
+
+/**
+ * Characters a symbol or affix must not hold (docs/protocol.md D16): control characters break the EA's ini
+ * lines, `,` separates `Candidates=`, `[`/`]` open ini sections, `=` splits keys and `;` starts ini comments.
+ */
+const UNSAFE_SYMBOL_CHARS = /[\p{Cc},[\]=;]/u;
+export const isSafeSymbolText = (s: string): boolean => !UNSAFE_SYMBOL_CHARS.test(s);
+const unsafeSymbolIssue = { message: 'must not contain control characters or any of , [ ] = ;' };
+
+// Stored values are read with the byte limits only, so settings saved before the D16 character rule still load;
+// everything a client sends goes through the `…Input` variants, which add that rule.
+const storedAffix = z.string().refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
   message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes`,
 });
-const symbol = z
+const storedSymbol = z
   .string()
   .min(1, 'must not be empty')
   .refine((s) => byteLength(s) <= MAX_SYMBOL_AFFIX_BYTES, {
     message: `must be at most ${MAX_SYMBOL_AFFIX_BYTES} bytes`,
   });
+const inputAffix = storedAffix.refine(isSafeSymbolText, unsafeSymbolIssue);
+/** A symbol prefix or suffix as clients send it. */
+export const symbolAffixInputSchema = inputAffix;
+const inputSymbol = storedSymbol.refine(isSafeSymbolText, unsafeSymbolIssue);
+type SymbolRules = { symbol: typeof storedSymbol; affix: typeof storedAffix };
+const STORED: SymbolRules = { symbol: storedSymbol, affix: storedAffix };
+const INPUT: SymbolRules = { symbol: inputSymbol, affix: inputAffix };
+
 /**
  * A magic number: a signed 64-bit integer, held as a decimal string in the API, the database and the UI
  * (docs/protocol.md D18), normalised (`"007"` → `"7"`). Numbers are still read, for settings stored before
@@ -67,25 +95,29 @@ export type WhenOffMode = (typeof WHEN_OFF_MODES)[number];
 /** An empty filter list means "no filter" (D6): it is stored and sent as null. */
 const emptyToNull = <T>(list: T[] | null | undefined): T[] | null => (list && list.length > 0 ? list : null);
 
-export const symbolMappingSchema = z.strictObject({ sourceSymbol: symbol, targetSymbol: symbol });
+const symbolMapping = ({ symbol }: SymbolRules) =>
+  z.strictObject({ sourceSymbol: symbol, targetSymbol: symbol });
+export const symbolMappingSchema = symbolMapping(STORED);
 export type SymbolMapping = z.infer<typeof symbolMappingSchema>;
 
-export const tradeFiltersSchema = z.strictObject({
-  allowedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
-  blockedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
-  allowedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
-  blockedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
-});
+const tradeFilters = ({ symbol }: SymbolRules) =>
+  z.strictObject({
+    allowedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
+    blockedSymbols: z.array(symbol).nullable().default(null).transform(emptyToNull),
+    allowedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
+    blockedMagicNumbers: z.array(magicNumberSchema).nullable().default(null).transform(emptyToNull),
+  });
+export const tradeFiltersSchema = tradeFilters(STORED);
 export type TradeFilters = z.output<typeof tradeFiltersSchema>;
 
-const slaveSettingsShape = {
+const slaveSettingsShape = (rules: SymbolRules) => ({
   lotCalculationMode: z.enum(LOT_CALCULATION_MODES).default('multiplier'),
   lotMultiplier: z.number().gt(0, 'must be > 0').max(1000, 'must be ≤ 1000').nullable().default(null),
   reverseTrade: z.boolean().default(false),
-  symbolPrefix: affix.nullable().default(null),
-  symbolSuffix: affix.nullable().default(null),
-  symbolMappings: z.array(symbolMappingSchema).default([]),
-  filters: tradeFiltersSchema.default({
+  symbolPrefix: rules.affix.nullable().default(null),
+  symbolSuffix: rules.affix.nullable().default(null),
+  symbolMappings: z.array(symbolMapping(rules)).default([]),
+  filters: tradeFilters(rules).default({
     allowedSymbols: null,
     blockedSymbols: null,
     allowedMagicNumbers: null,
@@ -106,7 +138,7 @@ const slaveSettingsShape = {
    * Modifies of tickets already copied to the slave still go through (`closeOnly`) or do not (`freeze`).
    */
   whenOff: z.enum(WHEN_OFF_MODES).default('closeOnly'),
-};
+});
 
 const lotRangeOk = (s: { sourceLotMin: number | null; sourceLotMax: number | null }) =>
   s.sourceLotMin === null || s.sourceLotMax === null || s.sourceLotMin <= s.sourceLotMax;
@@ -116,12 +148,14 @@ const lotRangeIssue = { message: 'sourceLotMin must be ≤ sourceLotMax', path: 
  * Slave settings as clients send them: every key optional with our defaults (D7), unknown keys rejected,
  * no `configVersion` (server-owned, D8).
  */
-export const slaveSettingsInputSchema = z.strictObject(slaveSettingsShape).refine(lotRangeOk, lotRangeIssue);
+export const slaveSettingsInputSchema = z
+  .strictObject(slaveSettingsShape(INPUT))
+  .refine(lotRangeOk, lotRangeIssue);
 export type SlaveSettingsInput = z.input<typeof slaveSettingsInputSchema>;
 
 /** Slave settings as stored and served: the full set plus the server-owned config version. */
 export const slaveSettingsSchema = z
-  .strictObject({ ...slaveSettingsShape, configVersion: z.number().int().min(0).max(0xffff_ffff) })
+  .strictObject({ ...slaveSettingsShape(STORED), configVersion: z.number().int().min(0).max(0xffff_ffff) })
   .refine(lotRangeOk, lotRangeIssue);
 export type SlaveSettings = z.output<typeof slaveSettingsSchema>;
 
@@ -130,15 +164,15 @@ export const defaultSlaveSettings = (configVersion = 1): SlaveSettings =>
 
 export const masterSettingsInputSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  symbolPrefix: affix.nullable().default(null),
-  symbolSuffix: affix.nullable().default(null),
+  symbolPrefix: inputAffix.nullable().default(null),
+  symbolSuffix: inputAffix.nullable().default(null),
 });
 export type MasterSettingsInput = z.input<typeof masterSettingsInputSchema>;
 
 export const masterSettingsSchema = z.strictObject({
   enabled: z.boolean(),
-  symbolPrefix: affix.nullable(),
-  symbolSuffix: affix.nullable(),
+  symbolPrefix: storedAffix.nullable(),
+  symbolSuffix: storedAffix.nullable(),
   configVersion: z.number().int().min(0).max(0xffff_ffff),
 });
 export type MasterSettings = z.output<typeof masterSettingsSchema>;
@@ -154,7 +188,7 @@ export type LogShipping = z.output<typeof logShippingSchema>;
 
 export const globalSettingsSchema = z.strictObject({
   logShipping: logShippingSchema.default(logShippingSchema.parse({})),
-  synonymGroups: z.array(z.array(symbol).min(1)).default(DEFAULT_SYNONYM_GROUPS.map((g) => [...g])),
+  synonymGroups: z.array(z.array(storedSymbol).min(1)).default(DEFAULT_SYNONYM_GROUPS.map((g) => [...g])),
   heartbeatTimeoutS: z.number().int().min(2).max(3600).default(DEFAULT_HEARTBEAT_TIMEOUT_S),
 });
 export type GlobalSettings = z.output<typeof globalSettingsSchema>;
@@ -171,7 +205,7 @@ export const globalSettingsUpdateSchema = z.strictObject({
       logLevel: z.enum(LOG_LEVELS).optional(),
     })
     .optional(),
-  synonymGroups: z.array(z.array(symbol).min(1)).optional(),
+  synonymGroups: z.array(z.array(inputSymbol).min(1)).optional(),
   heartbeatTimeoutS: z.number().int().min(2).max(3600).optional(),
 });
 export type GlobalSettingsUpdate = z.infer<typeof globalSettingsUpdateSchema>;

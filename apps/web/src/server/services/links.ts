@@ -8,6 +8,7 @@ import { AppError, fromDbError } from '../errors';
 import type { Repos, TradeGroupDto } from '../store';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
+import { assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, memberView, tradeGroupView } from './views';
 
 export type CreateLink = z.output<typeof createLinkInputSchema>;
@@ -49,15 +50,21 @@ async function writeGroup(
 
 export function createLinkService(deps: ServiceDeps) {
   return {
-    /** BAD_REQUEST when master = slave or the config is too large; CONFLICT when the slave is already linked. */
+    /**
+     * BAD_REQUEST when master = slave or the config is too large; CONFLICT when the slave is already linked or
+     * the link would close a copy cycle (D16).
+     */
     async create(input: CreateLink): Promise<LinkCreated> {
       const { masterAccount: g, slaveAccount: s } = input;
-      if (g === s)
-        throw new AppError('BAD_REQUEST', `slaveAccount: must differ from the master account ${g}`);
+      assertNotSelfLink('slaveAccount', g, s);
       if (input.slaveSettings) assertConfigFits('slaveSettings', s, g, input.slaveSettings);
       const conflict = `member ${s} of trade group ${g} already exists`;
       const written = await commit(deps, async (repos) => {
-        if (await repos.members.get(g, s)) throw new AppError('CONFLICT', conflict);
+        const links = await repos.members.listLinks();
+        if (links.some((l) => l.tradeGroupId === g && l.slaveAccount === s)) {
+          throw new AppError('CONFLICT', conflict);
+        }
+        const warnings = checkNewLinks(links, g, [{ field: 'slaveAccount', slave: s }]);
         const group = await writeGroup(repos, input);
         const member = await repos.members
           .add(g, {
@@ -72,7 +79,7 @@ export function createLinkService(deps: ServiceDeps) {
           slaveAccount: s,
           payload: {},
         });
-        return { group, member, memberOutboxId: row.id };
+        return { group, member, memberOutboxId: row.id, warnings };
       });
       const evals = indexEvaluations(await deps.relay.evaluations());
       const { group, created, outboxId } = written.group;
@@ -80,6 +87,7 @@ export function createLinkService(deps: ServiceDeps) {
         group: { ...tradeGroupView(group, evals), ...(outboxId !== undefined && { outboxId }) },
         member: { ...memberView(written.member, evals), outboxId: written.memberOutboxId },
         groupCreated: created,
+        warnings: written.warnings,
       };
     },
   };

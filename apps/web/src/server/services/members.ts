@@ -1,5 +1,7 @@
 // Members of a trade group (README §4, protocol-and-relay.md §7.3/§7.4). Deleting the last member deletes the
 // group too, in the same transaction, and says so in the outbox payload (`groupDeleted`).
+
+import { UnreadableMember } from '@sankey/db/errors';
 import type {
   addMemberInputSchema,
   toggleMemberInputSchema,
@@ -7,10 +9,11 @@ import type {
 } from '@sankey/shared/api/inputs';
 import type { MemberView } from '@sankey/shared/api/views';
 import type { z } from 'zod';
-import { AppError, fromDbError } from '../errors';
+import { AppError, fromDbError, fromUnreadableMember } from '../errors';
 import type { Repos } from '../store';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
+import { assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, memberView } from './views';
 
 export type AddMember = z.output<typeof addMemberInputSchema>;
@@ -29,12 +32,30 @@ const dbErrors = (k: MemberKey) => ({
   conflict: `member ${k.slaveAccount} of trade group ${k.tradeGroupId} already exists`,
 });
 
-/** NOT_FOUND naming the group when it is missing, else the member. */
+/**
+ * NOT_FOUND naming the group when it is missing, else the member; CONFLICT explaining how to fix a member whose
+ * stored settings do not parse.
+ */
 async function requireMember(repos: Repos, k: MemberKey) {
-  const member = await repos.members.get(k.tradeGroupId, k.slaveAccount);
+  const member = await repos.members.get(k.tradeGroupId, k.slaveAccount).catch(fromUnreadableMember);
   if (member) return member;
   if (!(await repos.tradeGroups.get(k.tradeGroupId))) throw groupNotFound(k.tradeGroupId);
   throw memberNotFound(k);
+}
+
+/**
+ * Like requireMember, for changes that replace or remove the stored settings: a member whose settings do not
+ * parse counts as present, so it can be repaired or deleted. Returns whether it was unreadable.
+ */
+async function requireReplaceableMember(repos: Repos, k: MemberKey): Promise<{ unreadable: boolean }> {
+  try {
+    if (await repos.members.get(k.tradeGroupId, k.slaveAccount)) return { unreadable: false };
+  } catch (err) {
+    if (err instanceof UnreadableMember) return { unreadable: true };
+    throw err;
+  }
+  await requireMember(repos, k);
+  return { unreadable: false };
 }
 
 export function createMemberService(deps: ServiceDeps) {
@@ -46,7 +67,7 @@ export function createMemberService(deps: ServiceDeps) {
     async list(tradeGroupId: string): Promise<MemberView[]> {
       const [group, members, evals] = await Promise.all([
         store.tradeGroups.get(tradeGroupId),
-        store.members.listByGroup(tradeGroupId),
+        store.members.listByGroup(tradeGroupId).catch(fromUnreadableMember),
         evaluations(),
       ]);
       if (!group) throw groupNotFound(tradeGroupId);
@@ -58,16 +79,26 @@ export function createMemberService(deps: ServiceDeps) {
       return memberView(member, evals);
     },
 
-    /** NOT_FOUND without the group, CONFLICT if the slave is already a member; starts disabled unless `enabled`. */
+    /**
+     * NOT_FOUND without the group; BAD_REQUEST for the master itself; CONFLICT if the slave is already a member
+     * or the link would close a copy cycle (D16). Starts disabled unless `enabled`.
+     */
     async add(input: AddMember): Promise<MemberView> {
+      assertNotSelfLink('slaveAccount', input.tradeGroupId, input.slaveAccount);
       if (input.slaveSettings) {
         assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
       }
-      const { member, outboxId } = await commit(deps, async (repos) => {
+      const { member, outboxId, warnings } = await commit(deps, async (repos) => {
         if (!(await repos.tradeGroups.get(input.tradeGroupId))) throw groupNotFound(input.tradeGroupId);
-        if (await repos.members.get(input.tradeGroupId, input.slaveAccount)) {
+        const links = await repos.members.listLinks();
+        if (
+          links.some((l) => l.tradeGroupId === input.tradeGroupId && l.slaveAccount === input.slaveAccount)
+        ) {
           throw new AppError('CONFLICT', dbErrors(input).conflict);
         }
+        const warnings = checkNewLinks(links, input.tradeGroupId, [
+          { field: 'slaveAccount', slave: input.slaveAccount },
+        ]);
         const added = await repos.members
           .add(input.tradeGroupId, {
             slaveAccount: input.slaveAccount,
@@ -81,16 +112,20 @@ export function createMemberService(deps: ServiceDeps) {
           slaveAccount: input.slaveAccount,
           payload: {},
         });
-        return { member: added, outboxId: row.id };
+        return { member: added, outboxId: row.id, warnings };
       });
-      return { ...memberView(member, await evaluations()), outboxId };
+      return { ...memberView(member, await evaluations()), outboxId, warnings };
     },
 
-    /** Replaces the settings (never `enabled`) and bumps configVersion; that member's config is re-sent. */
+    /**
+     * Replaces the settings (never `enabled`) and bumps configVersion; that member's config is re-sent. Also
+     * repairs a member whose stored settings do not parse.
+     */
     async update(input: UpdateMember): Promise<MemberView> {
       assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
       const { member, outboxId } = await commit(deps, async (repos) => {
-        await requireMember(repos, input);
+        const { unreadable } = await requireReplaceableMember(repos, input);
+        if (unreadable) deps.log.info(input, 'unreadable member settings overwritten');
         const updated = await repos.members
           .updateSettings(input.tradeGroupId, input.slaveAccount, input.slaveSettings)
           .catch((err: unknown) => fromDbError(err, dbErrors(input)));
@@ -123,10 +158,14 @@ export function createMemberService(deps: ServiceDeps) {
       return { ...memberView(member, await evaluations()), outboxId };
     },
 
-    /** -1 config to the slave; when it was the last member, the group goes too (-1 master config). */
+    /**
+     * -1 config to the slave; when it was the last member, the group goes too (-1 master config). Also deletes
+     * a member whose stored settings do not parse.
+     */
     async delete(k: MemberKey): Promise<{ ok: true; outboxId: number }> {
       const outboxId = await commit(deps, async (repos) => {
-        await requireMember(repos, k);
+        const { unreadable } = await requireReplaceableMember(repos, k);
+        if (unreadable) deps.log.info({ ...k }, 'member with unreadable settings deleted');
         await repos.members
           .delete(k.tradeGroupId, k.slaveAccount)
           .catch((err: unknown) => fromDbError(err, dbErrors(k)));

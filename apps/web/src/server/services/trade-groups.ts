@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { AppError, fromDbError } from '../errors';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
+import { assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, tradeGroupView } from './views';
 
 export type CreateTradeGroup = z.output<typeof createTradeGroupInputSchema>;
@@ -35,7 +36,10 @@ export function createTradeGroupService(deps: ServiceDeps) {
       return tradeGroupView(group, evals);
     },
 
-    /** CONFLICT if the group exists; the group starts disabled unless `masterSettings.enabled`. */
+    /**
+     * CONFLICT if the group exists or a member would close a copy cycle, BAD_REQUEST for the master as its own
+     * member (D16); the group starts disabled unless `masterSettings.enabled`.
+     */
     async create(input: CreateTradeGroup): Promise<TradeGroupView> {
       const members = input.members ?? [];
       const seen = new Map<string, number>();
@@ -48,14 +52,20 @@ export function createTradeGroupService(deps: ServiceDeps) {
           );
         }
         seen.set(m.slaveAccount, i);
+        assertNotSelfLink(`members[${i}].slaveAccount`, input.id, m.slaveAccount);
         if (m.slaveSettings)
           assertConfigFits(`members[${i}].slaveSettings`, m.slaveAccount, input.id, m.slaveSettings);
       });
       const master = input.masterSettings;
-      const { group, outboxId } = await commit(deps, async (repos) => {
+      const { group, outboxId, warnings } = await commit(deps, async (repos) => {
         if (await repos.tradeGroups.get(input.id)) {
           throw new AppError('CONFLICT', `trade group ${input.id} already exists`);
         }
+        const warnings = checkNewLinks(
+          await repos.members.listLinks(),
+          input.id,
+          members.map((m, i) => ({ field: `members[${i}].slaveAccount`, slave: m.slaveAccount })),
+        );
         const created = await repos.tradeGroups
           .create({
             id: input.id,
@@ -75,9 +85,9 @@ export function createTradeGroupService(deps: ServiceDeps) {
             }),
           );
         const row = await repos.outbox.append({ kind: 'group.created', tradeGroupId: input.id, payload: {} });
-        return { group: created.group, outboxId: row.id };
+        return { group: created.group, outboxId: row.id, warnings };
       });
-      return { ...tradeGroupView(group, await evaluations()), outboxId };
+      return { ...tradeGroupView(group, await evaluations()), outboxId, warnings };
     },
 
     /** Changes the master's symbol affixes (never `enabled`); bumps configVersion; the master config is re-sent. */

@@ -35,6 +35,10 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
   const isMaster = model.kind === 'master';
   const money = (v: number) =>
     `${v.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${c?.currency ?? ''}`;
+  const prefixWarning =
+    model.prefixPeers.length > 0
+      ? t('node.prefixWarn', { id: model.accountId, peers: model.prefixPeers.join(', ') })
+      : null;
   const runtimeStatus = isMaster
     ? model.group.masterRuntimeStatus
     : Math.max(...model.members.map((m) => m.status));
@@ -89,6 +93,11 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
           >
             {badgeLabel(model.badge, t)}
           </Badge>
+          {model.prefixPeers.length > 0 ? (
+            <Badge tone="yellow" testId="prefix-badge" title={prefixWarning ?? undefined}>
+              {t('node.prefixBadge')}
+            </Badge>
+          ) : null}
           <Switch
             testId="account-toggle-switch"
             checked={model.switchOn}
@@ -123,7 +132,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
           </button>
         </div>
       </div>
-      {model.warnings.length > 0 ? (
+      {model.warnings.length > 0 || prefixWarning ? (
         <ul className="node-warnings">
           {model.warnings.map((w) => (
             <li key={w} data-testid="node-warning" data-code={w}>
@@ -131,6 +140,12 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
               <span>{explainWarning(w, t)}</span>
             </li>
           ))}
+          {prefixWarning ? (
+            <li data-testid="node-prefix-warning">
+              <TriangleAlert size={14} aria-hidden="true" />
+              <span>{prefixWarning}</span>
+            </li>
+          ) : null}
         </ul>
       ) : null}
       {expanded ? (

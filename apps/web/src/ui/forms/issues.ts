@@ -23,6 +23,9 @@ export function localizeIssue(issue: Issue, t: Translate): string {
       }
       if (issue.message.includes('spaces') || issue.message.includes('reserved'))
         return t('form.err.accountId');
+      if (issue.message.includes('"global"')) return t('form.err.globalPrefix');
+      if (issue.message.includes('control characters or any of')) return t('form.err.symbolChars');
+      if (issue.message.includes('whole number from')) return t('form.err.magic');
       return issue.message;
     default:
       return issue.message;

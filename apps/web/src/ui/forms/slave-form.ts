@@ -4,6 +4,7 @@ import {
   type SlaveSettings,
   type SlaveSettingsInput,
   slaveSettingsInputSchema,
+  type WhenOffMode,
 } from '@sankey/shared/domain/settings';
 import type { LotCalculationMode, SyncMode } from '@sankey/shared/protocol/constants';
 import type { Translate } from '../i18n/i18n';
@@ -35,6 +36,7 @@ export interface SlaveFormState {
   maxRetries: string;
   maxSignalDelayMs: string;
   usePendingOrderForDelayed: boolean;
+  whenOff: WhenOffMode;
 }
 
 const str = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : String(v));
@@ -62,6 +64,7 @@ export function defaultSlaveForm(): SlaveFormState {
     maxRetries: '3',
     maxSignalDelayMs: '5000',
     usePendingOrderForDelayed: false,
+    whenOff: 'closeOnly',
   };
 }
 
@@ -87,6 +90,7 @@ export function slaveFormFrom(s: SlaveSettings): SlaveFormState {
     maxRetries: str(s.maxRetries),
     maxSignalDelayMs: str(s.maxSignalDelayMs),
     usePendingOrderForDelayed: s.usePendingOrderForDelayed,
+    whenOff: s.whenOff,
   };
 }
 
@@ -135,15 +139,11 @@ export function slaveFormToInput(state: SlaveFormState, t: Translate): SlaveForm
     }
     return n;
   };
-  const magic = (field: 'allowedMagicNumbers' | 'blockedMagicNumbers'): number[] | null => {
+  // Magic numbers go out as the decimal strings typed: a JS number would round those beyond 2^53, and the
+  // shared schema checks the full signed 64-bit range (docs/protocol.md D18).
+  const magic = (field: 'allowedMagicNumbers' | 'blockedMagicNumbers'): string[] | null => {
     const parts = splitList(state[field]);
-    if (parts.length === 0) return null;
-    const nums = parts.map(Number);
-    if (nums.some((n) => !Number.isSafeInteger(n))) {
-      errors[field] = t('form.err.list');
-      return null;
-    }
-    return nums;
+    return parts.length === 0 ? null : parts;
   };
   const symbols = (field: 'allowedSymbols' | 'blockedSymbols') => {
     const parts = splitList(state[field]);
@@ -175,10 +175,12 @@ export function slaveFormToInput(state: SlaveFormState, t: Translate): SlaveForm
     maxRetries: num('maxRetries', { integer: true, fallback: 3 }) ?? 3,
     maxSignalDelayMs: num('maxSignalDelayMs', { integer: true, fallback: 5000 }) ?? 5000,
     usePendingOrderForDelayed: state.usePendingOrderForDelayed,
+    whenOff: state.whenOff,
   };
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // The schema's findings (magic numbers among them) show alongside the form's own number checks.
   const parsed = slaveSettingsInputSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues, t, slaveFieldKey) };
+  const all = { ...(parsed.success ? {} : fieldErrors(parsed.error.issues, t, slaveFieldKey)), ...errors };
+  if (Object.keys(all).length > 0) return { ok: false, errors: all };
   return { ok: true, value };
 }
 

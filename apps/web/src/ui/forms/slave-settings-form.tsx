@@ -1,5 +1,6 @@
 'use client';
 // Every slave setting (protocol-and-relay.md §11.2), grouped: lots, symbols & mappings, filters, sync, execution.
+import { WHEN_OFF_MODES } from '@sankey/shared/domain/settings';
 import { LOT_CALCULATION_MODES, SYNC_MODES } from '@sankey/shared/protocol/constants';
 import { Plus, Trash2 } from 'lucide-react';
 import type { ReactNode } from 'react';
@@ -200,6 +201,23 @@ export function SlaveSettingsForm(props: {
           onChange={(x) => set('usePendingOrderForDelayed', x)}
           label={t('form.usePendingForDelayed')}
         />
+        <Field label={t('form.whenOff')} help={t('form.whenOffHelp')} error={props.errors['whenOff']}>
+          {(a) => (
+            <select
+              {...a}
+              className="input"
+              name="whenOff"
+              value={v.whenOff}
+              onChange={(e) => set('whenOff', e.target.value as SlaveFormState['whenOff'])}
+            >
+              {WHEN_OFF_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`form.whenOff.${m}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </Section>
     </div>
   );

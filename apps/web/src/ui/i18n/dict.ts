@@ -105,6 +105,9 @@ export const en = {
   'node.autoTrading': 'Auto-trading',
   'node.noConnection': 'This EA has not connected since the relay started.',
   'node.links': '{count} link(s)',
+  'node.prefixBadge': 'ID prefix',
+  'node.prefixWarn':
+    '{id} and {peers}: one id is the start of the other, so the EA with the shorter id also receives the other account’s configs and may apply them. Rename one account if you can.',
 
   'edge.multiplier': 'Lot multiplier ×{value}',
   'edge.marginRatio': 'Lots by equity ratio',
@@ -174,11 +177,14 @@ export const en = {
   'wizard.err.masterRequired': 'Choose or type a master account.',
   'wizard.err.slaveRequired': 'Choose or type a slave account.',
   'wizard.err.same': 'Master and slave must be different accounts.',
+  'wizard.err.cycle':
+    'This link would close a copy cycle ({cycle}): trades would be copied around it until margin runs out.',
   'wizard.err.duplicate': 'The link {master} → {slave} already exists.',
   'wizard.warn.offline': '{id} is currently offline; the link will start when its EA connects.',
   'wizard.warn.timeout': '{id} has stopped sending heartbeats.',
   'wizard.warn.notFound': '{id} is not in the connection list. Start its EA.',
-  'wizard.warn.circular': 'Potential circular copy: {slave} → {master} already exists (not recommended).',
+  'wizard.warn.prefix':
+    '{id} and {peers}: one id is the start of the other; the EA with the shorter id also receives the other account’s configs.',
   'wizard.startDisabled': 'New links start switched off (Manual OFF).',
 
   'master.title': 'Master settings',
@@ -238,6 +244,11 @@ export const en = {
   'form.maxSignalDelay': 'Maximum signal delay (ms)',
   'form.maxSignalDelayHelp': 'Older signals are dropped (or sent as pending orders, below).',
   'form.usePendingForDelayed': 'Use a pending order for delayed signals',
+  'form.whenOff': 'When this link is switched off',
+  'form.whenOffHelp':
+    'What happens to copies already open when you switch the link off (the relay decides; nothing is sent to the EA).',
+  'form.whenOff.closeOnly': 'Still close and modify them with the master',
+  'form.whenOff.freeze': 'Freeze them: no more Close or Modify',
   'form.err.number': 'Enter a number.',
   'form.err.integer': 'Enter a whole number.',
   'form.err.list': 'Use comma-separated whole numbers.',
@@ -248,6 +259,10 @@ export const en = {
   'form.err.tooLong': 'Too long (at most {max} bytes).',
   'form.err.lotRange': 'The minimum lot must not exceed the maximum lot.',
   'form.err.accountId': 'Account ids are 1–63 bytes without spaces or “/” (and not “global”).',
+  'form.err.globalPrefix':
+    'Account ids must not start with “global”: every EA would receive this account’s configs.',
+  'form.err.symbolChars': 'Symbols must not contain control characters or any of , [ ] = ;',
+  'form.err.magic': 'Use comma-separated whole numbers from -9223372036854775808 to 9223372036854775807.',
   'form.err.empty': 'Must not be empty.',
 
   'activity.title': 'Activity',
@@ -447,6 +462,9 @@ export const ja: Dict = {
   'node.autoTrading': '自動売買',
   'node.noConnection': 'この EA はリレーの起動後まだ接続していません。',
   'node.links': 'リンク {count} 件',
+  'node.prefixBadge': 'ID の前方一致',
+  'node.prefixWarn':
+    '{id} と {peers}: 一方の ID がもう一方の先頭と一致するため、短い ID の EA がもう一方の口座の設定も受信し、適用するおそれがあります。可能ならどちらかの口座名を変えてください。',
 
   'edge.multiplier': 'ロット倍率 ×{value}',
   'edge.marginRatio': '証拠金比率でロット計算',
@@ -516,11 +534,14 @@ export const ja: Dict = {
   'wizard.err.masterRequired': 'マスター口座を選択または入力してください。',
   'wizard.err.slaveRequired': 'スレーブ口座を選択または入力してください。',
   'wizard.err.same': 'マスターとスレーブには別の口座を選んでください。',
+  'wizard.err.cycle':
+    'このリンクはコピーの循環 ({cycle}) を作ります。証拠金が尽きるまで取引がコピーされ続けます。',
   'wizard.err.duplicate': 'リンク {master} → {slave} はすでに存在します。',
   'wizard.warn.offline': '{id} は現在オフラインです。EA が接続するとリンクが動き始めます。',
   'wizard.warn.timeout': '{id} からのハートビートが途絶えています。',
   'wizard.warn.notFound': '{id} は接続一覧にありません。EA を起動してください。',
-  'wizard.warn.circular': '循環コピーの可能性: {slave} → {master} がすでに存在します (非推奨)。',
+  'wizard.warn.prefix':
+    '{id} と {peers}: 一方の ID がもう一方の先頭と一致します。短い ID の EA がもう一方の口座の設定も受信します。',
   'wizard.startDisabled': '新しいリンクはオフ (手動OFF) で作成されます。',
 
   'master.title': 'マスター設定',
@@ -581,6 +602,11 @@ export const ja: Dict = {
   'form.maxSignalDelay': '最大シグナル遅延 (ms)',
   'form.maxSignalDelayHelp': 'これより古いシグナルは破棄されます (または下の設定で待機注文になります)。',
   'form.usePendingForDelayed': '遅延したシグナルには待機注文を使う',
+  'form.whenOff': 'このリンクをオフにしたとき',
+  'form.whenOffHelp':
+    'リンクをオフにしたとき、すでに開いているコピーをどう扱うか (リレーが判断し、EA には送りません)。',
+  'form.whenOff.closeOnly': 'マスターに合わせて決済・変更を続ける',
+  'form.whenOff.freeze': '凍結する: 決済も変更も送らない',
   'form.err.number': '数値を入力してください。',
   'form.err.integer': '整数を入力してください。',
   'form.err.list': 'カンマ区切りの整数で入力してください。',
@@ -591,6 +617,10 @@ export const ja: Dict = {
   'form.err.tooLong': '長すぎます ({max} バイト以内)。',
   'form.err.lotRange': '最小ロットは最大ロット以下にしてください。',
   'form.err.accountId': '口座 ID は空白と「/」を含まない 1〜63 バイトです (「global」は不可)。',
+  'form.err.globalPrefix':
+    '口座 ID は「global」で始めることはできません (すべての EA がこの口座の設定を受信します)。',
+  'form.err.symbolChars': 'シンボルに制御文字や , [ ] = ; は使えません。',
+  'form.err.magic': '-9223372036854775808〜9223372036854775807 の整数をカンマ区切りで入力してください。',
   'form.err.empty': '空にはできません。',
 
   'activity.title': 'アクティビティ',

@@ -1,6 +1,7 @@
 // Pure derivations for the connections view: runtime badges from intent + evaluated status, which warnings a
 // node shows, the master filter, and the graph model (nodes, edges, positions). No React here, so it is unit-tested.
 import type { EaConnection, MemberView, TradeGroupView } from '@sankey/shared/api/views';
+import { prefixPeers } from '@sankey/shared/domain/links';
 import type { WarningCode } from '@sankey/shared/protocol/constants';
 import { WARNING_PRIORITY } from '@sankey/shared/protocol/constants';
 
@@ -84,6 +85,8 @@ export interface MasterNodeModel {
   badge: Badge;
   warnings: WarningCode[];
   links: number;
+  /** Linked ids this id is a byte prefix of, or that are one of it (docs/protocol.md D16, §1.3). */
+  prefixPeers: string[];
 }
 
 export interface SlaveNodeModel {
@@ -98,6 +101,7 @@ export interface SlaveNodeModel {
   badge: Badge;
   warnings: WarningCode[];
   links: number;
+  prefixPeers: string[];
 }
 
 export type NodeModel = MasterNodeModel | SlaveNodeModel;
@@ -133,6 +137,8 @@ export function buildGraph(
     .sort((a, b) => a.id.localeCompare(b.id));
   const groupIds = new Set(groups.map((g) => g.id));
   const members = input.members.filter((m) => groupIds.has(m.tradeGroupId));
+  // Every linked id counts, also those the master filter hides: the collision is on the wire, not on screen.
+  const linkedIds = [...input.tradeGroups.map((g) => g.id), ...input.members.map((m) => m.slaveAccount)];
 
   const nodes: NodeModel[] = groups.map((group) => {
     const pending = input.pending[groupKey(group.id)];
@@ -149,6 +155,7 @@ export function buildGraph(
       badge: masterBadge(enabled, group.masterRuntimeStatus),
       warnings: sortWarnings(group.masterWarningCodes),
       links: members.filter((m) => m.tradeGroupId === group.id).length,
+      prefixPeers: prefixPeers(group.id, linkedIds),
     };
   });
 
@@ -168,6 +175,7 @@ export function buildGraph(
       badge: slaveBadge(own),
       warnings: slaveSideWarnings(own),
       links: own.length,
+      prefixPeers: prefixPeers(accountId, linkedIds),
     });
   }
 

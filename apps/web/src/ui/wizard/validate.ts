@@ -1,7 +1,8 @@
 // Step-1 checks of the create-link wizard (original-api-ui-ea.md §2.6): errors block "Next", warnings inform.
 // Messages are returned as dictionary keys with parameters so they render in either language.
 import type { EaConnection, MemberView } from '@sankey/shared/api/views';
-import { accountIdSchema } from '@sankey/shared/domain/settings';
+import { findCopyCycle, formatCycle, prefixPeers } from '@sankey/shared/domain/links';
+import { newAccountIdSchema } from '@sankey/shared/domain/settings';
 import type { MessageKey, Params } from '../i18n/dict';
 
 export interface Message {
@@ -16,7 +17,12 @@ export interface AccountCheck {
 
 function idError(id: string, requiredKey: MessageKey): Message | undefined {
   if (id.trim() === '') return { key: requiredKey };
-  return accountIdSchema.safeParse(id).success ? undefined : { key: 'form.err.accountId' };
+  const r = newAccountIdSchema.safeParse(id);
+  if (r.success) return undefined;
+  // The API's rules (docs/protocol.md D16): the "global" prefix has its own message.
+  return r.error.issues.some((i) => i.message.includes('"global"'))
+    ? { key: 'form.err.globalPrefix' }
+    : { key: 'form.err.accountId' };
 }
 
 function presence(
@@ -45,8 +51,11 @@ export function checkAccounts(input: {
   const se = idError(slave, 'wizard.err.slaveRequired');
   if (me) errors.master = me;
   if (se) errors.slave = se;
+  const links = input.members.map((m) => ({ master: m.tradeGroupId, slave: m.slaveAccount }));
   if (!me && !se) {
+    const cycle = findCopyCycle(links, master, slave);
     if (master === slave) errors.slave = { key: 'wizard.err.same' };
+    else if (cycle) errors.slave = { key: 'wizard.err.cycle', params: { cycle: formatCycle(cycle) } };
     const existing = input.members.find((m) => m.tradeGroupId === master && m.slaveAccount === slave);
     if (existing) errors.slave = { key: 'wizard.err.duplicate', params: { master, slave } };
   }
@@ -58,12 +67,13 @@ export function checkAccounts(input: {
     const w = presence(slave, 'Slave', input.connections);
     if (w) warnings.push(w);
   }
-  if (
-    !me &&
-    !se &&
-    input.members.some((m) => m.tradeGroupId === slave && m.slaveAccount === master && m.enabled)
-  ) {
-    warnings.push({ key: 'wizard.warn.circular', params: { master, slave } });
+  if (!me && !se && master !== slave) {
+    const linked = links.flatMap((l) => [l.master, l.slave]);
+    for (const id of [master, slave]) {
+      const peers = prefixPeers(id, [...linked, master === id ? slave : master]);
+      if (peers.length > 0)
+        warnings.push({ key: 'wizard.warn.prefix', params: { id, peers: peers.join(', ') } });
+    }
   }
   return { errors, warnings };
 }
