@@ -184,12 +184,13 @@ export class Relay {
           version: PROTOCOL_VERSION,
           uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
           ports: this.ports,
-          counters: this.counters(),
+          counters: { ...this.metrics.totals },
         }),
         connections: () => this.core.connections().map(connectionView),
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
+        latency: () => this.metrics.latencySummary(),
         signals: async (q) => {
           await this.journal.flush();
           return storage.recentSignals(q);
@@ -224,6 +225,7 @@ export class Relay {
     this.outbox.start();
     this.journal.start();
     this.ledger.start();
+    this.metrics.startSampling();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
     this.outboxLagTimer = setInterval(() => {
@@ -242,10 +244,6 @@ export class Relay {
     this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
   }
 
-  private counters(): Record<string, number> {
-    return { ...this.metrics.totals };
-  }
-
   /**
    * Stop reading, finish the message in hand (handlers are synchronous, so it is already done), apply pending
    * outbox rows, flush queued frames and status writes within the deadline, close sockets and HTTP.
@@ -259,6 +257,7 @@ export class Relay {
     this.log.info({ reason: cause.reason }, 'relay shutting down');
     if (this.timeoutTimer) clearInterval(this.timeoutTimer);
     if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
+    this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading();
       await this.outbox?.stop();

@@ -16,7 +16,7 @@ import type {
   SlaveConfigMessage,
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
-import { type FrameClass, nullMetrics } from '../core/ports';
+import { type FrameClass, nullMetrics, type SignalRecorder } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
@@ -44,7 +44,12 @@ export const engines: Record<string, () => CoreEngine> = {
 };
 
 export function makeCore(
-  opts: { engine?: () => CoreEngine; settings?: Partial<GlobalSettings>; ledgerRows?: LedgerEntry[] } = {},
+  opts: {
+    engine?: () => CoreEngine;
+    settings?: Partial<GlobalSettings>;
+    ledgerRows?: LedgerEntry[];
+    journal?: SignalRecorder;
+  } = {},
 ) {
   let now = 1_735_689_600_000;
   const sent: SentFrame[] = [];
@@ -84,6 +89,7 @@ export function makeCore(
     statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
     metrics: nullMetrics,
     ledger,
+    ...(opts.journal && { journal: opts.journal }),
     log,
     clock: { nowMs: () => now },
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
