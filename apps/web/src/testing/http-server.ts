@@ -116,6 +116,8 @@ export async function startTestWeb(opts: TestWebOptions = {}) {
     url,
     dir,
     relay,
+    /** A second client on the app's database file (to write what the relay would). */
+    db,
     outboxRows: () => outbox.pending({ limit: 10_000 }),
     async close() {
       server.closeAllConnections();
