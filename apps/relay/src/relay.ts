@@ -183,6 +183,7 @@ export class Relay {
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
+        latency: () => this.metrics.latencySummary(),
         signals: async (q) => {
           await this.persistence.journal.flush();
           return storage.recentSignals(q);
@@ -216,6 +217,7 @@ export class Relay {
 
     this.outbox.start();
     this.persistence.start();
+    this.metrics.startSampling();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
     this.outboxLagTimer = setInterval(() => {
@@ -244,6 +246,7 @@ export class Relay {
     this.log.info({ reason: cause.reason }, 'relay shutting down');
     if (this.timeoutTimer) clearInterval(this.timeoutTimer);
     if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
+    this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading();
       await this.outbox?.stop();

@@ -1,6 +1,7 @@
 // The Slave side's own processing, free of sockets so it can be unit-tested: the DLL's per-master config store
 // and trade pipeline (protocol-and-relay.md §5.2, §5.3) plus the bits of the MQL layer that decide what is
 // observable (ticket mapping, SyncRequest on a new CONNECTED config, snapshot filtering).
+import { transformLots } from '@sankey/shared/domain/lots';
 import { REVERSED_ORDER_TYPE } from '@sankey/shared/protocol/constants';
 import type {
   PositionSnapshotMessage,
@@ -19,6 +20,9 @@ import type {
   SlavePosition,
   SyncedPosition,
 } from './types';
+
+/** The lot formula lives in packages/shared so the relay records the same lots the DLL computes. */
+export { transformLots };
 
 export interface ConfigEffect {
   /** Topics to subscribe (already de-duplicated against earlier subscriptions). */
@@ -39,15 +43,6 @@ export interface SignalContext {
   slaveEquity: number;
   topic: string;
   receivedAtMs?: number;
-}
-
-/** `lots` after the DLL's lot calculation (§5.3 step 5). */
-export function transformLots(lots: number, config: SlaveConfigMessage, slaveEquity: number): number {
-  if (config.lot_calculation_mode === 'margin_ratio') {
-    const masterEquity = config.master_equity;
-    return masterEquity != null && masterEquity > 0 ? (lots * slaveEquity) / masterEquity : lots;
-  }
-  return config.lot_multiplier != null ? lots * config.lot_multiplier : lots;
 }
 
 const hasMagic = (list: readonly WireInt[], magic: WireInt): boolean =>

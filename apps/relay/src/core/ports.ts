@@ -132,7 +132,13 @@ export interface CoreMetrics {
 
 /** Records every inbound trade signal with what the copy engine decided (the signal journal). */
 export interface SignalRecorder {
-  record(sig: TradeSignal, accepted: number, filtered: Partial<Record<FilterReason, number>>): void;
+  /** `filteredBy`: slave account → reason, only for the members the engine filtered (absent when none were). */
+  record(
+    sig: TradeSignal,
+    accepted: number,
+    filtered: Partial<Record<FilterReason, number>>,
+    filteredBy?: Record<string, FilterReason>,
+  ): void;
 }
 
 export interface Logger {

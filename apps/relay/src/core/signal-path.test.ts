@@ -104,6 +104,34 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
       });
     });
 
+    it('journals which member was filtered and why, and ledgers the lots each member settings compute', async () => {
+      const recorded: unknown[][] = [];
+      const h = makeCore({ engine, journal: { record: (...args) => void recorded.push(args) } });
+      h.addGroup('M1', {}, [
+        { slaveAccount: 'S1', settings: { lotMultiplier: 2.5 } },
+        { slaveAccount: 'S2', settings: { lotCalculationMode: 'margin_ratio' } },
+        { slaveAccount: 'S3', settings: { filters: { blockedSymbols: ['EURUSD'] } } },
+      ]);
+      h.handle(heartbeat('S2', 'Slave', { equity: 5_000 }));
+      online(h, ['S1', 'S3']);
+      h.handle(open('M1', { lots: 0.4 }));
+      expect(recorded.map(([, accepted, filtered, by]) => [accepted, filtered, by])).toEqual([
+        [2, { symbol_blocked: 1 }, { S3: 'symbol_blocked' }],
+      ]);
+      const copied = h.events.filter((e) => e.event === 'trade_copied').map((e) => e.payload);
+      expect(copied).toEqual([
+        expect.objectContaining({ slaveAccount: 'S1', at: '2025-01-01T00:00:00.000Z' }),
+        expect.objectContaining({ slaveAccount: 'S2', at: '2025-01-01T00:00:00.000Z' }),
+      ]);
+      // Master equity 10 000 (heartbeat), slave S2 5 000: margin ratio halves the lots; S1 multiplies by 2.5.
+      expect((await h.storedLedger()).map((r) => [r.slaveAccount, r.lots])).toEqual([
+        ['S1', 1],
+        ['S2', 0.2],
+      ]);
+      h.handle(open('M1', { ticket: 1002, symbol: 'GBPUSD' }));
+      expect(recorded[1]?.[3]).toBeUndefined();
+    });
+
     it('keeps masters isolated', () => {
       const h = setup();
       h.addGroup('M2', {}, [{ slaveAccount: 'S2' }]);

@@ -1,5 +1,6 @@
 // The copy hot path (docs/protocol.md §6.7, §10, D1): one engine call evaluates every member of the master, then
 // one frame per accepted member on `trade/<master>/<slave>`, the payload encoded once per distinct output symbol.
+import { transformLots } from '@sankey/shared/domain/lots';
 import { encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
@@ -43,13 +44,14 @@ export class SignalPath {
   handle(sig: TradeSignal, receivedAtNs: bigint): void {
     const masterId = sig.source_account;
     const { events, metrics, journal } = this.deps;
+    const at = new Date(this.deps.clock.nowMs()).toISOString();
     events.emit('trade_received', {
       sourceAccount: masterId,
       action: sig.action,
       ticket: wireIntToDecimal(sig.ticket),
       symbol: sig.symbol ?? null,
       lots: sig.lots ?? null,
-      at: new Date(this.deps.clock.nowMs()).toISOString(),
+      at,
     });
     const members = this.state.store.membersOf(masterId);
     if (members.length === 0) {
@@ -68,6 +70,9 @@ export class SignalPath {
     const send = new Uint8Array(n);
     let sendCount = 0;
     const filtered: Partial<Record<FilterReason, number>> = {};
+    // Per-member reasons for the Trades page: built only for filtered members, so a signal copied to everyone
+    // allocates nothing more.
+    let filteredBy: Record<string, FilterReason> | undefined;
     for (let i = 0; i < n; i++) {
       if (results.accepted(i)) {
         send[i] = 1;
@@ -88,6 +93,8 @@ export class SignalPath {
         continue;
       }
       filtered[reason] = (filtered[reason] ?? 0) + 1;
+      filteredBy ??= {};
+      filteredBy[slaveAccount] = reason;
       metrics.signalFiltered(reason);
       if (live) {
         events.emit('trade_filtered', {
@@ -95,10 +102,11 @@ export class SignalPath {
           slaveAccount,
           ticket: wireIntToDecimal(sig.ticket),
           reason,
+          at,
         });
       }
     }
-    journal?.record(sig, sendCount, filtered);
+    journal?.record(sig, sendCount, filtered, filteredBy);
     if (sig.action === 'Close' && !isPartialClose(sig)) {
       // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
       for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
@@ -151,8 +159,9 @@ export class SignalPath {
       metrics.signalCopied();
       if (opening) {
         const sent = symbol ?? sig.symbol ?? null;
-        if (outcome === 'sent') ledger.sent(masterId, slave, sig.ticket, sent, sig.lots ?? null);
-        else ledger.parked(masterId, slave, sig.ticket, sent, sig.lots ?? null);
+        const lots = this.copyLots(sig, member);
+        if (outcome === 'sent') ledger.sent(masterId, slave, sig.ticket, sent, lots);
+        else ledger.parked(masterId, slave, sig.ticket, sent, lots);
       }
       if (live) {
         events.emit('trade_copied', {
@@ -164,6 +173,7 @@ export class SignalPath {
           symbol: symbol ?? null,
           lots: sig.lots ?? null,
           relayLatencyUs: Number((process.hrtime.bigint() - receivedAtNs) / 1000n),
+          at,
         });
       }
     }
@@ -172,6 +182,24 @@ export class SignalPath {
   /** The engine evaluates members in the order they were compiled, which is the store's order. */
   private memberAt(masterId: string, members: readonly MemberState[], i: number, slave: string) {
     return members[i]?.slaveAccount === slave ? members[i] : this.state.store.getMember(masterId, slave);
+  }
+
+  /** The lots the slave's DLL computes from its settings (before broker rounding), for the delivery ledger. */
+  private copyLots(sig: TradeSignal, member: MemberState | undefined): number | null {
+    if (sig.lots === undefined) return null;
+    if (!member) return sig.lots;
+    const s = member.settings;
+    const masterEquity = this.state.connections.getMaster(member.tradeGroupId)?.equity ?? null;
+    const slaveEquity = this.state.connections.getSlave(member.slaveAccount)?.equity ?? 0;
+    return transformLots(
+      sig.lots,
+      {
+        lot_calculation_mode: s.lotCalculationMode,
+        lot_multiplier: s.lotMultiplier,
+        master_equity: masterEquity,
+      },
+      slaveEquity,
+    );
   }
 
   /** D15: a link an operator switched off (member or group) with `whenOff = freeze` passes no Close or Modify. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
 import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-list';
 import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
-import type { EaConnection, RelayEvaluations } from '@sankey/shared/api/views';
+import type { EaConnection, LatencySummary, RelayEvaluations } from '@sankey/shared/api/views';
 import { Server as SocketServer } from 'socket.io';
 import { z } from 'zod';
 import type { LogEntry } from '../observability/logger';
@@ -32,6 +32,8 @@ export interface RelayHttpSource {
   nudgeOutbox(): void;
   /** Recent journaled trade signals, newest first. */
   signals(q: { masterAccount?: string; limit?: number }): Promise<unknown[]>;
+  /** p50/p99 and rates over the last minute, hour and day (the latency ring). */
+  latency(): Promise<LatencySummary>;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
   /** Called for every new socket.io client (send the snapshot). */
@@ -209,6 +211,8 @@ export class RelayHttpServer {
           await this.src.signals({ ...(master ? { masterAccount: master } : {}), limit }),
         );
       }
+      case 'GET /latency':
+        return json(res, 200, await this.src.latency());
       case 'POST /outbox/nudge':
         this.src.nudgeOutbox();
         return json(res, 202, { ok: true });

@@ -76,6 +76,7 @@ describe('signal journal', () => {
       }),
       accepted: 1,
       filtered: { symbol_blocked: 1 },
+      filteredBy: { S2: 'symbol_blocked' },
     });
     const lastSeq = m1[0]!.seq;
     await first.relay.close();

@@ -43,7 +43,12 @@ export class SignalJournal {
   }
 
   /** Called once per inbound trade signal, after the copy engine decided. Returns the sequence number. */
-  record(sig: TradeSignal, accepted: number, filtered: Partial<Record<FilterReason, number>>): number {
+  record(
+    sig: TradeSignal,
+    accepted: number,
+    filtered: Partial<Record<FilterReason, number>>,
+    filteredBy?: Record<string, FilterReason>,
+  ): number {
     const seq = this.sequencer.next(sig.source_account);
     if (this.buffer.length >= this.opts.maxBuffered) {
       this.buffer.shift();
@@ -74,6 +79,7 @@ export class SignalJournal {
         },
         accepted,
         filtered,
+        ...(filteredBy !== undefined && { filteredBy }),
       },
     });
     return seq;

@@ -1,7 +1,14 @@
 // Prometheus metrics of the relay (design.md, Observability), on a registry of its own so tests can run
 // several relays in one process.
+
+import type { LatencySummary } from '@sankey/shared/api/views';
 import client from 'prom-client';
 import type { ConfigTrigger, CoreMetrics } from '../core/ports';
+import { type LatencyReading, LatencyRing } from './latency-ring';
+
+const LATENCY_BUCKETS_S = [
+  10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3,
+];
 
 export class RelayMetrics implements CoreMetrics {
   readonly registry = new client.Registry();
@@ -31,10 +38,7 @@ export class RelayMetrics implements CoreMetrics {
   readonly relayLatency = new client.Histogram({
     name: 'sankey_relay_latency_seconds',
     help: 'Trade signal frame received to its last copy handed to the PUB socket',
-    buckets: [
-      10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3,
-      50e-3,
-    ],
+    buckets: LATENCY_BUCKETS_S,
     registers: [this.registry],
   });
   readonly closesThrough = new client.Counter({
@@ -117,7 +121,18 @@ export class RelayMetrics implements CoreMetrics {
   });
 
   /** Plain running totals for the control API's status counters. */
-  readonly totals = { framesIn: 0, decodeErrors: 0, signalsCopied: 0, signalsFiltered: 0, configsSent: 0 };
+  readonly totals = {
+    framesIn: 0,
+    tradeSignals: 0,
+    decodeErrors: 0,
+    signalsCopied: 0,
+    signalsFiltered: 0,
+    configsSent: 0,
+  };
+
+  /** 24 h of latency and rates, sampled every 10 s (docs/api.md, latency.summary). */
+  readonly latencyRing = new LatencyRing(LATENCY_BUCKETS_S);
+  private sampler: NodeJS.Timeout | null = null;
 
   constructor() {
     client.collectDefaultMetrics({
@@ -142,6 +157,29 @@ export class RelayMetrics implements CoreMetrics {
   frameIn(type: string): void {
     this.framesIn.inc({ type });
     this.totals.framesIn++;
+    if (type === 'TradeSignal') this.totals.tradeSignals++;
+  }
+
+  startSampling(): void {
+    this.sampler ??= setInterval(() => {
+      void this.readLatency().then((r) => this.latencyRing.record(Date.now(), r));
+    }, this.latencyRing.everyMs);
+    this.sampler.unref();
+  }
+
+  stopSampling(): void {
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = null;
+  }
+
+  async latencySummary(nowMs = Date.now()): Promise<LatencySummary> {
+    return this.latencyRing.summary(nowMs, await this.readLatency());
+  }
+
+  private async readLatency(): Promise<LatencyReading> {
+    const { values } = await this.relayLatency.get();
+    const buckets = values.filter((v) => v.metricName?.endsWith('_bucket')).map((v) => v.value);
+    return { buckets, signals: this.totals.tradeSignals, copies: this.totals.signalsCopied };
   }
   decodeError(reason: string): void {
     this.decodeErrors.inc({ reason });

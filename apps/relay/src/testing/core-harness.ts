@@ -17,7 +17,7 @@ import type {
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
 import type { ParkedCopy, ParkingOptions } from '../core/parking';
-import { type DeadLetter, type FrameClass, nullMetrics } from '../core/ports';
+import { type DeadLetter, type FrameClass, nullMetrics, type SignalRecorder } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
@@ -51,6 +51,7 @@ export function makeCore(
     ledgerRows?: LedgerEntry[];
     maxConnections?: number;
     parking?: Partial<ParkingOptions>;
+    journal?: SignalRecorder;
   } = {},
 ) {
   let now = 1_735_689_600_000;
@@ -100,6 +101,7 @@ export function makeCore(
       added: (c) => parkedRows.set(c.key, c),
       removed: (c) => parkedRows.delete(c.key),
     },
+    ...(opts.journal && { journal: opts.journal }),
     log,
     clock: { nowMs: () => now, monoMs: () => mono },
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },

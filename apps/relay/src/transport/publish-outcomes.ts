@@ -1,12 +1,6 @@
 // What happens after the send queue took a frame: sent (latency trackers settle), failed or refused (counted,
 // logged, and a dead letter — which also tells the UI `delivery_failed`).
-import type {
-  DeadLetter,
-  DeadLetterReason,
-  DeadLetterSink,
-  Logger,
-  OutboundFrame,
-} from '../core/ports';
+import type { DeadLetter, DeadLetterReason, DeadLetterSink, Logger, OutboundFrame } from '../core/ports';
 import type { RelayMetrics } from '../observability/metrics';
 import type { RefusalReason } from './send-queue';
 

@@ -2,6 +2,7 @@
 // process. Start-up work (generated secrets printed once, the admin password hash) happens here.
 import { type Db, openDatabase } from '@sankey/db/client';
 import { loadOrCreateApiToken, readRuntimeInfo } from '@sankey/db/data-dir';
+import { createRepositories } from '@sankey/db/repositories/index';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 import { type ApiTokenHolder, createApiTokenHolder } from './api-token';
 import { env as processEnv, type WebEnv } from './env';
@@ -15,6 +16,7 @@ import { createMemberService, type MemberService } from './services/members';
 import { createSettingsService, type SettingsService } from './services/settings';
 import { createSystemService, type SystemService } from './services/system';
 import { createTradeGroupService, type TradeGroupService } from './services/trade-groups';
+import { createTradesService, type TradeHistory, type TradesService } from './services/trades';
 import { createPrismaStore, type Store } from './store';
 
 export interface Services {
@@ -25,6 +27,7 @@ export interface Services {
   settings: SettingsService;
   system: SystemService;
   auth: AuthService;
+  trades: TradesService;
 }
 
 export interface WebApp {
@@ -42,6 +45,8 @@ export interface ServiceOptions {
   apiToken: string;
   webPort: number;
   dataDir: string;
+  /** The signal journal, delivery ledger and members, read by the Trades page. */
+  history: TradeHistory;
   /** The rotatable token; without it a fixed `apiToken` that cannot be rotated (as if set in the environment). */
   apiTokens?: ApiTokenHolder;
 }
@@ -64,6 +69,7 @@ export function createServices(o: ServiceOptions): Services {
       runtimeInfo: () => readRuntimeInfo(o.dataDir),
     }),
     auth: createAuthService({ ...deps, tokens }),
+    trades: createTradesService(o.history),
   };
 }
 
@@ -94,6 +100,7 @@ export async function createWebApp(
     createHttpRelayClient({ baseUrl: env.relayUrl, apiToken: apiTokens.current, timeoutMs: 1000, log });
   const services = createServices({
     store: createPrismaStore(db),
+    history: createRepositories(db),
     relay,
     clock: overrides.clock ?? systemClock,
     log,

@@ -3,6 +3,8 @@
 import {
   type EaConnection,
   eaConnectionSchema,
+  type LatencySummary,
+  latencySummarySchema,
   type RelayEvaluations,
   relayEvaluationsSchema,
   type SignalJournalEntryView,
@@ -42,6 +44,8 @@ export interface RelayClient {
   logs(query: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage | null>;
   /** The relay's trade-signal journal, newest first. */
   signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
+  /** The relay's latency ring (docs/api.md, latency.summary). */
+  latency(): Promise<LatencySummary | null>;
   /** Best effort: false when the relay could not be told (it polls the outbox anyway). */
   nudge(): Promise<boolean>;
   /**
@@ -125,6 +129,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
       const qs = params.toString();
       return call('GET', `/signals${qs ? `?${qs}` : ''}`, z.array(signalJournalEntrySchema));
     },
+    latency: () => call('GET', '/latency', latencySummarySchema),
     nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
     revokeSessions: async (sessionIds) =>
       (await call('POST', '/sessions/revoke', null, { sessionIds })) !== null,

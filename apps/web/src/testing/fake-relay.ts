@@ -3,7 +3,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
-import type { EaConnection, GroupEvaluation, SignalJournalEntryView } from '@sankey/shared/api/views';
+import type {
+  EaConnection,
+  GroupEvaluation,
+  LatencySummary,
+  SignalJournalEntryView,
+} from '@sankey/shared/api/views';
 import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
 
 export interface RelayData {
@@ -14,6 +19,7 @@ export interface RelayData {
   appliedOutboxId: number;
   logs: LogsPage;
   signals: SignalJournalEntryView[];
+  latency: LatencySummary | null;
 }
 
 export const relayData = (): RelayData => ({
@@ -28,6 +34,7 @@ export const relayData = (): RelayData => ({
   appliedOutboxId: 0,
   logs: { entries: [], nextCursor: null },
   signals: [],
+  latency: null,
 });
 
 export const connection = (accountId: string, eaType: 'Master' | 'Slave'): EaConnection => ({
@@ -69,6 +76,7 @@ export class FakeRelayClient implements RelayClient {
     this.signalQueries.push(q);
     return this.reachable ? this.data.signals : null;
   };
+  latency = async () => (this.reachable ? this.data.latency : null);
   nudge = async () => {
     if (!this.reachable) return false;
     this.nudges++;
@@ -117,6 +125,8 @@ export async function startFakeRelayServer(initialApiToken: string) {
         return send(200, state.data.logs);
       case 'GET /internal/v1/signals':
         return send(200, state.data.signals);
+      case 'GET /internal/v1/latency':
+        return state.data.latency ? send(200, state.data.latency) : send(404, { error: 'not_found' });
       case 'POST /internal/v1/outbox/nudge':
         state.nudges++;
         return send(202, { ok: true });

@@ -203,12 +203,14 @@ describe('activity feed', () => {
         symbol: 'EURUSD',
         lots: 0.2,
         relayLatencyUs: 250,
+        at: '2026-06-01T12:00:00.000Z',
       });
       store.handleEvent('trade_filtered', {
         masterAccount: 'M1',
         slaveAccount: 'S2',
         ticket: '6',
         reason: 'symbol_blocked',
+        at: '2026-06-01T12:00:01.000Z',
       });
     });
     expect(screen.getAllByTestId('activity-item')).toHaveLength(2);

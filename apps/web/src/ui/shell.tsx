@@ -1,7 +1,7 @@
 'use client';
 // The admin frame: top bar with navigation, live indicator, language and theme switches, logs and logout.
 import { clsx } from 'clsx';
-import { Activity, LogOut, Network, ScrollText, Settings } from 'lucide-react';
+import { Activity, Gauge, ListOrdered, LogOut, Network, ScrollText, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
@@ -44,6 +44,8 @@ function Nav() {
   const path = usePathname();
   const items = [
     { href: '/', label: t('nav.connections'), icon: Network },
+    { href: '/trades', label: t('nav.trades'), icon: ListOrdered },
+    { href: '/latency', label: t('nav.latency'), icon: Gauge },
     { href: '/activity', label: t('nav.activity'), icon: Activity },
     { href: '/settings', label: t('nav.settings'), icon: Settings },
   ];

@@ -74,6 +74,16 @@ export function createDeliveryLedgerRepository(client: DbClient) {
       return rows as DeliveryLedgerRow[];
     },
 
+    /** Every member's row for these masters' tickets (the Trades page joins them to journal entries). */
+    async listForTickets(masterAccounts: string[], tickets: string[]): Promise<DeliveryLedgerRow[]> {
+      if (masterAccounts.length === 0 || tickets.length === 0) return [];
+      const rows = await client.deliveryLedger.findMany({
+        where: { masterAccount: { in: masterAccounts }, ticket: { in: tickets } },
+        select,
+      });
+      return rows as DeliveryLedgerRow[];
+    },
+
     /** Deletes rows last changed before `before`. Returns how many. */
     async pruneOlderThan(before: Date): Promise<number> {
       const { count } = await client.deliveryLedger.deleteMany({ where: { updatedAt: { lt: before } } });

@@ -96,6 +96,63 @@ export function createSignalJournalRepository(client: DbClient) {
       return rows.map(toDto);
     },
 
+    /**
+     * One page of Open signals (the Trades page: one row per master ticket), newest first by journal id, older
+     * than `beforeId`. Uses the receivedAt index for time ranges.
+     */
+    async listOpens(q: {
+      masterAccounts?: string[];
+      symbol?: string;
+      from?: Date;
+      to?: Date;
+      beforeId?: number;
+      limit: number;
+    }): Promise<SignalJournalDto[]> {
+      const rows = await client.tradeSignalJournal.findMany({
+        where: {
+          action: 'Open',
+          ...(q.masterAccounts !== undefined && { masterAccount: { in: q.masterAccounts } }),
+          ...(q.symbol !== undefined && { symbol: q.symbol }),
+          ...((q.from !== undefined || q.to !== undefined) && {
+            receivedAt: {
+              ...(q.from !== undefined && { gte: q.from }),
+              ...(q.to !== undefined && { lte: q.to }),
+            },
+          }),
+          ...(q.beforeId !== undefined && { id: { lt: q.beforeId } }),
+        },
+        orderBy: { id: 'desc' },
+        take: q.limit,
+        select,
+      });
+      return rows.map(toDto);
+    },
+
+    /** Every non-Open signal (Modify, Close) of these masters' tickets, oldest first. */
+    async followUpsOf(masterAccounts: string[], tickets: string[]): Promise<SignalJournalDto[]> {
+      if (masterAccounts.length === 0 || tickets.length === 0) return [];
+      const rows = await client.tradeSignalJournal.findMany({
+        where: {
+          action: { not: 'Open' },
+          masterAccount: { in: masterAccounts },
+          ticket: { in: tickets.map((t) => BigInt(t)) },
+        },
+        orderBy: { id: 'asc' },
+        select,
+      });
+      return rows.map(toDto);
+    },
+
+    /** The newest Open signal of one master ticket, or null. */
+    async getOpen(masterAccount: string, ticket: string): Promise<SignalJournalDto | null> {
+      const row = await client.tradeSignalJournal.findFirst({
+        where: { masterAccount, ticket: BigInt(ticket), action: 'Open' },
+        orderBy: { id: 'desc' },
+        select,
+      });
+      return row ? toDto(row) : null;
+    },
+
     /** Retention: deletes entries received before `before`. Returns the count. */
     /** Whether a Close of `ticket` (decimal) from `masterAccount` was journalled. */
     async hasClose(masterAccount: string, ticket: string): Promise<boolean> {

@@ -42,12 +42,15 @@ export interface ServerToClientEvents {
     symbol: string | null;
     lots: number | null;
     relayLatencyUs: number;
+    /** When the relay handled the signal (ISO 8601), so late-arriving rows still sort by event time. */
+    at: string;
   }) => void;
   trade_filtered: (payload: {
     masterAccount: string;
     slaveAccount: string;
     ticket: string;
     reason: FilterReason;
+    at: string;
   }) => void;
   position_snapshot: (payload: { sourceAccount: string; positions: SnapshotPositionView[] }) => void;
   sync_request: (payload: { slaveAccount: string; masterAccount: string }) => void;

@@ -116,6 +116,29 @@ export const signalsListInputSchema = z
   .optional();
 export type SignalsListInput = z.infer<typeof signalsListInputSchema>;
 
+/** `trades.list` (docs/api.md): newest first, filtered; `cursor` is the previous page's `nextCursor`. */
+export const tradesListInputSchema = z
+  .strictObject({
+    /** A master (its tickets) or a slave (the tickets of the masters it follows). */
+    account: accountIdSchema.optional(),
+    symbol: z.string().min(1).max(31).optional(),
+    /** ISO 8601 instants. */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    outcome: z.enum(['copied', 'filtered', 'parked', 'dead_lettered']).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor: z.number().int().min(1).optional(),
+  })
+  .optional();
+export type TradesListInput = z.infer<typeof tradesListInputSchema>;
+
+/** `trades.get`: one master ticket (decimal string, exact over 64 bits). */
+export const tradesGetInputSchema = z.strictObject({
+  masterAccount: accountIdSchema,
+  ticket: z.string().regex(/^-?[0-9]{1,20}$/, 'must be a decimal ticket number'),
+});
+export type TradesGetInput = z.infer<typeof tradesGetInputSchema>;
+
 /** `auth.changePassword` (docs/api.md): the current password again, and the new one (as SANKEY_ADMIN_PASSWORD). */
 export const changePasswordInputSchema = z.strictObject({
   currentPassword: z.string().min(1, 'required').max(1024),

@@ -1,7 +1,13 @@
 // Output views shared by the tRPC API, the relay's control API and socket.io payloads (README §4, §5).
 import { z } from 'zod';
 import { masterSettingsSchema, slaveSettingsSchema } from '../domain/settings';
-import { CONNECTION_STATUSES, EA_TYPES, PLATFORMS, WARNING_CODES } from '../protocol/constants';
+import {
+  CONNECTION_STATUSES,
+  EA_TYPES,
+  FILTER_REASONS,
+  PLATFORMS,
+  WARNING_CODES,
+} from '../protocol/constants';
 
 export const warningCodeSchema = z.enum(WARNING_CODES);
 
@@ -114,6 +120,101 @@ export const signalJournalEntrySchema = z.object({
     signal: z.record(z.string(), z.union([z.string(), z.number()])),
     accepted: z.number().int(),
     filtered: z.record(z.string(), z.number().int()),
+    /** Per filtered member: slave account → reason. Absent on entries journalled before it was recorded. */
+    filteredBy: z.record(z.string(), z.string()).optional(),
   }),
 });
 export type SignalJournalEntryView = z.infer<typeof signalJournalEntrySchema>;
+
+/**
+ * What became of one master ticket for one slave (the Trades page): copied (the ledger has it), filtered by the copy
+ * engine (the journal names the reason), parked or dead-lettered (ledger), or not a member when it was opened.
+ * `unknown`: filtered, but journalled before per-member reasons were recorded.
+ */
+export const TRADE_OUTCOMES = [
+  'copied',
+  'filtered',
+  'parked',
+  'dead_lettered',
+  'not_member',
+  'unknown',
+] as const;
+export type TradeOutcome = (typeof TRADE_OUTCOMES)[number];
+
+export const slaveOutcomeSchema = z.object({
+  slaveAccount: z.string(),
+  outcome: z.enum(TRADE_OUTCOMES),
+  /** For `filtered`: the copy engine's reason. */
+  reason: z.enum(FILTER_REASONS).nullable(),
+  /** For copied/parked/dead-lettered: the symbol as sent and the lots the slave's settings compute (unrounded). */
+  symbol: z.string().nullable(),
+  lots: z.number().nullable(),
+  /** The copy's ledger state (sent, closed, parked, dead_lettered), null when there is none. */
+  ledgerState: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type SlaveOutcomeView = z.infer<typeof slaveOutcomeSchema>;
+
+/** One master ticket: its Open signal from the journal, whether a full Close followed, and every slave's outcome. */
+export const tradeViewSchema = z.object({
+  /** The journal id of the Open signal (the paging cursor). */
+  id: z.number().int(),
+  openedAt: z.string(),
+  masterAccount: z.string(),
+  ticket: z.string(),
+  symbol: z.string().nullable(),
+  orderType: z.string().nullable(),
+  lots: z.number().nullable(),
+  state: z.enum(['open', 'closed']),
+  closedAt: z.string().nullable(),
+  copied: z.number().int(),
+  filtered: z.number().int(),
+  slaves: z.array(slaveOutcomeSchema),
+});
+export type TradeView = z.infer<typeof tradeViewSchema>;
+
+export const tradesPageSchema = z.object({
+  trades: z.array(tradeViewSchema),
+  /** Pass as `cursor` for the next (older) page; null at the end. */
+  nextCursor: z.number().int().nullable(),
+  /** Journal entries looked at for this page (outcome filters may skip many). */
+  scanned: z.number().int(),
+});
+export type TradesPage = z.infer<typeof tradesPageSchema>;
+
+const latencyFiguresSchema = z.object({
+  windowS: z.number(),
+  /** Null when no copy was relayed in the window. */
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  /** True when p99 lies above the histogram's last bucket (then p99Ms is that bound). */
+  p99Overflow: z.boolean(),
+  signals: z.number(),
+  copies: z.number(),
+  signalsPerS: z.number(),
+  copiesPerS: z.number(),
+});
+export type LatencyFigures = z.infer<typeof latencyFiguresSchema>;
+
+export const latencyPointSchema = z.object({
+  at: z.string(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  signalsPerS: z.number(),
+  copiesPerS: z.number(),
+});
+export type LatencyPoint = z.infer<typeof latencyPointSchema>;
+
+/** The relay's latency ring (sampled from `sankey_relay_latency_seconds` every 10 s, 24 h kept). */
+export const latencySummarySchema = z.object({
+  sampleEveryS: z.number(),
+  /** The last minute. */
+  now: latencyFiguresSchema,
+  lastHour: latencyFiguresSchema,
+  last24h: latencyFiguresSchema,
+  /** One point a minute over the last hour, oldest first. */
+  hourSeries: z.array(latencyPointSchema),
+  /** One point every 30 minutes over the last 24 h, oldest first. */
+  daySeries: z.array(latencyPointSchema),
+});
+export type LatencySummary = z.infer<typeof latencySummarySchema>;

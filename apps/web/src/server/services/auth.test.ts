@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeRelayClient } from '../../testing/fake-relay';
 import { FakeStore } from '../../testing/fake-store';
-import { fakeServices, TEST_API_TOKEN } from '../../testing/services';
+import { emptyHistory, fakeServices, TEST_API_TOKEN } from '../../testing/services';
 import { createApiTokenHolder } from '../api-token';
 import { createServices } from '../app';
 import { silentLogger } from '../logger';
@@ -157,8 +157,10 @@ describe('auth service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sankey-auth-'));
     try {
       const tokens = createApiTokenHolder({ initial: TEST_API_TOKEN, fromEnv: false, dataDir: dir });
+      const store = new FakeStore();
       const rotating = createServices({
-        store: new FakeStore(),
+        store,
+        history: emptyHistory(store),
         relay: new FakeRelayClient(),
         clock: { now: () => new Date() },
         log: silentLogger,

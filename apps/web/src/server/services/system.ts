@@ -102,6 +102,9 @@ export function createSystemService(deps: SystemDeps) {
     signals: async (q: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[]> =>
       (await deps.relay.signals({ limit: 100, ...q })) ?? [],
 
+    /** The relay's latency ring (p50/p99, rates); null when the relay is unreachable. */
+    latency: () => deps.relay.latency(),
+
     /** The ini with the ports the relay actually bound: asked live, else runtime.json, else the defaults. */
     async ini(): Promise<string> {
       const [status, settings] = await Promise.all([deps.relay.status(), deps.store.globalSettings.get()]);

@@ -5,10 +5,12 @@ import { membersRouter } from './routers/members';
 import {
   authRouter,
   connectionsRouter,
+  latencyRouter,
   logsRouter,
   settingsRouter,
   signalsRouter,
   systemRouter,
+  tradesRouter,
 } from './routers/system';
 import { tradeGroupsRouter } from './routers/trade-groups';
 
@@ -23,6 +25,9 @@ export const appRouter = router({
   logs: logsRouter,
   // Beyond README §4: the relay's trade-signal journal (docs/api.md).
   signals: signalsRouter,
+  // Beyond README §4: one row per master ticket with each slave's outcome, and the latency ring (docs/api.md).
+  trades: tradesRouter,
+  latency: latencyRouter,
   // Beyond README §4: password change (docs/api.md).
   auth: authRouter,
 });

@@ -3,7 +3,8 @@
 // expandable account details (balance, equity, leverage, last heartbeat…).
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { clsx } from 'clsx';
-import { ChevronDown, ChevronUp, Settings2, TriangleAlert } from 'lucide-react';
+import { ChevronDown, ChevronUp, ListOrdered, Settings2, TriangleAlert } from 'lucide-react';
+import Link from 'next/link';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
@@ -109,6 +110,15 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             }
             onChange={(v) => data.onToggle(model, v)}
           />
+          <Link
+            href={`/trades?account=${encodeURIComponent(model.accountId)}`}
+            className="btn btn-ghost btn-icon"
+            data-testid="node-trades"
+            aria-label={`${t('trades.viewTrades')} ${model.accountId}`}
+            title={t('trades.viewTrades')}
+          >
+            <ListOrdered size={16} />
+          </Link>
           <button
             type="button"
             className="btn btn-ghost btn-icon"

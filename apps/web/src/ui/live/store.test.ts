@@ -84,7 +84,7 @@ describe('live events', () => {
 
 describe('activity feed', () => {
   const fill = () => {
-    const store = new LiveStore(() => new Date('2026-01-01T00:00:00Z'));
+    const store = new LiveStore(() => new Date('2026-01-01T00:00:04Z'));
     store.handleEvent('trade_received', {
       sourceAccount: 'M1',
       action: 'Open',
@@ -102,16 +102,42 @@ describe('activity feed', () => {
       symbol: 'EURUSD',
       lots: 0.1,
       relayLatencyUs: 120,
+      at: '2026-01-01T00:00:02Z',
     });
     store.handleEvent('trade_filtered', {
       masterAccount: 'M1',
       slaveAccount: 'S2',
       ticket: '1',
       reason: 'lots_below_min',
+      at: '2026-01-01T00:00:03Z',
     });
     store.handleEvent('delivery_failed', { topic: 'trade/M1/S3', reason: 'queue full' });
     return store;
   };
+
+  it('shows each event at its own time and in event order, even when it arrives late', () => {
+    const store = new LiveStore(() => new Date('2026-01-01T12:39:23Z'));
+    const copied = (ticket: string, at: string) =>
+      store.handleEvent('trade_copied', {
+        masterAccount: 'M1',
+        slaveAccount: 'S1',
+        memberId: 1,
+        action: 'Open',
+        ticket,
+        symbol: 'EURUSD',
+        lots: 0.1,
+        relayLatencyUs: 90,
+        at,
+      });
+    copied('1031', '2026-01-01T12:39:22.000Z');
+    // Received later, happened earlier: listed after 1031, stamped with its own time.
+    copied('1030', '2026-01-01T12:39:20.000Z');
+    const activity = store.getState().activity;
+    expect(activity.map((e) => [e.at, e.kind === 'trade_copied' && e.payload.ticket])).toEqual([
+      ['2026-01-01T12:39:22.000Z', '1031'],
+      ['2026-01-01T12:39:20.000Z', '1030'],
+    ]);
+  });
 
   it('keeps the newest first and filters by account on either side', () => {
     const all = fill().getState().activity;

@@ -209,8 +209,13 @@ export class LiveStore {
     this.set({ activity: [] });
   }
 
+  /**
+   * Stamps an entry with the relay's own time (`at`) when the event carries one, and keeps the feed newest first
+   * in event order: events that arrive late (a burst after a reconnect) go where they happened, not on top.
+   */
   pushActivity<K extends ActivityKind>(kind: K, payload: RelayEventPayload<K>) {
-    const at = kind === 'trade_received' ? (payload as RelayEventPayload<'trade_received'>).at : undefined;
+    const stamped = (payload as { at?: unknown }).at;
+    const at = typeof stamped === 'string' && !Number.isNaN(Date.parse(stamped)) ? stamped : undefined;
     const entry = {
       seq: ++this.seq,
       at: at ?? this.now().toISOString(),
@@ -218,7 +223,12 @@ export class LiveStore {
       accounts: activityAccounts(kind, payload),
       payload,
     } as ActivityEntry;
-    this.set({ activity: [entry, ...this.state.activity].slice(0, MAX_ACTIVITY) });
+    const t = Date.parse(entry.at);
+    const list = this.state.activity;
+    let i = 0;
+    while (i < list.length && Date.parse(list[i]?.at ?? '') > t) i++;
+    const activity = [...list.slice(0, i), entry, ...list.slice(i)].slice(0, MAX_ACTIVITY);
+    this.set({ activity });
   }
 
   /** One socket.io event from the relay. */

@@ -5,8 +5,16 @@ import {
   logsListInputSchema,
   settingsUpdateInputSchema,
   signalsListInputSchema,
+  tradesGetInputSchema,
+  tradesListInputSchema,
 } from '@sankey/shared/api/inputs';
-import { eaConnectionSchema, signalJournalEntrySchema } from '@sankey/shared/api/views';
+import {
+  eaConnectionSchema,
+  latencySummarySchema,
+  signalJournalEntrySchema,
+  tradesPageSchema,
+  tradeViewSchema,
+} from '@sankey/shared/api/views';
 import { z } from 'zod';
 import { authedProcedure as p, router } from '../init';
 import {
@@ -67,4 +75,20 @@ export const logsRouter = router({
     .input(logsListInputSchema)
     .output(logsPageSchema)
     .query(({ ctx, input }) => ctx.services.system.logs(input ?? {})),
+});
+
+// Beyond README §4 (docs/api.md): the Trades page and the latency dashboard.
+export const tradesRouter = router({
+  list: p
+    .input(tradesListInputSchema)
+    .output(tradesPageSchema)
+    .query(({ ctx, input }) => ctx.services.trades.list(input ?? {})),
+  get: p
+    .input(tradesGetInputSchema)
+    .output(tradeViewSchema)
+    .query(({ ctx, input }) => ctx.services.trades.get(input)),
+});
+
+export const latencyRouter = router({
+  summary: p.output(latencySummarySchema.nullable()).query(({ ctx }) => ctx.services.system.latency()),
 });
