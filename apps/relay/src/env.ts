@@ -28,6 +28,8 @@ export const relayEnvSchema = z.object({
   SANKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(100),
   SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** A database call not answered within this long fails with a timeout; the relay stays up. */
+  SANKEY_DB_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
   /** Where users open the web app when not on localhost: its host name joins the Host allow-list and CORS. */
   SANKEY_PUBLIC_ORIGIN: z

@@ -93,11 +93,22 @@ export class SignalJournal {
       try {
         await this.storage.appendJournal(batch);
       } catch (err) {
+        // A write that timed out may still have completed in the database worker; its retry then collides
+        // with its own rows (the batch is one statement, so it landed whole): it is written, not lost.
+        if ((err as { code?: unknown }).code === 'P2002') {
+          this.log.warn({ entries: batch.length }, 'journal batch was already written');
+          continue;
+        }
         this.buffer.unshift(...batch.slice(0, Math.max(0, this.opts.maxBuffered - this.buffer.length)));
         this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
         return;
       }
     }
+  }
+
+  /** Entries not yet written (what a shutdown deadline leaves behind). */
+  get unwritten(): number {
+    return this.buffer.length;
   }
 
   async close(): Promise<void> {

@@ -160,6 +160,11 @@ export class DeliveryLedger {
       .catch((err: unknown) => this.log.warn({ err }, 'ledger pruning failed'));
   }
 
+  /** Changes not yet written (what a shutdown deadline leaves behind). */
+  get unwritten(): number {
+    return this.pending.size;
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
