@@ -13,11 +13,13 @@ import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
 import { SignalJournal } from './journal/journal';
 import { DeliveryLedger } from './ledger/ledger';
+import { LogShipper, relayShipperDeps } from './observability/log-shipping';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
 import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
+import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
@@ -53,6 +55,8 @@ export interface RelayDeps {
   storage: RelayStorage;
   engine: Engine;
   clock?: Clock;
+  /** Told what the shutdown deadline left undone (dead letters `shutdown_deadline`, D20, are to be written here). */
+  onShutdownDeadline?: ShutdownDeadlineHook;
 }
 
 export type CloseCause = { reason: 'closed' | 'signal' | 'error'; error?: unknown };
@@ -63,6 +67,8 @@ export class Relay {
   readonly log: PinoLogger;
   readonly logs = new LogRing(1000);
   readonly metrics = new RelayMetrics();
+  /** The relay's own logs to VictoriaLogs, as `logShipping` in the global settings says (docs/protocol.md §11.3). */
+  readonly shipper = new LogShipper(relayShipperDeps(this.metrics, () => this.log));
   readonly events: LiveEvents;
   core!: RelayCore;
   private zmq!: ZmqTransport;
@@ -89,7 +95,8 @@ export class Relay {
     private readonly deps: RelayDeps,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout: config.logToStdout ?? true });
+    const stdout = config.logToStdout ?? true;
+    this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout, ship: this.shipper });
     this.events = new LiveEvents(() => systemSnapshot(this.core, this.appliedOutboxId));
   }
 
@@ -114,6 +121,7 @@ export class Relay {
       this.config.heartbeatTimeoutS === undefined
         ? loaded.settings
         : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
+    this.shipper.configure(settings.logShipping);
     this.statusWriter = new QueuedStatusWriter(storage, this.log);
     this.ledger = new DeliveryLedger(storage, () => this.clock.nowMs(), this.log, {
       flushEveryMs: 250,
@@ -162,6 +170,7 @@ export class Relay {
       journal: this.journal,
       ledger: this.ledger,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
+      onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
     this.core.loadAll(loaded.groups, loaded.members);
@@ -184,7 +193,7 @@ export class Relay {
           version: PROTOCOL_VERSION,
           uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
           ports: this.ports,
-          counters: this.counters(),
+          counters: { ...this.metrics.totals },
         }),
         connections: () => this.core.connections().map(connectionView),
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
@@ -195,7 +204,7 @@ export class Relay {
           return storage.recentSignals(q);
         },
         metrics: async () => {
-          this.refreshGauges();
+          this.metrics.refreshGauges(this.core.connections(), this.zmq.queueDepth);
           return {
             contentType: this.metrics.registry.contentType,
             body: await this.metrics.registry.metrics(),
@@ -235,17 +244,6 @@ export class Relay {
     this.zmq.startReading();
   }
 
-  private refreshGauges(): void {
-    this.metrics.connectedEas.reset();
-    for (const e of this.core.connections())
-      this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
-    this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
-  }
-
-  private counters(): Record<string, number> {
-    return { ...this.metrics.totals };
-  }
-
   /**
    * Stop reading, finish the message in hand (handlers are synchronous, so it is already done), apply pending
    * outbox rows, flush queued frames and status writes within the deadline, close sockets and HTTP.
@@ -267,13 +265,12 @@ export class Relay {
       await this.journal?.close();
       await this.ledger?.close();
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((r) => {
-      timer = setTimeout(() => r('timeout'), this.config.shutdownDeadlineMs);
-    });
-    const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') this.log.warn({}, 'shutdown deadline reached; closing with work pending');
+    const left = await drainWithDeadline(work, this.config.shutdownDeadlineMs, () => ({
+      frames: this.zmq?.queueDepth ?? 0,
+      journal: this.journal?.unwritten ?? 0,
+      ledger: this.ledger?.unwritten ?? 0,
+    }));
+    if (left) reportLeftBehind(left, this.metrics, this.log, this.deps.onShutdownDeadline);
     this.events.close();
     await this.zmq?.close();
     await this.http?.close();
@@ -282,6 +279,7 @@ export class Relay {
       { reason: cause.reason, totals: this.metrics.totals, framesSent: this.framesSent },
       'relay stopped',
     );
+    await this.shipper.close();
     this.resolveClosed(cause);
   }
 

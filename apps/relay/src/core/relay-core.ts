@@ -42,15 +42,19 @@ export interface RelayCoreDeps {
   ledger: DeliveryLedgerPort;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
+  /** Told after new global settings were applied (log shipping follows them). */
+  onGlobalSettings?: (next: GlobalSettings) => void;
 }
 
 export class RelayCore {
   private readonly state: CoreState;
   private readonly inbound: InboundHandlers;
   private readonly admin: AdminChanges;
+  private readonly onGlobalSettings: (next: GlobalSettings) => void;
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings);
+    this.onGlobalSettings = deps.onGlobalSettings ?? (() => {});
     const configs = new ConfigPublisher(this.state, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
@@ -115,6 +119,7 @@ export class RelayCore {
 
   applyGlobalSettings(next: GlobalSettings): void {
     this.admin.globalSettings(next);
+    this.onGlobalSettings(next);
   }
 
   // ------------------------------------------------------------------ read model (views, control API, tests)

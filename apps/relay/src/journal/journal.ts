@@ -19,6 +19,8 @@ export class SignalJournal {
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Entries of the batch being written. */
+  private writing = 0;
   private readonly sequencer: SignalSequencer;
   dropped = 0;
 
@@ -88,8 +90,17 @@ export class SignalJournal {
   }
 
   private async write(): Promise<void> {
+    try {
+      await this.writeBatches();
+    } finally {
+      this.writing = 0;
+    }
+  }
+
+  private async writeBatches(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, 500);
+      this.writing = batch.length;
       try {
         await this.storage.appendJournal(batch);
       } catch (err) {
@@ -108,7 +119,7 @@ export class SignalJournal {
 
   /** Entries not yet written (what a shutdown deadline leaves behind). */
   get unwritten(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.writing;
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,11 @@
 // Prometheus metrics of the relay (design.md, Observability), on a registry of its own so tests can run
 // several relays in one process.
+import type { FailureClass } from '@sankey/shared/retry';
 import client from 'prom-client';
 import type { ConfigTrigger, CoreMetrics } from '../core/ports';
+import type { LogShippingMetrics, ShippingDropReason } from './log-shipping';
 
-export class RelayMetrics implements CoreMetrics {
+export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   readonly registry = new client.Registry();
   readonly framesIn = new client.Counter({
     name: 'sankey_frames_in_total',
@@ -93,6 +95,29 @@ export class RelayMetrics implements CoreMetrics {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly logEntriesShipped = new client.Counter({
+    name: 'sankey_log_shipping_entries_shipped_total',
+    help: "The relay's own log entries delivered to VictoriaLogs",
+    registers: [this.registry],
+  });
+  readonly logEntriesDropped = new client.Counter({
+    name: 'sankey_log_shipping_entries_dropped_total',
+    help: 'Log entries not shipped, by reason: buffer_full (oldest dropped), rejected (HTTP 4xx), disabled, shutdown',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly logShippingFailures = new client.Counter({
+    name: 'sankey_log_shipping_failures_total',
+    help: 'Failed log shipping requests by failure class (transient ones are retried with backoff)',
+    labelNames: ['class'] as const,
+    registers: [this.registry],
+  });
+  readonly shutdownLeftBehind = new client.Counter({
+    name: 'sankey_shutdown_left_behind_total',
+    help: 'Work still pending when the shutdown deadline was reached, by kind (frames, journal, ledger)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
 
   /** Plain running totals for the control API's status counters. */
   readonly totals = { framesIn: 0, decodeErrors: 0, signalsCopied: 0, signalsFiltered: 0, configsSent: 0 };
@@ -133,5 +158,20 @@ export class RelayMetrics implements CoreMetrics {
   }
   signalRefused(reason: string): void {
     this.signalsRefused.inc({ reason });
+  }
+  /** The gauges read at scrape time: EA connections per role and status, send-queue depth. */
+  refreshGauges(connections: readonly { eaType: string; status: string }[], sendQueueDepth: number): void {
+    this.connectedEas.reset();
+    for (const e of connections) this.connectedEas.inc({ role: e.eaType, status: e.status });
+    this.sendQueueDepth.set(sendQueueDepth);
+  }
+  logsShipped(n: number): void {
+    this.logEntriesShipped.inc(n);
+  }
+  logsDropped(reason: ShippingDropReason, n: number): void {
+    this.logEntriesDropped.inc({ reason }, n);
+  }
+  logShippingFailed(failureClass: FailureClass): void {
+    this.logShippingFailures.inc({ class: failureClass });
   }
 }
