@@ -179,7 +179,7 @@ describe('log shipping', () => {
     await s.close();
   });
 
-  it('drops a batch the endpoint refuses with a 4xx instead of retrying it', async () => {
+  it('drops a batch the endpoint refuses with a 4xx instead of retrying it, and waits the backoff before the next', async () => {
     const vl = await victoriaLogs([]);
     vl.server.removeAllListeners('request');
     vl.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
@@ -192,8 +192,12 @@ describe('log shipping', () => {
     s.write(pinoLine(1));
     await expect.poll(() => metrics.dropped, { timeout: 3000 }).toEqual({ rejected: 1 });
     expect(metrics.failures).toEqual({ permanent: 1 });
-    expect(delays).toEqual([]);
     expect(vl.requests).toHaveLength(1);
+    // Not sent again; the next entry goes out only after the backoff.
+    s.write(pinoLine(2));
+    expect(delays).toEqual([backoffDelay(1, backoff, random)]);
+    await expect.poll(() => metrics.dropped, { timeout: 3000 }).toEqual({ rejected: 2 });
+    expect(vl.requests).toHaveLength(2);
     await s.close();
   });
 

@@ -206,19 +206,22 @@ export class LogShipper {
       // The endpoint refuses this batch (e.g. HTTP 400): sending it again cannot help.
       this.queue.splice(0, n);
       this.deps.metrics.logsDropped('rejected', n);
-      this.deps.log?.error({ err, entries: n }, 'log shipping endpoint refused a batch; dropped');
-      this.schedule();
-      return;
     }
+    // The next batch waits for the backoff too, also after a refusal: the warning below is itself shipped, and
+    // must not turn a refusing endpoint into a request loop.
     this.failures++;
     const delayMs = backoffDelay(this.failures, this.opts.backoff, this.deps.random);
     this.retryTimer = this.deps.setTimer(() => {
       this.retryTimer = null;
-      this.send();
+      if (this.queue.length > 0) this.send();
     }, delayMs);
     // Once per outage: the retries are counted in the metrics, not logged one by one.
-    if (this.failures === 1)
-      this.deps.log?.warn({ err, delayMs }, 'log shipping failed; retrying with backoff');
+    if (this.failures === 1) {
+      this.deps.log?.warn(
+        { err, delayMs, failureClass, ...(failureClass === 'permanent' && { dropped: n }) },
+        'log shipping failed; retrying with backoff',
+      );
+    }
   }
 
   /** Stops the timers and gives what is buffered one last try, within `timeoutMs`. */
