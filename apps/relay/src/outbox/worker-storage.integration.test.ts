@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import { classifyFailure } from '@sankey/shared/retry';
@@ -95,6 +96,33 @@ describe('worker relay storage', () => {
       );
     await slow.close();
     await other.$disconnect();
+  });
+
+  it('fails pending and later calls at once when the worker dies, and reports the crash once', async () => {
+    // A worker speaking the same messages that dies on `crash` and never answers `hang`.
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', (req) => {
+        if (req.method === 'crash') process.exit(3);
+        if (req.method !== 'hang') parentPort.postMessage({ id: req.id, ok: true, value: req.method });
+      });
+      parentPort.postMessage({ ready: true });`;
+    const crashes: Error[] = [];
+    const dying = await startWorkerRelayStorage('unused', {
+      spawn: () => new Worker(script, { eval: true }),
+      onCrash: (err) => crashes.push(err),
+    });
+    const untyped = dying as unknown as Record<string, () => Promise<unknown>>;
+    expect(await untyped.ping!()).toBe('ping');
+    const hanging = untyped.hang!();
+    void untyped.crash!().catch(() => {});
+    await expect(hanging).rejects.toThrow('database worker exited with code 3');
+    const t0 = Date.now();
+    await expect(untyped.ping!()).rejects.toThrow('database worker exited with code 3');
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(crashes.map((e) => e.message)).toEqual(['database worker exited with code 3']);
+    // Closing a dead storage does not hang either.
+    await dying.close();
   });
 
   it('rejects a method the storage does not have', async () => {

@@ -17,6 +17,8 @@ export interface WorkerStorageOptions {
   onCrash?: (err: Error) => void;
   /** A call not answered within this long rejects with `StorageTimeoutError` (the worker keeps running). */
   callTimeoutMs?: number;
+  /** Starts the worker thread; tests pass another script that speaks the same messages (worker-rpc.ts). */
+  spawn?: (url: string) => Worker;
 }
 
 export const DEFAULT_STORAGE_CALL_TIMEOUT_MS = 30_000;
@@ -28,7 +30,10 @@ export async function startWorkerRelayStorage(
 ): Promise<RelayStorage> {
   const timeoutMs = opts.callTimeoutMs ?? DEFAULT_STORAGE_CALL_TIMEOUT_MS;
   // The entry registers the TypeScript loader in the worker, then loads storage-worker.ts.
-  const worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } });
+  const spawn =
+    opts.spawn ??
+    (() => new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } }));
+  const worker = spawn(url);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: { ready?: boolean }) => {
       if (!m.ready) return;
