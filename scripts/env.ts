@@ -15,6 +15,8 @@ export const scriptEnv = {
   apiToken: get('SANKEY_API_TOKEN'),
   webPort: Number(get('PORT') ?? DEFAULT_PORTS.web),
   relayUrl: get('SANKEY_RELAY_URL'),
+  /** The relay's graceful-shutdown deadline; `npm start` kills a child still running 5 s after it. */
+  shutdownDeadlineMs: Number(get('SANKEY_SHUTDOWN_DEADLINE_MS') ?? 30_000),
 };
 
 /** The environment a child process inherits: `defaults`, overridden by ours, overridden by `overrides`. */

@@ -30,6 +30,8 @@ export const relayEnvSchema = z.object({
   /** Connection-table cap (D18): unlinked EAs beyond it are refused. */
   SANKEY_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** A database call not answered within this long fails with a timeout; the relay stays up. */
+  SANKEY_DB_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
   /** Where users open the web app when not on localhost: its host name joins the Host allow-list and CORS. */
   SANKEY_PUBLIC_ORIGIN: z

@@ -121,6 +121,52 @@ describe('relay process lifecycle', () => {
     expect(copies).toBe(accepted);
   });
 
+  it('shuts down once when SIGTERM arrives twice, as a process group gets it, and writes the journal tail', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sankey-life-'));
+    dirs.push(dataDir);
+    const url = `file:${join(dataDir, 'sankey.db')}`;
+    await migrate({ url });
+    const db = await createDb({ url });
+    await withRepositoriesTransaction(db, (tx) =>
+      tx.tradeGroups.create({ id: 'M1', enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] }),
+    );
+
+    const { child, stdout, ready } = startRelayProcess(dataDir);
+    const ports = await ready;
+    const push = new Push({ linger: 1000 });
+    push.connect(`tcp://127.0.0.1:${ports.receiver}`);
+    const sub = new Subscriber({ linger: 0 });
+    sub.connect(`tcp://127.0.0.1:${ports.publisher}`);
+    sub.subscribe('trade/');
+    sub.subscribe('trade/M1/S1'); // S1 listening for M1 (D19)
+    let copies = 0;
+    void (async () => {
+      for await (const _ of sub) copies++;
+    })().catch(() => {});
+    await push.send(encodeInbound(heartbeat('S1', 'Slave')));
+    await push.send(encodeInbound(heartbeat('M1', 'Master')));
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 50; i++) await push.send(encodeInbound(open('M1', { ticket: i + 1 })));
+    // Every signal was handled (its copy arrived): the journal holds them in memory until its next batch.
+    await expect.poll(() => copies, { timeout: 5000, interval: 5 }).toBe(50);
+
+    const exited = new Promise<[number | null, string | null]>((r) =>
+      child.once('exit', (code, signal) => r([code, signal])),
+    );
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    expect(await exited).toEqual([0, null]);
+    push.close();
+    sub.close();
+
+    const msgs = stdout.map((l) => (JSON.parse(l.startsWith('{') ? l : '{}') as { msg?: string }).msg);
+    expect(msgs.filter((m) => m === 'relay shutting down')).toHaveLength(1);
+    expect(msgs.filter((m) => m === 'relay stopped')).toHaveLength(1);
+    expect(await db.tradeSignalJournal.count({ where: { masterAccount: 'M1' } })).toBe(50);
+    await db.$disconnect();
+  });
+
   it('refuses an invalid environment with exit code 2 naming the variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: join(import.meta.dirname, '..'),

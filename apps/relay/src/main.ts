@@ -50,22 +50,28 @@ const relay = new Relay(
     maxConnections: env.SANKEY_MAX_CONNECTIONS,
   },
   {
-    // Without its database the relay cannot apply admin changes: exit, and let the supervisor restart it.
-    storage: await startWorkerRelayStorage(
-      url,
-      (err) => {
+    // Without its database the relay cannot apply admin changes: exit non-zero, and let the supervisor start a
+    // fresh process (docs/architecture.md, Supervision). Calls fail at once from here on, so closing never hangs.
+    storage: await startWorkerRelayStorage(url, {
+      callTimeoutMs: env.SANKEY_DB_CALL_TIMEOUT_MS,
+      onCrash: (err) => {
         process.stderr.write(`database worker failed: ${err.message}\n`);
         void relay.close({ reason: 'error', error: err });
       },
-      (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
-    ),
+      onUnreadable: (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
+    }),
     engine: createWasmEngine(),
   },
 );
 
+// One shutdown however many signals arrive: a SIGTERM to the process group reaches the relay from the terminal
+// and again from `npm start`. The handler stays installed, so a repeated signal cannot kill the process
+// half-way through the shutdown (the deadline, SANKEY_SHUTDOWN_DEADLINE_MS, bounds it instead).
+let signals = 0;
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(sig, () => {
-    relay.log.info({ signal: sig }, 'signal received');
+  process.on(sig, () => {
+    signals++;
+    relay.log.info({ signal: sig, repeated: signals > 1 }, 'signal received');
     void relay.close({ reason: 'signal' });
   });
 }

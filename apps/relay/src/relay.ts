@@ -11,11 +11,13 @@ import { evaluations, systemSnapshot } from './core/views';
 import { storedApiTokenReader } from './http/api-token-file';
 import { LiveEvents } from './http/live-events';
 import { RelayHttpServer } from './http/server';
+import { LogShipper, relayShipperDeps } from './observability/log-shipping';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { OutboxConsumer } from './outbox/consumer';
 import type { RelayStorage } from './outbox/storage';
 import { RelayPersistence } from './persistence';
+import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
@@ -53,6 +55,8 @@ export interface RelayDeps {
   storage: RelayStorage;
   engine: Engine;
   clock?: Clock;
+  /** Told what the shutdown deadline left undone (dead letters `shutdown_deadline`, D20, are to be written here). */
+  onShutdownDeadline?: ShutdownDeadlineHook;
 }
 
 export type CloseCause = { reason: 'closed' | 'signal' | 'error'; error?: unknown };
@@ -63,6 +67,8 @@ export class Relay {
   readonly log: PinoLogger;
   readonly logs = new LogRing(1000);
   readonly metrics = new RelayMetrics();
+  /** The relay's own logs to VictoriaLogs, as `logShipping` in the global settings says (docs/protocol.md §11.3). */
+  readonly shipper = new LogShipper(relayShipperDeps(this.metrics, () => this.log));
   readonly events: LiveEvents;
   core!: RelayCore;
   private zmq!: ZmqTransport;
@@ -87,7 +93,8 @@ export class Relay {
     private readonly deps: RelayDeps,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout: config.logToStdout ?? true });
+    const stdout = config.logToStdout ?? true;
+    this.log = createLogger({ level: config.logLevel, ring: this.logs, stdout, ship: this.shipper });
     this.events = new LiveEvents(() => systemSnapshot(this.core, this.appliedOutboxId));
   }
 
@@ -112,6 +119,7 @@ export class Relay {
       this.config.heartbeatTimeoutS === undefined
         ? loaded.settings
         : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
+    this.shipper.configure(settings.logShipping);
     this.persistence = await RelayPersistence.open(storage, {
       clock: this.clock,
       log: this.log,
@@ -154,6 +162,7 @@ export class Relay {
       parkingStore: p.parkingStore,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
+      onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
     this.core.loadAll(loaded.groups, loaded.members);
@@ -253,13 +262,12 @@ export class Relay {
       await this.zmq?.flush();
       await this.persistence?.close();
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((r) => {
-      timer = setTimeout(() => r('timeout'), this.config.shutdownDeadlineMs);
-    });
-    const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') this.log.warn({}, 'shutdown deadline reached; closing with work pending');
+    const left = await drainWithDeadline(work, this.config.shutdownDeadlineMs, () => ({
+      frames: this.zmq?.queueDepth ?? 0,
+      journal: this.persistence?.journal.unwritten ?? 0,
+      ledger: this.persistence?.ledger.unwritten ?? 0,
+    }));
+    if (left) reportLeftBehind(left, this.metrics, this.log, this.deps.onShutdownDeadline);
     this.events.close();
     await this.zmq?.close();
     await this.http?.close();
@@ -268,6 +276,7 @@ export class Relay {
       { reason: cause.reason, totals: this.metrics.totals, framesSent: this.framesSent },
       'relay stopped',
     );
+    await this.shipper.close();
     this.resolveClosed(cause);
   }
 

@@ -52,6 +52,8 @@ export interface RelayCoreDeps {
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
+  /** Told after new global settings were applied (log shipping follows them). */
+  onGlobalSettings?: (next: GlobalSettings) => void;
 }
 
 export class RelayCore {
@@ -59,12 +61,14 @@ export class RelayCore {
   private readonly inbound: InboundHandlers;
   private readonly admin: AdminChanges;
   private readonly configs: ConfigPublisher;
+  private readonly onGlobalSettings: (next: GlobalSettings) => void;
   readonly delivery: Delivery;
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
     this.state.onCompileError = (err, masterId) =>
       deps.log.error({ err, masterId }, 'copy rules not recompiled: the previous ones stay in force');
+    this.onGlobalSettings = deps.onGlobalSettings ?? (() => {});
     const configs = new ConfigPublisher(this.state, deps);
     this.configs = configs;
     const parking = new ParkingLot(
@@ -158,6 +162,7 @@ export class RelayCore {
 
   applyGlobalSettings(next: GlobalSettings): void {
     this.admin.globalSettings(next);
+    this.onGlobalSettings(next);
   }
 
   // ------------------------------------------------------------------ read model (views, control API, tests)

@@ -19,6 +19,8 @@ export class SignalJournal {
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Entries of the batch being written. */
+  private writing = 0;
   private readonly sequencer: SignalSequencer;
   dropped = 0;
 
@@ -94,16 +96,36 @@ export class SignalJournal {
   }
 
   private async write(): Promise<void> {
+    try {
+      await this.writeBatches();
+    } finally {
+      this.writing = 0;
+    }
+  }
+
+  private async writeBatches(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, 500);
+      this.writing = batch.length;
       try {
         await this.storage.appendJournal(batch);
       } catch (err) {
+        // A write that timed out may still have completed in the database worker; its retry then collides
+        // with its own rows (the batch is one statement, so it landed whole): it is written, not lost.
+        if ((err as { code?: unknown }).code === 'P2002') {
+          this.log.warn({ entries: batch.length }, 'journal batch was already written');
+          continue;
+        }
         this.buffer.unshift(...batch.slice(0, Math.max(0, this.opts.maxBuffered - this.buffer.length)));
         this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
         return;
       }
     }
+  }
+
+  /** Entries not yet written (what a shutdown deadline leaves behind). */
+  get unwritten(): number {
+    return this.buffer.length + this.writing;
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,8 @@ export class DeliveryLedger {
   private readonly open = new Map<string, LedgerEntry>();
   /** Changes not yet written, last one per ticket. */
   private pending = new Map<string, LedgerEntry>();
+  /** Entries of the batch being written. */
+  private writing = 0;
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
@@ -165,9 +167,18 @@ export class DeliveryLedger {
   }
 
   private async write(): Promise<void> {
+    try {
+      await this.writeBatches();
+    } finally {
+      this.writing = 0;
+    }
+  }
+
+  private async writeBatches(): Promise<void> {
     while (this.pending.size > 0) {
       const batch = [...this.pending.values()].slice(0, 500);
       for (const e of batch) this.pending.delete(keyOf(e.masterAccount, e.slaveAccount, e.ticket));
+      this.writing = batch.length;
       try {
         await this.store.writeLedger(batch);
       } catch (err) {
@@ -191,6 +202,11 @@ export class DeliveryLedger {
     await this.store
       .pruneLedger(new Date(before))
       .catch((err: unknown) => this.log.warn({ err }, 'ledger pruning failed'));
+  }
+
+  /** Changes not yet written (what a shutdown deadline leaves behind). */
+  get unwritten(): number {
+    return this.pending.size + this.writing;
   }
 
   async close(): Promise<void> {

@@ -65,15 +65,26 @@ function levelRank(level: string): number {
   return found ? Number(found[0]) : 0;
 }
 
-export function createLogger(opts: { level: string; ring: LogRing; stdout?: boolean }): Logger {
-  const ringStream = new Writable({
+/** A stream handing each line to `sink`. */
+const lineStream = (sink: (line: string) => void) =>
+  new Writable({
     write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) if (line) opts.ring.push(line);
+      for (const line of String(chunk).split('\n')) if (line) sink(line);
       cb();
     },
   });
+
+/** Logs go to the ring, to stdout unless turned off, and to `ship` (log shipping, when given). */
+export function createLogger(opts: {
+  level: string;
+  ring: LogRing;
+  stdout?: boolean;
+  ship?: { write(line: string): void };
+}): Logger {
   const level = opts.level as pino.Level;
-  const streams: pino.StreamEntry[] = [{ stream: ringStream, level }];
+  const streams: pino.StreamEntry[] = [{ stream: lineStream((l) => opts.ring.push(l)), level }];
+  const { ship } = opts;
+  if (ship) streams.push({ stream: lineStream((l) => ship.write(l)), level });
   if (opts.stdout !== false) streams.push({ stream: process.stdout, level });
   return pino({ level, base: { service: 'relay' } }, pino.multistream(streams));
 }

@@ -2,15 +2,17 @@
 // several relays in one process.
 
 import type { LatencySummary } from '@sankey/shared/api/views';
+import type { FailureClass } from '@sankey/shared/retry';
 import client from 'prom-client';
 import type { ConfigTrigger, CoreMetrics } from '../core/ports';
 import { type LatencyReading, LatencyRing } from './latency-ring';
+import type { LogShippingMetrics, ShippingDropReason } from './log-shipping';
 
 const LATENCY_BUCKETS_S = [
   10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3,
 ];
 
-export class RelayMetrics implements CoreMetrics {
+export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   readonly registry = new client.Registry();
   readonly framesIn = new client.Counter({
     name: 'sankey_frames_in_total',
@@ -119,6 +121,29 @@ export class RelayMetrics implements CoreMetrics {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly logEntriesShipped = new client.Counter({
+    name: 'sankey_log_shipping_entries_shipped_total',
+    help: "The relay's own log entries delivered to VictoriaLogs",
+    registers: [this.registry],
+  });
+  readonly logEntriesDropped = new client.Counter({
+    name: 'sankey_log_shipping_entries_dropped_total',
+    help: 'Log entries not shipped, by reason: buffer_full (oldest dropped), rejected (HTTP 4xx), disabled, shutdown',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly logShippingFailures = new client.Counter({
+    name: 'sankey_log_shipping_failures_total',
+    help: 'Failed log shipping requests by failure class (transient ones are retried with backoff)',
+    labelNames: ['class'] as const,
+    registers: [this.registry],
+  });
+  readonly shutdownLeftBehind = new client.Counter({
+    name: 'sankey_shutdown_left_behind_total',
+    help: 'Work still pending when the shutdown deadline was reached, by kind (frames, journal, ledger)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
 
   /** Plain running totals for the control API's status counters. */
   readonly totals = {
@@ -205,5 +230,15 @@ export class RelayMetrics implements CoreMetrics {
   }
   inboundRefused(reason: string): void {
     this.inboundRefusals.inc({ reason });
+  }
+  /** The gauges read at scrape time: EA connections per role and status, send-queue depth. */
+  logsShipped(n: number): void {
+    this.logEntriesShipped.inc(n);
+  }
+  logsDropped(reason: ShippingDropReason, n: number): void {
+    this.logEntriesDropped.inc({ reason }, n);
+  }
+  logShippingFailed(failureClass: FailureClass): void {
+    this.logShippingFailures.inc({ class: failureClass });
   }
 }

@@ -41,3 +41,18 @@ export function fromWireError(wire: WireError): Error & { code?: string | number
   if (wire.code !== undefined) err.code = wire.code;
   return err;
 }
+
+/**
+ * A storage call the worker did not answer in time. `ETIMEDOUT` makes it a transient failure for
+ * `classifyFailure` (docs/protocol.md D20), so callers that retry will retry it.
+ */
+export class StorageTimeoutError extends Error {
+  override readonly name = 'StorageTimeoutError';
+  readonly code = 'ETIMEDOUT';
+  constructor(
+    readonly method: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`database call ${method} timed out after ${timeoutMs} ms`);
+  }
+}

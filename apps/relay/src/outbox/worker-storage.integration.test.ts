@@ -1,9 +1,12 @@
-// The database worker boundary: calls made on the main thread run in the worker over a real SQLite file, and a
-// database error arrives with the name and code the caller branches on.
+// The database worker boundary: calls made on the main thread run in the worker over a real SQLite file, a
+// database error arrives with the name and code the caller branches on, and no call waits forever.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
+import { classifyFailure } from '@sankey/shared/retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, RelayStorage } from './storage';
 import { startWorkerRelayStorage } from './worker-storage';
@@ -21,8 +24,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const entry = (seq: number): JournalEntry => ({
-  masterAccount: 'M1',
+const entry = (seq: number, masterAccount = 'M1'): JournalEntry => ({
+  masterAccount,
   seq,
   receivedAt: new Date('2026-01-01T00:00:00Z'),
   action: 'Open',
@@ -48,6 +51,78 @@ describe('worker relay storage', () => {
     expect(err).toBeInstanceOf(Error);
     expect(err).toMatchObject({ name: 'PrismaClientKnownRequestError', code: 'P2002' });
     expect((err as Error).message).toMatch(/Unique constraint/i);
+  });
+
+  it('fails a call the database does not answer in time with a transient timeout error, and keeps working', async () => {
+    const url = `file:${join(dir, 'sankey.db')}`;
+    const slow = await startWorkerRelayStorage(url, { callTimeoutMs: 300 });
+    // Another connection (as the web app would be) holds SQLite's write lock: the worker's write waits in
+    // SQLite's busy handler, far longer than the call's deadline.
+    const other = await createDb({ url });
+    let release!: () => void;
+    let locked!: () => void;
+    const lockedNow = new Promise<void>((r) => {
+      locked = r;
+    });
+    const holding = other.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('DELETE FROM outbox WHERE id = -1');
+        locked();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      },
+      { timeout: 10_000 },
+    );
+    await lockedNow;
+    const t0 = Date.now();
+    const err = await slow.appendJournal([entry(10, 'M9')]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ name: 'StorageTimeoutError', code: 'ETIMEDOUT' });
+    expect(classifyFailure(err)).toBe('transient');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    release();
+    await holding;
+    // The worker is still there: the delayed write lands, and the next calls are answered.
+    await expect
+      .poll(() => slow.journalLastSeqs(), { timeout: 10_000 })
+      .toEqual(
+        new Map([
+          ['M1', 2],
+          ['M9', 10],
+        ]),
+      );
+    await slow.close();
+    await other.$disconnect();
+  });
+
+  it('fails pending and later calls at once when the worker dies, and reports the crash once', async () => {
+    // A worker speaking the same messages that dies on `crash` and never answers `hang`.
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', (req) => {
+        if (req.method === 'crash') process.exit(3);
+        if (req.method !== 'hang') parentPort.postMessage({ id: req.id, ok: true, value: req.method });
+      });
+      parentPort.postMessage({ ready: true });`;
+    const crashes: Error[] = [];
+    const dying = await startWorkerRelayStorage('unused', {
+      spawn: () => new Worker(script, { eval: true }),
+      onCrash: (err) => crashes.push(err),
+    });
+    const untyped = dying as unknown as Record<string, () => Promise<unknown>>;
+    expect(await untyped.ping!()).toBe('ping');
+    const hanging = untyped.hang!();
+    void untyped.crash!().catch(() => {});
+    await expect(hanging).rejects.toThrow('database worker exited with code 3');
+    const t0 = Date.now();
+    await expect(untyped.ping!()).rejects.toThrow('database worker exited with code 3');
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(crashes.map((e) => e.message)).toEqual(['database worker exited with code 3']);
+    // Closing a dead storage does not hang either.
+    await dying.close();
   });
 
   it('rejects a method the storage does not have', async () => {

@@ -1,25 +1,47 @@
 // RelayStorage that forwards every call to the database worker thread (storage-worker.ts). The forwarding is
 // generic: any method name is posted to the worker, which calls it on DbRelayStorage, so a method added to
 // RelayStorage is implemented once, in db-storage.ts. Calls are posted in call order and may run concurrently
-// in the worker, as they would on one client.
+// in the worker, as they would on one client. No call waits forever: each has a deadline, and once the worker
+// is gone every call fails at once (docs/architecture.md, Supervision).
 import { Worker } from 'node:worker_threads';
 import type { RelayStorage } from './storage';
-import { fromWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
+import {
+  fromWireError,
+  StorageTimeoutError,
+  type WorkerNotice,
+  type WorkerReply,
+  type WorkerRequest,
+} from './worker-rpc';
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
-/**
- * Starts the worker, resolves once its database client is connected. `onCrash` is called when the worker
- * dies before `close()`; pending calls then reject with the crash error. `onUnreadable` hears of member rows a
- * reload left out because their stored settings do not validate.
- */
+export interface WorkerStorageOptions {
+  /**
+   * Called when the worker dies before `close()`; pending and later calls then reject with the crash error.
+   * The relay exits non-zero on it so that its supervisor starts a fresh process (scripts/start.ts).
+   */
+  onCrash?: (err: Error) => void;
+  /** A call not answered within this long rejects with `StorageTimeoutError` (the worker keeps running). */
+  callTimeoutMs?: number;
+  /** Starts the worker thread; tests pass another script that speaks the same messages (worker-rpc.ts). */
+  spawn?: (url: string) => Worker;
+  /** Hears of member rows a reload left out because their stored settings do not validate. */
+  onUnreadable?: (bad: WorkerNotice['unreadableMember']) => void;
+}
+
+export const DEFAULT_STORAGE_CALL_TIMEOUT_MS = 30_000;
+
+/** Starts the worker, resolves once its database client is connected. */
 export async function startWorkerRelayStorage(
   url: string,
-  onCrash: (err: Error) => void = () => {},
-  onUnreadable: (bad: WorkerNotice['unreadableMember']) => void = () => {},
+  opts: WorkerStorageOptions = {},
 ): Promise<RelayStorage> {
+  const timeoutMs = opts.callTimeoutMs ?? DEFAULT_STORAGE_CALL_TIMEOUT_MS;
   // The entry registers the TypeScript loader in the worker, then loads storage-worker.ts.
-  const worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } });
+  const spawn =
+    opts.spawn ??
+    (() => new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } }));
+  const worker = spawn(url);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: { ready?: boolean }) => {
       if (!m.ready) return;
@@ -33,17 +55,26 @@ export async function startWorkerRelayStorage(
 
   let nextId = 1;
   let closing = false;
+  let dead: Error | null = null;
   const pending = new Map<number, Pending>();
+  const settle = (id: number): Pending | undefined => {
+    const p = pending.get(id);
+    if (!p) return undefined;
+    pending.delete(id);
+    clearTimeout(p.timer);
+    return p;
+  };
   const crashed = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    if (!closing) onCrash(err);
+    if (dead) return;
+    dead = err;
+    for (const id of [...pending.keys()]) settle(id)?.reject(err);
+    if (!closing) opts.onCrash?.(err);
   };
   worker.on('message', (msg: WorkerReply | WorkerNotice) => {
-    if ('unreadableMember' in msg) return onUnreadable(msg.unreadableMember);
-    const p = pending.get(msg.id);
+    if ('unreadableMember' in msg) return opts.onUnreadable?.(msg.unreadableMember);
+    // A reply after the call timed out finds nothing to settle: the caller has moved on.
+    const p = settle(msg.id);
     if (!p) return;
-    pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.value);
     else p.reject(fromWireError(msg.error));
   });
@@ -52,8 +83,16 @@ export async function startWorkerRelayStorage(
 
   const call = (method: string, args: unknown[]) =>
     new Promise<unknown>((resolve, reject) => {
+      if (dead) {
+        reject(dead);
+        return;
+      }
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      const timer = setTimeout(
+        () => settle(id)?.reject(new StorageTimeoutError(method, timeoutMs)),
+        timeoutMs,
+      );
+      pending.set(id, { resolve, reject, timer });
       worker.postMessage({ id, method, args } satisfies WorkerRequest);
     });
   const close = async () => {

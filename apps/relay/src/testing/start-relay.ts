@@ -7,7 +7,7 @@ import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import type { Clock } from '../core/ports';
 import { startWorkerRelayStorage } from '../outbox/worker-storage';
-import { Relay, type RelayConfig } from '../relay';
+import { Relay, type RelayConfig, type RelayDeps } from '../relay';
 
 export interface TestRelay {
   relay: Relay;
@@ -27,6 +27,7 @@ export async function startTestRelay(
     dataDir?: string;
     databaseUrl?: string;
     clock?: Clock;
+    onShutdownDeadline?: RelayDeps['onShutdownDeadline'];
   } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
@@ -51,11 +52,12 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: await startWorkerRelayStorage(url, undefined, (bad) =>
-        relay.log.error(bad, 'member with unreadable settings skipped'),
-      ),
+      storage: await startWorkerRelayStorage(url, {
+        onUnreadable: (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
+      }),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.onShutdownDeadline ? { onShutdownDeadline: opts.onShutdownDeadline } : {}),
     },
   );
   await relay.start();
