@@ -119,7 +119,13 @@ describe('relay over real sockets', () => {
 });
 
 describe('outbox robustness', () => {
-  it('gives up a row it cannot apply after a few attempts, counts it, and applies the rows behind it', async () => {
+  const control = (path: string, init: RequestInit = {}) =>
+    fetch(`${t.endpoints.http}/internal/v1${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${t.apiToken}`, 'content-type': 'application/json' },
+    });
+
+  it('keeps a row it cannot apply visible as failed, blocks only its group, and applies the rest once discarded', async () => {
     const repos = createRepositories(t.db);
     await repos.tradeGroups.create({ id: 'P1', enabled: true });
     // A member row edited by hand into settings the relay cannot read.
@@ -131,7 +137,17 @@ describe('outbox robustness', () => {
         enabled: true,
       },
     });
-    await repos.outbox.append({ kind: 'member.added', tradeGroupId: 'P1', slaveAccount: 'BAD', payload: {} });
+    const bad = await repos.outbox.append({
+      kind: 'member.added',
+      tradeGroupId: 'P1',
+      slaveAccount: 'BAD',
+      payload: {},
+    });
+    // A later change of the same group waits behind it; another group's change does not.
+    await withRepositoriesTransaction(t.db, async (tx) => {
+      await tx.tradeGroups.updateAffixes('P1', { symbolSuffix: '.x' });
+      await tx.outbox.append({ kind: 'group.updated', tradeGroupId: 'P1', payload: {} });
+    });
     await withRepositoriesTransaction(t.db, async (tx) => {
       await tx.tradeGroups.create({
         id: 'P2',
@@ -141,10 +157,30 @@ describe('outbox robustness', () => {
       await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} });
     });
     await waitFor(() => (t.relay.core.group('P2') ? true : undefined), 5000);
-    expect(
-      await metricValue('sankey_outbox_rows_applied_total', 'kind="member.added",outcome="failed"'),
-    ).toBe(1);
+
+    const { failures } = (await (await control('/outbox/failures')).json()) as {
+      failures: { id: number; state: string; waiting: number; error: string }[];
+    };
+    expect(failures).toEqual([
+      expect.objectContaining({ id: bad.id, kind: 'member.added', state: 'failed', waiting: 1 }),
+    ]);
+    expect(await metricValue('sankey_outbox_failing_rows', 'state="failed"')).toBe(1);
+    expect((await repos.changeHistory.getByOutboxId(bad.id))?.state).toBe('failed');
+    expect((await repos.outbox.pending({ afterId: 0 })).map((r) => r.kind)).toEqual([
+      'member.added',
+      'group.updated',
+    ]);
+    expect(t.relay.core.group('P1')).toBeUndefined();
+
+    expect((await control('/outbox/discard', { method: 'POST', body: '{"id":999999}' })).status).toBe(404);
+    // The operator removes the damaged row (the group's later change reads it too), then discards the change.
+    await t.db.tradeGroupMember.deleteMany({ where: { tradeGroupId: 'P1', slaveAccount: 'BAD' } });
+    const res = await control('/outbox/discard', { method: 'POST', body: JSON.stringify({ id: bad.id }) });
+    expect(res.status).toBe(200);
+    await waitFor(() => (t.relay.core.group('P1')?.symbolSuffix === '.x' ? true : undefined), 5000);
     expect(await repos.outbox.pending({ afterId: 0 })).toEqual([]);
+    expect((await repos.changeHistory.getByOutboxId(bad.id))?.state).toBe('discarded');
+    expect(await metricValue('sankey_outbox_failing_rows', 'state="failed"')).toBe(0);
   });
 });
 

@@ -15,9 +15,10 @@ import { SignalJournal } from './journal/journal';
 import { DeliveryLedger } from './ledger/ledger';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
-import { OutboxConsumer } from './outbox/consumer';
+import type { OutboxConsumer } from './outbox/consumer';
 import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
+import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
@@ -105,15 +106,15 @@ export class Relay {
   async start(): Promise<void> {
     this.startedAt = Date.now();
     const { storage } = this.deps;
+    // Rows up to here are in what loadAll reads (appends commit in id order): settled below, not re-published.
+    const backlogUpTo = await storage.latestOutboxId();
     const loaded = await storage.loadAll();
     for (const bad of loaded.unreadable) {
       // Left out of copying until fixed (e.g. by saving the member's settings again in the web app).
       this.log.error(bad, 'member with unreadable settings skipped');
     }
-    const settings =
-      this.config.heartbeatTimeoutS === undefined
-        ? loaded.settings
-        : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
+    const effective = envSettingsOverride(this.config);
+    const settings = effective(loaded.settings);
     this.statusWriter = new QueuedStatusWriter(storage, this.log);
     this.ledger = new DeliveryLedger(storage, () => this.clock.nowMs(), this.log, {
       flushEveryMs: 250,
@@ -166,16 +167,12 @@ export class Relay {
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
     this.core.loadAll(loaded.groups, loaded.members);
 
-    this.outbox = new OutboxConsumer(
-      storage,
-      this.core,
-      this.log,
-      (kind, outcome) => this.metrics.outboxApplied.inc({ kind, outcome }),
-      {
-        pollMs: this.config.outboxPollMs ?? 100,
-        batchSize: 100,
-      },
+    this.outbox = createOutboxConsumer(
+      { storage, core: this.core, log: this.log, metrics: this.metrics },
+      { pollMs: this.config.outboxPollMs ?? 100, settings: effective },
     );
+    const backlog = await this.outbox.settleBacklog(backlogUpTo);
+    if (backlog > 0) this.log.info({ backlog, upToId: backlogUpTo }, 'outbox backlog loaded at start');
 
     this.http = new RelayHttpServer(
       {
@@ -190,6 +187,8 @@ export class Relay {
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
+        outboxFailures: () => this.outbox.failures(),
+        discardOutbox: (id) => this.outbox.discard(id),
         signals: async (q) => {
           await this.journal.flush();
           return storage.recentSignals(q);
@@ -226,12 +225,7 @@ export class Relay {
     this.ledger.start();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
-    this.outboxLagTimer = setInterval(() => {
-      storage.outboxLagSeconds().then(
-        (s) => this.metrics.outboxLag.set(s),
-        () => {},
-      );
-    }, 5000);
+    this.outboxLagTimer = watchOutbox(storage, this.metrics);
     this.zmq.startReading();
   }
 
@@ -240,6 +234,7 @@ export class Relay {
     for (const e of this.core.connections())
       this.metrics.connectedEas.inc({ role: e.eaType, status: e.status });
     this.metrics.sendQueueDepth.set(this.zmq.queueDepth);
+    refreshOutboxGauges(this.outbox, this.metrics);
   }
 
   private counters(): Record<string, number> {

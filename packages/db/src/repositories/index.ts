@@ -1,6 +1,7 @@
 // All repositories over one client — the database or a transaction — for apps that want them together.
 import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
 import { createAdminRepository } from './admin';
+import { createChangeHistoryRepository } from './change-history';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
@@ -20,6 +21,7 @@ export function createRepositories(client: DbClient) {
     deadLetters: createDeadLetterRepository(client),
     signalJournal: createSignalJournalRepository(client),
     deliveryLedger: createDeliveryLedgerRepository(client),
+    changeHistory: createChangeHistoryRepository(client),
   };
 }
 

@@ -16,6 +16,7 @@ const TABLES = [
   'dead_letters',
   'trade_signal_journal',
   'delivery_ledger',
+  'change_history',
 ];
 
 export interface TestDb {
