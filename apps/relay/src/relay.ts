@@ -3,6 +3,7 @@
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
+import type { BackoffPolicy } from '@sankey/shared/retry';
 import type { Logger as PinoLogger } from 'pino';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
@@ -44,6 +45,8 @@ export interface RelayConfig {
   /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
   logToStdout?: boolean;
   outboxPollMs?: number;
+  /** Retry timing of failing outbox rows (tests shorten it). */
+  outboxRetry?: BackoffPolicy;
   /** Journal entries older than this are pruned (checked hourly). */
   journalRetentionDays?: number;
   timeoutCheckMs?: number;
@@ -114,7 +117,6 @@ export class Relay {
       this.log.error(bad, 'member with unreadable settings skipped');
     }
     const effective = envSettingsOverride(this.config);
-    const settings = effective(loaded.settings);
     this.statusWriter = new QueuedStatusWriter(storage, this.log);
     this.ledger = new DeliveryLedger(storage, () => this.clock.nowMs(), this.log, {
       flushEveryMs: 250,
@@ -159,7 +161,7 @@ export class Relay {
       metrics: this.metrics,
       log: this.log,
       clock: this.clock,
-      globalSettings: settings,
+      globalSettings: effective(loaded.settings),
       journal: this.journal,
       ledger: this.ledger,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
@@ -169,10 +171,9 @@ export class Relay {
 
     this.outbox = createOutboxConsumer(
       { storage, core: this.core, log: this.log, metrics: this.metrics },
-      { pollMs: this.config.outboxPollMs ?? 100, settings: effective },
+      { pollMs: this.config.outboxPollMs ?? 100, retry: this.config.outboxRetry, settings: effective },
     );
-    const backlog = await this.outbox.settleBacklog(backlogUpTo);
-    if (backlog > 0) this.log.info({ backlog, upToId: backlogUpTo }, 'outbox backlog loaded at start');
+    await this.outbox.settleBacklog(backlogUpTo);
 
     this.http = new RelayHttpServer(
       {

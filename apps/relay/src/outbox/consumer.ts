@@ -94,6 +94,8 @@ export class OutboxConsumer {
   async settleBacklog(upToId: number): Promise<number> {
     const n = await this.storage.settleOutboxBacklog(upToId);
     this.lastId = Math.max(this.lastId, upToId);
+    if (n > 0)
+      this.log.info({ backlog: n, upToId }, 'outbox backlog settled at start (state loaded, nothing sent)');
     return n;
   }
 

@@ -1,5 +1,6 @@
 // How the relay process builds and watches its outbox consumer (kept out of relay.ts).
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { BackoffPolicy } from '@sankey/shared/retry';
 import type { Logger } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import type { RelayMetrics } from '../observability/metrics';
@@ -17,14 +18,23 @@ export function envSettingsOverride(env: { heartbeatTimeoutS?: number | undefine
 
 export function createOutboxConsumer(
   deps: { storage: RelayStorage; core: RelayCore; log: Logger; metrics: RelayMetrics },
-  opts: { pollMs: number; settings: (stored: GlobalSettings) => GlobalSettings },
+  opts: {
+    pollMs: number;
+    retry?: BackoffPolicy | undefined;
+    settings: (stored: GlobalSettings) => GlobalSettings;
+  },
 ): OutboxConsumer {
   return new OutboxConsumer(
     deps.storage,
     deps.core,
     deps.log,
     (kind, outcome) => deps.metrics.outboxApplied.inc({ kind, outcome }),
-    { pollMs: opts.pollMs, batchSize: 100, settings: opts.settings },
+    {
+      pollMs: opts.pollMs,
+      batchSize: 100,
+      settings: opts.settings,
+      ...(opts.retry && { retry: opts.retry }),
+    },
   );
 }
 

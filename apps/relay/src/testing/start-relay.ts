@@ -6,6 +6,7 @@ import { createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import type { Clock } from '../core/ports';
+import type { RelayStorage } from '../outbox/storage';
 import { startWorkerRelayStorage } from '../outbox/worker-storage';
 import { Relay, type RelayConfig } from '../relay';
 
@@ -27,6 +28,8 @@ export async function startTestRelay(
     dataDir?: string;
     databaseUrl?: string;
     clock?: Clock;
+    /** Wraps the real storage, e.g. to inject failures at the storage edge. */
+    wrapStorage?: (storage: RelayStorage) => RelayStorage;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
@@ -51,7 +54,7 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: await startWorkerRelayStorage(url),
+      storage: (opts.wrapStorage ?? ((s) => s))(await startWorkerRelayStorage(url)),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
       ...(opts.clock ? { clock: opts.clock } : {}),
     },
