@@ -8,6 +8,7 @@ import { env as processEnv, type WebEnv } from './env';
 import { type Clock, createLogger, type Logger, systemClock } from './logger';
 import { createHttpRelayClient, type RelayClient } from './relay-client';
 import { type AuthService, createAuthService } from './services/auth';
+import { type ChangeService, createChangeService } from './services/changes';
 import { type ConnectionService, createConnectionService } from './services/connections';
 import type { ServiceDeps } from './services/deps';
 import { createLinkService, type LinkService } from './services/links';
@@ -25,6 +26,7 @@ export interface Services {
   settings: SettingsService;
   system: SystemService;
   auth: AuthService;
+  changes: ChangeService;
 }
 
 export interface WebApp {
@@ -64,6 +66,7 @@ export function createServices(o: ServiceOptions): Services {
       runtimeInfo: () => readRuntimeInfo(o.dataDir),
     }),
     auth: createAuthService({ ...deps, tokens }),
+    changes: createChangeService(deps),
   };
 }
 

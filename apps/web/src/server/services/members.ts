@@ -126,6 +126,8 @@ export function createMemberService(deps: ServiceDeps) {
     /** -1 config to the slave; when it was the last member, the group goes too (-1 master config). */
     async delete(k: MemberKey): Promise<{ ok: true; outboxId: number }> {
       const outboxId = await commit(deps, async (repos) => {
+        // Two deletes of a group's last two members must not both see the other one left (docs/api.md).
+        await repos.tradeGroups.lockForChange(k.tradeGroupId);
         await requireMember(repos, k);
         await repos.members
           .delete(k.tradeGroupId, k.slaveAccount)
