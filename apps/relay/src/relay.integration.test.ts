@@ -128,32 +128,79 @@ describe('relay over real sockets', () => {
 });
 
 describe('outbox robustness', () => {
-  it('gives up a row it cannot apply after a few attempts, counts it, and applies the rows behind it', async () => {
-    const repos = createRepositories(t.db);
-    await repos.tradeGroups.create({ id: 'P1', enabled: true });
-    // A member row edited by hand into settings the relay cannot read.
-    await t.db.tradeGroupMember.create({
-      data: {
+  it('keeps a row it cannot apply visible as failed, blocks only its group, and applies the rest once discarded', async () => {
+    // Loading member BAD fails with an error that is not transient (as a driver's encoding error would).
+    const t = await startTestRelay({
+      wrapStorage: (inner) =>
+        new Proxy(inner, {
+          get(target, prop, receiver) {
+            if (prop !== 'loadMember') return Reflect.get(target, prop, receiver);
+            return (group: string, account: string) =>
+              account === 'BAD'
+                ? Promise.reject(new TypeError('cannot decode the stored row'))
+                : target.loadMember(group, account);
+          },
+        }),
+    });
+    const control = (path: string, init: RequestInit = {}) =>
+      fetch(`${t.endpoints.http}/internal/v1${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${t.apiToken}`, 'content-type': 'application/json' },
+      });
+    const metric = async (name: string, labels: string) => {
+      const text = await (await fetch(`${t.endpoints.http}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    try {
+      const repos = createRepositories(t.db);
+      await repos.tradeGroups.create({ id: 'P1', enabled: true });
+      await repos.members.add('P1', { slaveAccount: 'BAD', enabled: true });
+      const bad = await repos.outbox.append({
+        kind: 'member.added',
         tradeGroupId: 'P1',
         slaveAccount: 'BAD',
-        slaveSettings: { lotMultiplier: 'lots' },
-        enabled: true,
-      },
-    });
-    await repos.outbox.append({ kind: 'member.added', tradeGroupId: 'P1', slaveAccount: 'BAD', payload: {} });
-    await withRepositoriesTransaction(t.db, async (tx) => {
-      await tx.tradeGroups.create({
-        id: 'P2',
-        enabled: true,
-        members: [{ slaveAccount: 'S7', enabled: true }],
+        payload: {},
       });
-      await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} });
-    });
-    await waitFor(() => (t.relay.core.group('P2') ? true : undefined), 5000);
-    expect(
-      await metricValue('sankey_outbox_rows_applied_total', 'kind="member.added",outcome="failed"'),
-    ).toBe(1);
-    expect(await repos.outbox.pending({ afterId: 0 })).toEqual([]);
+      // A later change of the same group waits behind it; another group's change does not.
+      await withRepositoriesTransaction(t.db, async (tx) => {
+        await tx.tradeGroups.updateAffixes('P1', { symbolSuffix: '.x' });
+        await tx.outbox.append({ kind: 'group.updated', tradeGroupId: 'P1', payload: {} });
+      });
+      await withRepositoriesTransaction(t.db, async (tx) => {
+        await tx.tradeGroups.create({
+          id: 'P2',
+          enabled: true,
+          members: [{ slaveAccount: 'S7', enabled: true }],
+        });
+        await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'P2', payload: {} });
+      });
+      await waitFor(() => (t.relay.core.group('P2') ? true : undefined), 5000);
+
+      const { failures } = (await (await control('/outbox/failures')).json()) as {
+        failures: { id: number; state: string; waiting: number; error: string }[];
+      };
+      expect(failures).toEqual([
+        expect.objectContaining({ id: bad.id, kind: 'member.added', state: 'failed', waiting: 1 }),
+      ]);
+      expect(await metric('sankey_outbox_failing_rows', 'state="failed"')).toBe(1);
+      expect((await repos.changeHistory.getByOutboxId(bad.id))?.state).toBe('failed');
+      expect((await repos.outbox.pending({ afterId: 0 })).map((r) => r.kind)).toEqual([
+        'member.added',
+        'group.updated',
+      ]);
+      expect(t.relay.core.group('P1')).toBeUndefined();
+
+      expect((await control('/outbox/discard', { method: 'POST', body: '{"id":999999}' })).status).toBe(404);
+      const res = await control('/outbox/discard', { method: 'POST', body: JSON.stringify({ id: bad.id }) });
+      expect(res.status).toBe(200);
+      await waitFor(() => (t.relay.core.group('P1')?.symbolSuffix === '.x' ? true : undefined), 5000);
+      expect(await repos.outbox.pending({ afterId: 0 })).toEqual([]);
+      expect((await repos.changeHistory.getByOutboxId(bad.id))?.state).toBe('discarded');
+      expect(await metric('sankey_outbox_failing_rows', 'state="failed"')).toBe(0);
+    } finally {
+      await t.stop();
+    }
   });
 });
 

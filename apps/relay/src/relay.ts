@@ -3,6 +3,7 @@
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
+import type { BackoffPolicy } from '@sankey/shared/retry';
 import type { Logger as PinoLogger } from 'pino';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
@@ -14,8 +15,9 @@ import { RelayHttpServer } from './http/server';
 import { LogShipper, relayShipperDeps } from './observability/log-shipping';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
-import { OutboxConsumer } from './outbox/consumer';
+import type { OutboxConsumer } from './outbox/consumer';
 import type { RelayStorage } from './outbox/storage';
+import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { RelayPersistence } from './persistence';
 import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
 import { connectionView } from './state/connections';
@@ -43,6 +45,8 @@ export interface RelayConfig {
   /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
   logToStdout?: boolean;
   outboxPollMs?: number;
+  /** Retry timing of failing outbox rows (tests shorten it). */
+  outboxRetry?: BackoffPolicy;
   /** Journal entries older than this are pruned (checked hourly). */
   journalRetentionDays?: number;
   timeoutCheckMs?: number;
@@ -110,15 +114,15 @@ export class Relay {
   async start(): Promise<void> {
     this.startedAt = Date.now();
     const { storage } = this.deps;
+    // Rows up to here are in what loadAll reads (appends commit in id order): settled below, not re-published.
+    const backlogUpTo = await storage.latestOutboxId();
     const loaded = await storage.loadAll();
     for (const bad of loaded.unreadable) {
       // Left out of copying until fixed (e.g. by saving the member's settings again in the web app).
       this.log.error(bad, 'member with unreadable settings skipped');
     }
-    const settings =
-      this.config.heartbeatTimeoutS === undefined
-        ? loaded.settings
-        : { ...loaded.settings, heartbeatTimeoutS: this.config.heartbeatTimeoutS };
+    const effective = envSettingsOverride(this.config);
+    const settings = effective(loaded.settings);
     this.shipper.configure(settings.logShipping);
     this.persistence = await RelayPersistence.open(storage, {
       clock: this.clock,
@@ -168,16 +172,11 @@ export class Relay {
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
 
-    this.outbox = new OutboxConsumer(
-      storage,
-      this.core,
-      this.log,
-      (kind, outcome) => this.metrics.outboxApplied.inc({ kind, outcome }),
-      {
-        pollMs: this.config.outboxPollMs ?? 100,
-        batchSize: 100,
-      },
+    this.outbox = createOutboxConsumer(
+      { storage, core: this.core, log: this.log, metrics: this.metrics },
+      { pollMs: this.config.outboxPollMs ?? 100, retry: this.config.outboxRetry, settings: effective },
     );
+    await this.outbox.settleBacklog(backlogUpTo);
 
     this.http = new RelayHttpServer(
       {
@@ -193,6 +192,8 @@ export class Relay {
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
         latency: () => this.metrics.latencySummary(),
+        outboxFailures: () => this.outbox.failures(),
+        discardOutbox: (id) => this.outbox.discard(id),
         signals: async (q) => {
           await this.persistence.journal.flush();
           return storage.recentSignals(q);
@@ -229,17 +230,13 @@ export class Relay {
     this.metrics.startSampling();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
-    this.outboxLagTimer = setInterval(() => {
-      storage.outboxLagSeconds().then(
-        (s) => this.metrics.outboxLag.set(s),
-        () => {},
-      );
-    }, 5000);
+    this.outboxLagTimer = watchOutbox(storage, this.metrics);
     this.zmq.startReading();
   }
 
   private refreshGauges(): void {
     this.metrics.refreshGauges(this.core.engineStats(), this.core.connections(), this.zmq.queueDepth);
+    refreshOutboxGauges(this.outbox, this.metrics);
   }
 
   /**

@@ -123,6 +123,15 @@ export function sqliteAdapter(url: string): PrismaLibSQL {
 const providers = new WeakMap<object, Provider>();
 export const providerOf = (db: Db): Provider => providers.get(db) ?? 'sqlite';
 
+/**
+ * The provider behind any client, a transaction's included (the WeakMap above only knows the top-level clients):
+ * Prisma's generated clients carry it as `_activeProvider`, and transaction clients inherit it.
+ */
+export function providerOfClient(client: DbClient): Provider {
+  const active = (client as unknown as { _activeProvider?: unknown })._activeProvider;
+  return active === 'postgresql' ? 'postgresql' : 'sqlite';
+}
+
 export interface CreateDbOptions {
   url: string;
   /** Prisma log levels, e.g. ['query'] while debugging. */

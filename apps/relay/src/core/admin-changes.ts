@@ -53,6 +53,21 @@ export class AdminChanges {
     this.events.snapshotChanged();
   }
 
+  /**
+   * A switch-off that may not wait behind a failing change of its group (docs/protocol.md, "Admin changes"): the
+   * group and its members as stored now (runtime statuses kept, D2), master and every member config re-sent.
+   */
+  groupReloaded(group: GroupState, members: MemberState[]): void {
+    for (const m of members) {
+      const existing = this.state.store.getMember(m.tradeGroupId, m.slaveAccount);
+      if (existing) m.status = existing.status;
+    }
+    this.state.loadGroup(group, members);
+    this.configs.master(group, this.state.masterStatus(group.id), 'group_toggled');
+    this.distributeMembers(group.id, 'group_toggled', true);
+    this.events.snapshotChanged();
+  }
+
   /** group.deleted (D13): -1 configs to every member and the master, then forget the group. */
   groupDeleted(masterId: string, slaveAccounts: readonly string[]): void {
     for (const slave of slaveAccounts) this.configs.slaveRemoval(slave, masterId, 'group_deleted');

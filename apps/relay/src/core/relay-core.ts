@@ -148,6 +148,10 @@ export class RelayCore {
     this.admin.groupToggled(group);
   }
 
+  applyGroupReloaded(group: GroupState, members: MemberState[]): void {
+    this.admin.groupReloaded(group, members);
+  }
+
   applyGroupDeleted(masterId: string, slaveAccounts: readonly string[]): void {
     this.admin.groupDeleted(masterId, slaveAccounts);
   }

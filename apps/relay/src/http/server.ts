@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
 import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-list';
 import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
-import type { EaConnection, LatencySummary, RelayEvaluations } from '@sankey/shared/api/views';
+import type {
+  EaConnection,
+  LatencySummary,
+  OutboxFailureView,
+  RelayEvaluations,
+} from '@sankey/shared/api/views';
 import { Server as SocketServer } from 'socket.io';
 import { z } from 'zod';
 import type { LogEntry } from '../observability/logger';
@@ -30,6 +35,10 @@ export interface RelayHttpSource {
     nextCursor: number | null;
   };
   nudgeOutbox(): void;
+  /** Outbox rows failing now, each blocking the later rows of its group (docs/api.md, outbox failures). */
+  outboxFailures(): OutboxFailureView[];
+  /** Closes a failing row unapplied; false when no failing row has that id. */
+  discardOutbox(id: number): Promise<boolean>;
   /** Recent journaled trade signals, newest first. */
   signals(q: { masterAccount?: string; limit?: number }): Promise<unknown[]>;
   /** p50/p99 and rates over the last minute, hour and day (the latency ring). */
@@ -57,6 +66,8 @@ export interface RelayHttpOptions {
 const revokeBodySchema = z.strictObject({
   sessionIds: z.array(z.string().regex(/^[0-9a-f]{1,128}$/, 'must be a session id (hex)')).max(10_000),
 });
+
+const discardBodySchema = z.strictObject({ id: z.number().int().positive() });
 
 interface SocketData {
   claims: SocketTokenClaims;
@@ -216,6 +227,16 @@ export class RelayHttpServer {
       case 'POST /outbox/nudge':
         this.src.nudgeOutbox();
         return json(res, 202, { ok: true });
+      case 'GET /outbox/failures':
+        return json(res, 200, { failures: this.src.outboxFailures() });
+      case 'POST /outbox/discard': {
+        const parsed = discardBodySchema.safeParse(await readJson(req));
+        if (!parsed.success) return json(res, 400, { error: 'bad_request', message: 'body: {id: integer}' });
+        if (!(await this.src.discardOutbox(parsed.data.id))) {
+          return json(res, 404, { error: 'not_found', message: `no failing outbox row ${parsed.data.id}` });
+        }
+        return json(res, 200, { ok: true });
+      }
       case 'POST /sessions/revoke': {
         const parsed = revokeBodySchema.safeParse(await readJson(req));
         if (!parsed.success) {

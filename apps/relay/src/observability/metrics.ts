@@ -117,7 +117,7 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   });
   readonly outboxApplied = new client.Counter({
     name: 'sankey_outbox_rows_applied_total',
-    help: 'Outbox rows by kind and outcome: applied, failed (given up after repeated failures) or invalid (the row does not parse)',
+    help: 'Outbox row attempts by kind and outcome: applied, retry (failed, retried with backoff), failed (past the retry bound or permanent; still retried) or discarded (by an operator)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -142,6 +142,12 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     name: 'sankey_shutdown_left_behind_total',
     help: 'Work still pending when the shutdown deadline was reached, by kind (frames, journal, ledger)',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly outboxFailing = new client.Gauge({
+    name: 'sankey_outbox_failing_rows',
+    help: 'Outbox rows failing now, by state (retrying, failed); each blocks the later rows of its group',
+    labelNames: ['state'] as const,
     registers: [this.registry],
   });
 

@@ -1,7 +1,11 @@
 // RelayStorage over packages/db: the relay's only database access (start-up load, outbox, status writes).
 import type { Db } from '@sankey/db/client';
 import { UnreadableMember } from '@sankey/db/errors';
-import { createRepositories, type Repositories } from '@sankey/db/repositories/index';
+import {
+  createRepositories,
+  type Repositories,
+  withRepositoriesTransaction,
+} from '@sankey/db/repositories/index';
 import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/members';
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
@@ -73,8 +77,30 @@ export class DbRelayStorage implements RelayStorage {
     return this.repos.outbox.pending({ afterId, limit });
   }
 
-  async markProcessed(id: number): Promise<void> {
-    await this.repos.outbox.markProcessed(id);
+  async latestOutboxId(): Promise<number> {
+    return this.repos.outbox.latestId();
+  }
+
+  async settleOutbox(id: number, outcome: { state: 'applied' | 'discarded'; attempts: number }) {
+    await withRepositoriesTransaction(this.db, async (tx) => {
+      await tx.outbox.markProcessed(id);
+      await tx.changeHistory.record(id, outcome);
+    });
+  }
+
+  settleOutboxBacklog(upToId: number): Promise<number> {
+    return withRepositoriesTransaction(this.db, async (tx) => {
+      const ids = await tx.outbox.pendingIdsUpTo(upToId);
+      for (const id of ids) {
+        await tx.outbox.markProcessed(id);
+        await tx.changeHistory.record(id, { state: 'applied', attempts: 0 });
+      }
+      return ids.length;
+    });
+  }
+
+  async recordOutboxFailure(id: number, attempts: number, error: string): Promise<void> {
+    await this.repos.changeHistory.record(id, { state: 'failed', attempts, error });
   }
 
   async outboxLagSeconds(): Promise<number> {

@@ -65,7 +65,14 @@ export interface RelayStorage extends LedgerStore {
   loadGlobalSettings(): Promise<GlobalSettings>;
   /** Unprocessed rows with id > afterId, in id order. */
   pendingOutbox(afterId: number, limit: number): Promise<OutboxRow[]>;
-  markProcessed(id: number): Promise<void>;
+  /** The highest outbox id committed so far (0 when none): rows up to it are reflected in a later loadAll. */
+  latestOutboxId(): Promise<number>;
+  /** Marks the row processed and its change-history entry applied or discarded, in one transaction. */
+  settleOutbox(id: number, outcome: { state: 'applied' | 'discarded'; attempts: number }): Promise<void>;
+  /** Start-up: every unprocessed row up to `upToId` is processed and its history entry applied. */
+  settleOutboxBacklog(upToId: number): Promise<number>;
+  /** The row failed past its retry bound: its history entry says so (the row stays unprocessed). */
+  recordOutboxFailure(id: number, attempts: number, error: string): Promise<void>;
   /** Age in seconds of the oldest unprocessed row, 0 when none. */
   outboxLagSeconds(): Promise<number>;
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;

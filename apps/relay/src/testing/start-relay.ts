@@ -6,6 +6,7 @@ import { createReferenceEngine, createWasmEngine } from '@sankey/core-as/index';
 import { createDb, type Db } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
 import type { Clock } from '../core/ports';
+import type { RelayStorage } from '../outbox/storage';
 import { startWorkerRelayStorage } from '../outbox/worker-storage';
 import { Relay, type RelayConfig, type RelayDeps } from '../relay';
 
@@ -28,6 +29,8 @@ export async function startTestRelay(
     databaseUrl?: string;
     clock?: Clock;
     onShutdownDeadline?: RelayDeps['onShutdownDeadline'];
+    /** Wraps the real storage, e.g. to inject failures at the storage edge. */
+    wrapStorage?: (storage: RelayStorage) => RelayStorage;
   } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sankey-relay-'));
@@ -52,9 +55,11 @@ export async function startTestRelay(
       ...opts.config,
     },
     {
-      storage: await startWorkerRelayStorage(url, {
-        onUnreadable: (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
-      }),
+      storage: (opts.wrapStorage ?? ((s) => s))(
+        await startWorkerRelayStorage(url, {
+          onUnreadable: (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
+        }),
+      ),
       engine: opts.engine === 'reference' ? createReferenceEngine() : createWasmEngine(),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.onShutdownDeadline ? { onShutdownDeadline: opts.onShutdownDeadline } : {}),

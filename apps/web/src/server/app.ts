@@ -9,6 +9,7 @@ import { env as processEnv, type WebEnv } from './env';
 import { type Clock, createLogger, type Logger, systemClock } from './logger';
 import { createHttpRelayClient, type RelayClient } from './relay-client';
 import { type AuthService, createAuthService } from './services/auth';
+import { type ChangeService, createChangeService } from './services/changes';
 import { type ConnectionService, createConnectionService } from './services/connections';
 import type { ServiceDeps } from './services/deps';
 import { createLinkService, type LinkService } from './services/links';
@@ -28,6 +29,7 @@ export interface Services {
   system: SystemService;
   auth: AuthService;
   trades: TradesService;
+  changes: ChangeService;
 }
 
 export interface WebApp {
@@ -70,6 +72,7 @@ export function createServices(o: ServiceOptions): Services {
     }),
     auth: createAuthService({ ...deps, tokens }),
     trades: createTradesService(o.history),
+    changes: createChangeService(deps),
   };
 }
 

@@ -2,7 +2,13 @@
 // and the HTTP handlers to a status, each in one place.
 import { NotFound, UniqueViolation, UnreadableMember } from '@sankey/db/errors';
 
-export type AppErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS';
+export type AppErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
 
 // Next bundles instrumentation and each route separately, so one process can hold several copies of this class
 // while sharing one app instance: recognise AppErrors by a registered symbol, not by `instanceof`.
@@ -35,6 +41,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /**

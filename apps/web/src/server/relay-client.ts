@@ -5,6 +5,8 @@ import {
   eaConnectionSchema,
   type LatencySummary,
   latencySummarySchema,
+  type OutboxFailureView,
+  outboxFailureViewSchema,
   type RelayEvaluations,
   relayEvaluationsSchema,
   type SignalJournalEntryView,
@@ -53,6 +55,10 @@ export interface RelayClient {
    * expire. False when the relay could not be told (the tokens then still expire within 5 minutes).
    */
   revokeSessions(sessionIds: string[]): Promise<boolean>;
+  /** Outbox rows failing now (docs/api.md, outbox failures); null when the relay is unreachable. */
+  outboxFailures(): Promise<OutboxFailureView[] | null>;
+  /** Discards a failing row: 'ok', 'not_found' (no failing row with that id) or 'unreachable'. */
+  discardOutbox(id: number): Promise<'ok' | 'not_found' | 'unreachable'>;
 }
 
 export interface HttpRelayClientOptions {
@@ -133,5 +139,18 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
     nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
     revokeSessions: async (sessionIds) =>
       (await call('POST', '/sessions/revoke', null, { sessionIds })) !== null,
+    outboxFailures: async () =>
+      (await call('GET', '/outbox/failures', z.object({ failures: z.array(outboxFailureViewSchema) })))
+        ?.failures ?? null,
+    discardOutbox: async (id) => {
+      if ((await call('POST', '/outbox/discard', null, { id })) !== null) return 'ok';
+      // Tell "no such failing row" from "relay down" by asking what is failing now.
+      const now = await call(
+        'GET',
+        '/outbox/failures',
+        z.object({ failures: z.array(outboxFailureViewSchema) }),
+      );
+      return now === null ? 'unreachable' : 'not_found';
+    },
   };
 }

@@ -27,13 +27,14 @@ export type {
 export interface Repos {
   tradeGroups: Pick<
     Repositories['tradeGroups'],
-    'create' | 'get' | 'list' | 'updateAffixes' | 'setEnabled' | 'delete'
+    'create' | 'get' | 'list' | 'updateAffixes' | 'setEnabled' | 'delete' | 'lockForChange'
   >;
   members: Pick<
     Repositories['members'],
     'add' | 'get' | 'listByGroup' | 'listLinks' | 'updateSettings' | 'setEnabled' | 'delete' | 'countByGroup'
   >;
   outbox: Pick<Repositories['outbox'], 'append'>;
+  changeHistory: Pick<Repositories['changeHistory'], 'list'>;
   globalSettings: Pick<Repositories['globalSettings'], 'get' | 'update'>;
   admin: Pick<
     Repositories['admin'],

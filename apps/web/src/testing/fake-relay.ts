@@ -7,6 +7,7 @@ import type {
   EaConnection,
   GroupEvaluation,
   LatencySummary,
+  OutboxFailureView,
   SignalJournalEntryView,
 } from '@sankey/shared/api/views';
 import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
@@ -81,6 +82,16 @@ export class FakeRelayClient implements RelayClient {
     if (!this.reachable) return false;
     this.nudges++;
     return true;
+  };
+  failures: OutboxFailureView[] = [];
+  discarded: number[] = [];
+  outboxFailures = async () => (this.reachable ? this.failures : null);
+  discardOutbox = async (id: number) => {
+    if (!this.reachable) return 'unreachable' as const;
+    if (!this.failures.some((f) => f.id === id)) return 'not_found' as const;
+    this.discarded.push(id);
+    this.failures = this.failures.filter((f) => f.id !== id);
+    return 'ok' as const;
   };
   revoked: string[][] = [];
   revokeSessions = async (ids: string[]) => {

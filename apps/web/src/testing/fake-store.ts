@@ -117,6 +117,8 @@ export class FakeStore implements Store {
   }
 
   tradeGroups: Repos['tradeGroups'] = {
+    // One thread, no interleaving inside a fake transaction: nothing to lock.
+    lockForChange: async () => {},
     create: async (input) => {
       if (this.s.groups.has(input.id)) throw new UniqueViolation('TradeGroup', { id: input.id });
       const now = this.now();
@@ -218,6 +220,27 @@ export class FakeStore implements Store {
       this.s.outbox.push(row);
       return row;
     },
+  };
+
+  /** As outbox.append writes it: one pending entry per row (the fake has no relay to settle them). */
+  changeHistory: Repos['changeHistory'] = {
+    list: async (o = {}) =>
+      this.s.outbox
+        .filter((r) => o.beforeId === undefined || r.id < o.beforeId)
+        .reverse()
+        .slice(0, o.limit ?? 100)
+        .map((r) => ({
+          id: r.id,
+          outboxId: r.id,
+          kind: r.kind,
+          tradeGroupId: r.tradeGroupId,
+          slaveAccount: r.slaveAccount,
+          createdAt: r.createdAt,
+          state: 'pending' as const,
+          attempts: 0,
+          error: null,
+          settledAt: null,
+        })),
   };
 
   globalSettings: Repos['globalSettings'] = {

@@ -1,6 +1,7 @@
 // All repositories over one client — the database or a transaction — for apps that want them together.
 import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
 import { createAdminRepository } from './admin';
+import { createChangeHistoryRepository } from './change-history';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
@@ -22,6 +23,7 @@ export function createRepositories(client: DbClient) {
     signalJournal: createSignalJournalRepository(client),
     deliveryLedger: createDeliveryLedgerRepository(client),
     parkedFrames: createParkedFrameRepository(client),
+    changeHistory: createChangeHistoryRepository(client),
   };
 }
 

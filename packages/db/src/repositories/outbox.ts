@@ -1,7 +1,10 @@
 // The transactional outbox (spec README §7): the web appends a row in the same transaction as each change;
-// the relay reads pending rows in id order and marks them processed.
+// the relay reads pending rows in id order and marks them processed. On PostgreSQL ids are taken at INSERT, not
+// at COMMIT, so append first takes one transaction-scoped advisory lock: appends then commit in id order and a
+// reader's cursor (the highest id applied) never passes a row that commits later (docs/protocol.md, "Admin
+// changes"). SQLite serialises writers already.
 import { type OutboxChange, type OutboxKind, outboxChangeSchema } from '@sankey/shared/api/changes';
-import type { DbClient } from '../client';
+import { type DbClient, inTransaction, providerOfClient } from '../client';
 import type { JsonObject } from './shared';
 
 /**
@@ -40,6 +43,9 @@ const select = {
 type Row = Omit<OutboxDto, 'kind' | 'payload'> & { kind: string; payload: unknown };
 const toDto = (row: Row): OutboxDto => row as OutboxDto;
 
+/** The advisory lock key that orders outbox appends on PostgreSQL (any constant; "SANK" in ASCII). */
+export const OUTBOX_APPEND_LOCK = 0x53414e4b;
+
 export function createOutboxRepository(client: DbClient) {
   return {
     /**
@@ -48,16 +54,32 @@ export function createOutboxRepository(client: DbClient) {
      */
     async append(entry: NewOutboxEntry): Promise<OutboxDto> {
       const change = outboxChangeSchema.parse({ tradeGroupId: null, slaveAccount: null, ...entry });
-      const row = await client.outbox.create({
-        data: {
-          kind: change.kind,
-          tradeGroupId: change.tradeGroupId,
-          slaveAccount: change.slaveAccount,
-          payload: change.payload,
-        },
-        select,
+      // Outside a transaction the lock would end before the insert: make lock, row and history one transaction.
+      return inTransaction(client, async (tx) => {
+        if (providerOfClient(tx) === 'postgresql') {
+          await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${OUTBOX_APPEND_LOCK})`);
+        }
+        const row = await tx.outbox.create({
+          data: {
+            kind: change.kind,
+            tradeGroupId: change.tradeGroupId,
+            slaveAccount: change.slaveAccount,
+            payload: change.payload,
+          },
+          select,
+        });
+        // The change history (kept after the outbox is purged) gets its entry in the same transaction.
+        await tx.changeHistory.create({
+          data: {
+            outboxId: row.id,
+            kind: row.kind,
+            tradeGroupId: row.tradeGroupId,
+            slaveAccount: row.slaveAccount,
+            createdAt: row.createdAt,
+          },
+        });
+        return toDto(row);
       });
-      return toDto(row);
     },
 
     /** Unprocessed rows in id order, after `afterId` (exclusive) if given. */
@@ -69,6 +91,22 @@ export function createOutboxRepository(client: DbClient) {
         select,
       });
       return rows.map(toDto);
+    },
+
+    /** The highest id committed so far, 0 when the table is empty. */
+    async latestId(): Promise<number> {
+      const row = await client.outbox.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
+      return row?.id ?? 0;
+    },
+
+    /** Ids of the unprocessed rows up to `upToId` (inclusive), in id order. */
+    async pendingIdsUpTo(upToId: number): Promise<number[]> {
+      const rows = await client.outbox.findMany({
+        where: { processedAt: null, id: { lte: upToId } },
+        orderBy: { id: 'asc' },
+        select: { id: true },
+      });
+      return rows.map((r) => r.id);
     },
 
     async get(id: number): Promise<OutboxDto | null> {

@@ -1,6 +1,6 @@
 // Trade groups (a master account and its settings), optionally created together with their first members.
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
-import { type DbClient, inTransaction } from '../client';
+import { type DbClient, inTransaction, providerOfClient } from '../client';
 import { translatePrismaError, UniqueViolation } from '../errors';
 import {
   byGroupThenSlave,
@@ -54,6 +54,16 @@ export function createTradeGroupRepository(client: DbClient) {
   };
 
   return {
+    /**
+     * Inside a transaction: holds the group's row until commit, so two transactions that both decide from the
+     * group's member count (deleting its last members) run one after the other. SQLite serialises writers
+     * already (BEGIN IMMEDIATE); on PostgreSQL this is `SELECT … FOR UPDATE`.
+     */
+    async lockForChange(id: string): Promise<void> {
+      if (providerOfClient(client) !== 'postgresql') return;
+      await client.$queryRawUnsafe('SELECT "id" FROM "trade_groups" WHERE "id" = $1 FOR UPDATE', id);
+    },
+
     /**
      * Creates the group (configVersion 1, disabled unless `enabled`) and its members (configVersion 1,
      * status 0) in one statement. UniqueViolation if the group exists or the members repeat a slave account.

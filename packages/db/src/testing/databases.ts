@@ -17,6 +17,7 @@ const TABLES = [
   'trade_signal_journal',
   'delivery_ledger',
   'parked_frames',
+  'change_history',
 ];
 
 export interface TestDb {

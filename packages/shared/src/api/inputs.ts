@@ -148,3 +148,16 @@ export const changePasswordInputSchema = z.strictObject({
     .max(1024, 'must be at most 1024 characters'),
 });
 export type ChangePasswordInput = z.input<typeof changePasswordInputSchema>;
+
+/** `history.list` (docs/api.md): admin changes, newest first; `beforeId` pages back. */
+export const historyListInputSchema = z
+  .strictObject({
+    limit: z.number().int().min(1).max(500).optional(),
+    beforeId: z.number().int().positive().optional(),
+  })
+  .optional();
+export type HistoryListInput = z.infer<typeof historyListInputSchema>;
+
+/** `changes.discard` (docs/api.md): give up a failing change by its outbox id. */
+export const changeDiscardInputSchema = z.strictObject({ outboxId: z.number().int().positive() });
+export type ChangeDiscardInput = z.infer<typeof changeDiscardInputSchema>;

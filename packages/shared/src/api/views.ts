@@ -218,3 +218,36 @@ export const latencySummarySchema = z.object({
   daySeries: z.array(latencyPointSchema),
 });
 export type LatencySummary = z.infer<typeof latencySummarySchema>;
+
+/**
+ * `GET /internal/v1/outbox/failures` (as `{failures: [...]}`) and `changes.failures`: an outbox row failing now.
+ * It blocks the later rows of its group (`waiting`) until it applies or an operator discards it. Times are epoch ms.
+ */
+export const outboxFailureViewSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  tradeGroupId: z.string().nullable(),
+  slaveAccount: z.string().nullable(),
+  attempts: z.number().int(),
+  error: z.string(),
+  state: z.enum(['retrying', 'failed']),
+  firstFailedAt: z.number(),
+  nextAttemptAt: z.number(),
+  waiting: z.number().int(),
+});
+export type OutboxFailureView = z.infer<typeof outboxFailureViewSchema>;
+
+/** `history.list`: one admin change and what became of it. */
+export const changeHistoryViewSchema = z.object({
+  id: z.number().int(),
+  outboxId: z.number().int(),
+  kind: z.string(),
+  tradeGroupId: z.string().nullable(),
+  slaveAccount: z.string().nullable(),
+  createdAt: z.string(),
+  state: z.enum(['pending', 'applied', 'failed', 'discarded']),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  settledAt: z.string().nullable(),
+});
+export type ChangeHistoryView = z.infer<typeof changeHistoryViewSchema>;

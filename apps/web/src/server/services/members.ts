@@ -164,6 +164,8 @@ export function createMemberService(deps: ServiceDeps) {
      */
     async delete(k: MemberKey): Promise<{ ok: true; outboxId: number }> {
       const outboxId = await commit(deps, async (repos) => {
+        // Two deletes of a group's last two members must not both see the other one left (docs/api.md).
+        await repos.tradeGroups.lockForChange(k.tradeGroupId);
         const { unreadable } = await requireReplaceableMember(repos, k);
         if (unreadable) deps.log.info({ ...k }, 'member with unreadable settings deleted');
         await repos.members

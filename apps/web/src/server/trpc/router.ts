@@ -1,5 +1,6 @@
 // The API contract of README §4: one router per namespace, procedure names exactly as specified.
 import { router } from './init';
+import { changesRouter, historyRouter } from './routers/changes';
 import { linksRouter } from './routers/links';
 import { membersRouter } from './routers/members';
 import {
@@ -30,6 +31,9 @@ export const appRouter = router({
   latency: latencyRouter,
   // Beyond README §4: password change (docs/api.md).
   auth: authRouter,
+  // Beyond README §4: the change history and the changes the relay cannot apply now (docs/api.md).
+  history: historyRouter,
+  changes: changesRouter,
 });
 
 export type AppRouter = typeof appRouter;

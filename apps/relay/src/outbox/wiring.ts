@@ -1,0 +1,55 @@
+// How the relay process builds and watches its outbox consumer (kept out of relay.ts).
+import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { BackoffPolicy } from '@sankey/shared/retry';
+import type { Logger } from '../core/ports';
+import type { RelayCore } from '../core/relay-core';
+import type { RelayMetrics } from '../observability/metrics';
+import { OutboxConsumer } from './consumer';
+import type { RelayStorage } from './storage';
+
+/**
+ * Stored settings → effective settings: an environment variable, when set, overrides the stored value (README §3),
+ * at start and after every `settings.updated` alike.
+ */
+export function envSettingsOverride(env: { heartbeatTimeoutS?: number | undefined }) {
+  return (stored: GlobalSettings): GlobalSettings =>
+    env.heartbeatTimeoutS === undefined ? stored : { ...stored, heartbeatTimeoutS: env.heartbeatTimeoutS };
+}
+
+export function createOutboxConsumer(
+  deps: { storage: RelayStorage; core: RelayCore; log: Logger; metrics: RelayMetrics },
+  opts: {
+    pollMs: number;
+    retry?: BackoffPolicy | undefined;
+    settings: (stored: GlobalSettings) => GlobalSettings;
+  },
+): OutboxConsumer {
+  return new OutboxConsumer(
+    deps.storage,
+    deps.core,
+    deps.log,
+    (kind, outcome) => deps.metrics.outboxApplied.inc({ kind, outcome }),
+    {
+      pollMs: opts.pollMs,
+      batchSize: 100,
+      settings: opts.settings,
+      ...(opts.retry && { retry: opts.retry }),
+    },
+  );
+}
+
+/** Gauges of the outbox: lag every 5 s from the database, failing rows whenever metrics are read. */
+export function watchOutbox(storage: RelayStorage, metrics: RelayMetrics): NodeJS.Timeout {
+  return setInterval(() => {
+    storage.outboxLagSeconds().then(
+      (s) => metrics.outboxLag.set(s),
+      () => {},
+    );
+  }, 5000);
+}
+
+export function refreshOutboxGauges(consumer: OutboxConsumer, metrics: RelayMetrics): void {
+  const failures = consumer.failures();
+  metrics.outboxFailing.set({ state: 'failed' }, failures.filter((f) => f.state === 'failed').length);
+  metrics.outboxFailing.set({ state: 'retrying' }, failures.filter((f) => f.state === 'retrying').length);
+}
