@@ -213,7 +213,7 @@ try {
       balance: 10_000 * (i + 1),
     });
     // Like the real DLL, a slave subscribes `trade/<master>/` and so may act on a copy addressed to another
-    // slave of the same master first (protocol-and-relay.md §12); the line says so.
+    // slave of the same master first (docs/protocol.md §12); the line says so.
     slave.on(
       'command',
       (c: {

@@ -1,6 +1,6 @@
 // `npm start`: apply pending migrations once, then run the relay and the web app on the same data directory as
 // independent children under a supervisor (scripts/supervisor.ts): a child that dies is restarted, copying never
-// depends on the web app, and SIGTERM/SIGINT stop both once (README §3, docs/architecture.md, Supervision).
+// depends on the web app, and SIGTERM/SIGINT stop both once (docs/architecture.md, Processes, ports and environment, docs/architecture.md, Supervision).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The spec's rules (protocol-and-relay.md §8, §10) as examples, run against both engines.
+// The spec's rules (docs/protocol.md §8, §10) as examples, run against both engines.
 import { WARNING_BIT, warningsFromMask } from '@sankey/shared/protocol/constants';
 import { describe, expect, it } from 'vitest';
 import {

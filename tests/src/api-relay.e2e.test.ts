@@ -1,5 +1,5 @@
 // The admin API (the built Next.js app under `next start`) driving the real relay: every mutation kind reaches the
-// simulated EAs as the config protocol-and-relay.md §7.4 prescribes. Plain HTTP with the bearer token, as curl would.
+// simulated EAs as the config docs/protocol.md §7.4 prescribes. Plain HTTP with the bearer token, as curl would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,4 +1,4 @@
-// End to end: which config each EA receives on which event (protocol-and-relay.md §7.4), over real sockets.
+// End to end: which config each EA receives on which event (docs/protocol.md §7.4), over real sockets.
 import type { MasterConfigMessage, SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type World, world } from './world';

@@ -1,4 +1,4 @@
-// The relay's environment, parsed once (README §3). Nothing else reads process.env (biome: noProcessEnv).
+// The relay's environment, parsed once (docs/architecture.md, Processes, ports and environment). Nothing else reads process.env (biome: noProcessEnv).
 import { fileURLToPath } from 'node:url';
 import { publicOriginProblem } from '@sankey/shared/api/host-allow-list';
 import { resolveDataDir } from '@sankey/shared/data-dir';
@@ -24,7 +24,7 @@ export const relayEnvSchema = z.object({
   PORT: port.default(DEFAULT_PORTS.web),
   SANKEY_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).optional(),
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** How often the outbox is polled when no nudge arrives (README §7: at least every 100 ms). */
+  /** How often the outbox is polled when no nudge arrives (docs/protocol.md, Admin changes: at least every 100 ms). */
   SANKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(100),
   SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Connection-table cap (D18): unlinked EAs beyond it are refused. */

@@ -1,4 +1,4 @@
-// The relay process as a class (design.md, Lifecycle): start() loads state, binds sockets and starts the loops;
+// The relay process as a class (docs/architecture.md, Lifecycle): start() loads state, binds sockets and starts the loops;
 // close() is idempotent and tears down in reverse order; closed() resolves with the cause.
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
@@ -32,7 +32,7 @@ export interface RelayConfig {
   publisherPort: number;
   httpHost: string;
   httpPort: number;
-  /** Overrides the stored heartbeat timeout when set (README §3). */
+  /** Overrides the stored heartbeat timeout when set (docs/architecture.md, Processes, ports and environment). */
   heartbeatTimeoutS?: number | undefined;
   apiToken: string;
   /** SANKEY_API_TOKEN fixes the token; otherwise a rotated one is read from secrets.json (docs/api.md). */

@@ -1,4 +1,4 @@
-// socket.io on the relay's HTTP port: handshake auth and the live events a browser sees (README §5).
+// socket.io on the relay's HTTP port: handshake auth and the live events a browser sees (docs/api.md, Realtime events).
 
 import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import type { ServerToClientEvents, SystemSnapshot } from '@sankey/shared/api/events';

@@ -1,4 +1,4 @@
-// CopyEngine (protocol-and-relay.md §10) in plain TypeScript: per-member settings precomputed into Sets and
+// CopyEngine (docs/protocol.md §10) in plain TypeScript: per-member settings precomputed into Sets and
 // Maps, evaluated member by member. The baseline the WASM engine is measured against.
 import { FILTER_REASONS, PENDING_ORDER_TYPES, Status } from '@sankey/shared/protocol/constants';
 import type { EngineStats, MasterAffixes, MemberRule, SignalInput, SignalResults } from '../api';

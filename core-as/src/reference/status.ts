@@ -1,4 +1,4 @@
-// Status Engine (protocol-and-relay.md §8) in plain TypeScript: the reference for the WASM evaluation.
+// Status Engine (docs/protocol.md §8) in plain TypeScript: the reference for the WASM evaluation.
 import { type ConnectionStatus, Status, WARNING_BIT } from '@sankey/shared/protocol/constants';
 import type { MemberStatusBuffers, MemberStatusInput, MemberStatusResults, StatusResult } from '../api';
 

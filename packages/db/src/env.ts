@@ -6,7 +6,7 @@ import { defaultDatabaseUrl } from './urls';
 
 const get = (name: string): string | undefined => process.env[name] || undefined;
 
-/** `npm run db:migrate`'s target: DATABASE_URL, else `file:<data dir>/sankey.db` (README §3). */
+/** `npm run db:migrate`'s target: DATABASE_URL, else `file:<data dir>/sankey.db` (docs/architecture.md, Processes, ports and environment). */
 export function cliDatabaseUrl(): string {
   return (
     get('DATABASE_URL') ??

@@ -16,7 +16,7 @@ export function sqliteFilePath(url: string): string {
   return resolve(decodeURIComponent(path));
 }
 
-/** `file:<dataDir>/sankey.db` (spec README §3). */
+/** `file:<dataDir>/sankey.db` (docs/architecture.md, Processes, ports and environment). */
 export const defaultDatabaseUrl = (dataDir: string): string => `file:${join(resolve(dataDir), 'sankey.db')}`;
 
 /** Splits Prisma's `?schema=` convention off a PostgreSQL URL (default schema `public`). */

@@ -1,4 +1,4 @@
-// How the Master EA + bridge DLL shape what they send (protocol-and-relay.md §2.5, §2.7). Pure functions.
+// How the Master EA + bridge DLL shape what they send (docs/protocol.md §2.5, §2.7). Pure functions.
 import type {
   PositionInfo,
   PositionSnapshotMessage,

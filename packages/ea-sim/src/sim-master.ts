@@ -1,5 +1,5 @@
 // Simulated Master EA: tracks its positions, sends Open/Close/Modify as the DLL shapes them, strips its own
-// configured affixes, answers SyncRequests with PositionSnapshots (protocol-and-relay.md §2.5–2.7, §3.1).
+// configured affixes, answers SyncRequests with PositionSnapshots (docs/protocol.md §2.5–§2.7, §3.1).
 import type {
   MasterConfigMessage,
   PositionInfo,

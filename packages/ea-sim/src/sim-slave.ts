@@ -1,4 +1,4 @@
-// Simulated Slave EA: the DLL's per-master config store and trade pipeline (protocol-and-relay.md §5.2, §5.3)
+// Simulated Slave EA: the DLL's per-master config store and trade pipeline (docs/protocol.md §5.2, §5.3)
 // wired to real sockets. Every accepted signal becomes a `SlaveCommand`; everything dropped is kept with a reason.
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { rfc3339Offset } from '@sankey/shared/time';

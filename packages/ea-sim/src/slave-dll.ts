@@ -1,5 +1,5 @@
 // The Slave side's own processing, free of sockets so it can be unit-tested: the DLL's per-master config store
-// and trade pipeline (protocol-and-relay.md §5.2, §5.3) plus the bits of the MQL layer that decide what is
+// and trade pipeline (docs/protocol.md §5.2, §5.3) plus the bits of the MQL layer that decide what is
 // observable (ticket mapping, SyncRequest on a new CONNECTED config, snapshot filtering).
 import { transformLots } from '@sankey/shared/domain/lots';
 import { REVERSED_ORDER_TYPE } from '@sankey/shared/protocol/constants';

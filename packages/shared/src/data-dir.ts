@@ -1,5 +1,5 @@
 // Where the relay, the web app, the scripts and the simulator keep their shared files (database, secrets.json,
-// runtime.json): resolved by this one function so they always agree (README §3). Server-side only (node:fs).
+// runtime.json): resolved by this one function so they always agree (docs/architecture.md, Processes, ports and environment). Server-side only (node:fs).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 

@@ -1,4 +1,4 @@
-// Timestamp strings in the exact formats of protocol-and-relay.md §1.4 (several coexist on the wire).
+// Timestamp strings in the exact formats of docs/protocol.md §1.4 (several coexist on the wire).
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 

@@ -1,4 +1,4 @@
-// Status evaluation helpers of protocol-and-relay.md §6.2, over the core-as status engine.
+// Status evaluation helpers of docs/protocol.md §6.2, over the core-as status engine.
 import { MISSING_MASTER_STATUS, UNKNOWN_STATUS } from '@sankey/core-as/api';
 import type { ConnectionSnapshot } from '../state/connections';
 import type { GroupState } from '../state/groups';

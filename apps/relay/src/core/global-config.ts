@@ -1,4 +1,4 @@
-// GlobalConfigMessage (protocol-and-relay.md §6.3 step 2, README §4): where EAs ship their logs.
+// GlobalConfigMessage (docs/protocol.md §6.3 step 2, §3.6): where EAs ship their logs.
 import { logEndpoint } from '@sankey/shared/domain/log-shipping';
 import type { LogShipping } from '@sankey/shared/domain/settings';
 import type { GlobalConfigMessage } from '@sankey/shared/protocol/messages';

@@ -1,4 +1,4 @@
-// Views of the relay's live state for socket.io snapshots and the control API (README §4, §5, §7), through the
+// Views of the relay's live state for socket.io snapshots and the control API (docs/api.md, Procedures, Realtime events and Relay control API), through the
 // builder the web's tRPC views use too (@sankey/shared/api/view-builder).
 import type { SystemSnapshot } from '@sankey/shared/api/events';
 import { buildMemberView, buildTradeGroupView } from '@sankey/shared/api/view-builder';

@@ -1,5 +1,5 @@
 // socket.io event sink: typed events to every authenticated browser, and `system_snapshot` debounced after
-// changes (≤ 250 ms), balance/equity/heartbeat-only changes at most every 3 s (README §5).
+// changes (≤ 250 ms), balance/equity/heartbeat-only changes at most every 3 s (docs/api.md, Realtime events).
 import type {
   RelayEventName,
   RelayEventPayload,

@@ -1,5 +1,5 @@
 // The relay's HTTP port: control API (bearer token), /healthz and /metrics for local probes, and socket.io
-// (README §5, §7). A thin adapter: every answer comes from the RelayHttpSource. Every request but /healthz must
+// (docs/api.md, Realtime events and Relay control API). A thin adapter: every answer comes from the RelayHttpSource. Every request but /healthz must
 // carry an allowed Host (docs/api.md, Host allow-list); socket tokens of revoked sessions are refused and their
 // connections closed; an unknown bearer or socket token makes it re-read the API token (rotation).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// Per-master sequence numbers for inbound trade signals (design.md, Delivery): seq = max(last + 1, now_ms), so
+// Per-master sequence numbers for inbound trade signals (docs/architecture.md, Delivery): seq = max(last + 1, now_ms), so
 // they are monotonic across restarts (resumed from the journal) and across clock steps backwards.
 export class SignalSequencer {
   private readonly last: Map<string, number>;

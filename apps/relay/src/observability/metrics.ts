@@ -1,4 +1,4 @@
-// Prometheus metrics of the relay (design.md, Observability), on a registry of its own so tests can run
+// Prometheus metrics of the relay (docs/architecture.md, Observability), on a registry of its own so tests can run
 // several relays in one process.
 
 import type { LatencySummary } from '@sankey/shared/api/views';

@@ -10,7 +10,7 @@ export interface ApplyContext {
   storage: RelayStorage;
   core: RelayCore;
   log: Logger;
-  /** Stored settings → effective settings (environment overrides, README §3). */
+  /** Stored settings → effective settings (environment overrides, docs/architecture.md, Processes, ports and environment). */
   settings: (stored: GlobalSettings) => GlobalSettings;
 }
 

@@ -21,7 +21,7 @@ export interface OutboxConsumerOptions {
   retry?: BackoffPolicy;
   now?: () => number;
   random?: () => number;
-  /** Stored settings → effective settings (environment overrides, README §3). */
+  /** Stored settings → effective settings (environment overrides, docs/architecture.md, Processes, ports and environment). */
   settings?: (stored: GlobalSettings) => GlobalSettings;
 }
 

@@ -8,7 +8,7 @@ import { OutboxConsumer } from './consumer';
 import type { RelayStorage } from './storage';
 
 /**
- * Stored settings → effective settings: an environment variable, when set, overrides the stored value (README §3),
+ * Stored settings → effective settings: an environment variable, when set, overrides the stored value (docs/architecture.md, Processes, ports and environment),
  * at start and after every `settings.updated` alike.
  */
 export function envSettingsOverride(env: { heartbeatTimeoutS?: number | undefined }) {

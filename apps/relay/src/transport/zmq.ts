@@ -1,5 +1,5 @@
 // ZeroMQ adapter: one PULL socket for everything EAs send, one PUB socket for everything they receive
-// (protocol-and-relay.md §1.1). Single-frame messages only; one writer per socket.
+// (docs/protocol.md §1.1). Single-frame messages only; one writer per socket.
 
 import { MAX_INBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
 import { Pull, XPublisher } from 'zeromq';

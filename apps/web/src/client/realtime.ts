@@ -1,4 +1,4 @@
-// socket.io connection to the relay (README §5). The relay's HTTP port comes from `system.status`; the handshake
+// socket.io connection to the relay (docs/api.md, Realtime events). The relay's HTTP port comes from `system.status`; the handshake
 // carries a short-lived token from `system.socketToken`, fetched again before it expires and after a refused
 // handshake, so reconnects always present a valid one.
 import type { ClientToServerEvents, RelayEventName, ServerToClientEvents } from '@sankey/shared/api/events';

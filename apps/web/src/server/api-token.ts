@@ -5,7 +5,7 @@ import { newApiToken, writeStoredApiToken } from '@sankey/db/data-dir';
 
 export interface ApiTokenHolder {
   current(): string;
-  /** `SANKEY_API_TOKEN` is set: the environment wins (README §3), so rotation is refused. */
+  /** `SANKEY_API_TOKEN` is set: the environment wins (docs/architecture.md, Processes, ports and environment), so rotation is refused. */
   readonly fromEnv: boolean;
   /** A new token, written to `<dataDir>/secrets.json` before it is used. */
   rotate(): string;

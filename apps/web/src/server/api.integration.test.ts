@@ -1,4 +1,4 @@
-// The tRPC contract (README §4) over HTTP against a real SQLite file and a fake relay control API.
+// The tRPC contract (docs/api.md, Procedures) over HTTP against a real SQLite file and a fake relay control API.
 import { verifySocketToken } from '@sankey/shared/api/socket-token';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connection, relayData } from '../testing/fake-relay';
@@ -406,7 +406,7 @@ describe('links', () => {
   });
 });
 
-describe('limits of README §9 → BAD_REQUEST naming the field', () => {
+describe('limits of docs/api.md, Limits → BAD_REQUEST naming the field', () => {
   let id: string;
   beforeAll(async () => {
     id = gid();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env';
 
 describe('env', () => {
-  it('applies the defaults of README §3', () => {
+  it('applies the defaults of docs/architecture.md, Processes, ports and environment', () => {
     const e = parseEnv({}, '/work/main/apps/web');
     expect(e).toMatchObject({
       port: 3000,

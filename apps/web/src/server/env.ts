@@ -1,4 +1,4 @@
-// The web app's configuration, parsed once from process.env (README §3). Nothing else reads process.env
+// The web app's configuration, parsed once from process.env (docs/architecture.md, Processes, ports and environment). Nothing else reads process.env
 // (biome: noProcessEnv).
 import { publicOriginProblem } from '@sankey/shared/api/host-allow-list';
 import { resolveDataDir } from '@sankey/shared/data-dir';

@@ -1,5 +1,5 @@
-// The relay's control API (README §7) as the web app sees it. Every call has a short timeout and answers null
-// when the relay is unreachable or answers nonsense, so the services can fall back (README §4).
+// The relay's control API (docs/api.md, Relay control API) as the web app sees it. Every call has a short timeout and answers null
+// when the relay is unreachable or answers nonsense, so the services can fall back (docs/api.md, Procedures).
 import {
   type EaConnection,
   eaConnectionSchema,

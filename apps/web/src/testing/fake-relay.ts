@@ -1,5 +1,5 @@
 // Stand-ins for the relay: an in-memory RelayClient for service tests, and a node:http server speaking the
-// control API (README §7) for the HTTP tests.
+// control API (docs/api.md, Relay control API) for the HTTP tests.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bearerMatches } from '@sankey/shared/api/socket-token';

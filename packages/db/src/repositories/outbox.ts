@@ -1,4 +1,4 @@
-// The transactional outbox (spec README §7): the web appends a row in the same transaction as each change;
+// The transactional outbox (docs/protocol.md, Admin changes): the web appends a row in the same transaction as each change;
 // the relay reads pending rows in id order and marks them processed. On PostgreSQL ids are taken at INSERT, not
 // at COMMIT, so append first takes one transaction-scoped advisory lock: appends then commit in id order and a
 // reader's cursor (the highest id applied) never passes a row that commits later (docs/protocol.md, "Admin

@@ -1,4 +1,4 @@
-// The trade signal journal (design.md, Delivery): every inbound signal with its per-master monotonic sequence
+// The trade signal journal (docs/architecture.md, Delivery): every inbound signal with its per-master monotonic sequence
 // number, written in batches, pruned by age. seq and ticket are BIGINT columns; seq is exposed as a number,
 // ticket as a decimal string.
 import type { DbClient } from '../client';

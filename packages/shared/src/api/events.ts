@@ -1,4 +1,4 @@
-// socket.io events from the relay to browsers (README §5), camelCase payloads.
+// socket.io events from the relay to browsers (docs/api.md, Realtime events), camelCase payloads.
 import type { GlobalSettings, SlaveSettings } from '../domain/settings';
 import type { FilterReason, TradeAction, WarningCode } from '../protocol/constants';
 import type { EaConnection, MemberView, TradeGroupView } from './views';

@@ -1,4 +1,4 @@
-// tRPC input schemas (README §4), shared by the web API and the UI forms. Every object is strict: unknown keys
+// tRPC input schemas (docs/api.md, Procedures), shared by the web API and the UI forms. Every object is strict: unknown keys
 // (including the server-owned `configVersion`) are rejected with BAD_REQUEST.
 import { z } from 'zod';
 import {
@@ -10,7 +10,7 @@ import {
   symbolAffixInputSchema,
 } from '../domain/settings';
 
-/** README §9: at most this many members in one `tradeGroups.create`. */
+/** docs/api.md, Limits: at most this many members in one `tradeGroups.create`. */
 export const MAX_MEMBERS_PER_CREATE = 1000;
 
 export const tradeGroupIdInputSchema = z.strictObject({ id: accountIdSchema });

@@ -1,4 +1,4 @@
-// Short-lived browser tokens for the socket.io handshake (README §5): `<session>.<issuedAtMs>.<expiresAtMs>.<hmac>`
+// Short-lived browser tokens for the socket.io handshake (docs/api.md, Realtime events): `<session>.<issuedAtMs>.<expiresAtMs>.<hmac>`
 // where the HMAC-SHA256 key is the API token. The session part (the login session's id, `-` for a token issued to
 // a bearer-token client) and the issue time let the relay refuse and disconnect the tokens of a session that
 // logged out or lost its password (docs/api.md, Relay control API). Server-side only (node:crypto).

@@ -1,4 +1,4 @@
-// Output views shared by the tRPC API, the relay's control API and socket.io payloads (README §4, §5).
+// Output views shared by the tRPC API, the relay's control API and socket.io payloads (docs/api.md, Procedures and Realtime events).
 import { z } from 'zod';
 import { masterSettingsSchema, slaveSettingsSchema } from '../domain/settings';
 import {

@@ -1,4 +1,4 @@
-// Members are processed in byte order of the slave account id (README §2), never in DB collation order.
+// Members are processed in byte order of the slave account id (docs/protocol.md §6), never in DB collation order.
 const enc = new TextEncoder();
 
 /** Compares two strings by their UTF-8 bytes (what the original's Rust `String` ordering does). */

@@ -1,4 +1,4 @@
-// Master and slave settings in their camelCase form (spec README §4, §9; D6–D8), shared by the API, the forms,
+// Master and slave settings in their camelCase form (docs/api.md, Procedures and Limits; docs/protocol.md D6–D8), shared by the API, the forms,
 // the database layer and the relay's config builder.
 import { z } from 'zod';
 import {

@@ -1,5 +1,5 @@
 // Frame-level codec: inbound dispatch (§1.5), outbound framing `<topic> <msgpack>` with the 4096-byte EA limit
-// (§1.2, README D3), and the EA-side directions used by the simulator and tests.
+// (§1.2, docs/protocol.md D3), and the EA-side directions used by the simulator and tests.
 import { type AccountIdField, type DecodeErrorReason, FrameDecodeError, FrameTooLargeError } from '../errors';
 import { isValidAccountId } from './account-id';
 import { MAX_INBOUND_FRAME_BYTES, MAX_OUTBOUND_FRAME_BYTES } from './constants';

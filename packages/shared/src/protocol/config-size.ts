@@ -1,5 +1,5 @@
 // Upper bound of a member's SlaveConfigMessage frame, so the API can refuse settings that could ever produce
-// a frame above the EA's 4096-byte buffer (README §9, D3) whatever the runtime status.
+// a frame above the EA's 4096-byte buffer (docs/api.md, Limits; docs/protocol.md D3) whatever the runtime status.
 import type { SlaveSettings } from '../domain/settings';
 import { Status, WARNING_CODES } from './constants';
 import type { SlaveConfigMessage } from './messages';

@@ -1,4 +1,4 @@
-// Wire constants of protocol "2.0.0" (protocol-and-relay.md §4). Values keep their wire spelling everywhere.
+// Wire constants of protocol "2.0.0" (docs/protocol.md §4). Values keep their wire spelling everywhere.
 
 export const PROTOCOL_VERSION = '2.0.0';
 
@@ -58,7 +58,7 @@ export function maskFromWarnings(codes: readonly WarningCode[]): number {
 
 export const ORDER_TYPES = ['Buy', 'Sell', 'BuyLimit', 'SellLimit', 'BuyStop', 'SellStop'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
-/** Position snapshots may carry `Unknown`; for filtering it counts as a market order (README D5). */
+/** Position snapshots may carry `Unknown`; for filtering it counts as a market order (docs/protocol.md D5). */
 export type PositionOrderType = OrderType | 'Unknown';
 export const PENDING_ORDER_TYPES: ReadonlySet<string> = new Set([
   'BuyLimit',
@@ -98,7 +98,7 @@ export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * Why the copy engine rejected a member for a signal (protocol-and-relay.md §10.1, in evaluation order).
+ * Why the copy engine rejected a member for a signal (docs/protocol.md §10.1, in evaluation order).
  * Index = numeric reason code used by core-as; 0 means accepted.
  */
 export const FILTER_REASONS = [

@@ -1,4 +1,4 @@
-// Wire message types with their exact snake_case keys (protocol-and-relay.md §2, §3).
+// Wire message types with their exact snake_case keys (docs/protocol.md §2, §3).
 // `?: T` = key omitted when there is no value ("omit"); `T | null` = key always present, nil when unset ("opt").
 // i64 fields the EA fills (tickets, magic numbers, account numbers, leverage) are `WireInt`: exact over the full
 // 64-bit range, a bigint only beyond ±(2^53−1) (docs/protocol.md D18).

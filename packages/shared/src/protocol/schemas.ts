@@ -1,4 +1,4 @@
-// Field tables of every wire message, in declaration order (protocol-and-relay.md §2, §3). The encoder and
+// Field tables of every wire message, in declaration order (docs/protocol.md §2, §3). The encoder and
 // both decoders read these, so the byte layout and the accepted shapes are defined in exactly one place.
 import { LOT_CALCULATION_MODES, ORDER_TYPES, SYNC_MODES, TRADE_ACTIONS, WARNING_CODES } from './constants';
 import type {

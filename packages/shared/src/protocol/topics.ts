@@ -1,4 +1,4 @@
-// PUB topic strings (protocol-and-relay.md §1.3). EAs subscribe by byte prefix, so the exact spelling matters.
+// PUB topic strings (docs/protocol.md §1.3). EAs subscribe by byte prefix, so the exact spelling matters.
 
 export const GLOBAL_CONFIG_TOPIC = 'config/global';
 

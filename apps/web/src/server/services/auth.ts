@@ -1,4 +1,4 @@
-// Who may call the API (README §4, D10): API clients with the bearer token, the browser with a session cookie
+// Who may call the API (docs/api.md, Authentication; docs/protocol.md D10): API clients with the bearer token, the browser with a session cookie
 // obtained by logging in with the admin password. Only a scrypt hash of the password and SHA-256 hashes of
 // session tokens are stored. Password checks go through the login limiter first, so a refused attempt never
 // computes scrypt (docs/api.md, Login limits).
@@ -154,7 +154,7 @@ export function createAuthService(deps: AuthDeps) {
 
     /**
      * `auth.changePassword`: needs the current password (rate-limited like a login), ends every other session
-     * (and their sockets). Refused while SANKEY_ADMIN_PASSWORD sets the password: the environment wins (README §3).
+     * (and their sockets). Refused while SANKEY_ADMIN_PASSWORD sets the password: the environment wins (docs/architecture.md, Processes, ports and environment).
      */
     async changePassword(
       principal: Principal,

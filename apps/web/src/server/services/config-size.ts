@@ -1,4 +1,4 @@
-// README §9 / D3: a member's settings must never be able to produce a SlaveConfigMessage frame above the EA's
+// docs/api.md, Limits / docs/protocol.md D3: a member's settings must never be able to produce a SlaveConfigMessage frame above the EA's
 // 4096-byte buffer. Checked with the worst case of every runtime-dependent field, before anything is stored.
 import type { SlaveSettings } from '@sankey/shared/domain/settings';
 import { worstCaseSlaveConfigFrameBytes } from '@sankey/shared/protocol/config-size';

@@ -1,4 +1,4 @@
-// EA connections live only in the relay's memory (README §7); without the relay there are none to show.
+// EA connections live only in the relay's memory (docs/architecture.md, Web app and relay); without the relay there are none to show.
 import type { EaConnection } from '@sankey/shared/api/views';
 import { AppError } from '../errors';
 import type { ServiceDeps } from './deps';

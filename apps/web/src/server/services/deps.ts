@@ -11,7 +11,7 @@ export interface ServiceDeps {
 }
 
 /**
- * Writes a change and its outbox row in one transaction (README §7), then nudges the relay. A failed nudge is
+ * Writes a change and its outbox row in one transaction (docs/protocol.md, Admin changes), then nudges the relay. A failed nudge is
  * only logged: the relay polls the outbox at least every 100 ms.
  */
 export async function commit<T>(deps: ServiceDeps, fn: (repos: Repos) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-// Members of a trade group (README §4, protocol-and-relay.md §7.3/§7.4). Deleting the last member deletes the
+// Members of a trade group (docs/api.md, Procedures, docs/protocol.md §7.3/§7.4). Deleting the last member deletes the
 // group too, in the same transaction, and says so in the outbox payload (`groupDeleted`).
 
 import { UnreadableMember } from '@sankey/db/errors';

@@ -1,4 +1,4 @@
-// Global settings (README §4): log shipping, synonym groups, heartbeat timeout. Every update writes one
+// Global settings (docs/api.md, Procedures): log shipping, synonym groups, heartbeat timeout. Every update writes one
 // `settings.updated` outbox row; the relay broadcasts `config/global` when log shipping changed.
 import {
   LOG_INSERT_PATH,

@@ -1,4 +1,4 @@
-// System status, socket.io tokens, relay logs and the EA ini file (README §3, §4, §5).
+// System status, socket.io tokens, relay logs and the EA ini file (docs/architecture.md, Processes, ports and environment; docs/api.md, Procedures and Realtime events).
 
 import type { RuntimeInfo } from '@sankey/db/data-dir';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
@@ -25,14 +25,14 @@ export interface SystemDeps extends Pick<ServiceDeps, 'relay' | 'clock' | 'store
   runtimeInfo: () => RuntimeInfo | null;
 }
 
-/** Sorted, de-duplicated union of the synonym groups (protocol-and-relay.md §1.1). */
+/** Sorted, de-duplicated union of the synonym groups (docs/protocol.md §1.1). */
 export function synonymCandidates(groups: string[][]): string[] {
   const all = [...new Set(groups.flat())];
   return all.sort(compareUtf8);
 }
 
 /**
- * The EA's `sankey_copier.ini` (protocol-and-relay.md §1.1) with CRLF line endings. A candidate the ini cannot
+ * The EA's `sankey_copier.ini` (docs/protocol.md §1.1) with CRLF line endings. A candidate the ini cannot
  * carry (docs/protocol.md D16: control characters, `,` `[` `]` `=` `;`, possible only in synonym groups saved
  * before the API refused them) is left out and counted in a comment, never written, so it cannot add lines,
  * sections or keys.

@@ -1,4 +1,4 @@
-// Trade groups (README §4, protocol-and-relay.md §7.4): validation, server-owned config versions (D8), the dual
+// Trade groups (docs/api.md, Procedures, docs/protocol.md §7.4): validation, server-owned config versions (D8), the dual
 // write of change + outbox row, and views with the relay's live evaluation.
 import type {
   createTradeGroupInputSchema,

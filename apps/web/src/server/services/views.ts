@@ -1,4 +1,4 @@
-// The API views from stored rows plus the relay's live evaluation (README §4), through the one builder the
+// The API views from stored rows plus the relay's live evaluation (docs/api.md, Procedures), through the one builder the
 // relay's snapshot uses too (@sankey/shared/api/view-builder, which holds the fallbacks).
 import { buildMemberView, buildTradeGroupView, liveMemberOf } from '@sankey/shared/api/view-builder';
 import type { GroupEvaluation, MemberView, RelayEvaluations, TradeGroupView } from '@sankey/shared/api/views';

@@ -79,5 +79,5 @@ const requireAuth = t.middleware(({ ctx, type, next }) => {
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 
-/** Every procedure of the contract needs the bearer token or a session (README §4). */
+/** Every procedure of the contract needs the bearer token or a session (docs/api.md, Authentication). */
 export const authedProcedure = t.procedure.use(mapAppErrors).use(requireAuth);

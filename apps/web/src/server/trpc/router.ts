@@ -1,4 +1,4 @@
-// The API contract of README §4: one router per namespace, procedure names exactly as specified.
+// The API contract of docs/api.md, Procedures: one router per namespace, procedure names exactly as specified.
 import { router } from './init';
 import { changesRouter, historyRouter } from './routers/changes';
 import { linksRouter } from './routers/links';
@@ -18,20 +18,20 @@ import { tradeGroupsRouter } from './routers/trade-groups';
 export const appRouter = router({
   tradeGroups: tradeGroupsRouter,
   members: membersRouter,
-  // Beyond README §4: the group (if new) and a member with their outbox rows in one transaction (docs/api.md).
+  // Beyond docs/api.md, Procedures: the group (if new) and a member with their outbox rows in one transaction (docs/api.md).
   links: linksRouter,
   connections: connectionsRouter,
   settings: settingsRouter,
   system: systemRouter,
   logs: logsRouter,
-  // Beyond README §4: the relay's trade-signal journal (docs/api.md).
+  // An addition to the original contract: the relay's trade-signal journal (docs/api.md, Procedures).
   signals: signalsRouter,
-  // Beyond README §4: one row per master ticket with each slave's outcome, and the latency ring (docs/api.md).
+  // Beyond docs/api.md, Procedures: one row per master ticket with each slave's outcome, and the latency ring (docs/api.md).
   trades: tradesRouter,
   latency: latencyRouter,
-  // Beyond README §4: password change (docs/api.md).
+  // Beyond docs/api.md, Procedures: password change (docs/api.md).
   auth: authRouter,
-  // Beyond README §4: the change history and the changes the relay cannot apply now (docs/api.md).
+  // Beyond docs/api.md, Procedures: the change history and the changes the relay cannot apply now (docs/api.md).
   history: historyRouter,
   changes: changesRouter,
 });

@@ -17,7 +17,7 @@ export function statusLabel(status: number, t: Translate): string {
   return String(status);
 }
 
-/** Every warning code in the user's words (protocol-and-relay.md §4.2). */
+/** Every warning code in the user's words (docs/protocol.md §4.2). */
 export const explainWarning = (code: WarningCode, t: Translate) => t(`warning.${code}`);
 
 /** Why the copy engine did not copy a trade to a link (§10.1). */

@@ -1,5 +1,5 @@
 'use client';
-// Every slave setting (protocol-and-relay.md §11.2), grouped: lots, symbols & mappings, filters, sync, execution.
+// Every slave setting (docs/protocol.md §11.2), grouped: lots, symbols & mappings, filters, sync, execution.
 import { WHEN_OFF_MODES } from '@sankey/shared/domain/settings';
 import { LOT_CALCULATION_MODES, SYNC_MODES } from '@sankey/shared/protocol/constants';
 import { Plus, Trash2 } from 'lucide-react';

@@ -1,5 +1,5 @@
 'use client';
-// Create-link wizard (original-api-ui-ea.md §2.6): 1 accounts, 2 master settings, 3 slave settings. One
+// Create-link wizard (docs/architecture.md, Create-link wizard): 1 accounts, 2 master settings, 3 slave settings. One
 // `links.create` call writes the group when the master has none yet (else its changed affixes) and the member.
 import type { EaConnection } from '@sankey/shared/api/views';
 import { masterSettingsInputSchema } from '@sankey/shared/domain/settings';

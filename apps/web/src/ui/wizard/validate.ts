@@ -1,4 +1,4 @@
-// Step-1 checks of the create-link wizard (original-api-ui-ea.md §2.6): errors block "Next", warnings inform.
+// Step-1 checks of the create-link wizard (docs/architecture.md, Create-link wizard): errors block "Next", warnings inform.
 // Messages are returned as dictionary keys with parameters so they render in either language.
 import type { EaConnection, MemberView } from '@sankey/shared/api/views';
 import { findCopyCycle, formatCycle, prefixPeers } from '@sankey/shared/domain/links';

@@ -1,5 +1,5 @@
 // Field-spec tables and the one encoder/decoder pair that reads them, so both directions agree on key order,
-// wire types and presence rules (protocol-and-relay.md §1.4).
+// wire types and presence rules (docs/protocol.md §1.4).
 import type { DecodeErrorReason } from '../../errors';
 import { I64_MAX, isWireInt } from '../wire-int';
 import type { MpNode } from './reader';

@@ -1,4 +1,4 @@
-// Beyond README §4: a link (master → slave) in one call; see docs/api.md.
+// Beyond docs/api.md, Procedures: a link (master → slave) in one call; see docs/api.md.
 import { createLinkInputSchema } from '@sankey/shared/api/inputs';
 import { linkCreatedSchema } from '@sankey/shared/api/views';
 import { authedProcedure as p, router } from '../init';

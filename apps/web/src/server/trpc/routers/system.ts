@@ -49,13 +49,13 @@ export const systemRouter = router({
     .query(({ ctx }) =>
       ctx.services.system.socketToken(ctx.principal.kind === 'session' ? ctx.principal.sessionId : null),
     ),
-  // Beyond README §4 (docs/api.md): a new API token, shown once.
+  // Beyond docs/api.md, Procedures (docs/api.md): a new API token, shown once.
   rotateApiToken: p
     .output(rotateApiTokenOutputSchema)
     .mutation(({ ctx }) => ctx.services.auth.rotateApiToken()),
 });
 
-// Beyond README §4 (docs/api.md). Login and logout are plain HTTP endpoints (they set the cookie).
+// Beyond docs/api.md, Procedures (docs/api.md). Login and logout are plain HTTP endpoints (they set the cookie).
 export const authRouter = router({
   changePassword: p
     .input(changePasswordInputSchema)
@@ -77,7 +77,7 @@ export const logsRouter = router({
     .query(({ ctx, input }) => ctx.services.system.logs(input ?? {})),
 });
 
-// Beyond README §4 (docs/api.md): the Trades page and the latency dashboard.
+// Beyond docs/api.md, Procedures (docs/api.md): the Trades page and the latency dashboard.
 export const tradesRouter = router({
   list: p
     .input(tradesListInputSchema)
