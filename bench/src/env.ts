@@ -1,14 +1,35 @@
-// The benchmarks' knobs (README of bench/, BENCHMARKS.md): the only file under bench/ that reads process.env
-// (biome: noProcessEnv).
+// The benchmarks' knobs (BENCHMARKS.md "Reproduce"): the only file under bench/ that reads process.env
+// (biome: noProcessEnv). Small values make a quick development run; the defaults are the full run.
 const get = (name: string): string | undefined => process.env[name] || undefined;
+const num = (name: string, dflt: number): number => Number(get(name) ?? dflt);
+const list = (name: string, dflt: number[]): number[] =>
+  get(name) === undefined ? dflt : get(name)!.split(',').map(Number);
 
 export const benchEnv = {
-  /** Signals per latency run. */
-  signals: Number(get('BENCH_SIGNALS') ?? 2000),
+  /** Signals per fan-out run (closed and open loop). */
+  signals: num('BENCH_SIGNALS', 2000),
+  /** Warm-up signals before each measured fan-out run. */
+  warmup: num('BENCH_WARMUP', 1000),
+  /** Slave counts of the fan-out benchmark. */
+  fanout: list('BENCH_FANOUT', [1, 10, 100, 1000]),
+  /** Slave counts of the shared-delivery (prefix subscription, N² frames) variant. */
+  prefixFanout: list('BENCH_PREFIX_FANOUT', [10, 100]),
+  /** Signals per shared-delivery run (N² deliveries each). */
+  prefixSignals: num('BENCH_PREFIX_SIGNALS', 300),
+  /** Heartbeat storm: EA counts at 1 Hz, the fixed steps then the ramp. */
+  heartbeatSteps: list('BENCH_HB_STEPS', [1000, 10_000, 25_000, 50_000, 100_000]),
+  /** Seconds per heartbeat step. */
+  heartbeatSeconds: num('BENCH_HB_SECONDS', 15),
+  /** Members of the config storm. */
+  stormMembers: num('BENCH_STORM_MEMBERS', 1000),
+  /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core. */
+  skip: new Set((get('BENCH_SKIP') ?? '').split(',').filter(Boolean)),
+  /** The baseline forwarder's socket: `pub`, or `xpub` once the relay publishes on an XPUB. */
+  forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'pub') as 'pub' | 'xpub',
   /** Echo the relay's stdout (diagnosis). */
   trace: get('BENCH_TRACE') !== undefined,
-  /** Extra node flags for the relay process, e.g. `--trace-gc`. */
-  nodeFlags: (get('BENCH_NODE_FLAGS') ?? '').split(' ').filter(Boolean),
+  /** Where the hop probe (hop-probe.mjs, loaded into the relay) writes its stamps; read there. */
+  probeOut: get('BENCH_PROBE_OUT'),
 };
 
 /** The environment a child process inherits, with `overrides` applied. */

@@ -1,15 +1,26 @@
-// Baseline for the relay latency benchmark: a process that republishes every frame from its PULL socket to its
-// PUB socket N times (one topic per slave), with no decoding, filtering or encoding.
-import { Publisher, Pull } from 'zeromq';
+// Baseline for the fan-out benchmark: a process that republishes every frame from its PULL socket to N topics
+// (`trade/<master>/<slave>`, the relay's topics) with no decoding, filtering or encoding.
+// argv: <pub|xpub> <master> <slaves>. The socket type follows the relay's publisher (BENCH_FORWARDER_SOCKET).
+import { Publisher, Pull, XPublisher } from 'zeromq';
+import { slaveIds } from './ids';
 
-const slaves = Number(process.argv[2] ?? 1);
+const [kind = 'pub', master = 'M1', n = '1'] = process.argv.slice(2);
 const pull = new Pull();
-const pub = new Publisher({ sendHighWaterMark: 1_000_000 });
+const pub =
+  kind === 'xpub'
+    ? new XPublisher({ sendHighWaterMark: 100_000 })
+    : new Publisher({ sendHighWaterMark: 100_000 });
 await pull.bind('tcp://127.0.0.1:*');
 await pub.bind('tcp://127.0.0.1:*');
-const topics = Array.from({ length: slaves }, (_, i) =>
-  Buffer.from(`trade/M1/S${String(i).padStart(4, '0')} `),
-);
+if (pub instanceof XPublisher) {
+  // An XPUB hands subscriptions to the application; read them so they never back up.
+  void (async () => {
+    for await (const _ of pub) {
+      // subscriptions are not used
+    }
+  })();
+}
+const topics = slaveIds(master, Number(n)).map((s) => Buffer.from(`trade/${master}/${s} `));
 process.stdout.write(`${JSON.stringify({ receiver: pull.lastEndpoint, publisher: pub.lastEndpoint })}\n`);
 process.once('SIGTERM', () => {
   pull.close();
