@@ -62,7 +62,9 @@ export class ConnectionHandlers {
     if (!entry) return this.refuse(msg.account_id);
     this.deps.log.info({ accountId: msg.account_id, eaType: msg.ea_type }, 'EA registered');
     this.deps.events.snapshotChanged();
-    if (entry.eaType === 'Slave' && entry.symbolContext !== before) {
+    // A first Register without a symbol context changes nothing the engine reads: no recompile (one per
+    // membership would make 1,000 slaves registering at once quadratic).
+    if (entry.eaType === 'Slave' && (entry.symbolContext ?? null) !== (before ?? null)) {
       for (const m of store.membershipsOf(entry.accountId)) this.state.compile(m.tradeGroupId);
     }
     this.configs.global('register');

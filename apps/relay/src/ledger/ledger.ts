@@ -152,9 +152,15 @@ export class DeliveryLedger {
     this.pending.delete(key);
     this.pending.set(key, entry);
     if (this.pending.size > this.opts.maxPending) {
-      const oldest = this.pending.keys().next().value;
-      if (oldest !== undefined) this.pending.delete(oldest);
-      this.dropped++;
+      // Evict a tenth at once: one pass over the oldest keys, instead of a scan past ever more deleted entries per
+      // insert (Map iteration skips deletions one by one until the table rehashes).
+      const excess = this.pending.size - Math.floor(this.opts.maxPending * 0.9);
+      let n = 0;
+      for (const k of this.pending.keys()) {
+        if (n++ >= excess) break;
+        this.pending.delete(k);
+      }
+      this.dropped += excess;
     }
   }
 

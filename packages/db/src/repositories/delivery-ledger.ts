@@ -1,7 +1,7 @@
 // The delivery ledger (docs/protocol.md D15): one row per member (master, slave) and master ticket with what the
 // relay did with the copy. Written by the relay in batches (last state per ticket wins); the open set (everything
 // not closed) is read back at start; closed rows are pruned by age.
-import type { DbClient } from '../client';
+import { type DbClient, providerOfClient } from '../client';
 
 export type DeliveryState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
 
@@ -30,27 +30,42 @@ const select = {
 
 export function createDeliveryLedgerRepository(client: DbClient) {
   return {
-    /** Writes each row's current state (insert or overwrite per member and ticket), all in one transaction. */
+    /**
+     * Writes each row's current state (insert, or overwrite state/symbol/lots/updatedAt per member and ticket):
+     * one multi-row `INSERT … ON CONFLICT DO UPDATE` per 200 rows — a signal fanned out to 1,000 slaves writes 1,000
+     * rows, so one statement per row would fall behind the signal path.
+     */
     async upsertMany(rows: DeliveryLedgerRow[]): Promise<void> {
       if (rows.length === 0) return;
-      const write = (c: DbClient) =>
-        Promise.all(
-          rows.map((r) =>
-            c.deliveryLedger.upsert({
-              where: {
-                masterAccount_slaveAccount_ticket: {
-                  masterAccount: r.masterAccount,
-                  slaveAccount: r.slaveAccount,
-                  ticket: r.ticket,
-                },
-              },
-              create: r,
-              update: { state: r.state, symbol: r.symbol, lots: r.lots, updatedAt: r.updatedAt },
-            }),
-          ),
+      // The last state per ticket wins (a batch can hold an Open and its Close).
+      const last = new Map<string, DeliveryLedgerRow>();
+      for (const r of rows) last.set(`${r.masterAccount}\u0000${r.slaveAccount}\u0000${r.ticket}`, r);
+      const unique = [...last.values()];
+      const pg = providerOfClient(client) === 'postgresql';
+      for (let i = 0; i < unique.length; i += 200) {
+        const chunk = unique.slice(i, i + 200);
+        const params: unknown[] = [];
+        const tuple = (r: DeliveryLedgerRow) => {
+          const at = params.length;
+          params.push(
+            r.masterAccount,
+            r.slaveAccount,
+            r.ticket,
+            r.state,
+            r.symbol,
+            r.lots,
+            r.openedAt,
+            r.updatedAt,
+          );
+          const ph = (k: number) => (pg ? `$${at + k}` : '?');
+          return `(${[1, 2, 3, 4, 5, 6, 7, 8].map(ph).join(', ')})`;
+        };
+        const values = chunk.map(tuple).join(', ');
+        await client.$executeRawUnsafe(
+          `INSERT INTO "delivery_ledger" ("masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", "symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"`,
+          ...params,
         );
-      if ('$transaction' in client) await client.$transaction(async (tx) => void (await write(tx)));
-      else await write(client);
+      }
     },
 
     /** Every row not closed: what the relay must remember across a restart. */

@@ -4,6 +4,7 @@ import { withTransaction } from '../client';
 import { describeEachDb } from '../testing/databases';
 import { createAdminRepository } from './admin';
 import { createDeadLetterRepository } from './dead-letters';
+import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
 import { createOutboxRepository } from './outbox';
 import { createParkedFrameRepository } from './parked-frames';
@@ -248,5 +249,31 @@ describeEachDb('parked frames', (ctx) => {
     expect(Array.from(all[0]!.payload)).toEqual([0x80, 1]);
     expect(await parked().deleteKeys(['M1|S1|2', 'nope'])).toBe(1);
     expect((await parked().listAll()).map((r) => r.key)).toEqual(['M1|S2|1', 'M1|S1|3']);
+  });
+});
+
+describeEachDb('delivery ledger', (ctx) => {
+  const ledger = () => createDeliveryLedgerRepository(ctx.db);
+  const row = (ticket: string, state: 'sent' | 'closed', at: number, slave = 'S1') => ({
+    masterAccount: 'M1',
+    slaveAccount: slave,
+    ticket,
+    state,
+    symbol: 'EURUSD',
+    lots: 0.1,
+    openedAt: new Date(1000),
+    updatedAt: new Date(at),
+  });
+
+  it('upserts in batches (last state per ticket wins), lists the open ones and prunes by age', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => row(String(i), 'sent', 2000, `S${i % 3}`));
+    await ledger().upsertMany(many);
+    await ledger().upsertMany([row('1', 'closed', 3000, 'S1'), row('9223372036854775807', 'sent', 3000)]);
+    await ledger().upsertMany([row('5', 'sent', 3000, 'S2'), row('5', 'closed', 4000, 'S2')]);
+    const open = await ledger().listOpen();
+    expect(open).toHaveLength(450 + 1 - 2);
+    expect(open.find((r) => r.ticket === '9223372036854775807')).toMatchObject({ state: 'sent', lots: 0.1 });
+    expect(open.some((r) => r.ticket === '1' && r.slaveAccount === 'S1')).toBe(false);
+    expect(await ledger().pruneOlderThan(new Date(2500))).toBe(448);
   });
 });
