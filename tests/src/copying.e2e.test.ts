@@ -114,6 +114,25 @@ describe('copying through the relay', () => {
     ]);
   });
 
+  it('auto-maps to the special as the broker reports it, affixes included: GOLD.m for XAUUSD', async () => {
+    const { master, slaves } = await connected([
+      {
+        slave: 'S1',
+        symbolContext: {
+          detected_prefix: '',
+          detected_suffix: '.m',
+          available_special_symbols: ['GOLD.m', 'NAS100.m'],
+        },
+      },
+    ]);
+    await master.open({ ticket: 21, symbol: 'XAUUSD', orderType: 'Buy', lots: 1 });
+    await master.open({ ticket: 22, symbol: 'EURUSD', orderType: 'Buy', lots: 1 });
+    await slaves[0]!.waitFor(
+      (f) => f.topic === 'trade/M1/S1' && (f.message?.message as TradeSignal | undefined)?.ticket === 22,
+    );
+    expect(tradesOn(slaves[0]!, 'trade/M1/S1').map((s) => s.symbol)).toEqual(['GOLD.m', 'EURUSD.m']);
+  });
+
   it('filters per member by symbol, magic, pending type and lot range, and counts the reasons', async () => {
     const { master, slaves } = await connected([
       { slave: 'S1', settings: { copyPendingOrders: true, filters: { blockedSymbols: ['GBPUSD'] } } },
