@@ -60,3 +60,32 @@ export const retryResultSchema = z.object({
   id: z.number().int(),
   outcome: z.enum(['sent', 'parked', 'cancelled']),
 });
+
+// tRPC inputs (docs/api.md: deliveries.*, endpoints.list, blocklist.*).
+const accountIdInput = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
+
+export const deliveriesListInputSchema = z
+  .strictObject({
+    reason: z.string().min(1).max(64).optional(),
+    account: accountIdInput.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    beforeId: z.number().int().positive().optional(),
+  })
+  .optional();
+export const deliveriesRetryInputSchema = z.strictObject({
+  id: z.number().int().positive(),
+  force: z.boolean().optional(),
+});
+export const deliveriesPurgeInputSchema = z.strictObject({ olderThanDays: z.number().min(0).max(3650) });
+export const deliveriesMetricsInputSchema = z
+  .strictObject({ window: z.number().int().min(1).max(10_000).optional() })
+  .optional();
+export const blockInputSchema = z.strictObject({
+  accountId: accountIdInput,
+  reason: z.string().max(200).optional(),
+});
+export const unblockInputSchema = z.strictObject({ accountId: accountIdInput });
