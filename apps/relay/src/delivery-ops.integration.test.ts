@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
+import type { ServerToClientEvents } from '@sankey/shared/api/events';
 import type { EndpointStatsView } from '@sankey/shared/api/ops-views';
+import { issueSocketToken } from '@sankey/shared/api/socket-token';
+import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
@@ -16,9 +19,9 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function relay(): Promise<TestRelay> {
+async function relay(config: { parkedHighWater?: number } = {}): Promise<TestRelay> {
   // A 3 s heartbeat timeout, so "away past the timeout" takes seconds.
-  const t = await startTestRelay({ config: { heartbeatTimeoutS: 3 } });
+  const t = await startTestRelay({ config: { heartbeatTimeoutS: 3, ...config } });
   cleanup.push(() => t.stop());
   return t;
 }
@@ -248,6 +251,38 @@ describe('endpoints and the blocklist', () => {
     expect((await api(t, 'POST', '/blocklist/unblock', { accountId: 'S2' })).status).toBe(404);
     await s2.heartbeatNow();
     await expect.poll(() => t.relay.core.connection('S2', 'Slave')).toBeDefined();
+  }, 30_000);
+
+  it('tells the browser ea_throttled when a slave’s parked copies pass the high-water mark, ea_recovered when they drain', async () => {
+    const t = await relay({ parkedHighWater: 2 });
+    const events: string[] = [];
+    const browser: Socket<ServerToClientEvents> = io(t.endpoints.http, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { token: issueSocketToken(t.apiToken, Date.now()).token },
+      reconnection: false,
+    });
+    cleanup.push(async () => {
+      browser.close();
+    });
+    browser.on('ea_throttled', (p) => events.push(`throttled ${p.accountId} ${p.parked}/${p.highWater}`));
+    browser.on('ea_recovered', (p) => events.push(`recovered ${p.accountId} ${p.parked}`));
+    await new Promise<void>((r) => browser.once('system_snapshot', () => r()));
+    await link(t, 'M1', ['S1']);
+    const m = await master(t, 'M1');
+    const s1 = await slave(t, 'S1');
+    await s1.waitForConfig((c) => c.master_account === 'M1' && c.status === 2);
+    await s1.stop({ unregister: false });
+    await expect.poll(() => t.relay.core.delivery.listeners.isListening('M1', 'S1')).toBe(false);
+    for (const ticket of [501, 502, 503]) {
+      await m.open({ ticket, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    }
+    await expect.poll(() => events, { timeout: 3000 }).toEqual(['throttled S1 3/2']);
+    const back = await slave(t, 'S1', s1);
+    await expect.poll(() => back.positions().length, { timeout: 5000 }).toBe(3);
+    await expect.poll(() => events, { timeout: 3000 }).toEqual(['throttled S1 3/2', 'recovered S1 0']);
+    const metrics = await (await fetch(`${t.endpoints.http}/metrics`)).text();
+    expect(metrics).toMatch(/^sankey_ea_throttle_events_total\{event="throttled"\} 1$/m);
   }, 30_000);
 
   it('keeps the blocklist across a restart', async () => {
