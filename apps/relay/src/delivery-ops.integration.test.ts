@@ -211,6 +211,10 @@ describe('delivery to slaves that were away', () => {
     const r = await api(t, 'POST', '/dead-letters/retry', { id: letter?.id, force: true });
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ error: 'ticket_closed' });
+    await api(t, 'POST', '/blocklist/block', { accountId: 'S1' });
+    const blocked = await api(t, 'POST', '/dead-letters/retry', { id: letter?.id, force: true });
+    expect(blocked).toMatchObject({ status: 409, body: { error: 'destination_blocked' } });
+    await api(t, 'POST', '/blocklist/unblock', { accountId: 'S1' });
 
     const purged = await cli(t, ['dead-letters', 'purge', '--older-than', '0']);
     expect(JSON.parse(purged.stdout)).toEqual({ purged: 1 });

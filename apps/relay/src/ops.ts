@@ -110,6 +110,7 @@ export class RelayOps implements RelayOpsSource {
           this.core.membersOf(master).find((m) => m.slaveAccount === slave)?.settings.maxSignalDelayMs,
         redeliver: (copy, symbol) => this.core.delivery.redeliver(copy, symbol),
         nowMs: this.nowMs,
+        isBlocked: this.blocked.has,
       },
       id,
       force,

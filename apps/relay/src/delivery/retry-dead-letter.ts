@@ -12,7 +12,7 @@ export type RetryResult =
   | {
       ok: false;
       /** not_found → HTTP 404; every other refusal → 409. */
-      error: 'not_found' | 'not_a_trade_copy' | 'needs_force' | 'ticket_closed';
+      error: 'not_found' | 'not_a_trade_copy' | 'destination_blocked' | 'needs_force' | 'ticket_closed';
       message: string;
     };
 
@@ -23,6 +23,8 @@ export interface RetryDeps {
   /** The core's delivery path (docs/protocol.md D19): sends or parks, and records an Open in the ledger. */
   redeliver(copy: TradeCopy, symbol: string | null): DeliveryOutcome;
   nowMs(): number;
+  /** The blocklist: a blocked EA gets no copies, so a retry for it would only lose the row. */
+  isBlocked(accountId: string): boolean;
 }
 
 const ACTIONS: readonly string[] = ['Open', 'Modify', 'Close'];
@@ -46,6 +48,13 @@ export async function retryDeadLetter(deps: RetryDeps, id: number, force: boolea
       ok: false,
       error: 'not_a_trade_copy',
       message: `dead letter ${id} (${row.topic}) is not a trade copy; configs are re-sent by the relay`,
+    };
+  }
+  if (deps.isBlocked(row.destination)) {
+    return {
+      ok: false,
+      error: 'destination_blocked',
+      message: `${row.destination} is blocked; unblock it before retrying dead letter ${id}`,
     };
   }
   const signal = decoded.message.message;
