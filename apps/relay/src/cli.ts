@@ -11,7 +11,13 @@ const USAGE = `usage: npm run relay -- <command>
   evaluations          live status and warnings of every group and member
   logs [--level L] [--limit N]
   signals [--master ID] [--limit N]   journaled trade signals with their sequence numbers, newest first
-  nudge                apply pending outbox rows now`;
+  nudge                apply pending outbox rows now
+  dead-letters list [--reason R] [--account EA] [--limit N]   undeliverable frames, newest first
+  dead-letters retry <id> [--force]   re-publish one (a stale Open needs --force; a closed ticket's Open never goes)
+  dead-letters purge --older-than <days>
+  metrics [--window N] copies, filters and failures by reason, latency p50/p95/p99 over the newest N signals
+  endpoints            per-EA frames, bytes, decode errors, drops, parked, dead letters, last seen, listening
+  blocklist list | block <account> [--reason TEXT] | unblock <account>`;
 
 const env = parseRelayEnv();
 const [command, ...rest] = process.argv.slice(2);
@@ -39,16 +45,25 @@ function baseUrl(): string {
   return `http://127.0.0.1:${port}`;
 }
 
-async function call(method: 'GET' | 'POST', path: string): Promise<unknown> {
+async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${baseUrl()}/internal/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token()}` },
+    headers: {
+      authorization: `Bearer ${token()}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
   }).catch((err: unknown) => {
     process.stderr.write(`relay not reachable at ${baseUrl()}: ${String(err)}\n`);
     process.exit(1);
   });
   if (!res.ok) {
-    process.stderr.write(`${method} ${path}: HTTP ${res.status} ${await res.text()}\n`);
+    const text = await res.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {}
+    process.stderr.write(`${method} ${path}: HTTP ${res.status}: ${message}\n`);
     process.exit(1);
   }
   return res.json();
@@ -87,7 +102,57 @@ switch (command) {
   case 'nudge':
     print(await call('POST', '/outbox/nudge'));
     break;
+  case 'dead-letters':
+    await deadLetters(rest[0]);
+    break;
+  case 'metrics': {
+    const window = flag('window');
+    print(await call('GET', `/deliveries/metrics${window ? `?window=${encodeURIComponent(window)}` : ''}`));
+    break;
+  }
+  case 'endpoints':
+    print(await call('GET', '/endpoints'));
+    break;
+  case 'blocklist':
+    await blocklist(rest[0], rest[1]);
+    break;
   default:
     process.stdout.write(`${USAGE}\n`);
     process.exit(command ? 2 : 0);
+}
+
+async function deadLetters(sub: string | undefined): Promise<void> {
+  if (sub === 'list') {
+    const q = new URLSearchParams();
+    for (const name of ['reason', 'account', 'limit']) {
+      const v = flag(name);
+      if (v) q.set(name, v);
+    }
+    print(await call('GET', `/dead-letters${q.size ? `?${q}` : ''}`));
+  } else if (sub === 'retry' && rest[1] && /^\d+$/.test(rest[1])) {
+    print(
+      await call('POST', '/dead-letters/retry', { id: Number(rest[1]), force: rest.includes('--force') }),
+    );
+  } else if (
+    sub === 'purge' &&
+    flag('older-than') !== undefined &&
+    Number.isFinite(Number(flag('older-than')))
+  ) {
+    print(await call('POST', '/dead-letters/purge', { olderThanDays: Number(flag('older-than')) }));
+  } else {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+async function blocklist(sub: string | undefined, account: string | undefined): Promise<void> {
+  if (sub === 'list') print(await call('GET', '/blocklist'));
+  else if (sub === 'block' && account) {
+    print(await call('POST', '/blocklist/block', { accountId: account, reason: flag('reason') ?? '' }));
+  } else if (sub === 'unblock' && account)
+    print(await call('POST', '/blocklist/unblock', { accountId: account }));
+  else {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
 }

@@ -3,7 +3,7 @@
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
-import type { BackoffPolicy } from '@sankey/shared/retry';
+import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import type { Logger as PinoLogger } from 'pino';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
@@ -15,45 +15,19 @@ import { RelayHttpServer } from './http/server';
 import { LogShipper, relayShipperDeps } from './observability/log-shipping';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
+import { RelayOps } from './ops';
 import type { OutboxConsumer } from './outbox/consumer';
 import type { RelayStorage } from './outbox/storage';
 import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { RelayPersistence } from './persistence';
+import type { RelayConfig } from './relay-config';
 import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
 import { ZmqTransport } from './transport/zmq';
 
-export interface RelayConfig {
-  dataDir: string;
-  zmqBind: string;
-  receiverPort: number;
-  publisherPort: number;
-  httpHost: string;
-  httpPort: number;
-  /** Overrides the stored heartbeat timeout when set (docs/architecture.md, Processes, ports and environment). */
-  heartbeatTimeoutS?: number | undefined;
-  apiToken: string;
-  /** SANKEY_API_TOKEN fixes the token; otherwise a rotated one is read from secrets.json (docs/api.md). */
-  apiTokenFromEnv?: boolean;
-  /** Host names served besides the loopback names (docs/api.md, Host allow-list). */
-  allowedHostnames?: ReadonlySet<string>;
-  logLevel: string;
-  corsOrigins: string[];
-  shutdownDeadlineMs: number;
-  /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
-  logToStdout?: boolean;
-  outboxPollMs?: number;
-  /** Retry timing of failing outbox rows (tests shorten it). */
-  outboxRetry?: BackoffPolicy;
-  /** Journal entries older than this are pruned (checked hourly). */
-  journalRetentionDays?: number;
-  timeoutCheckMs?: number;
-  sendQueueCapacity?: number;
-  /** Connection-table cap (D18), default 10,000. */
-  maxConnections?: number;
-}
+export type { RelayConfig } from './relay-config';
 
 export interface RelayDeps {
   storage: RelayStorage;
@@ -75,6 +49,8 @@ export class Relay {
   readonly shipper = new LogShipper(relayShipperDeps(this.metrics, () => this.log));
   readonly events: LiveEvents;
   core!: RelayCore;
+  /** Dead letters, endpoint statistics and the blocklist (docs/api.md). */
+  ops!: RelayOps;
   private zmq!: ZmqTransport;
   private inbound!: InboundFrames;
   private http!: RelayHttpServer;
@@ -132,6 +108,16 @@ export class Relay {
       retentionDays: this.config.journalRetentionDays ?? 30,
     });
     const p = this.persistence;
+    this.ops = new RelayOps(
+      storage,
+      this.metrics,
+      this.events,
+      () => this.clock.nowMs(),
+      p,
+      this.config.parkedHighWater,
+    );
+    const blocked = await this.ops.blocked.load();
+    if (blocked > 0) this.log.info({ blocked }, 'blocklist loaded');
     this.zmq = new ZmqTransport(
       {
         bind: this.config.zmqBind,
@@ -144,7 +130,10 @@ export class Relay {
         onFrame: (frame, at) => this.inbound.onFrame(frame, at),
         onReceiverDisconnect: () => this.metrics.receiverDisconnects.inc(),
         onSubscription: (topic, live) => this.core.onSubscription(topic, live),
-        ...publishOutcomes(this.metrics, this.log, p.deadLetters, () => this.framesSent++),
+        ...publishOutcomes(this.metrics, this.log, p.deadLetters, (item) => {
+          this.framesSent++;
+          this.ops.stats.frameOut(item.topic, item.frame.length);
+        }),
         onReceiveError: (err) => {
           this.log.error({ err }, 'receive loop failed');
           void this.close({ reason: 'error', error: err });
@@ -164,11 +153,14 @@ export class Relay {
       ledger: p.ledger,
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
+      isBlocked: this.ops.blocked.has,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
     });
-    this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
+    this.ops.core = this.core;
+    const handle = (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
+    this.inbound = new InboundFrames(handle, this.metrics, this.log, undefined, this.ops.inbound);
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
 
@@ -206,6 +198,7 @@ export class Relay {
           };
         },
         healthy: () => this.closing === null,
+        ops: this.ops,
         onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
       },
       {
@@ -229,7 +222,10 @@ export class Relay {
     this.persistence.start();
     this.metrics.startSampling();
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
-    this.timeoutTimer = setInterval(() => this.core.checkTimeouts(), timeoutEvery);
+    this.timeoutTimer = setInterval(() => {
+      this.core.checkTimeouts();
+      this.ops.tick();
+    }, timeoutEvery);
     this.outboxLagTimer = watchOutbox(storage, this.metrics);
     this.zmq.startReading();
   }

@@ -176,6 +176,15 @@ export class SlaveBrain {
     return [...this.mapped.values()];
   }
 
+  /**
+   * An EA restart on the same terminal: the positions and the MQL's ticket map survive it, the DLL's config store
+   * does not (this brain starts with none). Call before `start()` of the new SimSlave.
+   */
+  adoptPositions(from: SlaveBrain): void {
+    for (const [key, p] of from.mapped) this.mapped.set(key, { ...p });
+    this.nextSlaveTicket = Math.max(this.nextSlaveTicket, from.nextSlaveTicket);
+  }
+
   isMapped(masterAccount: string, ticket: WireInt): boolean {
     return this.mapped.has(this.key(masterAccount, ticket));
   }

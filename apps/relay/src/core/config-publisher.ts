@@ -14,7 +14,7 @@ import { configTopic, GLOBAL_CONFIG_TOPIC } from '@sankey/shared/protocol/topics
 import type { GroupState, MemberState } from '../state/groups';
 import type { MasterResult, MemberResult } from './evaluation';
 import { globalConfigMessage } from './global-config';
-import type { Clock, ConfigTrigger, CoreMetrics, EventSink, FrameSink, Logger } from './ports';
+import type { Clock, ConfigTrigger, CoreMetrics, EventSink, FrameSink, IsBlocked, Logger } from './ports';
 import type { CoreState } from './state';
 
 export interface PublisherDeps {
@@ -23,6 +23,7 @@ export interface PublisherDeps {
   metrics: CoreMetrics;
   log: Logger;
   clock: Clock;
+  isBlocked?: IsBlocked;
 }
 
 export class ConfigPublisher {
@@ -108,6 +109,7 @@ export class ConfigPublisher {
    * to the same EA and to the EA's other configs for that master (D14).
    */
   private send(accountId: string, masterId: string, msg: OutboundMessage, trigger: ConfigTrigger): void {
+    if (this.deps.isBlocked?.(accountId)) return;
     const topic = configTopic(accountId);
     const frame = this.encode(topic, msg);
     if (!frame) return;

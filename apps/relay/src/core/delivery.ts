@@ -14,6 +14,7 @@ import type {
   DeliveryLedgerPort,
   FrameClass,
   FrameSink,
+  IsBlocked,
   Logger,
   SendTracker,
 } from './ports';
@@ -24,6 +25,8 @@ export interface DeliveryDeps {
   ledger: DeliveryLedgerPort;
   clock: Clock;
   log: Logger;
+  /** The blocklist: a blocked slave gets no copies (absent: nobody is blocked). */
+  isBlocked?: IsBlocked;
 }
 
 export interface TradeCopy {
@@ -53,6 +56,10 @@ export class Delivery {
   /** Sends or parks one copy. A Close whose Open is still parked cancels both (`closed_while_offline`). */
   deliver(copy: TradeCopy): DeliveryOutcome {
     const ticket = String(copy.ticket);
+    if (this.deps.isBlocked?.(copy.slave)) {
+      this.settle(copy.tracker);
+      return 'cancelled';
+    }
     if (copy.action === 'Close' && this.parking.hasOpen(copy.master, copy.slave, ticket)) {
       for (const c of this.parking.cancelTicket(copy.master, copy.slave, ticket))
         this.dead(c, 'closed_while_offline');
@@ -85,6 +92,17 @@ export class Delivery {
     for (const c of overflow) this.dead(c, 'queue_overflow');
     this.settle(copy.tracker);
     return 'parked';
+  }
+
+  /** An operator's retry of a dead letter (D20): delivered like a fresh copy; an Open counts as the slave's. */
+  redeliver(copy: TradeCopy, symbol: string | null): DeliveryOutcome {
+    const outcome = this.deliver(copy);
+    if (copy.action === 'Open' && outcome === 'sent') {
+      this.deps.ledger.sent(copy.master, copy.slave, copy.ticket, symbol, null);
+    } else if (copy.action === 'Open' && outcome === 'parked') {
+      this.deps.ledger.parked(copy.master, copy.slave, copy.ticket, symbol, null);
+    }
+    return outcome;
   }
 
   /**

@@ -51,6 +51,11 @@ export class ParkingLot {
     return this.perSlave.get(slave) ?? 0;
   }
 
+  /** Parked copies per slave (endpoint statistics and the high-water watch). */
+  countsBySlave(): ReadonlyMap<string, number> {
+    return this.perSlave;
+  }
+
   /** Copies restored from the database at start, in parking order. */
   restore(copies: ParkedCopy[]): void {
     for (const c of copies) {

@@ -112,6 +112,9 @@ export interface DeadLetter {
   firstAttemptAt?: Date | undefined;
 }
 
+/** The blocklist (docs/api.md, blocklist): a blocked EA gets no configs and no copies. */
+export type IsBlocked = (accountId: string) => boolean;
+
 /** Records dead letters (batched, off the signal path). Never throws. */
 export interface DeadLetterSink {
   add(letter: DeadLetter): void;

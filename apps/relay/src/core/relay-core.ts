@@ -23,6 +23,7 @@ import type {
   DeliveryLedgerPort,
   EventSink,
   FrameSink,
+  IsBlocked,
   Logger,
   SignalRecorder,
   StatusWriter,
@@ -48,6 +49,8 @@ export interface RelayCoreDeps {
   deadLetters: DeadLetterSink;
   parkingStore: ParkingStorePort;
   parking?: Partial<ParkingOptions>;
+  /** The blocklist: blocked EAs get no configs and no copies (docs/api.md, blocklist). */
+  isBlocked?: IsBlocked;
   /** Connection-table cap (D18); unbounded when absent. */
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */

@@ -16,6 +16,8 @@ import type {
 import { Server as SocketServer } from 'socket.io';
 import { z } from 'zod';
 import type { LogEntry } from '../observability/logger';
+import { type RelayOpsRoutes, routeOps } from './ops-routes';
+import { json, readJson } from './respond';
 import { SessionRevocations } from './revocations';
 
 export interface RelayStatus {
@@ -45,6 +47,8 @@ export interface RelayHttpSource {
   latency(): Promise<LatencySummary>;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
+  /** Dead letters, delivery metrics, endpoints and the blocklist (docs/api.md); absent in some tests. */
+  ops?: RelayOpsRoutes;
   /** Called for every new socket.io client (send the snapshot). */
   onSocketConnected(
     emit: <E extends keyof ServerToClientEvents>(e: E, ...a: Parameters<ServerToClientEvents[E]>) => void,
@@ -247,34 +251,8 @@ export class RelayHttpServer {
         return json(res, 200, { ok: true, disconnected: this.revokeSessions(parsed.data.sessionIds) });
       }
       default:
+        if (this.src.ops && (await routeOps(this.src.ops, route, url, req, res))) return;
         return json(res, 404, { error: 'not_found' });
     }
   }
-}
-
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The request body as JSON; undefined when it is not JSON or larger than 1 MiB. */
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

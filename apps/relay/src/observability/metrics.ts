@@ -150,6 +150,28 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['state'] as const,
     registers: [this.registry],
   });
+  readonly blockedFrames = new client.Counter({
+    name: 'sankey_blocked_frames_total',
+    help: 'Inbound frames dropped because their EA is on the blocklist',
+    registers: [this.registry],
+  });
+  readonly eaThrottled = new client.Counter({
+    name: 'sankey_ea_throttle_events_total',
+    help: 'EAs whose parked copies passed the high-water mark (throttled) or drained below half of it (recovered)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetterRetries = new client.Counter({
+    name: 'sankey_dead_letter_retries_total',
+    help: 'Operator retries of dead letters by outcome: sent, parked, cancelled, or why refused',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLettersPurged = new client.Counter({
+    name: 'sankey_dead_letters_purged_total',
+    help: 'Dead letters an operator purged',
+    registers: [this.registry],
+  });
 
   /** Plain running totals for the control API's status counters. */
   readonly totals = {

@@ -162,6 +162,26 @@ export class DbRelayStorage implements RelayStorage {
     return this.repos.deadLetters.count(destination === undefined ? {} : { destination });
   }
 
+  async deadLetterCounts() {
+    const [byReason, byDestination] = await Promise.all([
+      this.repos.deadLetters.countByReason(),
+      this.repos.deadLetters.countByDestination(),
+    ]);
+    return { byReason, byDestination };
+  }
+
+  listBlocked() {
+    return this.repos.blocklist.list();
+  }
+
+  async block(accountId: string, reason: string, at: Date): Promise<void> {
+    await this.repos.blocklist.block(accountId, reason, at);
+  }
+
+  unblock(accountId: string): Promise<boolean> {
+    return this.repos.blocklist.unblock(accountId);
+  }
+
   loadParked(): Promise<StoredParkedFrame[]> {
     return this.repos.parkedFrames.listAll();
   }

@@ -95,6 +95,12 @@ export interface RelayStorage extends LedgerStore {
   touchDeadLetter(id: number, at: Date): Promise<void>;
   purgeDeadLetters(before: Date): Promise<number>;
   countDeadLetters(destination?: string): Promise<number>;
+  /** Dead letters per reason and per destination EA (the operator's summaries, docs/api.md). */
+  deadLetterCounts(): Promise<{ byReason: Record<string, number>; byDestination: Record<string, number> }>;
+  /** The EA blocklist (docs/api.md, blocklist). */
+  listBlocked(): Promise<{ accountId: string; reason: string; blockedAt: Date }[]>;
+  block(accountId: string, reason: string, at: Date): Promise<void>;
+  unblock(accountId: string): Promise<boolean>;
   loadParked(): Promise<StoredParkedFrame[]>;
   addParked(rows: StoredParkedFrame[]): Promise<void>;
   removeParked(keys: string[]): Promise<void>;

@@ -8,11 +8,11 @@ export function publishOutcomes(
   metrics: RelayMetrics,
   log: Logger,
   deadLetters: DeadLetterSink,
-  onSent: () => void,
+  onSent: (item: OutboundFrame) => void,
 ) {
   return {
     onSent(item: OutboundFrame): void {
-      onSent();
+      onSent(item);
       const t = item.tracker;
       if (t && --t.pending === 0) t.onDone(process.hrtime.bigint() - t.receivedAtNs);
     },

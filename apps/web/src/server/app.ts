@@ -11,6 +11,7 @@ import { createHttpRelayClient, type RelayClient } from './relay-client';
 import { type AuthService, createAuthService } from './services/auth';
 import { type ChangeService, createChangeService } from './services/changes';
 import { type ConnectionService, createConnectionService } from './services/connections';
+import { createDeliveryService, type DeliveryService } from './services/deliveries';
 import type { ServiceDeps } from './services/deps';
 import { createLinkService, type LinkService } from './services/links';
 import { createMemberService, type MemberService } from './services/members';
@@ -30,6 +31,7 @@ export interface Services {
   auth: AuthService;
   trades: TradesService;
   changes: ChangeService;
+  deliveries: DeliveryService;
 }
 
 export interface WebApp {
@@ -73,6 +75,7 @@ export function createServices(o: ServiceOptions): Services {
     auth: createAuthService({ ...deps, tokens }),
     trades: createTradesService(o.history),
     changes: createChangeService(deps),
+    deliveries: createDeliveryService(deps),
   };
 }
 

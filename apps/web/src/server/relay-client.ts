@@ -14,6 +14,7 @@ import {
 } from '@sankey/shared/api/views';
 import { z } from 'zod';
 import type { Logger } from './logger';
+import { type RelayAnswer, type RelayOpsClient, relayOpsClient } from './relay-ops-client';
 
 export const relayStatusSchema = z.object({
   version: z.string(),
@@ -38,7 +39,7 @@ export const logsPageSchema = z.object({
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
-export interface RelayClient {
+export interface RelayClient extends RelayOpsClient {
   status(): Promise<RelayStatus | null>;
   connections(): Promise<EaConnection[] | null>;
   /** Every group's live evaluation and the id of the last outbox row the relay applied. */
@@ -116,7 +117,43 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
     }
   }
 
+  /** A POST whose refusals matter to the caller: 4xx answers come back with the relay's message. */
+  async function command<T>(path: string, schema: z.ZodType<T>, payload: unknown): Promise<RelayAnswer<T>> {
+    const url = `${opts.baseUrl}/internal/v1${path}`;
+    try {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(timeoutMs),
+        cache: 'no-store',
+      });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.status >= 400 && res.status < 500 && res.status !== 401) {
+        const message = (body as { message?: unknown } | null)?.message;
+        return {
+          ok: false,
+          status: res.status,
+          message: typeof message === 'string' ? message : res.statusText,
+        };
+      }
+      const parsed = res.ok ? schema.safeParse(body) : null;
+      if (!parsed?.success) {
+        opts.log.warn(
+          { url, status: res.status },
+          'relay control API answered with an error or an unexpected shape',
+        );
+        return 'unreachable';
+      }
+      return { ok: true, value: parsed.data };
+    } catch (err) {
+      opts.log.debug({ url, err: err instanceof Error ? err.message : String(err) }, 'relay unreachable');
+      return 'unreachable';
+    }
+  }
+
   return {
+    ...relayOpsClient(call, command),
     status: () => call('GET', '/status', relayStatusSchema),
     connections: () => call('GET', '/connections', z.array(eaConnectionSchema)),
     evaluations: () => call('GET', '/evaluations', relayEvaluationsSchema),

@@ -2,6 +2,12 @@
 // control API (docs/api.md, Relay control API) for the HTTP tests.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type {
+  BlockedEaView,
+  DeadLetterView,
+  DeliveryMetrics,
+  EndpointStatsView,
+} from '@sankey/shared/api/ops-views';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
 import type {
   EaConnection,
@@ -11,6 +17,7 @@ import type {
   SignalJournalEntryView,
 } from '@sankey/shared/api/views';
 import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
+import type { RelayAnswer } from '../server/relay-ops-client';
 
 export interface RelayData {
   status: RelayStatus;
@@ -92,6 +99,44 @@ export class FakeRelayClient implements RelayClient {
     this.discarded.push(id);
     this.failures = this.failures.filter((f) => f.id !== id);
     return 'ok' as const;
+  };
+  // Operator routes (docs/api.md): dead letters, delivery metrics, endpoints, blocklist.
+  deadLetterRows: DeadLetterView[] = [];
+  endpointRows: EndpointStatsView[] = [];
+  metricsData: DeliveryMetrics | null = null;
+  blockedRows: BlockedEaView[] = [];
+  /** What a retry answers (the fake does not model the relay's rules). */
+  retryAnswer: RelayAnswer<{ ok: true; id: number; outcome: 'sent' | 'parked' | 'cancelled' }> = {
+    ok: false,
+    status: 404,
+    message: 'no dead letter',
+  };
+  private answer<T>(value: T): RelayAnswer<T> {
+    return this.reachable ? { ok: true, value } : 'unreachable';
+  }
+  deadLetters = async () => (this.reachable ? this.deadLetterRows : null);
+  retryDeadLetter = async () => (this.reachable ? this.retryAnswer : 'unreachable');
+  purgeDeadLetters = async () => {
+    const purged = this.deadLetterRows.length;
+    if (this.reachable) this.deadLetterRows = [];
+    return this.answer({ purged });
+  };
+  deliveryMetrics = async () => (this.reachable ? this.metricsData : null);
+  endpoints = async () => (this.reachable ? this.endpointRows : null);
+  blocklist = async () => (this.reachable ? this.blockedRows : null);
+  block = async (accountId: string, reason: string) => {
+    const row = { accountId, reason, blockedAt: '2026-01-01T00:00:00.000Z' };
+    if (this.reachable)
+      this.blockedRows = [...this.blockedRows.filter((b) => b.accountId !== accountId), row];
+    return this.answer(row);
+  };
+  unblock = async (accountId: string): Promise<RelayAnswer<{ ok: true }>> => {
+    if (!this.reachable) return 'unreachable';
+    if (!this.blockedRows.some((b) => b.accountId === accountId)) {
+      return { ok: false, status: 404, message: `${accountId} is not blocked` };
+    }
+    this.blockedRows = this.blockedRows.filter((b) => b.accountId !== accountId);
+    return { ok: true, value: { ok: true } };
   };
   revoked: string[][] = [];
   revokeSessions = async (ids: string[]) => {

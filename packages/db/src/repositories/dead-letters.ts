@@ -87,6 +87,18 @@ export function createDeadLetterRepository(client: DbClient) {
       });
     },
 
+    /** How many rows there are per reason (the operator's failure summary, docs/api.md). */
+    async countByReason(): Promise<Record<string, number>> {
+      const rows = await client.deadLetter.groupBy({ by: ['reason'], _count: { _all: true } });
+      return Object.fromEntries(rows.map((r) => [r.reason, r._count._all]));
+    },
+
+    /** How many rows there are per destination EA (endpoint statistics, docs/api.md). */
+    async countByDestination(): Promise<Record<string, number>> {
+      const rows = await client.deadLetter.groupBy({ by: ['destination'], _count: { _all: true } });
+      return Object.fromEntries(rows.map((r) => [r.destination, r._count._all]));
+    },
+
     /** Records another delivery attempt of a dead letter (a retry that did not resolve it). */
     async touch(id: number, at: Date): Promise<void> {
       await client.deadLetter.updateMany({

@@ -1,6 +1,7 @@
 // All repositories over one client — the database or a transaction — for apps that want them together.
 import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
 import { createAdminRepository } from './admin';
+import { createBlocklistRepository } from './blocklist';
 import { createChangeHistoryRepository } from './change-history';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
@@ -24,6 +25,7 @@ export function createRepositories(client: DbClient) {
     deliveryLedger: createDeliveryLedgerRepository(client),
     parkedFrames: createParkedFrameRepository(client),
     changeHistory: createChangeHistoryRepository(client),
+    blocklist: createBlocklistRepository(client),
   };
 }
 

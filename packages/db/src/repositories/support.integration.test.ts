@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { withTransaction } from '../client';
 import { describeEachDb } from '../testing/databases';
 import { createAdminRepository } from './admin';
+import { createBlocklistRepository } from './blocklist';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
@@ -164,10 +165,31 @@ describeEachDb('dead letters', (ctx) => {
     ]);
     expect((await dead().list({ destination: 'S1' })).map((d) => d.id)).toEqual([a.id]);
     expect(Array.from((await dead().get(a.id))?.payload ?? [])).toEqual(Array.from(payload));
+    expect(await dead().countByReason()).toEqual({ frame_refused: 1, expired_while_offline: 1 });
+    expect(await dead().countByDestination()).toEqual({ S1: 1, S2: 1 });
     expect(await dead().purgeOlderThan(new Date('2026-01-15T00:00:00Z'))).toBe(1);
     expect(await dead().count()).toBe(1);
     expect(await dead().delete(b.id)).toBe(true);
     expect(await dead().get(b.id)).toBeNull();
+  });
+});
+
+describeEachDb('blocklist', (ctx) => {
+  const blocklist = () => createBlocklistRepository(ctx.db);
+
+  it('blocks (again: reason and time replaced), lists oldest first and unblocks', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const t1 = new Date('2026-01-02T00:00:00Z');
+    await blocklist().block('S2', 'noisy', t1);
+    await blocklist().block('S1', 'old terminal', t0);
+    await blocklist().block('S2', 'still noisy', t1);
+    expect(await blocklist().list()).toEqual([
+      { accountId: 'S1', reason: 'old terminal', blockedAt: t0 },
+      { accountId: 'S2', reason: 'still noisy', blockedAt: t1 },
+    ]);
+    expect(await blocklist().unblock('S1')).toBe(true);
+    expect(await blocklist().unblock('S1')).toBe(false);
+    expect((await blocklist().list()).map((b) => b.accountId)).toEqual(['S2']);
   });
 });
 

@@ -18,6 +18,7 @@ const TABLES = [
   'delivery_ledger',
   'parked_frames',
   'change_history',
+  'blocked_eas',
 ];
 
 export interface TestDb {

@@ -70,6 +70,10 @@ export interface ServerToClientEvents {
   member_deleted: (payload: { tradeGroupId: string; slaveAccount: string }) => void;
   global_settings_updated: (payload: GlobalSettings) => void;
   delivery_failed: (payload: { topic: string; reason: string }) => void;
+  /** The EA's parked copies passed the high-water mark (docs/api.md, endpoints). */
+  ea_throttled: (payload: { accountId: string; parked: number; highWater: number }) => void;
+  /** The EA's parked copies drained below half the mark again. */
+  ea_recovered: (payload: { accountId: string; parked: number }) => void;
 }
 
 /** The browser sends no events; socket.io still wants a map type. */

@@ -1,6 +1,7 @@
 // The API contract of docs/api.md, Procedures: one router per namespace, procedure names exactly as specified.
 import { router } from './init';
 import { changesRouter, historyRouter } from './routers/changes';
+import { blocklistRouter, deliveriesRouter, endpointsRouter } from './routers/deliveries';
 import { linksRouter } from './routers/links';
 import { membersRouter } from './routers/members';
 import {
@@ -34,6 +35,10 @@ export const appRouter = router({
   // Beyond docs/api.md, Procedures: the change history and the changes the relay cannot apply now (docs/api.md).
   history: historyRouter,
   changes: changesRouter,
+  // Additions to the original contract: dead letters, per-EA statistics and the blocklist, over the relay (docs/api.md).
+  deliveries: deliveriesRouter,
+  endpoints: endpointsRouter,
+  blocklist: blocklistRouter,
 });
 
 export type AppRouter = typeof appRouter;

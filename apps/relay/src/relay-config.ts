@@ -1,0 +1,34 @@
+// The relay's configuration as main.ts builds it from the environment (tests build it directly).
+import type { BackoffPolicy } from '@sankey/shared/retry';
+
+export interface RelayConfig {
+  dataDir: string;
+  zmqBind: string;
+  receiverPort: number;
+  publisherPort: number;
+  httpHost: string;
+  httpPort: number;
+  /** Overrides the stored heartbeat timeout when set (docs/architecture.md, Processes, ports and environment). */
+  heartbeatTimeoutS?: number | undefined;
+  apiToken: string;
+  /** SANKEY_API_TOKEN fixes the token; otherwise a rotated one is read from secrets.json (docs/api.md). */
+  apiTokenFromEnv?: boolean;
+  /** Host names served besides the loopback names (docs/api.md, Host allow-list). */
+  allowedHostnames?: ReadonlySet<string>;
+  logLevel: string;
+  corsOrigins: string[];
+  shutdownDeadlineMs: number;
+  /** Log to stdout (tests turn it off; the ring buffer always gets the entries). */
+  logToStdout?: boolean;
+  outboxPollMs?: number;
+  /** Retry timing of failing outbox rows (tests shorten it). */
+  outboxRetry?: BackoffPolicy;
+  /** Journal entries older than this are pruned (checked hourly). */
+  journalRetentionDays?: number;
+  timeoutCheckMs?: number;
+  sendQueueCapacity?: number;
+  /** Connection-table cap (D18), default 10,000. */
+  maxConnections?: number;
+  /** Parked copies per EA past which it is reported throttled (docs/api.md, `ea_throttled`), default 1000. */
+  parkedHighWater?: number;
+}
