@@ -31,6 +31,8 @@ export const relayEnvSchema = z.object({
   SANKEY_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
   SANKEY_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** A database call not answered within this long fails with a timeout; the relay stays up. */
+  /** PostgreSQL connections per process (D20: a bounded pool with an error handler). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SANKEY_DB_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SANKEY_WEB_ORIGIN: z.string().optional(),
   /** Where users open the web app when not on localhost: its host name joins the Host allow-list and CORS. */

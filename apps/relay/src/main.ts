@@ -54,6 +54,9 @@ const relay = new Relay(
     // fresh process (docs/architecture.md, Supervision). Calls fail at once from here on, so closing never hangs.
     storage: await startWorkerRelayStorage(url, {
       callTimeoutMs: env.SANKEY_DB_CALL_TIMEOUT_MS,
+      poolSize: env.DATABASE_POOL_SIZE,
+      onPoolError: (message) =>
+        relay.log.warn({ message }, 'PostgreSQL connection lost while idle; the pool replaces it'),
       onCrash: (err) => {
         process.stderr.write(`database worker failed: ${err.message}\n`);
         void relay.close({ reason: 'error', error: err });

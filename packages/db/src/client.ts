@@ -133,6 +133,10 @@ export function providerOfClient(client: DbClient): Provider {
 }
 
 export interface CreateDbOptions {
+  /** PostgreSQL: connections in the pool (DATABASE_POOL_SIZE, default 10). */
+  poolSize?: number;
+  /** PostgreSQL: an idle connection failed (logged by the caller; the pool replaces it). */
+  onPoolError?: (err: Error) => void;
   url: string;
   /** Prisma log levels, e.g. ['query'] while debugging. */
   log?: Prisma.LogLevel[];
@@ -150,17 +154,23 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
     const { PrismaClient } = await import('../generated/sqlite/client');
     db = new PrismaClient({ adapter: sqliteAdapter(options.url), log: options.log ?? [] });
   } else {
-    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+    const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([
       import('../generated/postgres/client'),
       import('@prisma/adapter-pg'),
+      import('pg'),
     ]);
     const { connectionString, schema } = parsePostgresUrl(options.url);
+    // Our own pool, so that a connection dropped while idle (server restart, network cut) is an event we log, not
+    // an unhandled 'error' that ends the process; the next query reconnects.
+    const pool = new pg.Pool({
+      connectionString,
+      // search_path too, so raw queries see the same schema as the model API.
+      options: `-c search_path=${schema}`,
+      max: options.poolSize ?? 10,
+    });
+    pool.on('error', (err) => options.onPoolError?.(err));
     const client = new PrismaClient({
-      adapter: new PrismaPg(
-        // search_path too, so raw queries see the same schema as the model API.
-        { connectionString, options: `-c search_path=${schema}` },
-        { schema },
-      ),
+      adapter: new PrismaPg(pool, { schema }),
       log: options.log ?? [],
     });
     db = client as unknown as Db;
@@ -175,8 +185,15 @@ export function openDatabase(options: {
   url?: string | undefined;
   dataDir: string;
   log?: Prisma.LogLevel[];
+  poolSize?: number;
+  onPoolError?: (err: Error) => void;
 }) {
-  return createDb({ url: options.url ?? defaultDatabaseUrl(options.dataDir), log: options.log ?? [] });
+  return createDb({
+    url: options.url ?? defaultDatabaseUrl(options.dataDir),
+    log: options.log ?? [],
+    ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
+    ...(options.onPoolError && { onPoolError: options.onPoolError }),
+  });
 }
 
 export interface TransactionOptions {

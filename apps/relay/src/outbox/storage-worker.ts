@@ -7,7 +7,14 @@ import { DbRelayStorage } from './db-storage';
 import { toWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 const port = parentPort!;
-const storage = new DbRelayStorage(await createDb({ url: (workerData as { url: string }).url }), (bad) =>
+const { url, poolSize } = workerData as { url: string; poolSize?: number };
+const db = await createDb({
+  url,
+  ...(poolSize !== undefined && { poolSize }),
+  // An idle PostgreSQL connection that died is replaced by the pool; the next query says whether it matters.
+  onPoolError: (err) => port.postMessage({ poolError: err.message } satisfies WorkerNotice),
+});
+const storage = new DbRelayStorage(db, (bad) =>
   port.postMessage({ unreadableMember: bad } satisfies WorkerNotice),
 );
 const reply = (msg: WorkerReply) => port.postMessage(msg);

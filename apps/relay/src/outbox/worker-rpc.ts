@@ -16,9 +16,9 @@ export interface WireError {
 }
 
 /** Sent by the worker unasked: a member row a reload left out (db-storage.ts `onUnreadable`). */
-export interface WorkerNotice {
-  unreadableMember: { tradeGroupId: string; slaveAccount: string; error: string };
-}
+export type WorkerNotice =
+  | { unreadableMember: { tradeGroupId: string; slaveAccount: string; error: string } }
+  | { poolError: string };
 
 export type WorkerReply =
   | { id: number; ok: true; value: unknown }

@@ -23,10 +23,14 @@ export interface WorkerStorageOptions {
   onCrash?: (err: Error) => void;
   /** A call not answered within this long rejects with `StorageTimeoutError` (the worker keeps running). */
   callTimeoutMs?: number;
+  /** PostgreSQL pool size (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** An idle pooled PostgreSQL connection failed (the pool replaces it). */
+  onPoolError?: (message: string) => void;
   /** Starts the worker thread; tests pass another script that speaks the same messages (worker-rpc.ts). */
   spawn?: (url: string) => Worker;
   /** Hears of member rows a reload left out because their stored settings do not validate. */
-  onUnreadable?: (bad: WorkerNotice['unreadableMember']) => void;
+  onUnreadable?: (bad: Extract<WorkerNotice, { unreadableMember: unknown }>['unreadableMember']) => void;
 }
 
 export const DEFAULT_STORAGE_CALL_TIMEOUT_MS = 30_000;
@@ -40,7 +44,10 @@ export async function startWorkerRelayStorage(
   // The entry registers the TypeScript loader in the worker, then loads storage-worker.ts.
   const spawn =
     opts.spawn ??
-    (() => new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } }));
+    (() =>
+      new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), {
+        workerData: { url, poolSize: opts.poolSize },
+      }));
   const worker = spawn(url);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: { ready?: boolean }) => {
@@ -72,6 +79,7 @@ export async function startWorkerRelayStorage(
   };
   worker.on('message', (msg: WorkerReply | WorkerNotice) => {
     if ('unreadableMember' in msg) return opts.onUnreadable?.(msg.unreadableMember);
+    if ('poolError' in msg) return opts.onPoolError?.(msg.poolError);
     // A reply after the call timed out finds nothing to settle: the caller has moved on.
     const p = settle(msg.id);
     if (!p) return;

@@ -95,7 +95,12 @@ export async function createWebApp(
   // Migrations run before the server starts (scripts/migrate.ts, or the root `npm start`), not in here: the
   // migration runner cannot be bundled by Next.
   const url = env.databaseUrl ?? defaultDatabaseUrl(env.dataDir);
-  const db: Db = await openDatabase({ url, dataDir: env.dataDir });
+  const db: Db = await openDatabase({
+    url,
+    dataDir: env.dataDir,
+    poolSize: env.poolSize,
+    onPoolError: (err) => log.warn({ err }, 'PostgreSQL connection lost while idle; the pool replaces it'),
+  });
   const apiTokens = createApiTokenHolder({
     initial: secrets.apiToken,
     fromEnv: env.apiToken !== undefined,

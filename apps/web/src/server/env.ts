@@ -10,6 +10,8 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 
 const envSchema = z.object({
   SANKEY_DATA_DIR: z.string().min(1).optional(),
+  /** PostgreSQL connections of the web process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/i, 'must be a file: (SQLite) or postgresql:// URL')
@@ -35,6 +37,7 @@ export interface WebEnv {
   dataDir: string;
   /** Undefined: `file:<dataDir>/sankey.db`. */
   databaseUrl: string | undefined;
+  poolSize: number;
   port: number;
   relayUrl: string;
   /** Undefined: read from or generated into `<dataDir>/secrets.json`. */
@@ -64,6 +67,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd = proce
     // From the working directory: Next bundles this module, so its own path says nothing about the repo.
     dataDir: resolveDataDir(e.SANKEY_DATA_DIR, cwd),
     databaseUrl: e.DATABASE_URL,
+    poolSize: e.DATABASE_POOL_SIZE,
     port: e.PORT,
     relayUrl: (e.SANKEY_RELAY_URL ?? `http://127.0.0.1:${e.SANKEY_RELAY_HTTP_PORT}`).replace(/\/+$/, ''),
     apiToken: e.SANKEY_API_TOKEN,
