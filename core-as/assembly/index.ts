@@ -223,13 +223,7 @@ export function evaluateSignal(
     } else {
       const f = load<i32>(flagsP + o);
       if (open) {
-        // D22: stale first (the EA drops it too), then the member's risk word (lowest bit wins), then §10.1.
-        const risk = load<i32>(riskP + o);
-        if (checkAge && ageMs > load<f64>(delayP + ((<usize>i) << 3))) {
-          reason = R_STALE;
-        } else if (risk !== 0) {
-          reason = R_MANUAL_CLOSE_ONLY + <u8>ctz<i32>(risk);
-        } else if (pendingBlocked && (f & M_COPY_PENDING) === 0) {
+        if (pendingBlocked && (f & M_COPY_PENDING) === 0) {
           reason = R_PENDING;
         } else if (checkLots) {
           const o8 = (<usize>i) << 3;
@@ -252,6 +246,12 @@ export function evaluateSignal(
         ) {
           reason = R_MAGIC_BLOCKED;
         }
+      }
+      if (reason === 0 && open) {
+        // D22, after the §10.1 filters: stale first (the EA drops it too), then the risk word (lowest bit wins).
+        const risk = load<i32>(riskP + o);
+        if (checkAge && ageMs > load<f64>(delayP + ((<usize>i) << 3))) reason = R_STALE;
+        else if (risk !== 0) reason = R_MANUAL_CLOSE_ONLY + <u8>ctz<i32>(risk);
       }
       if (reason === 0 && hasSymbol) out = load<i32>(colOut + o);
     }

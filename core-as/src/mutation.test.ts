@@ -78,7 +78,7 @@ class StaleAtTheLimit extends ReferenceCopyEngine {
     ageMs: number | null = null,
   ): Reason {
     const r = super.filter(m, open, pending, lots, symbol, magic, ageMs);
-    if (r !== Reason.NotConnected && open && ageMs !== null && ageMs === m.maxSignalDelayMs)
+    if (r === Reason.Accepted && open && ageMs !== null && ageMs === m.maxSignalDelayMs)
       return Reason.StaleSignal;
     return r;
   }

@@ -89,6 +89,14 @@ describe.each([
       expect(reasonOf({ risk: RISK.MANUAL | RISK.EQUITY }, open())).toBe('manual_close_only');
       expect(reasonOf({ risk: 15 }, { action: 'Close' })).toBe('accepted');
       expect(reasonOf({ risk: 15 }, { action: 'Modify' })).toBe('accepted');
+      // The §10.1 filters come first (docs/protocol.md §10.1): status, pending, lots, symbol, magic.
+      expect(reasonOf({ risk: RISK.HOURS }, open({ orderType: 'BuyLimit' }))).toBe('pending_orders_disabled');
+      expect(
+        reasonOf(
+          { risk: RISK.HOURS, settings: settings({ maxSignalDelayMs: 1 }) },
+          open({ lots: 5, ageMs: 9 }),
+        ),
+      ).toBe('stale_signal');
       // Status comes first: a member that is not connected says so whatever its controls.
       expect(reasonOf({ status: 1, risk: RISK.HOURS }, open())).toBe('member_not_connected');
     });
@@ -102,7 +110,7 @@ describe.each([
       expect(engine.evaluateSignal('M', open()).reason(0)).toBe('accepted');
     });
 
-    it('refuses an Open older than the member limit as stale (the limit itself passes), before other controls', () => {
+    it('refuses an Open older than the member limit as stale (the limit itself passes), before the risk word', () => {
       const s = { settings: settings({ maxSignalDelayMs: 5000 }) };
       expect(reasonOf(s, open({ ageMs: 5000 }))).toBe('accepted');
       expect(reasonOf(s, open({ ageMs: 5001 }))).toBe('stale_signal');

@@ -200,10 +200,6 @@ export class ReferenceCopyEngine {
     ageMs: number | null = null,
   ): Reason {
     if (m.status !== Status.CONNECTED) return Reason.NotConnected;
-    if (open && ageMs !== null && ageMs > m.maxSignalDelayMs) return Reason.StaleSignal;
-    if (open) {
-      for (let k = 0; k < RISK_BITS; k++) if ((m.risk & (1 << k)) !== 0) return Reason.ManualCloseOnly + k;
-    }
     if (open && pending && !m.copyPendingOrders) return Reason.PendingDisabled;
     if (open && lots != null) {
       if (m.lotMin !== null && lots < m.lotMin) return Reason.LotsBelowMin;
@@ -216,6 +212,11 @@ export class ReferenceCopyEngine {
     if (magic !== undefined) {
       if (m.allowedMagic && (magic === null || !m.allowedMagic.has(magic))) return Reason.MagicNotAllowed;
       if (magic !== null && m.blockedMagic?.has(magic)) return Reason.MagicBlocked;
+    }
+    // D22 (Opens only, after §10.1): stale first, then the risk word's lowest bit.
+    if (open && ageMs !== null && ageMs > m.maxSignalDelayMs) return Reason.StaleSignal;
+    if (open) {
+      for (let k = 0; k < RISK_BITS; k++) if ((m.risk & (1 << k)) !== 0) return Reason.ManualCloseOnly + k;
     }
     return Reason.Accepted;
   }
