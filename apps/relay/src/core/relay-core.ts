@@ -90,7 +90,7 @@ export class RelayCore {
         ...deps,
         delivery: this.delivery,
         onDelivered: deps.onSignalDelivered ?? (() => {}),
-        afterSignal: (masterId, action) => this.risk.afterSignal(masterId, action),
+        risk: this.risk,
       }),
       sync: new SyncRelay(this.state, configs, deps),
     };

@@ -33,8 +33,15 @@ export interface SignalPathDeps {
   delivery: Delivery;
   /** Time from frame received to the last copy handed to the socket. */
   onDelivered(latencyNs: bigint): void;
-  /** Told after each signal (D22: Opens and Closes move open-position caps). */
-  afterSignal?: ((masterId: string, action: string) => void) | undefined;
+  /** The risk controls (D22), told around each signal. */
+  risk?: RiskHooks | undefined;
+}
+
+export interface RiskHooks {
+  /** Before an Open is evaluated: windows that ended since the last tick take effect for it. */
+  beforeOpen(masterId: string): void;
+  /** After a signal went out: Opens and Closes move open-position caps. */
+  afterSignal(masterId: string, action: string): void;
 }
 
 export class SignalPath {
@@ -44,8 +51,9 @@ export class SignalPath {
   ) {}
 
   handle(sig: TradeSignal, receivedAtNs: bigint): void {
+    if (sig.action === 'Open') this.deps.risk?.beforeOpen(sig.source_account);
     this.copy(sig, receivedAtNs);
-    this.deps.afterSignal?.(sig.source_account, sig.action);
+    this.deps.risk?.afterSignal(sig.source_account, sig.action);
   }
 
   private copy(sig: TradeSignal, receivedAtNs: bigint): void {

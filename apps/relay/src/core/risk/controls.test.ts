@@ -81,6 +81,17 @@ describe.each(Object.entries(engines))('risk controls with the %s engine', (_n, 
     expect(h.take().map((f) => f.topic)).toEqual(['trade/M/A', 'trade/M/B']);
   });
 
+  it("an Open just after the window ended, before the next tick, goes out after A's close-only config and not to A", () => {
+    const h = setup({ tradingHours: { windows: [3].map((day) => ({ day, from: '08:00', to: '22:00' })) } });
+    h.stepWallClock(21 * 3_600_000 + 59 * 60_000 + 50_000); // Wednesday 21:59:50
+    h.core.checkTimeouts();
+    h.take();
+    h.advance(10_500); // 22:00:00.5, no tick yet
+    h.handle(openNow(h, 'M', 1));
+    expect(h.take().map((f) => f.topic)).toEqual(['config/A', 'trade/M/B']);
+    expect(filteredReasons(h)).toEqual(['A:outside_trading_hours']);
+  });
+
   it('the cap at 3 trips on the third open copy and clears on a Close', () => {
     const h = setup({ maxOpenPositions: 3 });
     for (const t of [1, 2]) h.handle(openNow(h, 'M', t));

@@ -50,6 +50,23 @@ export class RiskControls {
       for (const m of this.state.store.membersOf(group.id)) this.apply(m, now, zones, false);
   }
 
+  /**
+   * Before an Open of this master is evaluated: a window that ended since the last tick (≤ 1 s ago) takes effect
+   * for this Open, and the member's close-only config goes out ahead of it on the master's stream.
+   */
+  beforeOpen(masterId: string): void {
+    let zones: Map<string, LocalTime> | undefined;
+    let now = 0;
+    for (const m of this.state.store.membersOf(masterId)) {
+      if (!m.settings.risk.tradingHours) continue;
+      if (!zones) {
+        zones = new Map();
+        now = this.deps.clock.nowMs();
+      }
+      this.apply(m, now, zones, false);
+    }
+  }
+
   /** After a signal of this master went out: Opens and Closes move members' open-copy counts. */
   afterSignal(masterId: string, action: string): void {
     if (action === 'Modify') return;
