@@ -16,6 +16,8 @@ export const H_MAGIC: u32 = 24;
 export const H_MAGIC_POOL: u32 = 28;
 export const H_HASH: u32 = 32;
 export const H_HASH_MASK: u32 = 36;
+export const H_RISK: u32 = 40;
+export const H_MAX_DELAY: u32 = 44;
 
 // Signal flags. S_MAGIC_EXACT: the magic number is an exact signed 64-bit integer (else it matches no entry).
 export const S_OPEN: i32 = 1;
@@ -24,6 +26,8 @@ export const S_LOTS: i32 = 4;
 export const S_SYMBOL: i32 = 8;
 export const S_MAGIC: i32 = 16;
 export const S_MAGIC_EXACT: i32 = 32;
+/** The signal carries its age (relay time − master timestamp, ms): Opens older than the member's limit are stale. */
+export const S_AGE: i32 = 64;
 
 // Member flags.
 export const M_COPY_PENDING: i32 = 1;
@@ -48,6 +52,19 @@ export const R_SYM_NOT_ALLOWED: u8 = 5;
 export const R_SYM_BLOCKED: u8 = 6;
 export const R_MAGIC_NOT_ALLOWED: u8 = 7;
 export const R_MAGIC_BLOCKED: u8 = 8;
+// Risk controls (docs/protocol.md D22); they refuse Opens only. R_RISK_FIRST + bit index of the member's risk
+// word, so the lowest set bit names the reason.
+export const R_STALE: u8 = 9;
+export const R_MANUAL_CLOSE_ONLY: u8 = 10;
+export const R_EQUITY_GUARD: u8 = 11;
+export const R_MAX_POSITIONS: u8 = 12;
+export const R_OUTSIDE_HOURS: u8 = 13;
+
+// Member risk bits (a word per member, set by the relay between compiles). Bit order = reason order above.
+export const X_MANUAL: i32 = 1;
+export const X_EQUITY: i32 = 2;
+export const X_POSITIONS: i32 = 4;
+export const X_HOURS: i32 = 8;
 
 // Warning bits = priority order of WARNING_CODES.
 export const W_SLAVE_WEB_UI: u32 = 1;
@@ -172,6 +189,7 @@ export function evaluateSignal(
   lots: f64,
   magicLo: i32,
   magicHi: i32,
+  ageMs: f64,
   colVerdict: usize,
   colOut: usize,
   outReason: usize,
@@ -184,6 +202,8 @@ export function evaluateSignal(
   const maxP = load<usize>(hdr, H_LOT_MAX);
   const magicP = load<usize>(hdr, H_MAGIC);
   const poolP = load<usize>(hdr, H_MAGIC_POOL);
+  const riskP = load<usize>(hdr, H_RISK);
+  const delayP = load<usize>(hdr, H_MAX_DELAY);
   const magic: i64 = ((<i64>magicHi) << 32) | <i64>(<u32>magicLo);
 
   const open = (sig & S_OPEN) !== 0;
@@ -192,6 +212,7 @@ export function evaluateSignal(
   const hasSymbol = (sig & S_SYMBOL) !== 0;
   const checkMagic = (sig & S_MAGIC) !== 0;
   const magicExact = (sig & S_MAGIC_EXACT) !== 0;
+  const checkAge = (sig & S_AGE) !== 0;
 
   for (let i = 0; i < n; i++) {
     const o = (<usize>i) << 2;
@@ -225,6 +246,12 @@ export function evaluateSignal(
         ) {
           reason = R_MAGIC_BLOCKED;
         }
+      }
+      if (reason === 0 && open) {
+        // D22, after the §10.1 filters: stale first (the EA drops it too), then the risk word (lowest bit wins).
+        const risk = load<i32>(riskP + o);
+        if (checkAge && ageMs > load<f64>(delayP + ((<usize>i) << 3))) reason = R_STALE;
+        else if (risk !== 0) reason = R_MANUAL_CLOSE_ONLY + <u8>ctz<i32>(risk);
       }
       if (reason === 0 && hasSymbol) out = load<i32>(colOut + o);
     }

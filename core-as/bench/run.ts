@@ -66,7 +66,10 @@ function members(n: number): MemberRule[] {
         copyPendingOrders: r() < 0.5,
         sourceLotMin: r() < 0.2 ? 0.01 : null,
         sourceLotMax: r() < 0.2 ? 10 : null,
+        maxSignalDelayMs: 5000,
       },
+      // D22: 5 % of members have a control tripped (close-only); every Open is dated for the stale check.
+      risk: r() < 0.05 ? 1 << Math.floor(r() * 4) : 0,
       symbolContext: hasCtx
         ? {
             detectedPrefix: '',
@@ -91,8 +94,10 @@ const SIGNALS: SignalInput[] = (() => {
         lots: 0.1 + r(),
         symbol: sym,
         magicNumber: 12345,
+        ageMs: 40,
       };
-    if (u < 0.75) return { action: 'Open', orderType: 'BuyLimit', lots: 0.5, symbol: sym, magicNumber: 0 };
+    if (u < 0.75)
+      return { action: 'Open', orderType: 'BuyLimit', lots: 0.5, symbol: sym, magicNumber: 0, ageMs: 40 };
     if (u < 0.9) return { action: 'Close', orderType: 'Buy' };
     return { action: 'Modify', orderType: 'Buy' };
   });
@@ -190,7 +195,8 @@ const section = [
   'numbers move with load, the ratio is the figure to read).',
   'Member mix: 85 % connected, 30 % allowed-symbol lists of 3–5, 20 % blocked lists, 40 % with two mappings,',
   '60 % with a symbol context (auto-mapping, detected suffix), mixed affixes; signals: 75 % opens with a symbol',
-  '(15 % pending), 25 % closes/modifies. Source: `core-as/bench/run.ts`, raw numbers in `bench/results/core-as.json`.',
+  '(15 % pending), 25 % closes/modifies. Risk controls (D22): every member has a signal-delay limit, 5 % have a',
+  'control tripped, every Open carries its age. Source: `core-as/bench/run.ts`, raw numbers in `bench/results/core-as.json`.',
   '',
   table,
   '',

@@ -3,6 +3,8 @@
 import type { SlaveSettings } from '@sankey/shared/domain/settings';
 import { type ConnectionStatus, type FilterReason, WARNING_BIT } from '@sankey/shared/protocol/constants';
 
+export { RISK } from './wasm/layout';
+
 export interface SymbolContext {
   detectedPrefix: string;
   detectedSuffix: string;
@@ -29,7 +31,16 @@ export interface MemberRule {
   settings: Pick<
     SlaveSettings,
     'symbolPrefix' | 'symbolSuffix' | 'symbolMappings' | 'copyPendingOrders' | 'sourceLotMin' | 'sourceLotMax'
-  > & { filters: MemberFilters };
+  > & {
+    filters: MemberFilters;
+    /** Opens older than this (SignalInput.ageMs) are refused as `stale_signal`; absent: no age check. */
+    maxSignalDelayMs?: number;
+  };
+  /**
+   * The member's risk word at compile time (docs/protocol.md D22, bits RISK in src/wasm/layout.ts; 0 or absent:
+   * no control tripped). Later changes go through setMemberRisk without a recompile.
+   */
+  risk?: number;
   /** Attached iff the slave has a connection entry with a non-null symbol_context. */
   symbolContext: SymbolContext | null;
 }
@@ -50,6 +61,8 @@ export interface SignalInput {
    * list lets it through.
    */
   magicNumber?: number | bigint | null;
+  /** Relay time minus the master's timestamp, ms (docs/protocol.md D22 stale-signal guard); absent: not checked. */
+  ageMs?: number | null;
 }
 
 /** Per-member outcome of one signal, in the member order given to compileMaster. */
@@ -104,6 +117,11 @@ export interface CopyEngine {
   compileMaster(masterId: string, master: MasterAffixes, members: readonly MemberRule[]): void;
   /** Updates one member's persisted status without recompiling. Unknown master/slave: no-op. */
   setMemberStatus(masterId: string, slaveAccount: string, status: number): void;
+  /**
+   * Sets one member's risk word (docs/protocol.md D22): any set bit refuses its Opens, the lowest one naming the
+   * reason. Kept across recompiles only if the caller passes it again in MemberRule.risk. Unknown: no-op.
+   */
+  setMemberRisk(masterId: string, slaveAccount: string, risk: number): void;
   removeMaster(masterId: string): void;
   /** One call evaluates every member of the master. Results are valid until the next call. Unknown master: empty. */
   evaluateSignal(masterId: string, signal: SignalInput): SignalResults;

@@ -3,7 +3,7 @@
 // memory.
 import { FILTER_REASONS, WARNING_BIT } from '@sankey/shared/protocol/constants';
 import { describe, expect, it } from 'vitest';
-import { H, HASH_ENTRY_BYTES, KIND, MEMBER, SIG } from './wasm/layout';
+import { H, HASH_ENTRY_BYTES, KIND, MEMBER, RISK, SIG } from './wasm/layout';
 import { instantiateCore } from './wasm/module';
 
 /** Exported globals of a fresh instance, by name. */
@@ -33,8 +33,9 @@ describe('memory layout constants', () => {
     expect(group('H')).toEqual(sorted(prefixed('H', H, 4)));
   });
 
-  it('the signal flags, member flags and hash kinds agree', () => {
+  it('the signal flags, member flags, risk bits and hash kinds agree', () => {
     expect(group('S')).toEqual(sorted(prefixed('S', SIG)));
+    expect(group('X')).toEqual(sorted(prefixed('X', RISK)));
     expect(group('M')).toEqual(sorted(prefixed('M', MEMBER)));
     expect(group('K')).toEqual(sorted(prefixed('K', KIND)));
     expect(2 ** wasm.get('HASH_ENTRY_SHIFT')!).toBe(HASH_ENTRY_BYTES);
@@ -53,7 +54,16 @@ describe('memory layout constants', () => {
       'R_SYM_BLOCKED',
       'R_MAGIC_NOT_ALLOWED',
       'R_MAGIC_BLOCKED',
+      'R_STALE',
+      'R_MANUAL_CLOSE_ONLY',
+      'R_EQUITY_GUARD',
+      'R_MAX_POSITIONS',
+      'R_OUTSIDE_HOURS',
     ]);
+    // The engine names a tripped control by R_MANUAL_CLOSE_ONLY + the index of the member's lowest risk bit.
+    expect(
+      Object.values(RISK).map((bit) => FILTER_REASONS[wasm.get('R_MANUAL_CLOSE_ONLY')! + Math.log2(bit)]),
+    ).toEqual(['manual_close_only', 'equity_guard', 'max_positions', 'outside_trading_hours']);
     expect(group('W')).toEqual(
       sorted({
         W_SLAVE_WEB_UI: WARNING_BIT.slave_web_ui_disabled,

@@ -40,8 +40,9 @@ class ExclusiveLotBounds extends ReferenceCopyEngine {
     lots: number | null | undefined,
     symbol: string | null | undefined,
     magic: bigint | null | undefined,
+    ageMs: number | null = null,
   ): Reason {
-    const r = super.filter(m, open, pending, lots, symbol, magic);
+    const r = super.filter(m, open, pending, lots, symbol, magic, ageMs);
     if (r === Reason.Accepted && open && lots != null && lots === m.lotMin) return Reason.LotsBelowMin;
     return r;
   }
@@ -56,11 +57,47 @@ class MagicAsDouble extends ReferenceCopyEngine {
     lots: number | null | undefined,
     symbol: string | null | undefined,
     magic: bigint | null | undefined,
+    ageMs: number | null = null,
   ): Reason {
     const f = (v: bigint) => BigInt(Number(v));
     const round = (set: ReadonlySet<bigint> | null) => set && new Set([...set].map(f));
     const asDouble = { ...m, allowedMagic: round(m.allowedMagic), blockedMagic: round(m.blockedMagic) };
-    return super.filter(asDouble, open, pending, lots, symbol, magic == null ? magic : f(magic));
+    return super.filter(asDouble, open, pending, lots, symbol, magic == null ? magic : f(magic), ageMs);
+  }
+}
+
+/** A signal exactly at the member's delay limit counted as stale (the EA drops only older ones). */
+class StaleAtTheLimit extends ReferenceCopyEngine {
+  protected override filter(
+    m: CompiledMember,
+    open: boolean,
+    pending: boolean,
+    lots: number | null | undefined,
+    symbol: string | null | undefined,
+    magic: bigint | null | undefined,
+    ageMs: number | null = null,
+  ): Reason {
+    const r = super.filter(m, open, pending, lots, symbol, magic, ageMs);
+    if (r === Reason.Accepted && open && ageMs !== null && ageMs === m.maxSignalDelayMs)
+      return Reason.StaleSignal;
+    return r;
+  }
+}
+
+/** Risk controls named by the highest tripped bit instead of the lowest (D22 reason order). */
+class RiskHighestBitWins extends ReferenceCopyEngine {
+  protected override filter(
+    m: CompiledMember,
+    open: boolean,
+    pending: boolean,
+    lots: number | null | undefined,
+    symbol: string | null | undefined,
+    magic: bigint | null | undefined,
+    ageMs: number | null = null,
+  ): Reason {
+    const r = super.filter(m, open, pending, lots, symbol, magic, ageMs);
+    if (r >= Reason.ManualCloseOnly) return Reason.ManualCloseOnly + (31 - Math.clz32(m.risk & 15));
+    return r;
   }
 }
 
@@ -107,6 +144,8 @@ describe('the differential property catches rule changes', () => {
     ['exclusive lot bounds', () => composeReferenceEngine(new ExclusiveLotBounds())],
     ['auto-mapping searches every group', () => composeReferenceEngine(new AutoMapSearchesAllGroups())],
     ['magic numbers compared as doubles', () => composeReferenceEngine(new MagicAsDouble())],
+    ['a signal at the delay limit counted as stale', () => composeReferenceEngine(new StaleAtTheLimit())],
+    ['risk controls named by the highest bit', () => composeReferenceEngine(new RiskHighestBitWins())],
   ])('%s', (_name, makeMutant) => {
     const details = copyPropertyFails(makeMutant);
     expect(details.failed).toBe(true);

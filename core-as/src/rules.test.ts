@@ -11,6 +11,7 @@ import {
 } from './api';
 import { createReferenceEngine } from './reference/engine';
 import { createWasmEngine } from './wasm/engine';
+import { RISK } from './wasm/layout';
 
 type Settings = MemberRule['settings'];
 const settings = (over: Partial<Settings> = {}): Settings => ({
@@ -79,6 +80,45 @@ describe.each([
       symbolSuffix: string | null;
     },
   ) => run([member(m)], open({ symbol }), master)[0]![1];
+
+  describe('risk controls (docs/protocol.md D22)', () => {
+    it('a tripped control refuses Opens only, named by its lowest bit; Closes and Modifies pass', () => {
+      expect(reasonOf({ risk: RISK.HOURS }, open())).toBe('outside_trading_hours');
+      expect(reasonOf({ risk: RISK.POSITIONS | RISK.HOURS }, open())).toBe('max_positions');
+      expect(reasonOf({ risk: RISK.EQUITY | RISK.POSITIONS }, open())).toBe('equity_guard');
+      expect(reasonOf({ risk: RISK.MANUAL | RISK.EQUITY }, open())).toBe('manual_close_only');
+      expect(reasonOf({ risk: 15 }, { action: 'Close' })).toBe('accepted');
+      expect(reasonOf({ risk: 15 }, { action: 'Modify' })).toBe('accepted');
+      // The §10.1 filters come first (docs/protocol.md §10.1): status, pending, lots, symbol, magic.
+      expect(reasonOf({ risk: RISK.HOURS }, open({ orderType: 'BuyLimit' }))).toBe('pending_orders_disabled');
+      expect(
+        reasonOf(
+          { risk: RISK.HOURS, settings: settings({ maxSignalDelayMs: 1 }) },
+          open({ lots: 5, ageMs: 9 }),
+        ),
+      ).toBe('stale_signal');
+      // Status comes first: a member that is not connected says so whatever its controls.
+      expect(reasonOf({ status: 1, risk: RISK.HOURS }, open())).toBe('member_not_connected');
+    });
+
+    it('setMemberRisk trips and clears a member without a recompile, and only that member', () => {
+      run([member({ slaveAccount: 'A' }), member({ slaveAccount: 'B' })], open());
+      engine.setMemberRisk('M', 'A', RISK.HOURS);
+      const r = engine.evaluateSignal('M', open());
+      expect([r.reason(0), r.reason(1)]).toEqual(['outside_trading_hours', 'accepted']);
+      engine.setMemberRisk('M', 'A', 0);
+      expect(engine.evaluateSignal('M', open()).reason(0)).toBe('accepted');
+    });
+
+    it('refuses an Open older than the member limit as stale (the limit itself passes), before the risk word', () => {
+      const s = { settings: settings({ maxSignalDelayMs: 5000 }) };
+      expect(reasonOf(s, open({ ageMs: 5000 }))).toBe('accepted');
+      expect(reasonOf(s, open({ ageMs: 5001 }))).toBe('stale_signal');
+      expect(reasonOf({ ...s, risk: RISK.EQUITY }, open({ ageMs: 5001 }))).toBe('stale_signal');
+      expect(reasonOf(s, { action: 'Close', ageMs: 60_000 })).toBe('accepted');
+      expect(reasonOf({}, open({ ageMs: 60_000 }))).toBe('accepted'); // no limit compiled: not checked
+    });
+  });
 
   describe('copy filter (§10.1)', () => {
     it('requires persisted status 2 (ENABLED is not enough)', () => {

@@ -9,7 +9,7 @@ import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
-import { heartbeat, open } from './testing/core-harness';
+import { heartbeat, openNow } from './testing/core-harness';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -98,7 +98,7 @@ describe('relay process lifecycle', () => {
     let sent = 0;
     const sender = (async () => {
       for (let i = 0; i < 2000; i++) {
-        await push.send(encodeInbound(open('M1', { ticket: i + 1 })));
+        await push.send(encodeInbound(openNow('M1', { ticket: i + 1 })));
         sent++;
         if (i === 200) child.kill('SIGTERM');
       }
@@ -146,7 +146,7 @@ describe('relay process lifecycle', () => {
     await push.send(encodeInbound(heartbeat('S1', 'Slave')));
     await push.send(encodeInbound(heartbeat('M1', 'Master')));
     await new Promise((r) => setTimeout(r, 500));
-    for (let i = 0; i < 50; i++) await push.send(encodeInbound(open('M1', { ticket: i + 1 })));
+    for (let i = 0; i < 50; i++) await push.send(encodeInbound(openNow('M1', { ticket: i + 1 })));
     // Every signal was handled (its copy arrived): the journal holds them in memory until its next batch.
     await expect.poll(() => copies, { timeout: 5000, interval: 5 }).toBe(50);
 

@@ -10,7 +10,7 @@ import { decodeOutboundFrame, encodeInbound } from '@sankey/shared/protocol/code
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
-import { heartbeat, open, register } from './testing/core-harness';
+import { heartbeat, openNow, register } from './testing/core-harness';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
 let t: TestRelay;
@@ -115,7 +115,7 @@ describe('relay over real sockets', () => {
       .poll(() => metricValue('sankey_receiver_disconnects_total'), { timeout: 5000 })
       .toBeGreaterThan(0);
     hostile.close();
-    await push.send(encodeInbound(open('M1', { ticket: 42 })));
+    await push.send(encodeInbound(openNow('M1', { ticket: 42 })));
     const copy = await waitFor(() => received.find((r) => r.topic === 'trade/M1/S1'));
     expect(copy).toBeDefined();
     expect(await metricValue('sankey_decode_errors_total', 'reason="malformed"')).toBe(1);

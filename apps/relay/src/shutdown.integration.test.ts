@@ -11,7 +11,7 @@ import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push, Subscriber } from 'zeromq';
 import type { LeftAtDeadline } from './shutdown-deadline';
-import { heartbeat, open } from './testing/core-harness';
+import { heartbeat, openNow } from './testing/core-harness';
 import { startTestRelay } from './testing/start-relay';
 
 const dir = mkdtempSync(join(tmpdir(), 'sankey-shutdown-'));
@@ -61,7 +61,7 @@ describe('shutdown deadline', () => {
       { timeout: 20_000 },
     );
     await lockedNow;
-    for (let i = 1; i <= 3; i++) await push.send(encodeInbound(open('M1', { ticket: i })));
+    for (let i = 1; i <= 3; i++) await push.send(encodeInbound(openNow('M1', { ticket: i })));
     await expect.poll(() => copies, { timeout: 3000 }).toBe(3);
 
     const t0 = Date.now();

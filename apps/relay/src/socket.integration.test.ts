@@ -7,7 +7,7 @@ import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { heartbeat, open } from './testing/core-harness';
+import { heartbeat, openNow } from './testing/core-harness';
 import { startTestRelay, type TestRelay } from './testing/start-relay';
 
 let t: TestRelay;
@@ -91,7 +91,7 @@ describe('socket.io', () => {
 
     const received = next(s, 'trade_received');
     const copied = next(s, 'trade_copied');
-    await push.send(encodeInbound(open('M1', { ticket: 77, symbol: 'EURUSD', lots: 0.3 })));
+    await push.send(encodeInbound(openNow('M1', { ticket: 77, symbol: 'EURUSD', lots: 0.3 })));
     expect(await received).toMatchObject({
       sourceAccount: 'M1',
       action: 'Open',

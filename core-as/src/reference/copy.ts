@@ -14,11 +14,18 @@ export enum Reason {
   SymbolBlocked = 6,
   MagicNotAllowed = 7,
   MagicBlocked = 8,
+  StaleSignal = 9,
+  ManualCloseOnly = 10,
 }
+
+/** Risk bits (docs/protocol.md D22) in reason order: bit k refuses Opens with reason ManualCloseOnly + k. */
+const RISK_BITS = 4;
 
 export interface CompiledMember {
   slaveAccount: string;
   status: number;
+  risk: number;
+  maxSignalDelayMs: number;
   copyPendingOrders: boolean;
   lotMin: number | null;
   lotMax: number | null;
@@ -76,6 +83,8 @@ function compileMember(masterId: string, rule: MemberRule): CompiledMember {
   return {
     slaveAccount: rule.slaveAccount,
     status: rule.status,
+    risk: rule.risk ?? 0,
+    maxSignalDelayMs: settings.maxSignalDelayMs ?? Number.POSITIVE_INFINITY,
     copyPendingOrders: settings.copyPendingOrders,
     lotMin: settings.sourceLotMin,
     lotMax: settings.sourceLotMax,
@@ -148,6 +157,11 @@ export class ReferenceCopyEngine {
     if (m) m.status = status;
   }
 
+  setMemberRisk(masterId: string, slaveAccount: string, risk: number): void {
+    const m = this.masters.get(masterId)?.byAccount.get(slaveAccount);
+    if (m) m.risk = risk;
+  }
+
   removeMaster(masterId: string): void {
     this.masters.delete(masterId);
   }
@@ -155,7 +169,7 @@ export class ReferenceCopyEngine {
   evaluateSignal(masterId: string, signal: SignalInput): SignalResults {
     const master = this.masters.get(masterId);
     if (!master) return new ArrayResults([], [], []);
-    const { action, orderType, lots, symbol, magicNumber } = signal;
+    const { action, orderType, lots, symbol, magicNumber, ageMs } = signal;
     const open = action === 'Open';
     const pending = open && orderType != null && PENDING_ORDER_TYPES.has(orderType);
     const core = symbol != null ? stripAffixes(symbol, master.prefix, master.suffix) : null;
@@ -167,7 +181,7 @@ export class ReferenceCopyEngine {
     const symbols = new Array<string | undefined>(n);
     for (let i = 0; i < n; i++) {
       const m = master.members[i]!;
-      const reason = this.filter(m, open, pending, lots, symbol, magic);
+      const reason = this.filter(m, open, pending, lots, symbol, magic, ageMs ?? null);
       accounts[i] = m.slaveAccount;
       reasons[i] = reason;
       symbols[i] = reason === Reason.Accepted && core !== null ? this.transform(m, core) : undefined;
@@ -183,6 +197,7 @@ export class ReferenceCopyEngine {
     symbol: string | null | undefined,
     /** undefined: the signal has none; null: it has one that is not an exact i64 (matches no entry). */
     magic: bigint | null | undefined,
+    ageMs: number | null = null,
   ): Reason {
     if (m.status !== Status.CONNECTED) return Reason.NotConnected;
     if (open && pending && !m.copyPendingOrders) return Reason.PendingDisabled;
@@ -197,6 +212,11 @@ export class ReferenceCopyEngine {
     if (magic !== undefined) {
       if (m.allowedMagic && (magic === null || !m.allowedMagic.has(magic))) return Reason.MagicNotAllowed;
       if (magic !== null && m.blockedMagic?.has(magic)) return Reason.MagicBlocked;
+    }
+    // D22 (Opens only, after §10.1): stale first, then the risk word's lowest bit.
+    if (open && ageMs !== null && ageMs > m.maxSignalDelayMs) return Reason.StaleSignal;
+    if (open) {
+      for (let k = 0; k < RISK_BITS; k++) if ((m.risk & (1 << k)) !== 0) return Reason.ManualCloseOnly + k;
     }
     return Reason.Accepted;
   }

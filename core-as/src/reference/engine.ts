@@ -20,6 +20,7 @@ export function composeReferenceEngine(
     setSynonymGroups: (groups) => copy.setSynonymGroups(groups),
     compileMaster: (id, master, members) => copy.compileMaster(id, master, members),
     setMemberStatus: (id, slave, s) => copy.setMemberStatus(id, slave, s),
+    setMemberRisk: (id, slave, r) => copy.setMemberRisk(id, slave, r),
     removeMaster: (id) => copy.removeMaster(id),
     evaluateSignal: (id, signal) => copy.evaluateSignal(id, signal),
     stats: () => copy.stats(),

@@ -90,7 +90,9 @@ const memberArb = (account: string): fc.Arbitrary<MemberRule> =>
   fc.record({
     slaveAccount: fc.constant(account),
     status: fc.constantFrom(0, 1, 2, 2, 2, 2, 2, 2),
+    risk: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(15) }),
     settings: fc.record({
+      maxSignalDelayMs: fc.constantFrom(0, 500, 5000),
       symbolPrefix: optAffix,
       symbolSuffix: optAffix,
       symbolMappings: fc.array(fc.record({ sourceSymbol: core, targetSymbol: anySymbol }), { maxLength: 3 }),
@@ -135,6 +137,7 @@ export const signalArb: fc.Arbitrary<SignalInput> = fc.record(
     lots: fc.option(fc.oneof(lot, fc.double({ min: 0, max: 10, noNaN: true })), { nil: undefined }),
     symbol: fc.option(rawSymbol, { nil: undefined, freq: 5 }),
     magicNumber: fc.option(signalMagic, { nil: undefined }),
+    ageMs: fc.option(fc.constantFrom(-5, 0, 499, 500, 501, 4999, 5000, 5001, 60_000), { nil: undefined }),
   },
   { requiredKeys: ['action'] },
 );
@@ -149,6 +152,7 @@ export type Op =
   | { kind: 'groups'; groups: readonly (readonly string[])[] }
   | { kind: 'compile'; master: string; affixes: MasterAffixes; members: MemberRule[] }
   | { kind: 'status'; master: string; slave: string; status: number }
+  | { kind: 'risk'; master: string; slave: string; risk: number }
   | { kind: 'remove'; master: string }
   | { kind: 'signal'; master: string; signal: SignalInput };
 
@@ -169,6 +173,12 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
         status: fc.constantFrom(0, 1, 2),
       })
       .map((r) => ({ kind: 'status' as const, ...r })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ master: masterId, slave: fc.constantFrom('S1', 'S2', 'S3', 'S4'), risk: fc.nat(15) })
+      .map((r) => ({ kind: 'risk' as const, ...r })),
   },
   { weight: 1, arbitrary: masterId.map((master) => ({ kind: 'remove' as const, master })) },
   {
@@ -202,6 +212,7 @@ export function runHistory(
       if (op.kind === 'groups') e.setSynonymGroups(op.groups);
       else if (op.kind === 'compile') e.compileMaster(op.master, op.affixes, op.members);
       else if (op.kind === 'status') e.setMemberStatus(op.master, op.slave, op.status);
+      else if (op.kind === 'risk') e.setMemberRisk(op.master, op.slave, op.risk);
       else if (op.kind === 'remove') e.removeMaster(op.master);
     }
     if (op.kind !== 'signal') continue;

@@ -28,6 +28,7 @@ import {
   HEADER_BYTES,
   KIND,
   MEMBER,
+  RISK_MASK,
   SIG,
   wordIndex,
 } from './layout';
@@ -94,6 +95,7 @@ interface MasterTable {
   /** i32[pairs] = -2 - pair: "identity output of this pair" for buildSymbolColumn. */
   ident: number;
   statusPtr: number;
+  riskPtr: number;
   accounts: string[];
   index: Map<string, number>;
   pairPrefix: string[];
@@ -286,7 +288,8 @@ export class WasmEngine implements CoreEngine {
     const saved = [...this.masters].map(([id, m]) => {
       const at = wordIndex(m.statusPtr);
       const statuses = this.i32.slice(at, at + m.n);
-      return { id, m, statuses };
+      const r = wordIndex(m.riskPtr);
+      return { id, m, statuses, risks: this.i32.slice(r, r + m.n) };
     });
     this.top = this.base;
     this.live = 0;
@@ -294,8 +297,8 @@ export class WasmEngine implements CoreEngine {
     this.results = { reason: 0, sym: 0, cap: 0 };
     this.status = undefined;
     this.masters.clear();
-    for (const { id, m, statuses } of saved)
-      this.masters.set(id, this.layout(m.affixes, m.rules, m.magic, statuses));
+    for (const { id, m, statuses, risks } of saved)
+      this.masters.set(id, this.layout(m.affixes, m.rules, m.magic, statuses, risks));
   }
 
   private intern(s: string): number {
@@ -336,6 +339,7 @@ export class WasmEngine implements CoreEngine {
         rules,
         magic,
         null,
+        null,
       ),
     );
   }
@@ -354,6 +358,12 @@ export class WasmEngine implements CoreEngine {
     if (m && i !== undefined) this.i32[wordIndex(m.statusPtr) + i] = status;
   }
 
+  setMemberRisk(masterId: string, slaveAccount: string, risk: number): void {
+    const m = this.masters.get(masterId);
+    const i = m?.index.get(slaveAccount);
+    if (m && i !== undefined) this.i32[wordIndex(m.riskPtr) + i] = risk & RISK_MASK;
+  }
+
   private pairOutId(m: MasterTable, pair: number, symId: number): number {
     const cache = m.pairOut[pair]!;
     let out = cache.get(symId);
@@ -369,6 +379,7 @@ export class WasmEngine implements CoreEngine {
     rules: readonly MemberRule[],
     magic: readonly MagicLists[],
     statuses: Int32Array | null,
+    risks: Int32Array | null,
   ): MasterTable {
     const n = rules.length;
     const m: MasterTable = {
@@ -381,6 +392,7 @@ export class WasmEngine implements CoreEngine {
       hdr: 0,
       ident: 0,
       statusPtr: 0,
+      riskPtr: 0,
       accounts: rules.map((r) => r.slaveAccount),
       index: new Map(),
       pairPrefix: [],
@@ -458,18 +470,21 @@ export class WasmEngine implements CoreEngine {
     const pairs = m.pairPrefix.length;
     const oMin = HEADER_BYTES;
     const oMax = oMin + n * 8;
-    const oPool = oMax + n * 8;
+    const oDelay = oMax + n * 8;
+    const oPool = oDelay + n * 8;
     const oHash = align(oPool + magicPool.length * 8, 16);
     const oStatus = oHash + cap * HASH_ENTRY_BYTES;
     const oFlags = oStatus + n * 4;
     const oPair = oFlags + n * 4;
     const oMagic = oPair + n * 4;
-    const oIdent = oMagic + n * 16;
+    const oRisk = oMagic + n * 16;
+    const oIdent = oRisk + n * 4;
     const size = oIdent + pairs * 4;
     const ptr = this.alloc(size);
     m.blocks.push({ ptr, size });
     m.hdr = ptr;
     m.statusPtr = ptr + oStatus;
+    m.riskPtr = ptr + oRisk;
     m.ident = ptr + oIdent;
 
     const { i32, f64 } = this;
@@ -484,6 +499,8 @@ export class WasmEngine implements CoreEngine {
     i32[h + H.MAGIC_POOL] = ptr + oPool;
     i32[h + H.HASH] = ptr + oHash;
     i32[h + H.HASH_MASK] = cap - 1;
+    i32[h + H.RISK] = ptr + oRisk;
+    i32[h + H.MAX_DELAY] = ptr + oDelay;
     this.i64.set(magicPool, doubleIndex(ptr + oPool));
     i32.set(pairOf, wordIndex(ptr + oPair));
     i32.set(magicInfo, wordIndex(ptr + oMagic));
@@ -492,7 +509,7 @@ export class WasmEngine implements CoreEngine {
     const table = ptr + oHash;
     const put = this.ex.hashPut;
     for (let i = 0; i < n; i++) {
-      const { settings: s, status } = rules[i]!;
+      const { settings: s, status, risk } = rules[i]!;
       const f = s.filters;
       let flags = s.copyPendingOrders ? MEMBER.COPY_PENDING : 0;
       if (f.allowedSymbols) {
@@ -512,6 +529,8 @@ export class WasmEngine implements CoreEngine {
       i32[wordIndex(ptr + oStatus) + i] = statuses ? statuses[i]! : status;
       f64[doubleIndex(ptr + oMin) + i] = s.sourceLotMin ?? Number.NEGATIVE_INFINITY;
       f64[doubleIndex(ptr + oMax) + i] = s.sourceLotMax ?? Number.POSITIVE_INFINITY;
+      f64[doubleIndex(ptr + oDelay) + i] = s.maxSignalDelayMs ?? Number.POSITIVE_INFINITY;
+      i32[wordIndex(ptr + oRisk) + i] = risks ? risks[i]! : (risk ?? 0) & RISK_MASK;
     }
     return m;
   }
@@ -552,10 +571,11 @@ export class WasmEngine implements CoreEngine {
   evaluateSignal(masterId: string, signal: SignalInput): SignalResults {
     const m = this.masters.get(masterId);
     if (!m || m.n === 0) return this.empty;
-    const { action, orderType, lots, symbol, magicNumber } = signal;
+    const { action, orderType, lots, symbol, magicNumber, ageMs } = signal;
     let sig = 0;
     if (action === 'Open') {
       sig |= SIG.OPEN;
+      if (ageMs != null) sig |= SIG.AGE;
       if (orderType != null && PENDING_ORDER_TYPES.has(orderType)) sig |= SIG.PENDING;
       if (lots != null) sig |= SIG.LOTS;
     }
@@ -588,7 +608,7 @@ export class WasmEngine implements CoreEngine {
     }
 
     const r = this.ensureResults(m.n);
-    this.ex.evaluateSignal(m.hdr, sig, lots ?? 0, lo, hi, verdict, outCol, r.reason, r.sym);
+    this.ex.evaluateSignal(m.hdr, sig, lots ?? 0, lo, hi, ageMs ?? 0, verdict, outCol, r.reason, r.sym);
 
     const out = this.signalResults;
     out.length = m.n;

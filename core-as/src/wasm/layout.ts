@@ -13,11 +13,13 @@ export const H = {
   MAGIC_POOL: 7,
   HASH: 8,
   HASH_MASK: 9,
+  RISK: 10,
+  MAX_DELAY: 11,
 } as const;
 export const HEADER_BYTES = 64;
 
 /** MAGIC_EXACT: the signal's magic number is an exact signed 64-bit integer; otherwise it matches no entry. */
-export const SIG = { OPEN: 1, PENDING: 2, LOTS: 4, SYMBOL: 8, MAGIC: 16, MAGIC_EXACT: 32 } as const;
+export const SIG = { OPEN: 1, PENDING: 2, LOTS: 4, SYMBOL: 8, MAGIC: 16, MAGIC_EXACT: 32, AGE: 64 } as const;
 
 export const MEMBER = {
   COPY_PENDING: 1,
@@ -27,6 +29,13 @@ export const MEMBER = {
   BLOCKED_MAGIC: 16,
   HAS_MAP: 32,
 } as const;
+
+/**
+ * A member's risk word (docs/protocol.md D22): each set bit refuses Opens; the lowest set bit names the reason
+ * (`manual_close_only`, `equity_guard`, `max_positions`, `outside_trading_hours`, in FILTER_REASONS order).
+ */
+export const RISK = { MANUAL: 1, EQUITY: 2, POSITIONS: 4, HOURS: 8 } as const;
+export const RISK_MASK = 15;
 
 export const KIND = { ALLOWED: 0, BLOCKED: 1, MAP: 2 } as const;
 

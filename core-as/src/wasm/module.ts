@@ -31,6 +31,7 @@ export interface CoreExports {
     lots: number,
     magicLo: number,
     magicHi: number,
+    ageMs: number,
     colVerdict: number,
     colOut: number,
     outReason: number,

@@ -48,7 +48,9 @@ export class ConfigPublisher {
       slaveAccount: member.slaveAccount,
       masterAccount: member.tradeGroupId,
       status: result.status,
-      allowNewOrders: result.allowNewOrders,
+      // D22: a tripped risk control makes the member close-only; its EA then refuses Opens on any topic.
+      allowNewOrders:
+        result.allowNewOrders && !this.state.risk.markSent(member.tradeGroupId, member.slaveAccount),
       warningCodes: warningsFromMask(result.warnings),
       masterEquity: masterEntry ? masterEntry.equity : null,
       settings: member.settings,

@@ -96,7 +96,8 @@ describe.each(Object.entries(engines))(
       h.handle(heartbeat('S2', 'Slave'));
       h.core.checkTimeouts();
       h.take();
-      h.handle(open('M1', { ticket: 10 }));
+      // Dated now: an Open sent 31 s ago would be refused as stale (D22) whatever the slave's status.
+      h.handle(open('M1', { ticket: 10, timestamp: new Date(h.nowMs()).toISOString() }));
       h.handle(close(9));
       expect(topics(h)).toEqual(['trade/M1/S2', 'trade/M1/S2']);
       h.handle(heartbeat('S1', 'Slave'));

@@ -64,7 +64,9 @@ export type ConfigTrigger =
   | 'member_added'
   | 'member_updated'
   | 'member_toggled'
-  | 'member_deleted';
+  | 'member_deleted'
+  /** A risk control tripped or cleared (docs/protocol.md D22). */
+  | 'risk';
 
 /** The delivery ledger as the signal path uses it (D15): what was copied to whom, in memory, no I/O. */
 export interface DeliveryLedgerPort {
@@ -89,6 +91,8 @@ export interface DeliveryLedgerPort {
   /** A parked Open could not be delivered (D20); it leaves the open set. */
   deadLettered(master: string, slave: string, ticket: number | bigint): void;
   closed(master: string, slave: string, ticket: number | bigint): boolean;
+  /** Copies of this member still open (the open-position cap, D22). */
+  openCount(master: string, slave: string): number;
 }
 
 /** Why a frame could not be delivered (docs/protocol.md D20). */

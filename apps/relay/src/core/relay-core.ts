@@ -28,6 +28,8 @@ import type {
   SignalRecorder,
   StatusWriter,
 } from './ports';
+import { RiskControls } from './risk/controls';
+import type { DayStartRow, DayStartStore } from './risk/equity-guard';
 import { SignalPath } from './signal-path';
 import { CoreState } from './state';
 import { SyncRelay } from './sync';
@@ -55,6 +57,8 @@ export interface RelayCoreDeps {
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
+  /** Where the equity guards' day-start equities are persisted (D22); memory only when absent. */
+  dayStarts?: DayStartStore;
   /** Told after new global settings were applied (log shipping follows them). */
   onGlobalSettings?: (next: GlobalSettings) => void;
 }
@@ -66,6 +70,8 @@ export class RelayCore {
   private readonly configs: ConfigPublisher;
   private readonly onGlobalSettings: (next: GlobalSettings) => void;
   readonly delivery: Delivery;
+  /** Risk controls (D22): equity guards and their resets, the tick that follows windows and day starts. */
+  readonly risk: RiskControls;
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
@@ -79,6 +85,7 @@ export class RelayCore {
       deps.parkingStore,
     );
     this.delivery = new Delivery(new Listeners(), parking, deps);
+    this.risk = new RiskControls(this.state, configs, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
       connections: new ConnectionHandlers(this.state, configs, status, deps),
@@ -86,6 +93,7 @@ export class RelayCore {
         ...deps,
         delivery: this.delivery,
         onDelivered: deps.onSignalDelivered ?? (() => {}),
+        risk: this.risk,
       }),
       sync: new SyncRelay(this.state, configs, deps),
     };
@@ -101,6 +109,7 @@ export class RelayCore {
   checkTimeouts(): void {
     this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS);
     this.delivery.sweep();
+    this.risk.tick();
   }
 
   /**
@@ -114,6 +123,11 @@ export class RelayCore {
     this.delivery.release(change.master, change.slave, () => {
       if (member) this.configs.slave(member, this.state.evaluateMember(member), 'listening');
     });
+  }
+
+  /** Day-start equities of the equity guards restored from the database at start. */
+  restoreDayStarts(rows: readonly DayStartRow[]): void {
+    this.risk.restoreDayStarts(rows);
   }
 
   /** Parked copies restored from the database at start. */

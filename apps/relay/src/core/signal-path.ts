@@ -33,6 +33,15 @@ export interface SignalPathDeps {
   delivery: Delivery;
   /** Time from frame received to the last copy handed to the socket. */
   onDelivered(latencyNs: bigint): void;
+  /** The risk controls (D22), told around each signal. */
+  risk?: RiskHooks | undefined;
+}
+
+export interface RiskHooks {
+  /** Before an Open is evaluated: windows that ended since the last tick take effect for it. */
+  beforeOpen(masterId: string): void;
+  /** After a signal went out: Opens and Closes move open-position caps. */
+  afterSignal(masterId: string, action: string): void;
 }
 
 export class SignalPath {
@@ -42,6 +51,12 @@ export class SignalPath {
   ) {}
 
   handle(sig: TradeSignal, receivedAtNs: bigint): void {
+    if (sig.action === 'Open') this.deps.risk?.beforeOpen(sig.source_account);
+    this.copy(sig, receivedAtNs);
+    this.deps.risk?.afterSignal(sig.source_account, sig.action);
+  }
+
+  private copy(sig: TradeSignal, receivedAtNs: bigint): void {
     const masterId = sig.source_account;
     const { events, metrics, journal } = this.deps;
     const at = new Date(this.deps.clock.nowMs()).toISOString();
@@ -60,7 +75,7 @@ export class SignalPath {
       return;
     }
 
-    const results = this.state.engine.evaluateSignal(masterId, signalInput(sig));
+    const results = this.state.engine.evaluateSignal(masterId, signalInput(sig, this.deps.clock.nowMs()));
     const live = events.active;
     const ledger = this.deps.ledger;
     const opening = sig.action === 'Open';
@@ -215,9 +230,13 @@ export function isPartialClose(sig: TradeSignal): boolean {
   return sig.close_ratio !== undefined && sig.close_ratio > 0 && sig.close_ratio < 1;
 }
 
-/** What the copy engine reads of a signal. */
-export function signalInput(sig: TradeSignal): SignalInput {
+/** What the copy engine reads of a signal; `nowMs` dates it for the stale-signal guard (D22). */
+export function signalInput(sig: TradeSignal, nowMs?: number): SignalInput {
   const input: SignalInput = { action: sig.action };
+  if (nowMs !== undefined && sig.action === 'Open') {
+    const sent = Date.parse(sig.timestamp);
+    if (!Number.isNaN(sent)) input.ageMs = nowMs - sent;
+  }
   if (sig.order_type !== undefined) input.orderType = sig.order_type;
   if (sig.lots !== undefined) input.lots = sig.lots;
   if (sig.symbol !== undefined) input.symbol = sig.symbol;

@@ -1,13 +1,16 @@
 // The core's in-memory model (D1, D2): connection table, groups and members, global settings, and the status
 // evaluations over them. Private to the core: the modules of the core share it, nothing outside reads it.
-import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { GlobalSettings, SlaveSettings } from '@sankey/shared/domain/settings';
 import { type ConnectionSnapshot, ConnectionTable } from '../state/connections';
 import { type GroupState, GroupStore, type MemberState } from '../state/groups';
 import type { Engine } from './engine';
 import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
+import { RiskBook } from './risk/book';
 
 export class CoreState {
   readonly store = new GroupStore();
+  /** Members' risk words (docs/protocol.md D22), kept across recompiles. */
+  readonly risk = new RiskBook();
   readonly connections: ConnectionTable;
   compileErrors = 0;
   onCompileError: (err: unknown, masterId: string) => void = () => {};
@@ -65,7 +68,8 @@ export class CoreState {
         this.store.membersOf(masterId).map((m) => ({
           slaveAccount: m.slaveAccount,
           status: m.status,
-          settings: m.settings,
+          risk: this.risk.refresh(m),
+          settings: m.settings.usePendingOrderForDelayed ? withoutAgeLimit(m.settings) : m.settings,
           symbolContext: this.connections.getSlave(m.slaveAccount)?.symbolContext ?? null,
         })),
       );
@@ -86,4 +90,15 @@ export class CoreState {
     this.store.removeGroup(masterId);
     this.engine.removeMaster(masterId);
   }
+}
+
+/**
+ * docs/protocol.md §5.3 step 3: with `use_pending_order_for_delayed` the EA places a late Open as a pending order
+ * instead of dropping it, so the relay's stale-signal guard (D22) must not refuse it either.
+ */
+function withoutAgeLimit({
+  maxSignalDelayMs: _,
+  ...rest
+}: SlaveSettings): Omit<SlaveSettings, 'maxSignalDelayMs'> {
+  return rest;
 }

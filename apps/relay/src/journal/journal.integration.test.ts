@@ -8,7 +8,7 @@ import { withRepositoriesTransaction } from '@sankey/db/repositories/index';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { heartbeat, open } from '../testing/core-harness';
+import { heartbeat, openNow } from '../testing/core-harness';
 import { startTestRelay, type TestRelay } from '../testing/start-relay';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sankey-journal-'));
@@ -55,9 +55,9 @@ describe('signal journal', () => {
       encodeInbound(heartbeat('S1', 'Slave')),
       encodeInbound(heartbeat('S2', 'Slave')),
       encodeInbound(heartbeat('M1', 'Master')),
-      encodeInbound(open('M1', { ticket: 1, symbol: 'EURUSD' })),
-      encodeInbound(open('M1', { ticket: 2, symbol: 'GBPUSD', lots: 0.7 })),
-      encodeInbound(open('NOGROUP', { ticket: 3 })),
+      encodeInbound(openNow('M1', { ticket: 1, symbol: 'EURUSD' })),
+      encodeInbound(openNow('M1', { ticket: 2, symbol: 'GBPUSD', lots: 0.7 })),
+      encodeInbound(openNow('NOGROUP', { ticket: 3 })),
     ]);
     // D18: a signal for a master without a trade group is counted, not journalled.
     await expect.poll(async () => (await signals(first)).length, { timeout: 5000 }).toBe(2);
@@ -88,7 +88,7 @@ describe('signal journal', () => {
       clock: { nowMs: () => Date.now() - 365 * 86_400_000, monoMs: () => performance.now() },
     });
     try {
-      await send(second, [encodeInbound(open('M1', { ticket: 4 }))]);
+      await send(second, [encodeInbound(openNow('M1', { ticket: 4 }))]);
       await expect.poll(async () => (await signals(second, '?master=M1')).length, { timeout: 5000 }).toBe(3);
       const after = await signals(second, '?master=M1&limit=1');
       expect(after.map((e) => e.ticket)).toEqual(['4']);

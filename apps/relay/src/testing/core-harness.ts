@@ -259,3 +259,11 @@ export function open(master: string, over: Partial<TradeSignal> = {}): DecodedIn
     },
   };
 }
+
+/**
+ * An Open dated by the real wall clock, for tests against a relay running on real time: the fixed timestamp of
+ * `open()` would be refused as stale (docs/protocol.md D22).
+ */
+export function openNow(master: string, over: Partial<TradeSignal> = {}): DecodedInbound {
+  return open(master, { timestamp: new Date().toISOString(), ...over });
+}

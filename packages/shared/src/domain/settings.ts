@@ -11,6 +11,7 @@ import {
   SYNC_MODES,
 } from '../protocol/constants';
 import { parseDecimalWireInt, wireIntToDecimal } from '../protocol/wire-int';
+import { defaultMemberRisk, memberRiskSchema } from './risk';
 
 const utf8 = new TextEncoder();
 export const byteLength = (s: string): number => utf8.encode(s).length;
@@ -138,6 +139,8 @@ const slaveSettingsShape = (rules: SymbolRules) => ({
    * Modifies of tickets already copied to the slave still go through (`closeOnly`) or do not (`freeze`).
    */
   whenOff: z.enum(WHEN_OFF_MODES).default('closeOnly'),
+  /** Relay-only, never on the wire: the member's risk controls (docs/protocol.md D22). */
+  risk: memberRiskSchema.default(defaultMemberRisk()),
 });
 
 const lotRangeOk = (s: { sourceLotMin: number | null; sourceLotMax: number | null }) =>

@@ -111,6 +111,12 @@ export const FILTER_REASONS = [
   'symbol_blocked',
   'magic_not_allowed',
   'magic_blocked',
+  // Risk controls (docs/protocol.md D22): Opens only, never Closes or Modifies.
+  'stale_signal',
+  'manual_close_only',
+  'equity_guard',
+  'max_positions',
+  'outside_trading_hours',
 ] as const;
 export type FilterReason = (typeof FILTER_REASONS)[number];
 

@@ -20,10 +20,11 @@ describe('settings ⇄ wire mapping', () => {
   it('round-trips every slave setting through the wire fields', () => {
     fc.assert(
       fc.property(slaveSettingsArb, (s) => {
-        // `whenOff` is the relay's own and never goes on the wire: a received config has the default.
+        // `whenOff` and `risk` are the relay's own and never go on the wire: a received config has the defaults.
         expect(wireFieldsToSlaveSettings(slaveSettingsToWireFields(s))).toEqual({
           ...s,
           whenOff: 'closeOnly',
+          risk: { closeOnly: false, maxOpenPositions: null, tradingHours: null },
         });
       }),
     );

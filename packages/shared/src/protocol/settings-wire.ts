@@ -1,4 +1,6 @@
 // Maps the camelCase settings of domain/settings.ts onto the snake_case config messages (§7.1–§7.3).
+
+import { defaultMemberRisk } from '../domain/risk';
 import type { MasterSettings, SlaveSettings, TradeFilters } from '../domain/settings';
 import { Status, type WarningCode } from './constants';
 import type { MasterConfigMessage, SlaveConfigMessage, WireTradeFilters } from './messages';
@@ -102,6 +104,7 @@ export function wireFieldsToSlaveSettings(w: SlaveSettingsWireFields): SlaveSett
     configVersion: w.config_version,
     // Relay-only: not on the wire, so a received config carries the default.
     whenOff: 'closeOnly',
+    risk: defaultMemberRisk(),
     sourceLotMin: w.source_lot_min,
     sourceLotMax: w.source_lot_max,
     syncMode: w.sync_mode,

@@ -151,6 +151,11 @@ export const en = {
   'reason.symbol_blocked': 'its symbol is in the link’s blocked symbols',
   'reason.magic_not_allowed': 'its magic number is not in the link’s allowed magic numbers',
   'reason.magic_blocked': 'its magic number is in the link’s blocked magic numbers',
+  'reason.stale_signal': 'the signal was older than the link’s maximum signal delay when the relay got it',
+  'reason.manual_close_only': 'the link or its master is set to close-only',
+  'reason.equity_guard': 'the slave account’s equity guard tripped (close-only)',
+  'reason.max_positions': 'the link already holds its maximum number of copied positions',
+  'reason.outside_trading_hours': 'outside the link’s trading hours',
 
   'wizard.title': 'Create link',
   'wizard.step1': 'Accounts',
@@ -579,6 +584,11 @@ export const ja: Dict = {
   'reason.symbol_blocked': 'シンボルが禁止シンボルに含まれています',
   'reason.magic_not_allowed': 'マジックナンバーが許可リストに含まれていません',
   'reason.magic_blocked': 'マジックナンバーが禁止リストに含まれています',
+  'reason.stale_signal': 'リレー受信時にシグナルが最大遅延を超えていました',
+  'reason.manual_close_only': 'リンクまたはマスターが決済のみに設定されています',
+  'reason.equity_guard': 'スレーブ口座のエクイティガードが作動しています（決済のみ）',
+  'reason.max_positions': 'コピー済みポジション数が上限に達しています',
+  'reason.outside_trading_hours': 'リンクの取引時間外です',
 
   'wizard.title': 'リンクを作成',
   'wizard.step1': '口座',

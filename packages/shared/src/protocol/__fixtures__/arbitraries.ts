@@ -283,4 +283,22 @@ export const slaveSettingsArb: fc.Arbitrary<SlaveSettings> = fc.record({
   usePendingOrderForDelayed: fc.boolean(),
   configVersion: fc.integer({ min: 0, max: 0xffff_ffff }),
   whenOff: fc.constantFrom(...WHEN_OFF_MODES),
+  risk: fc.record({
+    closeOnly: fc.boolean(),
+    maxOpenPositions: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
+    tradingHours: fc.option(
+      fc.record({
+        timeZone: fc.constantFrom('UTC', 'Europe/London', 'Asia/Tokyo'),
+        windows: fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 6 }),
+            from: fc.constant('08:00'),
+            to: fc.constant('22:00'),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+      }),
+      { nil: null },
+    ),
+  }),
 });

@@ -1,0 +1,147 @@
+// The risk controls (docs/protocol.md D22): decide each member's risk word, hand it to the engine (which refuses
+// Opens with the reason) and, when close-only starts or ends, re-send the member's config so that its EA refuses
+// Opens itself whichever slave's topic they arrive on (shared delivery). Driven by the relay's 1 s tick (windows,
+// equity, day starts) and by the signal path (open-position caps).
+import type { EquityGuard, TradingHours } from '@sankey/shared/domain/risk';
+import type { MemberState } from '../../state/groups';
+import type { ConfigPublisher } from '../config-publisher';
+import { RISK } from '../engine';
+import type { Clock, Logger } from '../ports';
+import type { CoreState } from '../state';
+import { type DayStartRow, type DayStartStore, EquityGuards } from './equity-guard';
+import { inWindows } from './trading-hours';
+import { type LocalTime, localTime } from './zone-clock';
+
+/** What the controls read of the delivery ledger: copies of a member still open. */
+export interface OpenCopies {
+  openCount(master: string, slave: string): number;
+}
+
+export interface RiskDeps {
+  clock: Clock;
+  log: Logger;
+  ledger: OpenCopies;
+  /** Persists day-start equities (absent: kept in memory only). */
+  dayStarts?: DayStartStore | undefined;
+}
+
+const key = (master: string, slave: string) => `${master}\u0000${slave}`;
+
+export class RiskControls {
+  readonly guards: EquityGuards;
+  /** The cap each member's open-copy count was last compared with (a changed cap forces a recount). */
+  private readonly countedCap = new Map<string, number | null>();
+
+  constructor(
+    private readonly state: CoreState,
+    private readonly configs: ConfigPublisher,
+    private readonly deps: RiskDeps,
+  ) {
+    this.guards = new EquityGuards(deps.dayStarts);
+    state.risk.evaluate = (m) => this.evaluate(m, deps.clock.nowMs(), new Map(), false);
+  }
+
+  /** The 1 s tick: day starts and equity first (they cover all of an account's memberships), then every member. */
+  tick(): void {
+    const now = this.deps.clock.nowMs();
+    for (const account of this.guards.accounts()) this.guards.check(account, this.equityOf(account), now);
+    const zones = new Map<string, LocalTime>();
+    for (const group of this.state.store.allGroups())
+      for (const m of this.state.store.membersOf(group.id)) this.apply(m, now, zones, false);
+  }
+
+  /**
+   * Before an Open of this master is evaluated: a window that ended since the last tick (≤ 1 s ago) takes effect
+   * for this Open, and the member's close-only config goes out ahead of it on the master's stream.
+   */
+  beforeOpen(masterId: string): void {
+    let zones: Map<string, LocalTime> | undefined;
+    let now = 0;
+    for (const m of this.state.store.membersOf(masterId)) {
+      if (!m.settings.risk.tradingHours) continue;
+      if (!zones) {
+        zones = new Map();
+        now = this.deps.clock.nowMs();
+      }
+      this.apply(m, now, zones, false);
+    }
+  }
+
+  /** After a signal of this master went out: Opens and Closes move members' open-copy counts. */
+  afterSignal(masterId: string, action: string): void {
+    if (action === 'Modify') return;
+    const now = this.deps.clock.nowMs();
+    const zones = new Map<string, LocalTime>();
+    for (const m of this.state.store.membersOf(masterId))
+      if (m.settings.risk.maxOpenPositions !== null || this.state.risk.get(masterId, m.slaveAccount) !== 0)
+        this.apply(m, now, zones, true);
+  }
+
+  setEquityGuard(accountId: string, guard: EquityGuard | null): void {
+    this.guards.configure(accountId, guard);
+    this.refreshAccount(accountId);
+  }
+
+  /** Operator reset of a tripped equity guard. Returns false when it was not tripped. */
+  resetEquityGuard(accountId: string): boolean {
+    if (!this.guards.reset(accountId, this.equityOf(accountId))) return false;
+    this.refreshAccount(accountId);
+    return true;
+  }
+
+  restoreDayStarts(rows: readonly DayStartRow[]): void {
+    this.guards.restore(rows);
+  }
+
+  /** Equity as reported by heartbeats; null before the first one (a Register carries none). */
+  private equityOf(accountId: string): number | null {
+    const e = this.state.connections.getSlave(accountId);
+    return e && e.status !== 'Registered' ? e.equity : null;
+  }
+
+  private refreshAccount(accountId: string): void {
+    const now = this.deps.clock.nowMs();
+    this.guards.check(accountId, this.equityOf(accountId), now);
+    const zones = new Map<string, LocalTime>();
+    for (const m of this.state.store.membershipsOf(accountId)) this.apply(m, now, zones, false);
+  }
+
+  /** The member's risk word now; the position bit is recounted only when asked or when its cap changed. */
+  evaluate(m: MemberState, now: number, zones: Map<string, LocalTime>, recount: boolean): number {
+    const r = m.settings.risk;
+    const k = key(m.tradeGroupId, m.slaveAccount);
+    let word = 0;
+    if (r.closeOnly) word |= RISK.MANUAL;
+    if (this.guards.isTripped(m.slaveAccount)) word |= RISK.EQUITY;
+    const cap = r.maxOpenPositions;
+    if (recount || this.countedCap.get(k) !== cap) {
+      this.countedCap.set(k, cap);
+      if (cap !== null && this.deps.ledger.openCount(m.tradeGroupId, m.slaveAccount) >= cap)
+        word |= RISK.POSITIONS;
+    } else {
+      word |= this.state.risk.get(m.tradeGroupId, m.slaveAccount) & RISK.POSITIONS;
+    }
+    if (r.tradingHours && !this.inHours(r.tradingHours, now, zones)) word |= RISK.HOURS;
+    return word;
+  }
+
+  private inHours(hours: TradingHours, now: number, zones: Map<string, LocalTime>): boolean {
+    let local = zones.get(hours.timeZone);
+    if (!local) {
+      local = localTime(hours.timeZone, now);
+      zones.set(hours.timeZone, local);
+    }
+    return inWindows(hours, local);
+  }
+
+  private apply(m: MemberState, now: number, zones: Map<string, LocalTime>, recount: boolean): void {
+    const { tradeGroupId: master, slaveAccount: slave } = m;
+    const word = this.evaluate(m, now, zones, recount);
+    if (word !== this.state.risk.get(master, slave)) {
+      this.state.risk.set(master, slave, word);
+      this.state.engine.setMemberRisk(master, slave, word);
+    }
+    // D22: a control that trips or clears re-sends the config (allow_new_orders follows the word).
+    if (this.state.risk.stale(master, slave)) this.configs.slave(m, this.state.evaluateMember(m), 'risk');
+  }
+}
