@@ -40,7 +40,7 @@ describe('failed-change banner', () => {
     within('en', <FailureBanner failures={[failure]} onDiscard={onDiscard} />);
     const banner = screen.getByRole('alert', { name: 'Changes the relay cannot apply' });
     expect(banner.textContent).toContain(
-      '“Settings of link M1 → S1 changed” has not reached the EAs: the relay failed 5 times and keeps trying.',
+      '“Settings of link M1 → S1 changed” has not reached the EAs: the relay could not apply it (5 attempts) and keeps trying.',
     );
     expect(banner.textContent).toContain('Reason: database is locked.');
     expect(banner.textContent).toContain('2 later change(s) of this master wait behind it.');

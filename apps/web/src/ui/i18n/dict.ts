@@ -438,7 +438,7 @@ export const en = {
   'change.kind.unknown': 'Change “{kind}”',
   'failures.title': 'Changes the relay cannot apply',
   'failures.failed':
-    '“{change}” has not reached the EAs: the relay failed {attempts} times and keeps trying.',
+    '“{change}” has not reached the EAs: the relay could not apply it ({attempts} attempts) and keeps trying.',
   'failures.retrying': '“{change}” has not reached the EAs yet: the relay is retrying (attempt {attempts}).',
   'failures.error': 'Reason: {error}.',
   'failures.waiting': '{count} later change(s) of this master wait behind it.',
