@@ -156,6 +156,9 @@ test('screenshots of every page at 1440 px and 375 px, light and dark', async ({
   await page.setViewportSize({ width: 1440, height: 900 });
   await login(page);
   await shootAll(page, '1440');
+  // Settings ends the tour: the heartbeat timeout fixed by SANKEY_HEARTBEAT_TIMEOUT_S (global setup), read-only.
+  await page.getByTestId('env-note-heartbeatTimeoutS').scrollIntoViewIfNeeded();
+  await screenshot(page, 'cockpit-settings-env-1440');
   await page.setViewportSize({ width: 375, height: 812 });
   await shootAll(page, '375');
   await page.emulateMedia({ colorScheme: 'dark' });
