@@ -472,6 +472,7 @@ export const en = {
     'Could not load the history: {message}. Check that the web app is running, then reload the page.',
   'history.linkGroup': 'Change history of this master',
   'history.linkMember': 'Change history of this link',
+  'settings.fromEnvSecret': 'Set by the environment variable {variable}; change it there and restart.',
   'settings.fromEnv':
     'Set by the environment variable {variable}; change it there and restart. Values saved here do not apply while it is set.',
 } as const;
@@ -952,6 +953,8 @@ export const ja: Dict = {
     '履歴を読み込めませんでした: {message}。Web アプリが動作していることを確認し、ページを再読み込みしてください。',
   'history.linkGroup': 'このマスターの変更履歴',
   'history.linkMember': 'このリンクの変更履歴',
+  'settings.fromEnvSecret':
+    '環境変数 {variable} で設定されています。変更はそちらで行い、再起動してください。',
   'settings.fromEnv':
     '環境変数 {variable} で設定されています。変更はそちらで行い、再起動してください。設定中はここで保存した値は適用されません。',
 };

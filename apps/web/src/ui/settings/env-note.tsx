@@ -15,7 +15,12 @@ export function EnvNote({ override }: { override: EnvOverride }) {
   const { t } = useI18n();
   return (
     <p className="alert small env-note" data-testid={`env-note-${override.setting}`}>
-      <Lock size={14} aria-hidden="true" /> {t('settings.fromEnv', { variable: override.variable })}
+      <Lock size={14} aria-hidden="true" className="env-note-icon" />
+      <span>
+        {t(override.setting === 'heartbeatTimeoutS' ? 'settings.fromEnv' : 'settings.fromEnvSecret', {
+          variable: override.variable,
+        })}
+      </span>
     </p>
   );
 }
