@@ -164,10 +164,15 @@ test('settings, logs and phone width', async ({ page }) => {
   await page.getByTestId('nav-settings').click();
   await expect(page.getByTestId('relay-reachable')).toHaveText('Reachable');
   const form = page.getByTestId('settings-form');
-  await form.locator('[name=heartbeatTimeoutS]').fill('1');
+  // The global setup starts the relay with SANKEY_HEARTBEAT_TIMEOUT_S=5: shown read-only, naming the variable.
+  await expect(form.locator('[name=heartbeatTimeoutS]')).toBeDisabled();
+  await expect(form.locator('[name=heartbeatTimeoutS]')).toHaveValue('5');
+  await expect(form.getByTestId('env-note-heartbeatTimeoutS')).toContainText('SANKEY_HEARTBEAT_TIMEOUT_S');
+  await expect(page.getByTestId('env-note-adminPassword')).toContainText('SANKEY_ADMIN_PASSWORD');
+  await form.locator('[name=batchSize]').fill('0');
   await page.getByTestId('settings-save').click();
-  await expect(form.getByText('Must be at least 2.')).toBeVisible();
-  await form.locator('[name=heartbeatTimeoutS]').fill('45');
+  await expect(form.getByText('Must be at least 1.')).toBeVisible();
+  await form.locator('[name=batchSize]').fill('200');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('toast-success')).toBeVisible();
   const ini = await page.request.get('/api/ea/sankey_copier.ini');

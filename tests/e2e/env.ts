@@ -8,6 +8,7 @@ const KEYS = {
   receiverEndpoint: 'SANKEY_E2E_RECEIVER',
   publisherEndpoint: 'SANKEY_E2E_PUBLISHER',
   relayHttp: 'SANKEY_E2E_RELAY_HTTP',
+  dataDir: 'SANKEY_E2E_DATA_DIR',
 } as const;
 export type E2eEnv = Record<keyof typeof KEYS, string>;
 

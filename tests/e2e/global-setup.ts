@@ -161,6 +161,7 @@ export default async function globalSetup() {
       receiverEndpoint: `tcp://127.0.0.1:${ports.receiver}`,
       publisherEndpoint: `tcp://127.0.0.1:${ports.publisher}`,
       relayHttp: `http://127.0.0.1:${ports.relayHttp}`,
+      dataDir,
     });
   } catch (err) {
     await teardown();

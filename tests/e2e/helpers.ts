@@ -9,6 +9,8 @@ const shotDir = resolve(import.meta.dirname, '../test-results/screenshots');
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(shotDir, { recursive: true });
+  // The bundled CJK font loads when a glyph needs it (app/fonts.ts, display: swap): wait, or "日本語" is tofu.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.screenshot({ path: resolve(shotDir, `${name}.png`), fullPage: false });
 }
 

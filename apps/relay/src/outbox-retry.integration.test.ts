@@ -220,5 +220,12 @@ describe('environment overrides', () => {
     await t.relay.drainOutbox();
     expect(t.relay.core.settings.synonymGroups).toEqual([['GOLD', 'XAUUSD']]);
     expect(t.relay.core.settings.heartbeatTimeoutS).toBe(7);
+    // The control API says so, for the Settings page (docs/api.md, system.status).
+    const status = await fetch(`${t.endpoints.http}/internal/v1/status`, {
+      headers: { authorization: `Bearer ${t.apiToken}` },
+    });
+    expect(((await status.json()) as { envOverrides: unknown }).envOverrides).toEqual([
+      { setting: 'heartbeatTimeoutS', variable: 'SANKEY_HEARTBEAT_TIMEOUT_S', value: 7 },
+    ]);
   });
 });

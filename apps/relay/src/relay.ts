@@ -178,6 +178,16 @@ export class Relay {
           uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
           ports: this.ports,
           counters: { ...this.metrics.totals },
+          envOverrides:
+            this.config.heartbeatTimeoutS === undefined
+              ? []
+              : [
+                  {
+                    setting: 'heartbeatTimeoutS',
+                    variable: 'SANKEY_HEARTBEAT_TIMEOUT_S',
+                    value: this.config.heartbeatTimeoutS,
+                  },
+                ],
         }),
         connections: () => this.core.connections().map(connectionView),
         evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),

@@ -9,6 +9,7 @@ import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-lis
 import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
 import type {
   EaConnection,
+  EnvOverride,
   LatencySummary,
   OutboxFailureView,
   RelayEvaluations,
@@ -25,6 +26,8 @@ export interface RelayStatus {
   uptimeS: number;
   ports: { receiver: number; publisher: number; relayHttp: number };
   counters: Record<string, number>;
+  /** Settings the relay's environment fixes (docs/api.md, `system.status`). */
+  envOverrides: EnvOverride[];
 }
 
 export interface RelayHttpSource {

@@ -1,9 +1,11 @@
 // Composition root: builds the database client, the relay client and the services from the parsed env, once per
 // process. Start-up work (generated secrets printed once, the admin password hash) happens here.
+
 import { type Db, openDatabase } from '@sankey/db/client';
 import { loadOrCreateApiToken, readRuntimeInfo } from '@sankey/db/data-dir';
 import { createRepositories } from '@sankey/db/repositories/index';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
+import type { EnvOverride } from '@sankey/shared/api/views';
 import { type ApiTokenHolder, createApiTokenHolder } from './api-token';
 import { env as processEnv, type WebEnv } from './env';
 import { type Clock, createLogger, type Logger, systemClock } from './logger';
@@ -53,6 +55,8 @@ export interface ServiceOptions {
   history: TradeHistory;
   /** The rotatable token; without it a fixed `apiToken` that cannot be rotated (as if set in the environment). */
   apiTokens?: ApiTokenHolder;
+  /** Settings the web app's environment fixes (shown read-only on the Settings page). */
+  envOverrides?: EnvOverride[];
 }
 
 /** The services over explicit dependencies (tests use fakes here). */
@@ -71,12 +75,25 @@ export function createServices(o: ServiceOptions): Services {
       apiToken: tokens.current,
       webPort: o.webPort,
       runtimeInfo: () => readRuntimeInfo(o.dataDir),
+      envOverrides: o.envOverrides ?? [],
     }),
     auth: createAuthService({ ...deps, tokens }),
     trades: createTradesService(o.history),
     changes: createChangeService(deps),
     deliveries: createDeliveryService(deps),
   };
+}
+
+/** The secrets the environment fixes: the UI then refuses to change them (docs/api.md, password and token). */
+export function webEnvOverrides(env: Pick<WebEnv, 'apiToken' | 'adminPassword'>): EnvOverride[] {
+  return [
+    ...(env.adminPassword !== undefined
+      ? [{ setting: 'adminPassword' as const, variable: 'SANKEY_ADMIN_PASSWORD', value: null }]
+      : []),
+    ...(env.apiToken !== undefined
+      ? [{ setting: 'apiToken' as const, variable: 'SANKEY_API_TOKEN', value: null }]
+      : []),
+  ];
 }
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -119,6 +136,7 @@ export async function createWebApp(
     webPort: env.port,
     dataDir: env.dataDir,
     apiTokens,
+    envOverrides: webEnvOverrides(env),
   });
   const { generated } = await services.auth.ensureAdminPassword(env.adminPassword);
   if (generated) {

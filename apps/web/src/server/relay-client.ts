@@ -3,6 +3,7 @@
 import {
   type EaConnection,
   eaConnectionSchema,
+  envOverrideSchema,
   type LatencySummary,
   latencySummarySchema,
   type OutboxFailureView,
@@ -21,6 +22,8 @@ export const relayStatusSchema = z.object({
   uptimeS: z.number(),
   ports: z.object({ receiver: z.number().int(), publisher: z.number().int(), relayHttp: z.number().int() }),
   counters: z.record(z.string(), z.number()),
+  // A relay from before the field reports none.
+  envOverrides: z.array(envOverrideSchema).default([]),
 });
 export type RelayStatus = z.infer<typeof relayStatusSchema>;
 

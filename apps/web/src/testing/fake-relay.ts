@@ -36,6 +36,7 @@ export const relayData = (): RelayData => ({
     uptimeS: 12,
     ports: { receiver: 15555, publisher: 15556, relayHttp: 13001 },
     counters: { messagesIn: 3 },
+    envOverrides: [],
   },
   connections: [],
   evaluations: [],

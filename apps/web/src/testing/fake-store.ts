@@ -226,7 +226,12 @@ export class FakeStore implements Store {
   changeHistory: Repos['changeHistory'] = {
     list: async (o = {}) =>
       this.s.outbox
-        .filter((r) => o.beforeId === undefined || r.id < o.beforeId)
+        .filter(
+          (r) =>
+            (o.beforeId === undefined || r.id < o.beforeId) &&
+            (o.tradeGroupId === undefined || r.tradeGroupId === o.tradeGroupId) &&
+            (o.slaveAccount === undefined || r.slaveAccount === o.slaveAccount),
+        )
         .reverse()
         .slice(0, o.limit ?? 100)
         .map((r) => ({

@@ -1,3 +1,4 @@
+import type { EnvOverride } from '@sankey/shared/api/views';
 // Services over in-memory fakes, for unit tests.
 import { createServices } from '../server/app';
 import { silentLogger } from '../server/logger';
@@ -22,7 +23,7 @@ export function emptyHistory(store: FakeStore): TradeHistory {
 
 export const TEST_API_TOKEN = 'test-api-token-0123456789';
 
-export function fakeServices(opts: { dataDir?: string } = {}) {
+export function fakeServices(opts: { dataDir?: string; envOverrides?: EnvOverride[] } = {}) {
   const store = new FakeStore();
   const relay = new FakeRelayClient();
   const clock = {
@@ -40,6 +41,7 @@ export function fakeServices(opts: { dataDir?: string } = {}) {
     apiToken: TEST_API_TOKEN,
     webPort: 3000,
     dataDir: opts.dataDir ?? '/nonexistent-sankey-data-dir',
+    ...(opts.envOverrides && { envOverrides: opts.envOverrides }),
   });
   return { store, relay, clock, services };
 }

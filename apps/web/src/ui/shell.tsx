@@ -1,11 +1,12 @@
 'use client';
 // The admin frame: top bar with navigation, live indicator, language and theme switches, logs and logout.
 import { clsx } from 'clsx';
-import { Activity, Gauge, ListOrdered, LogOut, Network, ScrollText, Settings } from 'lucide-react';
+import { Activity, Gauge, History, ListOrdered, LogOut, Network, ScrollText, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
 import { ToastProvider } from './components/toast';
+import { ChangeFailures } from './history/failure-banner';
 import { useI18n } from './i18n/i18n';
 import { LanguageSwitch } from './language-switch';
 import { LiveProvider, useLiveState } from './live/live-provider';
@@ -47,6 +48,7 @@ function Nav() {
     { href: '/trades', label: t('nav.trades'), icon: ListOrdered },
     { href: '/latency', label: t('nav.latency'), icon: Gauge },
     { href: '/activity', label: t('nav.activity'), icon: Activity },
+    { href: '/history', label: t('nav.history'), icon: History },
     { href: '/settings', label: t('nav.settings'), icon: Settings },
   ];
   return (
@@ -105,6 +107,7 @@ function Frame({ children }: { children: ReactNode }) {
           </form>
         </div>
       </header>
+      <ChangeFailures />
       <main className="main">{children}</main>
       <LogsDrawer open={logsOpen} onClose={() => setLogsOpen(false)} />
     </div>

@@ -35,10 +35,16 @@ const toDto = (row: Omit<ChangeHistoryDto, 'state'> & { state: string }): Change
 
 export function createChangeHistoryRepository(client: DbClient) {
   return {
-    /** Newest first; `beforeId` pages back (exclusive). */
-    async list(options: { limit?: number; beforeId?: number } = {}): Promise<ChangeHistoryDto[]> {
+    /** Newest first; `beforeId` pages back (exclusive); `tradeGroupId`/`slaveAccount` narrow it. */
+    async list(
+      options: { limit?: number; beforeId?: number; tradeGroupId?: string; slaveAccount?: string } = {},
+    ): Promise<ChangeHistoryDto[]> {
       const rows = await client.changeHistory.findMany({
-        where: options.beforeId !== undefined ? { id: { lt: options.beforeId } } : {},
+        where: {
+          ...(options.beforeId !== undefined && { id: { lt: options.beforeId } }),
+          ...(options.tradeGroupId !== undefined && { tradeGroupId: options.tradeGroupId }),
+          ...(options.slaveAccount !== undefined && { slaveAccount: options.slaveAccount }),
+        },
         orderBy: { id: 'desc' },
         take: options.limit ?? 100,
         select,

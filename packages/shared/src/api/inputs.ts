@@ -154,6 +154,10 @@ export const historyListInputSchema = z
   .strictObject({
     limit: z.number().int().min(1).max(500).optional(),
     beforeId: z.number().int().positive().optional(),
+    /** Only this group's changes (its members' included). */
+    tradeGroupId: z.string().min(1).max(64).optional(),
+    /** Only this slave's changes (with `tradeGroupId`: that one link's). */
+    slaveAccount: z.string().min(1).max(64).optional(),
   })
   .optional();
 export type HistoryListInput = z.infer<typeof historyListInputSchema>;

@@ -237,6 +237,18 @@ export const outboxFailureViewSchema = z.object({
 });
 export type OutboxFailureView = z.infer<typeof outboxFailureViewSchema>;
 
+/**
+ * A setting fixed by an environment variable (docs/api.md, `system.status`): stored updates do not change what
+ * is in effect, so the Settings page shows it read-only and names the variable. `value` is the value in effect
+ * (null for secrets).
+ */
+export const envOverrideSchema = z.object({
+  setting: z.enum(['heartbeatTimeoutS', 'adminPassword', 'apiToken']),
+  variable: z.string(),
+  value: z.number().nullable(),
+});
+export type EnvOverride = z.infer<typeof envOverrideSchema>;
+
 /** `history.list`: one admin change and what became of it. */
 export const changeHistoryViewSchema = z.object({
   id: z.number().int(),

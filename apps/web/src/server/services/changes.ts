@@ -1,6 +1,7 @@
 // Admin changes as the operator follows them (docs/api.md, history.list and changes.*): the change history from
 // the database, and the outbox rows the relay cannot apply now, which it reports until they apply or are
 // discarded here.
+import type { HistoryListInput } from '@sankey/shared/api/inputs';
 import type { ChangeHistoryView, OutboxFailureView } from '@sankey/shared/api/views';
 import { AppError } from '../errors';
 import type { ServiceDeps } from './deps';
@@ -8,7 +9,7 @@ import type { ServiceDeps } from './deps';
 export function createChangeService(deps: ServiceDeps) {
   return {
     /** Newest first; `beforeId` pages back. */
-    async history(q: { limit?: number; beforeId?: number } = {}): Promise<ChangeHistoryView[]> {
+    async history(q: NonNullable<HistoryListInput> = {}): Promise<ChangeHistoryView[]> {
       const rows = await deps.store.changeHistory.list(q);
       return rows.map((r) => ({
         ...r,

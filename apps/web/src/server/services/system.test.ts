@@ -6,6 +6,7 @@ import { verifySocketToken } from '@sankey/shared/api/socket-token';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connection } from '../../testing/fake-relay';
 import { fakeServices, TEST_API_TOKEN } from '../../testing/services';
+import { webEnvOverrides } from '../app';
 import { renderIni, synonymCandidates } from './system';
 
 const dirs: string[] = [];
@@ -76,7 +77,25 @@ describe('system service', () => {
       uptimeS: 12,
       ports: { receiver: 15555, publisher: 15556, relayHttp: 13001, web: 3000 },
       counters: { messagesIn: 3 },
+      envOverrides: [],
     });
+  });
+
+  it('names the settings fixed by the environment: the web app’s own, and the relay’s while it answers', async () => {
+    const { services, relay } = fakeServices({
+      envOverrides: webEnvOverrides({ apiToken: 'x'.repeat(20), adminPassword: undefined }),
+    });
+    relay.data.status.envOverrides = [
+      { setting: 'heartbeatTimeoutS', variable: 'SANKEY_HEARTBEAT_TIMEOUT_S', value: 5 },
+    ];
+    expect((await services.system.status()).envOverrides).toEqual([
+      { setting: 'apiToken', variable: 'SANKEY_API_TOKEN', value: null },
+      { setting: 'heartbeatTimeoutS', variable: 'SANKEY_HEARTBEAT_TIMEOUT_S', value: 5 },
+    ]);
+    relay.reachable = false;
+    expect((await services.system.status()).envOverrides).toEqual([
+      { setting: 'apiToken', variable: 'SANKEY_API_TOKEN', value: null },
+    ]);
   });
 
   it('falls back to runtime.json ports, else the defaults, when the relay is unreachable', async () => {

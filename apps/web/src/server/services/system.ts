@@ -2,7 +2,7 @@
 
 import type { RuntimeInfo } from '@sankey/db/data-dir';
 import { issueSocketToken } from '@sankey/shared/api/socket-token';
-import type { SignalJournalEntryView } from '@sankey/shared/api/views';
+import type { EnvOverride, SignalJournalEntryView } from '@sankey/shared/api/views';
 import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import { isSafeSymbolText } from '@sankey/shared/domain/settings';
@@ -15,6 +15,8 @@ export interface SystemStatus {
   uptimeS: number | null;
   ports: { receiver: number; publisher: number; relayHttp: number; web: number };
   counters: Record<string, number>;
+  /** Settings fixed by the environment: the web's own and, when reachable, the relay's. */
+  envOverrides: EnvOverride[];
 }
 
 export interface SystemDeps extends Pick<ServiceDeps, 'relay' | 'clock' | 'store'> {
@@ -23,6 +25,8 @@ export interface SystemDeps extends Pick<ServiceDeps, 'relay' | 'clock' | 'store
   webPort: number;
   /** `<dataDir>/runtime.json`, read when the relay cannot be asked. */
   runtimeInfo: () => RuntimeInfo | null;
+  /** What the web app's own environment fixes (SANKEY_API_TOKEN, SANKEY_ADMIN_PASSWORD). */
+  envOverrides: EnvOverride[];
 }
 
 /** Sorted, de-duplicated union of the synonym groups (docs/protocol.md §1.1). */
@@ -80,6 +84,7 @@ export function createSystemService(deps: SystemDeps) {
           uptimeS: status.uptimeS,
           ports: { ...status.ports, web: deps.webPort },
           counters: status.counters,
+          envOverrides: [...deps.envOverrides, ...status.envOverrides],
         };
       }
       return {
@@ -88,6 +93,7 @@ export function createSystemService(deps: SystemDeps) {
         uptimeS: null,
         ports: { ...portsFromFile(), web: deps.webPort },
         counters: {},
+        envOverrides: deps.envOverrides,
       };
     },
 

@@ -1,4 +1,5 @@
 // Output schemas of the procedures that have no shared view (the others use @sankey/shared/api/views).
+import { envOverrideSchema } from '@sankey/shared/api/views';
 import { globalSettingsSchema } from '@sankey/shared/domain/settings';
 import { z } from 'zod';
 import { logsPageSchema } from '../relay-client';
@@ -17,6 +18,7 @@ export const systemStatusSchema = z.object({
     web: z.number().int(),
   }),
   counters: z.record(z.string(), z.number()),
+  envOverrides: z.array(envOverrideSchema),
 });
 
 export const changePasswordOutputSchema = z.object({ ok: z.literal(true), sessionsEnded: z.number().int() });

@@ -2,13 +2,15 @@
 // Master settings drawer: symbol prefix/suffix (tradeGroups.update), the linked slaves (each opens its link
 // editor) and deleting the whole group.
 import { masterSettingsInputSchema } from '@sankey/shared/domain/settings';
-import { Settings2 } from 'lucide-react';
+import { History, Settings2 } from 'lucide-react';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
 import { useToast } from '../components/toast';
 import { Badge, ConfirmDialog, Drawer } from '../components/ui';
 import { fieldErrors } from '../forms/issues';
 import { MasterAffixFields } from '../forms/master-affix-fields';
+import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionOf, memberBadge } from '../live/derive';
 import { useLiveActions, useLiveState } from '../live/live-provider';
@@ -112,6 +114,11 @@ export function MasterDrawer(props: {
               errors={errors}
             />
           </fieldset>
+          <p>
+            <Link className="link small" href={historyHref(id)} data-testid="master-history-link">
+              <History size={14} aria-hidden="true" /> {t('history.linkGroup')}
+            </Link>
+          </p>
           <fieldset className="form-section">
             <legend>{t('master.slaves')}</legend>
             <ul className="plain-list">

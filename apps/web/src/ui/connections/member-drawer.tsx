@@ -1,12 +1,15 @@
 'use client';
 // Edit drawer of one link (member): the full slave settings form, validated locally, saved with members.update.
 import type { MemberView } from '@sankey/shared/api/views';
+import { History } from 'lucide-react';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { errorCode, errorMessage, redirectIfUnauthorized } from '../../client/trpc';
 import { useToast } from '../components/toast';
 import { Drawer } from '../components/ui';
 import { type SlaveFormState, serverFieldErrors, slaveFormFrom, slaveFormToInput } from '../forms/slave-form';
 import { SlaveSettingsForm } from '../forms/slave-settings-form';
+import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { useLiveActions } from '../live/live-provider';
 
@@ -82,6 +85,15 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
         </>
       }
     >
+      <p>
+        <Link
+          className="link small"
+          href={historyHref(member.tradeGroupId, member.slaveAccount)}
+          data-testid="member-history-link"
+        >
+          <History size={14} aria-hidden="true" /> {t('history.linkMember')}
+        </Link>
+      </p>
       <SlaveSettingsForm
         value={form}
         onChange={(next) => {

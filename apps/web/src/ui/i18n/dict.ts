@@ -429,6 +429,57 @@ export const en = {
 
   'error.unauthorized': 'Your session has expired. Log in again.',
   'error.generic': 'Something went wrong: {message}',
+
+  'nav.history': 'History',
+  'change.kind.group.created': 'Master {master} added',
+  'change.kind.group.updated': 'Symbol rules of master {master} changed',
+  'change.kind.group.toggled': 'Master {master} switched on or off',
+  'change.kind.group.deleted': 'Master {master} and its links deleted',
+  'change.kind.member.added': 'Link {master} → {slave} added',
+  'change.kind.member.updated': 'Settings of link {master} → {slave} changed',
+  'change.kind.member.toggled': 'Link {master} → {slave} switched on or off',
+  'change.kind.member.deleted': 'Link {master} → {slave} deleted',
+  'change.kind.settings.updated': 'Global settings changed',
+  'change.kind.unknown': 'Change “{kind}”',
+  'failures.title': 'Changes the relay cannot apply',
+  'failures.failed':
+    '“{change}” has not reached the EAs: the relay could not apply it ({attempts} attempts) and keeps trying.',
+  'failures.retrying': '“{change}” has not reached the EAs yet: the relay is retrying (attempt {attempts}).',
+  'failures.error': 'Reason: {error}.',
+  'failures.waiting': '{count} later change(s) of this master wait behind it.',
+  'failures.history': 'History',
+  'failures.discard': 'Discard',
+  'failures.confirmTitle': 'Discard this change?',
+  'failures.confirmBody':
+    'The relay stops trying “{change}” and goes on with the changes after it. What was saved stays in the database, but the EAs get it only with the next change of this master or link.',
+  'failures.discarded': 'Change discarded. Later changes go on.',
+  'failures.discardFailed': 'Could not discard the change: {message}',
+  'history.title': 'Change history',
+  'history.subtitle': 'Every change to links and settings, newest first, and whether the relay applied it.',
+  'history.filter.group': 'Master',
+  'history.filter.allGroups': 'All masters',
+  'history.filter.slave': 'Slave',
+  'history.filter.allSlaves': 'All slaves',
+  'history.col.time': 'Time',
+  'history.col.change': 'Change',
+  'history.col.state': 'State',
+  'history.col.attempts': 'Attempts',
+  'history.col.error': 'Error',
+  'history.state.pending': 'Pending',
+  'history.state.applied': 'Applied',
+  'history.state.failed': 'Failed',
+  'history.state.discarded': 'Discarded',
+  'history.more': 'Load older changes',
+  'history.empty':
+    'No changes yet. Create a link on the Connections page; every change you make is listed here with its outcome.',
+  'history.emptyFiltered': 'No changes for this master or link. Choose “All masters” to see every change.',
+  'history.error':
+    'Could not load the history: {message}. Check that the web app is running, then reload the page.',
+  'history.linkGroup': 'Change history of this master',
+  'history.linkMember': 'Change history of this link',
+  'settings.fromEnvSecret': 'Set by the environment variable {variable}; change it there and restart.',
+  'settings.fromEnv':
+    'Set by the environment variable {variable}; change it there and restart. Values saved here do not apply while it is set.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -863,6 +914,59 @@ export const ja: Dict = {
 
   'error.unauthorized': 'セッションの有効期限が切れました。再度ログインしてください。',
   'error.generic': 'エラーが発生しました: {message}',
+
+  'nav.history': '履歴',
+  'change.kind.group.created': 'マスター {master} を追加',
+  'change.kind.group.updated': 'マスター {master} のシンボル規則を変更',
+  'change.kind.group.toggled': 'マスター {master} のオン/オフを切り替え',
+  'change.kind.group.deleted': 'マスター {master} とそのリンクを削除',
+  'change.kind.member.added': 'リンク {master} → {slave} を追加',
+  'change.kind.member.updated': 'リンク {master} → {slave} の設定を変更',
+  'change.kind.member.toggled': 'リンク {master} → {slave} のオン/オフを切り替え',
+  'change.kind.member.deleted': 'リンク {master} → {slave} を削除',
+  'change.kind.settings.updated': 'グローバル設定を変更',
+  'change.kind.unknown': '変更「{kind}」',
+  'failures.title': 'リレーが適用できない変更',
+  'failures.failed':
+    '「{change}」は EA に届いていません。リレーは {attempts} 回失敗し、再試行を続けています。',
+  'failures.retrying': '「{change}」はまだ EA に届いていません。リレーが再試行中です ({attempts} 回目)。',
+  'failures.error': '理由: {error}。',
+  'failures.waiting': 'このマスターの後続の変更 {count} 件が待機しています。',
+  'failures.history': '履歴',
+  'failures.discard': '破棄',
+  'failures.confirmTitle': 'この変更を破棄しますか?',
+  'failures.confirmBody':
+    'リレーは「{change}」の再試行をやめ、後続の変更に進みます。保存済みの内容はデータベースに残りますが、EA に届くのはこのマスターまたはリンクの次の変更のときです。',
+  'failures.discarded': '変更を破棄しました。後続の変更が進みます。',
+  'failures.discardFailed': '変更を破棄できませんでした: {message}',
+  'history.title': '変更履歴',
+  'history.subtitle': 'リンクと設定へのすべての変更 (新しい順) と、リレーが適用したかどうか。',
+  'history.filter.group': 'マスター',
+  'history.filter.allGroups': 'すべてのマスター',
+  'history.filter.slave': 'スレーブ',
+  'history.filter.allSlaves': 'すべてのスレーブ',
+  'history.col.time': '時刻',
+  'history.col.change': '変更',
+  'history.col.state': '状態',
+  'history.col.attempts': '試行回数',
+  'history.col.error': 'エラー',
+  'history.state.pending': '保留中',
+  'history.state.applied': '適用済み',
+  'history.state.failed': '失敗',
+  'history.state.discarded': '破棄',
+  'history.more': 'さらに古い変更',
+  'history.empty':
+    'まだ変更はありません。接続ページでリンクを作成してください。行った変更はすべて結果とともにここに表示されます。',
+  'history.emptyFiltered':
+    'このマスターまたはリンクの変更はありません。「すべてのマスター」を選ぶとすべての変更を表示します。',
+  'history.error':
+    '履歴を読み込めませんでした: {message}。Web アプリが動作していることを確認し、ページを再読み込みしてください。',
+  'history.linkGroup': 'このマスターの変更履歴',
+  'history.linkMember': 'このリンクの変更履歴',
+  'settings.fromEnvSecret':
+    '環境変数 {variable} で設定されています。変更はそちらで行い、再起動してください。',
+  'settings.fromEnv':
+    '環境変数 {variable} で設定されています。変更はそちらで行い、再起動してください。設定中はここで保存した値は適用されません。',
 };
 
 export const LANGS = ['en', 'ja'] as const;

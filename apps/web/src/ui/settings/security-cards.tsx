@@ -2,16 +2,19 @@
 // Settings → Security: change the admin password (the other sessions are signed out) and rotate the API token
 // (shown once). The cards take the API calls as props so the component tests can run them without a server.
 import { type ChangePasswordInput, changePasswordInputSchema } from '@sankey/shared/api/inputs';
+import type { EnvOverride } from '@sankey/shared/api/views';
 import { KeyRound, RotateCw } from 'lucide-react';
 import { useState } from 'react';
 import { errorCode, errorMessage } from '../../client/trpc';
 import { useToast } from '../components/toast';
 import { Card, Field } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
+import { EnvNote } from './env-note';
 
 type Errors = Partial<Record<'currentPassword' | 'newPassword' | 'confirm' | 'form', string>>;
 
 export function ChangePasswordCard(props: {
+  fixedBy?: EnvOverride | undefined;
   changePassword: (input: ChangePasswordInput) => Promise<{ sessionsEnded: number }>;
 }) {
   const { t } = useI18n();
@@ -66,6 +69,7 @@ export function ChangePasswordCard(props: {
   return (
     <Card title={t('security.password')} testId="password-card">
       <p className="muted small">{t('security.passwordHelp')}</p>
+      {props.fixedBy ? <EnvNote override={props.fixedBy} /> : null}
       {errors.form ? (
         <p className="alert alert-error" role="alert" data-testid="pw-error">
           {errors.form}
@@ -87,7 +91,7 @@ export function ChangePasswordCard(props: {
           type="button"
           className="btn btn-primary"
           data-testid="pw-submit"
-          disabled={busy}
+          disabled={busy || props.fixedBy !== undefined}
           onClick={() => void submit()}
         >
           <KeyRound size={16} /> {busy ? t('common.saving') : t('security.change')}
@@ -97,7 +101,10 @@ export function ChangePasswordCard(props: {
   );
 }
 
-export function ApiTokenCard(props: { rotate: () => Promise<{ apiToken: string }> }) {
+export function ApiTokenCard(props: {
+  rotate: () => Promise<{ apiToken: string }>;
+  fixedBy?: EnvOverride | undefined;
+}) {
   const { t } = useI18n();
   const [step, setStep] = useState<'idle' | 'confirm' | 'busy'>('idle');
   const [token, setToken] = useState<string | null>(null);
@@ -118,6 +125,7 @@ export function ApiTokenCard(props: { rotate: () => Promise<{ apiToken: string }
   return (
     <Card title={t('security.token')} testId="token-card">
       <p className="muted small">{t('security.tokenHelp')}</p>
+      {props.fixedBy ? <EnvNote override={props.fixedBy} /> : null}
       {error ? (
         <p className="alert alert-error" role="alert" data-testid="token-error">
           {error}
@@ -164,7 +172,7 @@ export function ApiTokenCard(props: { rotate: () => Promise<{ apiToken: string }
             type="button"
             className="btn btn-outline"
             data-testid="token-rotate"
-            disabled={step === 'busy'}
+            disabled={step === 'busy' || props.fixedBy !== undefined}
             onClick={() => setStep('confirm')}
           >
             <RotateCw size={16} /> {t('security.rotate')}

@@ -10,6 +10,7 @@ import { useToast } from '../components/toast';
 import { Badge, Card, Checkbox, Field } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { useLiveState } from '../live/live-provider';
+import { HeartbeatField, overrideOf } from './env-note';
 import { ApiTokenCard, ChangePasswordCard } from './security-cards';
 import { type SettingsFormState, settingsFormFrom, settingsFormToInput } from './settings-form';
 
@@ -227,22 +228,12 @@ export function SettingsView() {
             </fieldset>
             <fieldset className="form-section">
               <legend>{t('settings.heartbeat')}</legend>
-              <Field
-                label={t('settings.heartbeat')}
-                help={t('settings.heartbeatHelp')}
+              <HeartbeatField
+                value={form.heartbeatTimeoutS}
+                override={overrideOf(s?.envOverrides, 'heartbeatTimeoutS')}
                 error={errors['heartbeatTimeoutS']}
-              >
-                {(a) => (
-                  <input
-                    {...a}
-                    className="input"
-                    name="heartbeatTimeoutS"
-                    inputMode="numeric"
-                    value={form.heartbeatTimeoutS}
-                    onChange={(e) => set('heartbeatTimeoutS', e.target.value)}
-                  />
-                )}
-              </Field>
+                onChange={(v) => set('heartbeatTimeoutS', v)}
+              />
             </fieldset>
             <div className="row-end">
               <button
@@ -260,8 +251,14 @@ export function SettingsView() {
           <p className="muted">{t('common.loading')}</p>
         )}
 
-        <ChangePasswordCard changePassword={changePassword.mutateAsync} />
-        <ApiTokenCard rotate={() => rotateToken.mutateAsync()} />
+        <ChangePasswordCard
+          changePassword={changePassword.mutateAsync}
+          fixedBy={overrideOf(s?.envOverrides, 'adminPassword')}
+        />
+        <ApiTokenCard
+          rotate={() => rotateToken.mutateAsync()}
+          fixedBy={overrideOf(s?.envOverrides, 'apiToken')}
+        />
       </div>
     </div>
   );

@@ -5,7 +5,7 @@ import type { TradeOutcome, TradesPage, TradeView } from '@sankey/shared/api/vie
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ChevronDown, ChevronRight, Download } from 'lucide-react';
 import { Fragment, useMemo, useState } from 'react';
-import { useTRPC } from '../../client/trpc';
+import { useTRPC, useTRPCClient } from '../../client/trpc';
 import { Badge } from '../components/ui';
 import { explainReason } from '../connections/labels';
 import type { Translate } from '../i18n/i18n';
@@ -158,6 +158,7 @@ function download(name: string, text: string) {
 export function TradesView({ initialAccount = '' }: { initialAccount?: string }) {
   const { t } = useI18n();
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const live = useLiveState();
   const [f, setF] = useState<TradeFilters>({
     account: initialAccount,
@@ -174,10 +175,14 @@ export function TradesView({ initialAccount = '' }: { initialAccount?: string })
     ...(f.to && { to: instant(f.to) }),
     ...(f.outcome && { outcome: f.outcome }),
   };
+  // Pages are fetched with the client: tRPC's infiniteQueryOptions adds a `direction` key to the input, which
+  // the strict input schema (docs/api.md: unknown input keys are refused) rejects.
   const query = useInfiniteQuery({
-    ...trpc.trades.list.infiniteQueryOptions(input, {
-      getNextPageParam: (last: TradesPage) => last.nextCursor ?? undefined,
-    }),
+    queryKey: trpc.trades.list.queryKey(input),
+    queryFn: ({ pageParam }) =>
+      client.trades.list.query({ ...input, ...(pageParam != null && { cursor: pageParam }) }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last: TradesPage) => last.nextCursor ?? undefined,
     refetchInterval: 5_000,
   });
   const trades = useMemo(() => query.data?.pages.flatMap((p) => p.trades) ?? [], [query.data]);
