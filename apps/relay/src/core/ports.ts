@@ -64,7 +64,8 @@ export type ConfigTrigger =
   | 'member_added'
   | 'member_updated'
   | 'member_toggled'
-  | 'member_deleted';
+  | 'member_deleted'
+  | 'delivery_switch';
 
 /** The delivery ledger as the signal path uses it (D15): what was copied to whom, in memory, no I/O. */
 export interface DeliveryLedgerPort {

@@ -5,10 +5,13 @@ import { type ConnectionSnapshot, ConnectionTable } from '../state/connections';
 import { type GroupState, GroupStore, type MemberState } from '../state/groups';
 import type { Engine } from './engine';
 import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
+import { Isolation } from './isolation';
 
 export class CoreState {
   readonly store = new GroupStore();
   readonly connections: ConnectionTable;
+  /** Member aliases and routes (docs/protocol.md D23). */
+  readonly isolation: Isolation;
   compileErrors = 0;
   onCompileError: (err: unknown, masterId: string) => void = () => {};
   private readonly evaluator: Evaluator;
@@ -23,6 +26,12 @@ export class CoreState {
       isLinked: (id) => this.store.isLinked(id),
     });
     this.evaluator = new Evaluator(engine);
+    this.isolation = new Isolation(
+      (id) =>
+        this.store.isLinked(id) ||
+        this.connections.getMaster(id) !== undefined ||
+        this.connections.getSlave(id) !== undefined,
+    );
     engine.setSynonymGroups(settings.synonymGroups);
   }
 
