@@ -164,11 +164,16 @@ export class Relay {
       ledger: p.ledger,
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
+      aliasStore: {
+        saved: (row) =>
+          void storage.addAlias(row).catch((err) => this.log.error({ err, row }, 'alias not stored')),
+      },
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
     });
     this.inbound = new InboundFrames((msg, at) => this.core.handle(msg, at), this.metrics, this.log);
+    this.core.restoreAliases(await storage.loadAliases());
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
 

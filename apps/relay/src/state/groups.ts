@@ -1,8 +1,8 @@
 // In-memory cache of trade groups and members (D1): the trade-signal path reads only this, never the DB.
 // The DB is the source of truth for settings; `status` here is the relay-owned runtime member status (D2).
 
-import type { DeliveryMode } from '@sankey/shared/domain/alias';
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
+import type { DeliveryMode } from '@sankey/shared/domain/delivery';
 import type { SlaveSettings } from '@sankey/shared/domain/settings';
 
 export interface GroupState {

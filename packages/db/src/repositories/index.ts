@@ -5,6 +5,7 @@ import { createChangeHistoryRepository } from './change-history';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
+import { createMemberAliasRepository } from './member-aliases';
 import { createMemberRepository } from './members';
 import { createOutboxRepository } from './outbox';
 import { createParkedFrameRepository } from './parked-frames';
@@ -24,6 +25,7 @@ export function createRepositories(client: DbClient) {
     deliveryLedger: createDeliveryLedgerRepository(client),
     parkedFrames: createParkedFrameRepository(client),
     changeHistory: createChangeHistoryRepository(client),
+    memberAliases: createMemberAliasRepository(client),
   };
 }
 

@@ -18,6 +18,7 @@ const TABLES = [
   'delivery_ledger',
   'parked_frames',
   'change_history',
+  'member_aliases',
 ];
 
 export interface TestDb {

@@ -2,11 +2,8 @@
 // that only S is told, so only S subscribes `trade/A/` and no other slave's copies reach it.
 import { createHash } from 'node:crypto';
 
-export type DeliveryMode = 'shared' | 'isolated';
-export const DELIVERY_MODES = ['shared', 'isolated'] as const satisfies readonly DeliveryMode[];
+export { type DeliveryMode, MAX_ALIAS_BYTES } from './delivery';
 
-/** The DLL's id fields are 64 bytes with the NUL (docs/protocol.md D23), so an alias is at most 63 bytes. */
-export const MAX_ALIAS_BYTES = 63;
 const READABLE_MAX_MASTER_BYTES = 54;
 
 /**

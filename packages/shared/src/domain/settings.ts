@@ -11,6 +11,7 @@ import {
   SYNC_MODES,
 } from '../protocol/constants';
 import { parseDecimalWireInt, wireIntToDecimal } from '../protocol/wire-int';
+import { DELIVERY_MODES } from './delivery';
 
 const utf8 = new TextEncoder();
 export const byteLength = (s: string): number => utf8.encode(s).length;
@@ -166,6 +167,8 @@ export const masterSettingsInputSchema = z.strictObject({
   enabled: z.boolean().default(false),
   symbolPrefix: inputAffix.nullable().default(null),
   symbolSuffix: inputAffix.nullable().default(null),
+  /** docs/protocol.md D23: `isolated` gives each member's EA its own alias of the master. */
+  delivery: z.enum(DELIVERY_MODES).default('shared'),
 });
 export type MasterSettingsInput = z.input<typeof masterSettingsInputSchema>;
 
@@ -173,6 +176,7 @@ export const masterSettingsSchema = z.strictObject({
   enabled: z.boolean(),
   symbolPrefix: storedAffix.nullable(),
   symbolSuffix: storedAffix.nullable(),
+  delivery: z.enum(DELIVERY_MODES).default('shared'),
   configVersion: z.number().int().min(0).max(0xffff_ffff),
 });
 export type MasterSettings = z.output<typeof masterSettingsSchema>;

@@ -1,6 +1,6 @@
 // Upper bound of a member's SlaveConfigMessage frame, so the API can refuse settings that could ever produce
 // a frame above the EA's 4096-byte buffer (README §9, D3) whatever the runtime status.
-import { type DeliveryMode, MAX_ALIAS_BYTES } from '../domain/alias';
+import { type DeliveryMode, MAX_ALIAS_BYTES } from '../domain/delivery';
 import type { SlaveSettings } from '../domain/settings';
 import { Status, WARNING_CODES } from './constants';
 import type { SlaveConfigMessage } from './messages';
