@@ -238,4 +238,48 @@ describe('isolated delivery (docs/protocol.md D23)', () => {
     sims.pump();
     for (const s of slaves) expect(sims.frames.get(s)).toBe(n);
   });
+
+  it('parks a copy for an isolated slave that is not listening and releases it under the alias after its config', () => {
+    const h = makeCore();
+    h.addGroup('M1', { delivery: 'isolated' }, [{ slaveAccount: 'S1' }]);
+    h.handle(heartbeat('M1', 'Master'));
+    h.handle(heartbeat('S1', 'Slave'));
+    const alias = h.core.deliveryRoute('M1', 'S1').via;
+    h.subscribe('config/S1');
+    h.take();
+    h.handle(open('M1', { ticket: 3, timestamp: now() }));
+    expect(h.take()).toEqual([]);
+    expect(h.parkedRows.size).toBe(1);
+    h.subscribe(`trade/${alias}/S1`);
+    const out = h.take();
+    expect(out.map((f) => f.topic)).toEqual(['config/S1', `trade/${alias}/S1`]);
+    expect((out[0]!.message.message as SlaveConfigMessage).master_account).toBe(alias);
+    expect((out[1]!.message.message as TradeSignal).source_account).toBe(alias);
+  });
+
+  it('a copy parked under the master before a switch is released under the alias after it', () => {
+    const { h, sims } = threeSlaves('shared');
+    h.subscribe('trade/M1/A', false);
+    h.handle(open('M1', { ticket: 4, timestamp: now() }));
+    sims.pump();
+    expect(h.parkedRows.size).toBe(1);
+    h.core.applyGroupUpdated({ ...h.core.group('M1')!, delivery: 'isolated' });
+    h.advance(6000);
+    h.core.checkTimeouts();
+    h.take();
+    const alias = h.core.deliveryRoute('M1', 'A').via;
+    h.subscribe(`trade/${alias}/A`);
+    const released = h.take().filter((f) => f.topic.startsWith('trade/'));
+    expect(released.map((f) => f.topic)).toEqual([`trade/${alias}/A`]);
+    expect((released[0]!.message.message as TradeSignal).source_account).toBe(alias);
+  });
+
+  it('deleting a member of an isolated group sends -1 for its alias (the id its EA knows)', () => {
+    const { h } = threeSlaves('isolated');
+    const alias = h.core.deliveryRoute('M1', 'B').via;
+    h.core.applyMemberDeleted('M1', 'B', false);
+    const removal = h.take().filter((f) => f.topic === 'config/B');
+    expect(removal.map((f) => (f.message.message as SlaveConfigMessage).master_account)).toEqual([alias]);
+    expect(removal.map((f) => (f.message.message as SlaveConfigMessage).status)).toEqual([-1]);
+  });
 });
