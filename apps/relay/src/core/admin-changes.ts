@@ -46,16 +46,18 @@ export class AdminChanges {
    * switches every member (D23).
    */
   groupUpdated(group: GroupState): void {
-    const before = this.state.store.getGroup(group.id)?.delivery ?? 'shared';
-    this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]);
+    this.switchIfModeChanged(group, () =>
+      this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]),
+    );
     this.configs.master(group, this.state.masterStatus(group.id), 'group_updated');
-    if ((group.delivery ?? 'shared') !== before) this.switches.groupModeChanged(group);
     this.events.snapshotChanged();
   }
 
   /** group.toggled: master config and all member configs, `settings_updated` per member. */
   groupToggled(group: GroupState): void {
-    this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]);
+    this.switchIfModeChanged(group, () =>
+      this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]),
+    );
     this.configs.master(group, this.state.masterStatus(group.id), 'group_toggled');
     this.distributeMembers(group.id, 'group_toggled', true);
     this.events.snapshotChanged();
@@ -70,7 +72,7 @@ export class AdminChanges {
       const existing = this.state.store.getMember(m.tradeGroupId, m.slaveAccount);
       if (existing) m.status = existing.status;
     }
-    this.state.loadGroup(group, members);
+    this.switchIfModeChanged(group, () => this.state.loadGroup(group, members));
     this.configs.master(group, this.state.masterStatus(group.id), 'group_toggled');
     this.distributeMembers(group.id, 'group_toggled', true);
     this.events.snapshotChanged();
@@ -128,6 +130,19 @@ export class AdminChanges {
     }
     if (JSON.stringify(prev.logShipping) !== JSON.stringify(next.logShipping)) this.configs.global('global');
     this.events.emit('global_settings_updated', next);
+  }
+
+  /**
+   * Applies the stored group; when its delivery mode changed (whichever change carried it), every member starts
+   * its switch (D23). Members new to memory settle straight into the group's mode.
+   */
+  private switchIfModeChanged(group: GroupState, load: () => void): void {
+    const { store } = this.state;
+    const before = store.getGroup(group.id)?.delivery ?? 'shared';
+    const known = new Set(store.membersOf(group.id).map((m) => m.slaveAccount));
+    load();
+    for (const m of store.membersOf(group.id)) if (!known.has(m.slaveAccount)) this.switches.settle(m);
+    if ((group.delivery ?? 'shared') !== before) this.switches.groupModeChanged(group);
   }
 
   private distributeMembers(masterId: string, trigger: ConfigTrigger, emit: boolean): void {

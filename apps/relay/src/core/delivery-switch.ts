@@ -110,11 +110,9 @@ export class DeliverySwitch {
 
   private waiting(): MemberState[] {
     const out: MemberState[] = [];
-    for (const g of this.state.store.allGroups()) {
-      for (const m of this.state.store.membersOf(g.id)) {
-        const p = this.state.isolation.phase(g.id, m.slaveAccount);
-        if (p === 'joining' || p === 'leaving') out.push(m);
-      }
+    for (const { master, slave } of this.state.isolation.switching()) {
+      const m = this.state.store.getMember(master, slave);
+      if (m) out.push(m);
     }
     return out;
   }

@@ -108,7 +108,7 @@ export class Isolation {
     return mode;
   }
 
-  /** Switches whose wait ran out. */
+  /** Switches whose wait ran out (all running switches when `nowMono` is infinite). */
   overdue(nowMono: number): { master: string; slave: string }[] {
     const out: { master: string; slave: string }[] = [];
     for (const [k, p] of this.pending) {
@@ -117,6 +117,11 @@ export class Isolation {
       out.push({ master, slave });
     }
     return out;
+  }
+
+  /** Members in the middle of a switch (only these look at subscription reports). */
+  switching(): { master: string; slave: string }[] {
+    return this.pending.size === 0 ? [] : this.overdue(Number.POSITIVE_INFINITY);
   }
 
   forget(master: string, slave: string): void {
