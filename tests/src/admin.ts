@@ -1,5 +1,6 @@
 // Admin changes as the web app makes them: the change and its outbox row in one transaction, then a nudge.
 // (The tRPC API does exactly this through its services; these tests exercise the relay's side of the contract.)
+
 import type { Db } from '@sankey/db/client';
 import {
   createRepositories,
@@ -7,6 +8,7 @@ import {
   withRepositoriesTransaction,
 } from '@sankey/db/repositories/index';
 import type { NewMember } from '@sankey/db/repositories/members';
+import type { DeliveryMode } from '@sankey/shared/domain/delivery';
 import type { GlobalSettingsUpdate, SlaveSettingsInput } from '@sankey/shared/domain/settings';
 
 export function admin(db: Db, relayHttp: string, apiToken: string) {
@@ -38,6 +40,7 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
         enabled?: boolean;
         symbolPrefix?: string | null;
         symbolSuffix?: string | null;
+        delivery?: DeliveryMode;
         members?: NewMember[];
       } = {},
     ) =>
@@ -46,7 +49,10 @@ export function admin(db: Db, relayHttp: string, apiToken: string) {
         await tx.outbox.append({ kind: 'group.created', tradeGroupId: id, payload: {} });
         return r;
       }),
-    updateGroup: (id: string, affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null }) =>
+    updateGroup: (
+      id: string,
+      affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null; delivery?: DeliveryMode },
+    ) =>
       write(async (tx) => {
         const g = await tx.tradeGroups.updateAffixes(id, affixes);
         await tx.outbox.append({ kind: 'group.updated', tradeGroupId: id, payload: {} });

@@ -1,6 +1,7 @@
 // Everything the relay writes to the database besides admin changes, each buffered in memory and written in batches
 // off the signal path: member status (D2), the signal journal, the delivery ledger (D15), parked copies (D19) and
 // dead letters (D20). Opened at start (what must be read back is read back), flushed and closed at shutdown.
+import type { AliasStorePort } from './core/isolation';
 import type { Clock, EventSink, Logger } from './core/ports';
 import { DeadLetterWriter } from './delivery/dead-letter-writer';
 import { fromStored, ParkingStore } from './delivery/parking-store';
@@ -19,6 +20,9 @@ export class RelayPersistence {
     readonly parkingStore: ParkingStore,
     readonly parked: ReturnType<typeof fromStored>[],
   ) {}
+
+  /** Isolated delivery's aliases (D23): stored once when made; a failure is logged (the alias stays in memory). */
+  aliasStore!: AliasStorePort;
 
   static async open(
     storage: RelayStorage,
@@ -39,7 +43,7 @@ export class RelayPersistence {
     });
     const parked = (await storage.loadParked()).map(fromStored);
     log.info({ openCopies, parked: parked.length }, 'delivery state loaded');
-    return new RelayPersistence(
+    const persistence = new RelayPersistence(
       new QueuedStatusWriter(storage, log),
       journal,
       ledger,
@@ -53,6 +57,10 @@ export class RelayPersistence {
       new ParkingStore(storage, log),
       parked,
     );
+    persistence.aliasStore = {
+      saved: (row) => void storage.addAlias(row).catch((err) => log.error({ err, row }, 'alias not stored')),
+    };
+    return persistence;
   }
 
   start(): void {

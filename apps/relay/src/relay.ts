@@ -154,6 +154,7 @@ export class Relay {
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
       isBlocked: this.ops.blocked.has,
+      aliasStore: p.aliasStore,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
@@ -161,6 +162,7 @@ export class Relay {
     this.ops.core = this.core;
     const handle = (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
     this.inbound = new InboundFrames(handle, this.metrics, this.log, undefined, this.ops.inbound);
+    this.core.restoreAliases(await storage.loadAliases());
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
 

@@ -430,3 +430,39 @@ describe('SlaveBrain: position snapshots', () => {
     expect(brain.isMapped(M, 2)).toBe(true);
   });
 });
+
+describe('SlaveBrain: what isolated delivery relies on (docs/protocol.md D23)', () => {
+  const A = 'MASTER_1~0123abcd';
+
+  it('a position opened under the master closes through its alias: tickets are mapped by master ticket only', () => {
+    const brain = new SlaveBrain({ accountId: S });
+    brain.applyConfig(cfg());
+    brain.handleSignal(open({ ticket: 9 }), ctx);
+    brain.applyConfig(cfg({ master_account: A, trade_group_id: A }));
+    brain.applyConfig(cfg({ master_account: M, status: -1 }));
+    const close = brain.handleSignal(
+      { action: 'Close', ticket: 9, timestamp: open().timestamp, source_account: A },
+      { ...ctx, topic: `trade/${A}/${S}` },
+    );
+    expect(close.ok).toBe(true);
+    expect(brain.positions()).toEqual([]);
+  });
+
+  it('keeps the old prefix subscribed after -1 but drops frames under the removed id', () => {
+    const brain = new SlaveBrain({ accountId: S });
+    brain.applyConfig(cfg());
+    brain.applyConfig(cfg({ master_account: M, status: -1 }));
+    expect(brain.subscribedTopics()).toContain(`trade/${M}/`);
+    const stray = brain.handleSignal(open(), { ...ctx, topic: `trade/${M}/OTHER_SLAVE` });
+    expect(stray).toMatchObject({ ok: false, ignored: { reason: 'no_config' } });
+  });
+
+  it('keys configs and matches trades by the first 63 bytes of an id (64-byte FFI fields)', () => {
+    const long = 'L'.repeat(70);
+    const brain = new SlaveBrain({ accountId: S });
+    brain.applyConfig(cfg({ master_account: long }));
+    expect([...brain.configStore.keys()]).toEqual(['L'.repeat(63)]);
+    const other = `${'L'.repeat(63)}XYZ`;
+    expect(brain.handleSignal(open({ source_account: other }), ctx).ok).toBe(true);
+  });
+});

@@ -45,6 +45,19 @@ export interface SignalContext {
   receivedAtMs?: number;
 }
 
+/**
+ * The DLL passes account ids across the FFI in 64-byte fields with the terminating NUL (docs/protocol.md D23): an
+ * id is what fits in 63 bytes. Configs are keyed and trades matched by that.
+ */
+export function ffiId(id: string): string {
+  const bytes = Buffer.from(id, 'utf8');
+  if (bytes.length <= 63) return id;
+  let end = 63;
+  // Cut at a character boundary, as the DLL's UTF-8 → UTF-16 conversion would drop a broken tail.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
 const hasMagic = (list: readonly WireInt[], magic: WireInt): boolean =>
   list.some((m) => wireIntEquals(m, magic));
 
@@ -164,7 +177,7 @@ export class SlaveBrain {
   }
 
   configFor(masterAccount: string): SlaveConfigMessage | undefined {
-    return this.configs.get(masterAccount);
+    return this.configs.get(ffiId(masterAccount));
   }
 
   /** Topics subscribed because of configs (the initial config/… subscriptions are not included). */
@@ -191,7 +204,7 @@ export class SlaveBrain {
 
   /** §5.2: DLL store (+ its auto-subscriptions), then the MQL reaction to a new entry. */
   applyConfig(config: SlaveConfigMessage): ConfigEffect {
-    const master = config.master_account;
+    const master = ffiId(config.master_account);
     const subscribe: string[] = [];
     const sub = (topic: string): void => {
       if (!this.subscriptions.has(topic)) {
@@ -222,7 +235,8 @@ export class SlaveBrain {
 
   /** DLL pipeline, then the MQL mapping rules; an accepted command updates the simulated positions. */
   handleSignal(signal: TradeSignal, ctx: SignalContext): SignalOutcome {
-    const outcome = processTradeSignal(signal, this.configs.get(signal.source_account), ctx);
+    // Matched by source_account only, whichever topic the frame came on (docs/protocol.md §12.6, D23).
+    const outcome = processTradeSignal(signal, this.configs.get(ffiId(signal.source_account)), ctx);
     if (!outcome.ok) return outcome;
     const cmd = outcome.command;
     const key = this.key(cmd.masterAccount, cmd.ticket);
@@ -263,7 +277,7 @@ export class SlaveBrain {
     snapshot: PositionSnapshotMessage,
     ctx: { slaveEquity: number; topic: string; receivedAtMs: number },
   ): SnapshotOutcome {
-    const config = this.configs.get(snapshot.source_account);
+    const config = this.configs.get(ffiId(snapshot.source_account));
     const base = { topic: ctx.topic, sourceAccount: snapshot.source_account, receivedAtMs: ctx.receivedAtMs };
     if (!config) return { ok: false, ignored: { reason: 'no_config', ...base } };
     if (config.sync_mode === 'skip') return { ok: false, ignored: { reason: 'sync_skip', ...base } };

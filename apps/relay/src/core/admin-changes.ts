@@ -3,6 +3,7 @@
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { GroupState, MemberState } from '../state/groups';
 import type { ConfigPublisher } from './config-publisher';
+import type { DeliverySwitch } from './delivery-switch';
 import type { MemberStatus } from './member-status';
 import type { ConfigTrigger, EventSink } from './ports';
 import type { CoreState } from './state';
@@ -28,26 +29,35 @@ export class AdminChanges {
     private readonly configs: ConfigPublisher,
     private readonly status: MemberStatus,
     private readonly events: EventSink,
+    private readonly switches: DeliverySwitch,
   ) {}
 
   /** group.created: master config and every initial member's config; statuses persisted. */
   groupCreated(group: GroupState, members: MemberState[]): void {
     this.state.loadGroup(group, members);
+    for (const m of members) this.switches.settle(m);
     this.configs.master(group, this.state.masterStatus(group.id), 'group_created');
     this.distributeMembers(group.id, 'group_created', false);
     this.events.snapshotChanged();
   }
 
-  /** group.updated: master config only (slaves get nothing, §7.4). */
+  /**
+   * group.updated: master config only (slaves get nothing, §7.4) — unless the delivery mode changed, which
+   * switches every member (D23).
+   */
   groupUpdated(group: GroupState): void {
-    this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]);
+    this.switchIfModeChanged(group, () =>
+      this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]),
+    );
     this.configs.master(group, this.state.masterStatus(group.id), 'group_updated');
     this.events.snapshotChanged();
   }
 
   /** group.toggled: master config and all member configs, `settings_updated` per member. */
   groupToggled(group: GroupState): void {
-    this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]);
+    this.switchIfModeChanged(group, () =>
+      this.state.loadGroup(group, [...this.state.store.membersOf(group.id)]),
+    );
     this.configs.master(group, this.state.masterStatus(group.id), 'group_toggled');
     this.distributeMembers(group.id, 'group_toggled', true);
     this.events.snapshotChanged();
@@ -62,7 +72,7 @@ export class AdminChanges {
       const existing = this.state.store.getMember(m.tradeGroupId, m.slaveAccount);
       if (existing) m.status = existing.status;
     }
-    this.state.loadGroup(group, members);
+    this.switchIfModeChanged(group, () => this.state.loadGroup(group, members));
     this.configs.master(group, this.state.masterStatus(group.id), 'group_toggled');
     this.distributeMembers(group.id, 'group_toggled', true);
     this.events.snapshotChanged();
@@ -70,7 +80,7 @@ export class AdminChanges {
 
   /** group.deleted (D13): -1 configs to every member and the master, then forget the group. */
   groupDeleted(masterId: string, slaveAccounts: readonly string[]): void {
-    for (const slave of slaveAccounts) this.configs.slaveRemoval(slave, masterId, 'group_deleted');
+    for (const slave of slaveAccounts) this.configs.slaveRemovalAll(slave, masterId, 'group_deleted');
     this.configs.masterRemoval(masterId, 'group_deleted');
     this.state.forgetGroup(masterId);
     this.events.snapshotChanged();
@@ -87,6 +97,7 @@ export class AdminChanges {
     const existing = store.getMember(member.tradeGroupId, member.slaveAccount);
     if (existing) member.status = existing.status;
     store.putMember(member);
+    if (!existing) this.switches.settle(member);
     this.state.compile(member.tradeGroupId);
     const now = this.state.evaluateMember(member);
     this.status.persist(member, now.status);
@@ -97,7 +108,7 @@ export class AdminChanges {
 
   /** member.deleted: -1 to that slave; if it was the last member, -1 master config and the group is gone. */
   memberDeleted(masterId: string, slaveAccount: string, groupDeleted: boolean): void {
-    this.configs.slaveRemoval(slaveAccount, masterId, 'member_deleted');
+    this.configs.slaveRemovalAll(slaveAccount, masterId, 'member_deleted');
     this.state.store.removeMember(masterId, slaveAccount);
     if (groupDeleted) {
       this.configs.masterRemoval(masterId, 'member_deleted');
@@ -119,6 +130,19 @@ export class AdminChanges {
     }
     if (JSON.stringify(prev.logShipping) !== JSON.stringify(next.logShipping)) this.configs.global('global');
     this.events.emit('global_settings_updated', next);
+  }
+
+  /**
+   * Applies the stored group; when its delivery mode changed (whichever change carried it), every member starts
+   * its switch (D23). Members new to memory settle straight into the group's mode.
+   */
+  private switchIfModeChanged(group: GroupState, load: () => void): void {
+    const { store } = this.state;
+    const before = store.getGroup(group.id)?.delivery ?? 'shared';
+    const known = new Set(store.membersOf(group.id).map((m) => m.slaveAccount));
+    load();
+    for (const m of store.membersOf(group.id)) if (!known.has(m.slaveAccount)) this.switches.settle(m);
+    if ((group.delivery ?? 'shared') !== before) this.switches.groupModeChanged(group);
   }
 
   private distributeMembers(masterId: string, trigger: ConfigTrigger, emit: boolean): void {

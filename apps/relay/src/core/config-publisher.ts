@@ -39,15 +39,25 @@ export class ConfigPublisher {
     return this.equitySent.get(masterId);
   }
 
-  slave(member: MemberState, result: MemberResult, trigger: ConfigTrigger): void {
+  /**
+   * The member's config under the id it knows its master by (docs/protocol.md D23: the alias in isolated
+   * delivery); `step` names the id and status explicitly for a step of a delivery switch.
+   */
+  slave(
+    member: MemberState,
+    result: MemberResult,
+    trigger: ConfigTrigger,
+    step?: { via: string; status: number },
+  ): void {
+    const via = step?.via ?? this.state.isolation.via(member.tradeGroupId, member.slaveAccount);
     const masterEntry = this.state.connections.getMaster(member.tradeGroupId);
     if (member.settings.lotCalculationMode === 'margin_ratio') {
       this.equitySent.set(member.tradeGroupId, { equity: masterEntry ? masterEntry.equity : null });
     }
     const message = buildSlaveConfigMessage({
       slaveAccount: member.slaveAccount,
-      masterAccount: member.tradeGroupId,
-      status: result.status,
+      masterAccount: via,
+      status: step?.status ?? result.status,
       // D22: a tripped risk control makes the member close-only; its EA then refuses Opens on any topic.
       allowNewOrders:
         result.allowNewOrders && !this.state.risk.markSent(member.tradeGroupId, member.slaveAccount),
@@ -70,10 +80,24 @@ export class ConfigPublisher {
     this.send(group.id, group.id, { type: 'MasterConfig', message }, trigger);
   }
 
-  /** The -1 config that tells a slave to forget its master (member or group deleted). */
-  slaveRemoval(slaveAccount: string, masterId: string, trigger: ConfigTrigger): void {
+  /**
+   * The -1 config that tells a slave to forget a master id (member or group deleted, or the id a delivery switch
+   * left); `stream` is the real master when `masterId` is an alias.
+   */
+  slaveRemoval(slaveAccount: string, masterId: string, trigger: ConfigTrigger, stream = masterId): void {
     const message = buildRemovalSlaveConfig(slaveAccount, masterId, this.deps.clock.nowMs());
-    this.send(slaveAccount, masterId, { type: 'SlaveConfig', message }, trigger);
+    this.send(slaveAccount, stream, { type: 'SlaveConfig', message }, trigger);
+  }
+
+  /** -1 for every id under which the slave may hold a config for this master (shared id, alias). */
+  slaveRemovalAll(slaveAccount: string, masterId: string, trigger: ConfigTrigger): void {
+    const { isolation } = this.state;
+    const phase = isolation.phase(masterId, slaveAccount);
+    if (phase !== 'isolated') this.slaveRemoval(slaveAccount, masterId, trigger);
+    if (phase !== 'shared') {
+      this.slaveRemoval(slaveAccount, isolation.aliasOf(masterId, slaveAccount), trigger, masterId);
+    }
+    isolation.forget(masterId, slaveAccount);
   }
 
   masterRemoval(masterId: string, trigger: ConfigTrigger): void {

@@ -30,7 +30,10 @@ export interface DeliveryDeps {
 }
 
 export interface TradeCopy {
+  /** The real master: stream (D14), parking and ledger key. */
   master: string;
+  /** The id the slave knows the master by (its alias in isolated delivery, D23); the master when absent. */
+  via?: string;
   slave: string;
   action: TradeAction;
   ticket: number | bigint;
@@ -51,6 +54,8 @@ export class Delivery {
     readonly listeners: Listeners,
     readonly parking: ParkingLot,
     private readonly deps: DeliveryDeps,
+    /** The id a slave knows the master by now (D23): parked copies are released under it. */
+    private readonly viaOf: (master: string, slave: string) => string = (master) => master,
   ) {}
 
   /** Sends or parks one copy. A Close whose Open is still parked cancels both (`closed_while_offline`). */
@@ -66,7 +71,7 @@ export class Delivery {
       this.settle(copy.tracker);
       return 'cancelled';
     }
-    if (this.listeners.isListening(copy.master, copy.slave) || !this.listeners.reported) {
+    if (this.listeners.isListening(copy.via ?? copy.master, copy.slave) || !this.listeners.reported) {
       // Before the socket reported anything (the first moments after start) nothing is known: send, as always.
       this.deps.frames.send({
         frame: copy.frame,
@@ -119,11 +124,12 @@ export class Delivery {
         this.dead(c, 'expired_while_offline');
         continue;
       }
-      const frame = c.action === 'Open' ? c.payload : this.restamp(c, now);
+      const via = this.viaOf(master, slave);
+      const frame = this.restamp(c, c.action === 'Open' ? null : now, via);
       if (!frame) continue;
       this.deps.frames.send({
         frame,
-        topic: this.topicOf(c),
+        topic: `trade/${via}/${slave}`,
         stream: master,
         cls: clsOf(c.action),
         ticket: BigInt(c.ticket),
@@ -146,15 +152,24 @@ export class Delivery {
     return this.parking.size;
   }
 
-  private restamp(c: ParkedCopy, nowMs: number): Buffer | null {
+  /**
+   * The parked frame as it goes out now: re-stamped when `nowMs` is given, and under the id the slave knows the
+   * master by now (a delivery switch may have happened while it waited, D23). Unchanged frames are not re-encoded.
+   */
+  private restamp(c: ParkedCopy, nowMs: number | null, via: string): Buffer | null {
+    const topic = `trade/${via}/${c.slave}`;
+    if (nowMs === null && c.payload.subarray(0, topic.length + 1).equals(Buffer.from(`${topic} `))) {
+      return c.payload;
+    }
     const decoded = decodeOutboundFrame(c.payload, 'Slave');
     if (!('message' in decoded) || decoded.message.type !== 'TradeSignal') {
       this.dead(c, 'frame_refused');
       return null;
     }
-    const sig: TradeSignal = { ...decoded.message.message, timestamp: new Date(nowMs).toISOString() };
+    const sig: TradeSignal = { ...decoded.message.message, source_account: via };
+    if (nowMs !== null) sig.timestamp = new Date(nowMs).toISOString();
     try {
-      return encodeOutbound(decoded.topic, { type: 'TradeSignal', message: sig });
+      return encodeOutbound(topic, { type: 'TradeSignal', message: sig });
     } catch {
       this.dead(c, 'frame_refused');
       return null;

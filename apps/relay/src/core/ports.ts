@@ -66,7 +66,8 @@ export type ConfigTrigger =
   | 'member_toggled'
   | 'member_deleted'
   /** A risk control tripped or cleared (docs/protocol.md D22). */
-  | 'risk';
+  | 'risk'
+  | 'delivery_switch';
 
 /** The delivery ledger as the signal path uses it (D15): what was copied to whom, in memory, no I/O. */
 export interface DeliveryLedgerPort {

@@ -10,9 +10,11 @@ import { AdminChanges, type MemberChangeKind } from './admin-changes';
 import { ConfigPublisher } from './config-publisher';
 import { ConnectionHandlers } from './connection-handlers';
 import { Delivery } from './delivery';
+import { DeliverySwitch } from './delivery-switch';
 import { dispatch, type InboundHandlers } from './dispatch';
 import type { Engine } from './engine';
 import type { MasterResult, MemberResult } from './evaluation';
+import type { AliasRow, AliasStorePort } from './isolation';
 import { Listeners } from './listening';
 import { MemberStatus } from './member-status';
 import { type ParkedCopy, ParkingLot, type ParkingOptions, type ParkingStorePort } from './parking';
@@ -50,6 +52,8 @@ export interface RelayCoreDeps {
   /** Where dead letters go (D20), and where parked copies are persisted (D19). */
   deadLetters: DeadLetterSink;
   parkingStore: ParkingStorePort;
+  /** Where new member aliases are stored (D23); kept in memory only when absent. */
+  aliasStore?: AliasStorePort;
   parking?: Partial<ParkingOptions>;
   /** The blocklist: blocked EAs get no configs and no copies (docs/api.md, blocklist). */
   isBlocked?: IsBlocked;
@@ -72,6 +76,7 @@ export class RelayCore {
   readonly delivery: Delivery;
   /** Risk controls (D22): equity guards and their resets, the tick that follows windows and day starts. */
   readonly risk: RiskControls;
+  private readonly switches: DeliverySwitch;
 
   constructor(deps: RelayCoreDeps) {
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
@@ -84,7 +89,10 @@ export class RelayCore {
       { maxPerSlave: 10_000, closeTtlMs: 86_400_000, ...deps.parking },
       deps.parkingStore,
     );
-    this.delivery = new Delivery(new Listeners(), parking, deps);
+    if (deps.aliasStore) this.state.isolation.useStore(deps.aliasStore);
+    const isolation = this.state.isolation;
+    this.delivery = new Delivery(new Listeners(), parking, deps, (m, s) => isolation.via(m, s));
+    this.switches = new DeliverySwitch(this.state, configs, this.delivery.listeners, deps.clock, deps.events);
     this.risk = new RiskControls(this.state, configs, deps);
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
@@ -97,7 +105,7 @@ export class RelayCore {
       }),
       sync: new SyncRelay(this.state, configs, deps),
     };
-    this.admin = new AdminChanges(this.state, configs, status, deps.events);
+    this.admin = new AdminChanges(this.state, configs, status, deps.events, this.switches);
   }
 
   /** One decoded inbound message. `receivedAtNs` is when its frame arrived. */
@@ -110,6 +118,7 @@ export class RelayCore {
     this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS);
     this.delivery.sweep();
     this.risk.tick();
+    this.switches.tick();
   }
 
   /**
@@ -118,9 +127,14 @@ export class RelayCore {
    */
   onSubscription(topic: string, live: boolean): void {
     const change = this.delivery.listeners.apply(topic, live);
+    if (live) this.switches.onSubscription(topic);
     if (!change?.live) return;
-    const member = this.state.store.getMember(change.master, change.slave);
-    this.delivery.release(change.master, change.slave, () => {
+    // A live `trade/<alias>/<slave>` stands for its member's real master (D23).
+    const alias = this.state.isolation.resolve(change.master);
+    const master = alias && alias.slaveAccount === change.slave ? alias.masterAccount : change.master;
+    if (this.state.isolation.via(master, change.slave) !== change.master) return;
+    const member = this.state.store.getMember(master, change.slave);
+    this.delivery.release(master, change.slave, () => {
       if (member) this.configs.slave(member, this.state.evaluateMember(member), 'listening');
     });
   }
@@ -145,12 +159,24 @@ export class RelayCore {
       list.push(m);
       byGroup.set(m.tradeGroupId, list);
     }
-    for (const g of groups) this.state.loadGroup(g, byGroup.get(g.id) ?? []);
+    for (const g of groups) this.loadGroup(g, byGroup.get(g.id) ?? []);
+  }
+
+  /** The stored alias table (D23), before groups are loaded. */
+  restoreAliases(rows: readonly AliasRow[]): void {
+    this.state.isolation.restore(rows);
+  }
+
+  /** The id slave S knows master M by now, and the phase of its delivery switch (D23). */
+  deliveryRoute(master: string, slave: string) {
+    const { isolation } = this.state;
+    return { via: isolation.via(master, slave), phase: isolation.phase(master, slave) };
   }
 
   /** Loads a group as stored, without sending anything (start-up). */
   loadGroup(group: GroupState, members: MemberState[]): void {
     this.state.loadGroup(group, members);
+    for (const m of members) this.switches.settle(m);
   }
 
   applyGroupCreated(group: GroupState, members: MemberState[]): void {

@@ -1,5 +1,6 @@
 // The copy hot path (docs/protocol.md §6.7, §10, D1): one engine call evaluates every member of the master, then
-// one frame per accepted member on `trade/<master>/<slave>`, the payload encoded once per distinct output symbol.
+// one frame per accepted member on `trade/<master>/<slave>` (or `trade/<alias>/<slave>` in isolated delivery, D23),
+// the payload encoded once per distinct output symbol.
 import { transformLots } from '@sankey/shared/domain/lots';
 import { encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
@@ -134,21 +135,30 @@ export class SignalPath {
     let lastSymbol: string | undefined;
     let lastPayload: Buffer | undefined;
     const payloads = new Map<string | undefined, Buffer>();
+    const isolation = this.state.isolation;
     for (let i = 0; i < n; i++) {
       if (send[i] === 0) continue;
       const slave = results.slaveAccount(i);
       const symbol = send[i] === 1 ? results.symbol(i) : undefined;
-      let payload = lastPayload !== undefined && symbol === lastSymbol ? lastPayload : payloads.get(symbol);
-      if (!payload) {
-        payload = encodePayload({
-          type: 'TradeSignal',
-          message: symbol === undefined ? sig : { ...sig, symbol },
-        });
-        payloads.set(symbol, payload);
+      // Isolated delivery (D23): the copy carries the member's alias as topic and source, so it is its own payload.
+      const via = isolation.via(masterId, slave);
+      let payload: Buffer | undefined;
+      if (via !== masterId) {
+        const message = { ...sig, source_account: via, ...(symbol === undefined ? {} : { symbol }) };
+        payload = encodePayload({ type: 'TradeSignal', message });
+      } else {
+        payload = lastPayload !== undefined && symbol === lastSymbol ? lastPayload : payloads.get(symbol);
+        if (!payload) {
+          payload = encodePayload({
+            type: 'TradeSignal',
+            message: symbol === undefined ? sig : { ...sig, symbol },
+          });
+          payloads.set(symbol, payload);
+        }
+        lastSymbol = symbol;
+        lastPayload = payload;
       }
-      lastSymbol = symbol;
-      lastPayload = payload;
-      const topic = tradeTopic(masterId, slave);
+      const topic = tradeTopic(via, slave);
       let frame: Buffer;
       try {
         frame = frameWithTopic(topic, payload);
@@ -161,6 +171,7 @@ export class SignalPath {
       const member = this.memberAt(masterId, members, i, slave);
       const outcome = this.deps.delivery.deliver({
         master: masterId,
+        via,
         slave,
         action: sig.action,
         ticket: sig.ticket,
@@ -182,6 +193,7 @@ export class SignalPath {
         events.emit('trade_copied', {
           masterAccount: masterId,
           slaveAccount: slave,
+          ...(via !== masterId ? { via } : {}),
           memberId: member?.id ?? 0,
           action: sig.action,
           ticket: wireIntToDecimal(sig.ticket),

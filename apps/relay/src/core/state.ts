@@ -5,6 +5,7 @@ import { type ConnectionSnapshot, ConnectionTable } from '../state/connections';
 import { type GroupState, GroupStore, type MemberState } from '../state/groups';
 import type { Engine } from './engine';
 import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
+import { Isolation } from './isolation';
 import { RiskBook } from './risk/book';
 
 export class CoreState {
@@ -12,6 +13,8 @@ export class CoreState {
   /** Members' risk words (docs/protocol.md D22), kept across recompiles. */
   readonly risk = new RiskBook();
   readonly connections: ConnectionTable;
+  /** Member aliases and routes (docs/protocol.md D23). */
+  readonly isolation: Isolation;
   compileErrors = 0;
   onCompileError: (err: unknown, masterId: string) => void = () => {};
   private readonly evaluator: Evaluator;
@@ -26,6 +29,12 @@ export class CoreState {
       isLinked: (id) => this.store.isLinked(id),
     });
     this.evaluator = new Evaluator(engine);
+    this.isolation = new Isolation(
+      (id) =>
+        this.store.isLinked(id) ||
+        this.connections.getMaster(id) !== undefined ||
+        this.connections.getSlave(id) !== undefined,
+    );
     engine.setSynonymGroups(settings.synonymGroups);
   }
 

@@ -28,7 +28,13 @@ export class SyncRelay {
     private readonly deps: SyncDeps,
   ) {}
 
-  request(msg: SyncRequestMessage): void {
+  request(incoming: SyncRequestMessage): void {
+    // Isolated delivery (D23): the slave asks under its alias; the master knows only its own id.
+    const alias = this.state.isolation.resolve(incoming.master_account);
+    const msg =
+      alias && alias.slaveAccount === incoming.slave_account
+        ? { ...incoming, master_account: alias.masterAccount }
+        : incoming;
     this.deps.events.emit('sync_request', {
       slaveAccount: msg.slave_account,
       masterAccount: msg.master_account,
@@ -82,13 +88,16 @@ export class SyncRelay {
         perMember[i]!.push(converted);
       }
     }
-    const encoder = new SnapshotEncoder(msg);
+    const shared = new SnapshotEncoder(msg);
     for (let i = 0; i < members.length; i++) {
       const member = members[i]!;
       if (member.status !== Status.CONNECTED) continue;
-      const topic = syncTopic(masterId, member.slaveAccount);
+      // Isolated delivery (D23): the slave gets it on `sync/<alias>/<slave>` with its alias as source.
+      const via = this.state.isolation.via(masterId, member.slaveAccount);
+      const topic = syncTopic(via, member.slaveAccount);
       // One member's trouble never stops the others.
       try {
+        const encoder = via === masterId ? shared : new SnapshotEncoder({ ...msg, source_account: via });
         const frames = encoder.frames(topic, perMember[i]!, (pos) => {
           this.deps.metrics.frameRefused('snapshot_position_too_large');
           this.deps.log.error(

@@ -6,6 +6,7 @@ import {
   type Repositories,
   withRepositoriesTransaction,
 } from '@sankey/db/repositories/index';
+import type { MemberAliasRow } from '@sankey/db/repositories/member-aliases';
 import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/members';
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
@@ -184,6 +185,14 @@ export class DbRelayStorage implements RelayStorage {
 
   loadParked(): Promise<StoredParkedFrame[]> {
     return this.repos.parkedFrames.listAll();
+  }
+
+  loadAliases(): Promise<MemberAliasRow[]> {
+    return this.repos.memberAliases.list();
+  }
+
+  addAlias(row: MemberAliasRow): Promise<void> {
+    return this.repos.memberAliases.add(row);
   }
 
   addParked(rows: StoredParkedFrame[]): Promise<void> {

@@ -1,6 +1,7 @@
 // What the relay needs from the database: a load at start, outbox rows, fresh rows after a change, and
 // runtime status writes. Implemented over packages/db in db-storage.ts; nothing on the signal path calls it.
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
+import type { AliasRow as MemberAliasRow } from '../core/isolation';
 import type { LedgerStore } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
@@ -102,6 +103,9 @@ export interface RelayStorage extends LedgerStore {
   block(accountId: string, reason: string, at: Date): Promise<void>;
   unblock(accountId: string): Promise<boolean>;
   loadParked(): Promise<StoredParkedFrame[]>;
+  /** The alias table of isolated delivery (docs/protocol.md D23). */
+  loadAliases(): Promise<MemberAliasRow[]>;
+  addAlias(row: MemberAliasRow): Promise<void>;
   addParked(rows: StoredParkedFrame[]): Promise<void>;
   removeParked(keys: string[]): Promise<void>;
   close(): Promise<void>;

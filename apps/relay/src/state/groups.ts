@@ -1,6 +1,8 @@
 // In-memory cache of trade groups and members (D1): the trade-signal path reads only this, never the DB.
 // The DB is the source of truth for settings; `status` here is the relay-owned runtime member status (D2).
+
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
+import type { DeliveryMode } from '@sankey/shared/domain/delivery';
 import type { SlaveSettings } from '@sankey/shared/domain/settings';
 
 export interface GroupState {
@@ -9,6 +11,8 @@ export interface GroupState {
   symbolPrefix: string | null;
   symbolSuffix: string | null;
   configVersion: number;
+  /** docs/protocol.md D23; absent = shared. */
+  delivery?: DeliveryMode;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -20,6 +20,7 @@ const RELAY_EVENTS: RelayEventName[] = [
   'member_updated',
   'member_status_changed',
   'member_deleted',
+  'member_delivery',
   'global_settings_updated',
   'delivery_failed',
 ];

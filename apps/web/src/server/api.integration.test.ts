@@ -120,7 +120,13 @@ describe('tradeGroups', () => {
     expect(r.status).toBe(200);
     expect(r.data).toMatchObject({
       id,
-      masterSettings: { enabled: false, symbolPrefix: 'pro.', symbolSuffix: null, configVersion: 1 },
+      masterSettings: {
+        enabled: false,
+        symbolPrefix: 'pro.',
+        symbolSuffix: null,
+        delivery: 'shared',
+        configVersion: 1,
+      },
       masterRuntimeStatus: 0,
       masterWarningCodes: [],
     });
@@ -380,7 +386,13 @@ describe('links', () => {
       warnings: [],
       group: expect.objectContaining({
         id: g,
-        masterSettings: { enabled: false, symbolPrefix: 'pre.', symbolSuffix: null, configVersion: 1 },
+        masterSettings: {
+          enabled: false,
+          symbolPrefix: 'pre.',
+          symbolSuffix: null,
+          delivery: 'shared',
+          configVersion: 1,
+        },
         masterRuntimeStatus: 2,
         outboxId: rows[0]?.id,
       }),

@@ -127,6 +127,7 @@ export class FakeStore implements Store {
         enabled: input.enabled ?? false,
         symbolPrefix: input.symbolPrefix ?? null,
         symbolSuffix: input.symbolSuffix ?? null,
+        delivery: input.delivery ?? 'shared',
         configVersion: 1,
         createdAt: now,
         updatedAt: now,
@@ -151,6 +152,7 @@ export class FakeStore implements Store {
       const change: Partial<TradeGroupDto> = {};
       if (affixes.symbolPrefix !== undefined) change.symbolPrefix = affixes.symbolPrefix;
       if (affixes.symbolSuffix !== undefined) change.symbolSuffix = affixes.symbolSuffix;
+      if (affixes.delivery !== undefined) change.delivery = affixes.delivery;
       return this.bumpGroup(id, change);
     },
     setEnabled: async (id, enabled) => this.bumpGroup(id, { enabled }),

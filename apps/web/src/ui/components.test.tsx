@@ -220,4 +220,28 @@ describe('activity feed', () => {
     expect(items).toHaveLength(1);
     expect(items[0]!.textContent).toContain('#5');
   });
+
+  it('names the alias a copy went out under in isolated delivery (D23)', async () => {
+    render(
+      <Providers api={fakeApi({ members: [member('M1', 'S1')] })} lang="en">
+        <GrabStore />
+        <ActivityView />
+      </Providers>,
+    );
+    await act(async () => {
+      grabbed.store!.handleEvent('trade_copied', {
+        masterAccount: 'M1',
+        slaveAccount: 'S1',
+        via: 'M1~0123abcd',
+        memberId: 1,
+        action: 'Open',
+        ticket: '8',
+        symbol: 'GOLD',
+        lots: 0.1,
+        relayLatencyUs: 100,
+        at: '2026-06-01T12:00:00.000Z',
+      });
+    });
+    expect(screen.getByTestId('activity-item').textContent).toContain('from M1 (as M1~0123abcd) to S1');
+  });
 });

@@ -4,7 +4,13 @@ import { defaultSlaveSettings } from '@sankey/shared/domain/settings';
 
 export const group = (id: string, over: Partial<TradeGroupView> = {}): TradeGroupView => ({
   id,
-  masterSettings: { enabled: true, symbolPrefix: null, symbolSuffix: null, configVersion: 1 },
+  masterSettings: {
+    enabled: true,
+    symbolPrefix: null,
+    symbolSuffix: null,
+    delivery: 'shared',
+    configVersion: 1,
+  },
   masterRuntimeStatus: 2,
   masterWarningCodes: [],
   createdAt: '2026-01-01T00:00:00Z',

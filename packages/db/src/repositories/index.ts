@@ -6,6 +6,7 @@ import { createChangeHistoryRepository } from './change-history';
 import { createDeadLetterRepository } from './dead-letters';
 import { createDeliveryLedgerRepository } from './delivery-ledger';
 import { createGlobalSettingsRepository } from './global-settings';
+import { createMemberAliasRepository } from './member-aliases';
 import { createMemberRepository } from './members';
 import { createOutboxRepository } from './outbox';
 import { createParkedFrameRepository } from './parked-frames';
@@ -26,6 +27,7 @@ export function createRepositories(client: DbClient) {
     parkedFrames: createParkedFrameRepository(client),
     changeHistory: createChangeHistoryRepository(client),
     blocklist: createBlocklistRepository(client),
+    memberAliases: createMemberAliasRepository(client),
   };
 }
 

@@ -1,5 +1,7 @@
 // Trade groups (a master account and its settings), optionally created together with their first members.
+
 import { compareUtf8 } from '@sankey/shared/domain/byte-order';
+import type { DeliveryMode } from '@sankey/shared/domain/delivery';
 import { type DbClient, inTransaction, providerOfClient } from '../client';
 import { translatePrismaError, UniqueViolation } from '../errors';
 import {
@@ -17,6 +19,8 @@ export interface TradeGroupDto {
   enabled: boolean;
   symbolPrefix: string | null;
   symbolSuffix: string | null;
+  /** docs/protocol.md D23. */
+  delivery: DeliveryMode;
   configVersion: number;
   createdAt: Date;
   updatedAt: Date;
@@ -27,6 +31,7 @@ export interface NewTradeGroup {
   enabled?: boolean;
   symbolPrefix?: string | null;
   symbolSuffix?: string | null;
+  delivery?: DeliveryMode;
   members?: NewMember[];
 }
 
@@ -35,19 +40,28 @@ const groupSelect = {
   enabled: true,
   symbolPrefix: true,
   symbolSuffix: true,
+  delivery: true,
   configVersion: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
+/** The column is free text in the database; anything but `isolated` reads as the default. */
+const toDto = <T extends { delivery: string }>(row: T): T & { delivery: DeliveryMode } => ({
+  ...row,
+  delivery: row.delivery === 'isolated' ? 'isolated' : 'shared',
+});
+
 export function createTradeGroupRepository(client: DbClient) {
   const bump = async (id: string, data: object): Promise<TradeGroupDto> => {
     try {
-      return await client.tradeGroup.update({
-        where: { id },
-        data: { ...data, configVersion: { increment: 1 } },
-        select: groupSelect,
-      });
+      return toDto(
+        await client.tradeGroup.update({
+          where: { id },
+          data: { ...data, configVersion: { increment: 1 } },
+          select: groupSelect,
+        }),
+      );
     } catch (err) {
       translatePrismaError(err, 'TradeGroup', { id });
     }
@@ -87,6 +101,7 @@ export function createTradeGroupRepository(client: DbClient) {
             enabled: input.enabled ?? false,
             symbolPrefix: input.symbolPrefix ?? null,
             symbolSuffix: input.symbolSuffix ?? null,
+            delivery: input.delivery ?? 'shared',
             members: {
               create: members.map((m) => ({
                 slaveAccount: m.slaveAccount,
@@ -98,30 +113,36 @@ export function createTradeGroupRepository(client: DbClient) {
           select: { ...groupSelect, members: { select: memberSelect } },
         });
         const { members: memberRows, ...group } = row;
-        return { group, members: memberRows.map(toMemberDto).sort(byGroupThenSlave) };
+        return { group: toDto(group), members: memberRows.map(toMemberDto).sort(byGroupThenSlave) };
       } catch (err) {
         translatePrismaError(err, 'TradeGroup', { id: input.id });
       }
     },
 
-    get(id: string): Promise<TradeGroupDto | null> {
-      return client.tradeGroup.findUnique({ where: { id }, select: groupSelect });
+    async get(id: string): Promise<TradeGroupDto | null> {
+      const row = await client.tradeGroup.findUnique({ where: { id }, select: groupSelect });
+      return row ? toDto(row) : null;
     },
 
     /** Newest first; ties (same createdAt) in byte order of the id. */
     async list(): Promise<TradeGroupDto[]> {
-      const rows = await client.tradeGroup.findMany({ select: groupSelect });
+      const rows = (await client.tradeGroup.findMany({ select: groupSelect })).map(toDto);
       return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareUtf8(a.id, b.id));
     },
 
-    /** Changes the symbol affixes (undefined keeps, null clears) and bumps configVersion. NotFound if missing. */
+    /**
+     * Changes the symbol affixes (undefined keeps, null clears) and the delivery mode (undefined keeps) and bumps
+     * configVersion. NotFound if missing.
+     */
     updateAffixes(
       id: string,
-      affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null },
+      affixes: { symbolPrefix?: string | null; symbolSuffix?: string | null; delivery?: DeliveryMode },
     ): Promise<TradeGroupDto> {
-      const data: { symbolPrefix?: string | null; symbolSuffix?: string | null } = {};
+      const data: { symbolPrefix?: string | null; symbolSuffix?: string | null; delivery?: DeliveryMode } =
+        {};
       if (affixes.symbolPrefix !== undefined) data.symbolPrefix = affixes.symbolPrefix;
       if (affixes.symbolSuffix !== undefined) data.symbolSuffix = affixes.symbolSuffix;
+      if (affixes.delivery !== undefined) data.delivery = affixes.delivery;
       return bump(id, data);
     },
 
@@ -142,7 +163,7 @@ export function createTradeGroupRepository(client: DbClient) {
         });
         try {
           const group = await t.tradeGroup.delete({ where: { id }, select: groupSelect });
-          return { group, slaveAccounts: members.map((m) => m.slaveAccount).sort(compareUtf8) };
+          return { group: toDto(group), slaveAccounts: members.map((m) => m.slaveAccount).sort(compareUtf8) };
         } catch (err) {
           translatePrismaError(err, 'TradeGroup', { id });
         }

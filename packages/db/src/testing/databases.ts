@@ -19,6 +19,7 @@ const TABLES = [
   'parked_frames',
   'change_history',
   'blocked_eas',
+  'member_aliases',
 ];
 
 export interface TestDb {

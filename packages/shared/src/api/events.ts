@@ -36,6 +36,8 @@ export interface ServerToClientEvents {
   trade_copied: (payload: {
     masterAccount: string;
     slaveAccount: string;
+    /** The member's alias when the copy went out under it (isolated delivery, docs/protocol.md D23). */
+    via?: string;
     memberId: number;
     action: TradeAction;
     ticket: string;
@@ -68,6 +70,13 @@ export interface ServerToClientEvents {
   member_updated: (payload: MemberView) => void;
   member_status_changed: (payload: MemberView) => void;
   member_deleted: (payload: { tradeGroupId: string; slaveAccount: string }) => void;
+  /** A step of a member's delivery switch (docs/protocol.md D23): its phase and the alias its slave is told. */
+  member_delivery: (payload: {
+    tradeGroupId: string;
+    slaveAccount: string;
+    phase: 'shared' | 'joining' | 'isolated' | 'leaving';
+    alias: string;
+  }) => void;
   global_settings_updated: (payload: GlobalSettings) => void;
   delivery_failed: (payload: { topic: string; reason: string }) => void;
   /** The EA's parked copies passed the high-water mark (docs/api.md, endpoints). */

@@ -1,6 +1,7 @@
 // tRPC input schemas (docs/api.md, Procedures), shared by the web API and the UI forms. Every object is strict: unknown keys
 // (including the server-owned `configVersion`) are rejected with BAD_REQUEST.
 import { z } from 'zod';
+import { DELIVERY_MODES } from '../domain/delivery';
 import {
   accountIdSchema,
   globalSettingsUpdateSchema,
@@ -38,6 +39,8 @@ export const updateTradeGroupInputSchema = z.strictObject({
   masterSettings: z.strictObject({
     symbolPrefix: symbolAffixInputSchema.nullable().optional(),
     symbolSuffix: symbolAffixInputSchema.nullable().optional(),
+    /** docs/protocol.md D23: switching starts a per-member switch in the relay. */
+    delivery: z.enum(DELIVERY_MODES).optional(),
   }),
 });
 export type UpdateTradeGroupInput = z.input<typeof updateTradeGroupInputSchema>;

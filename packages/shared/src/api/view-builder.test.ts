@@ -29,7 +29,13 @@ describe('view builder', () => {
     const g = buildTradeGroupView(group, { masterRuntimeStatus: 2, masterWarningCodes: ['master_offline'] });
     expect(tradeGroupViewSchema.parse(g)).toEqual({
       id: 'M1',
-      masterSettings: { enabled: true, symbolPrefix: 'pre.', symbolSuffix: null, configVersion: 3 },
+      masterSettings: {
+        enabled: true,
+        symbolPrefix: 'pre.',
+        symbolSuffix: null,
+        delivery: 'shared',
+        configVersion: 3,
+      },
       masterRuntimeStatus: 2,
       masterWarningCodes: ['master_offline'],
       createdAt: '2025-01-02T03:04:05.000Z',

@@ -3,6 +3,7 @@
 // timestamps come from the stored rows; status and warnings from the relay's live evaluation when there is one.
 // Without it (relay unreachable, or it has not applied the change yet) the fallbacks of docs/api.md apply:
 // the persisted member status, master status 0, no warnings.
+import type { DeliveryMode } from '../domain/delivery';
 import type { SlaveSettings } from '../domain/settings';
 import type { WarningCode } from '../protocol/constants';
 import type { GroupEvaluation, MemberView, TradeGroupView } from './views';
@@ -12,6 +13,7 @@ export interface StoredGroup {
   enabled: boolean;
   symbolPrefix: string | null;
   symbolSuffix: string | null;
+  delivery?: DeliveryMode;
   configVersion: number;
   createdAt: Date;
   updatedAt: Date;
@@ -46,6 +48,7 @@ export function buildTradeGroupView(group: StoredGroup, live?: LiveMaster | null
       enabled: group.enabled,
       symbolPrefix: group.symbolPrefix,
       symbolSuffix: group.symbolSuffix,
+      delivery: group.delivery ?? 'shared',
       configVersion: group.configVersion,
     },
     masterRuntimeStatus: live?.masterRuntimeStatus ?? 0,

@@ -11,6 +11,7 @@ import {
   SYNC_MODES,
 } from '../protocol/constants';
 import { parseDecimalWireInt, wireIntToDecimal } from '../protocol/wire-int';
+import { DELIVERY_MODES } from './delivery';
 import { defaultMemberRisk, memberRiskSchema } from './risk';
 
 const utf8 = new TextEncoder();
@@ -169,6 +170,8 @@ export const masterSettingsInputSchema = z.strictObject({
   enabled: z.boolean().default(false),
   symbolPrefix: inputAffix.nullable().default(null),
   symbolSuffix: inputAffix.nullable().default(null),
+  /** docs/protocol.md D23: `isolated` gives each member's EA its own alias of the master. */
+  delivery: z.enum(DELIVERY_MODES).default('shared'),
 });
 export type MasterSettingsInput = z.input<typeof masterSettingsInputSchema>;
 
@@ -176,6 +179,7 @@ export const masterSettingsSchema = z.strictObject({
   enabled: z.boolean(),
   symbolPrefix: storedAffix.nullable(),
   symbolSuffix: storedAffix.nullable(),
+  delivery: z.enum(DELIVERY_MODES).default('shared'),
   configVersion: z.number().int().min(0).max(0xffff_ffff),
 });
 export type MasterSettings = z.output<typeof masterSettingsSchema>;

@@ -20,6 +20,12 @@ describe('worstCaseSlaveConfigFrameBytes', () => {
     expect(worstCaseSlaveConfigFrameBytes('S1', 'M1', defaultSlaveSettings())).toBeLessThan(1000);
   });
 
+  it('assumes a 63-byte master alias in both id fields for isolated delivery (D23)', () => {
+    const shared = worstCaseSlaveConfigFrameBytes('S1', 'M1', defaultSlaveSettings());
+    const isolated = worstCaseSlaveConfigFrameBytes('S1', 'M1', defaultSlaveSettings(), 'isolated');
+    expect(isolated - shared).toBe(2 * (63 - 2) + 2);
+  });
+
   it('grows with every mapping', () => {
     const sizes = [0, 1, 10, 50].map((n) => worstCaseSlaveConfigFrameBytes('S1', 'M1', withMappings(n)));
     for (let i = 1; i < sizes.length; i++) expect(sizes[i]!).toBeGreaterThan(sizes[i - 1]!);

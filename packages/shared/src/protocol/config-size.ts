@@ -1,5 +1,6 @@
 // Upper bound of a member's SlaveConfigMessage frame, so the API can refuse settings that could ever produce
 // a frame above the EA's 4096-byte buffer (docs/api.md, Limits; docs/protocol.md D3) whatever the runtime status.
+import { type DeliveryMode, MAX_ALIAS_BYTES } from '../domain/delivery';
 import type { SlaveSettings } from '../domain/settings';
 import { Status, WARNING_CODES } from './constants';
 import type { SlaveConfigMessage } from './messages';
@@ -28,12 +29,15 @@ export function worstCaseSlaveConfigFrameBytes(
   slaveAccount: string,
   masterAccount: string,
   settings: SlaveSettings,
+  delivery: DeliveryMode = 'shared',
 ): number {
+  // Isolated delivery names the master by an alias of up to 63 bytes (docs/protocol.md D23): assume the longest.
+  const master = delivery === 'isolated' ? 'A'.repeat(MAX_ALIAS_BYTES) : masterAccount;
   const msg: SlaveConfigMessage = {
     account_id: slaveAccount,
-    master_account: masterAccount,
+    master_account: master,
     timestamp: Number.MAX_SAFE_INTEGER,
-    trade_group_id: masterAccount,
+    trade_group_id: master,
     status: Status.NO_CONFIG,
     lot_calculation_mode: 'margin_ratio',
     lot_multiplier: 0,

@@ -1,5 +1,6 @@
 // docs/api.md, Limits / docs/protocol.md D3: a member's settings must never be able to produce a SlaveConfigMessage frame above the EA's
 // 4096-byte buffer. Checked with the worst case of every runtime-dependent field, before anything is stored.
+import type { DeliveryMode } from '@sankey/shared/domain/delivery';
 import type { SlaveSettings } from '@sankey/shared/domain/settings';
 import { worstCaseSlaveConfigFrameBytes } from '@sankey/shared/protocol/config-size';
 import { MAX_OUTBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
@@ -53,8 +54,8 @@ function without(s: ParsedSlaveSettings, removed: Item[]): ParsedSlaveSettings {
   };
 }
 
-const frameBytes = (slave: string, master: string, s: ParsedSlaveSettings) =>
-  worstCaseSlaveConfigFrameBytes(slave, master, { ...s, configVersion: 0 });
+const frameBytes = (slave: string, master: string, s: ParsedSlaveSettings, delivery: DeliveryMode) =>
+  worstCaseSlaveConfigFrameBytes(slave, master, { ...s, configVersion: 0 }, delivery);
 
 /**
  * BAD_REQUEST naming `field` when the worst-case frame exceeds 4096 bytes, saying how many symbol mappings or
@@ -65,14 +66,18 @@ export function assertConfigFits(
   slaveAccount: string,
   masterAccount: string,
   s: ParsedSlaveSettings,
+  delivery: DeliveryMode = 'shared',
 ) {
-  const size = frameBytes(slaveAccount, masterAccount, s);
+  // Isolated delivery: the config names the master by an alias of up to 63 bytes (docs/protocol.md D23).
+  const fits = (x: ParsedSlaveSettings) =>
+    frameBytes(slaveAccount, masterAccount, x, delivery) <= MAX_OUTBOUND_FRAME_BYTES;
+  const size = frameBytes(slaveAccount, masterAccount, s, delivery);
   if (size <= MAX_OUTBOUND_FRAME_BYTES) return;
   const items = removableItems(s);
   // Smallest k such that dropping the k largest entries fits (binary search: the size falls as k grows).
   let lo = 1;
   let hi = items.length;
-  if (hi === 0 || frameBytes(slaveAccount, masterAccount, without(s, items)) > MAX_OUTBOUND_FRAME_BYTES) {
+  if (hi === 0 || !fits(without(s, items))) {
     throw new AppError(
       'BAD_REQUEST',
       `${field}: the config for slave ${slaveAccount} would be up to ${size} bytes, over the EA's ` +
@@ -81,8 +86,7 @@ export function assertConfigFits(
   }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (frameBytes(slaveAccount, masterAccount, without(s, items.slice(0, mid))) <= MAX_OUTBOUND_FRAME_BYTES)
-      hi = mid;
+    if (fits(without(s, items.slice(0, mid)))) hi = mid;
     else lo = mid + 1;
   }
   const mappings = s.symbolMappings.length;

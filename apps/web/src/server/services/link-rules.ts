@@ -41,6 +41,28 @@ export function checkNewLinks(
   );
 }
 
+/**
+ * docs/protocol.md D23: in isolated delivery a slave whose id is a byte prefix of another linked id (or has one)
+ * would receive that account's alias configs through `config/<id>` and subscribe its alias: refused (CONFLICT).
+ */
+export function assertIsolatable(
+  field: string,
+  slaves: readonly string[],
+  stored: readonly { tradeGroupId: string; slaveAccount: string }[],
+  master: string,
+): void {
+  const linked = new Set([master, ...slaves, ...stored.flatMap((l) => [l.tradeGroupId, l.slaveAccount])]);
+  for (const slave of slaves) {
+    const peers = prefixPeers(slave, linked);
+    if (peers.length === 0) continue;
+    throw new AppError(
+      'CONFLICT',
+      `${field}: isolated delivery refuses slave ${slave}: it is a byte prefix of ${peers.join(', ')} or has one ` +
+        `(config/${slave} also receives the other account's configs, so it would learn its alias)`,
+    );
+  }
+}
+
 /** One warning per pair of ids, each naming the shorter id first (docs/protocol.md §1.3). */
 function prefixWarnings(newIds: readonly string[], linkedIds: readonly string[]): string[] {
   const pairs = new Set<string>();

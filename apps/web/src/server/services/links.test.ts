@@ -23,7 +23,13 @@ describe('link service', () => {
     expect(r.groupCreated).toBe(true);
     expect(r.group).toMatchObject({
       id: 'M1',
-      masterSettings: { enabled: false, symbolPrefix: 'pre.', symbolSuffix: null, configVersion: 1 },
+      masterSettings: {
+        enabled: false,
+        symbolPrefix: 'pre.',
+        symbolSuffix: null,
+        delivery: 'shared',
+        configVersion: 1,
+      },
     });
     expect(r.member).toMatchObject({
       tradeGroupId: 'M1',

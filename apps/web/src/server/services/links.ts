@@ -8,7 +8,7 @@ import { AppError, fromDbError } from '../errors';
 import type { Repos, TradeGroupDto } from '../store';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
-import { assertNotSelfLink, checkNewLinks } from './link-rules';
+import { assertIsolatable, assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, memberView, tradeGroupView } from './views';
 
 export type CreateLink = z.output<typeof createLinkInputSchema>;
@@ -31,6 +31,7 @@ async function writeGroup(
         enabled: master?.enabled ?? false,
         symbolPrefix: master?.symbolPrefix ?? null,
         symbolSuffix: master?.symbolSuffix ?? null,
+        delivery: master?.delivery ?? 'shared',
       })
       .catch((err: unknown) =>
         fromDbError(err, {
@@ -66,6 +67,10 @@ export function createLinkService(deps: ServiceDeps) {
         }
         const warnings = checkNewLinks(links, g, [{ field: 'slaveAccount', slave: s }]);
         const group = await writeGroup(repos, input);
+        if (group.group.delivery === 'isolated') {
+          assertIsolatable('slaveAccount', [s], links, g);
+          if (input.slaveSettings) assertConfigFits('slaveSettings', s, g, input.slaveSettings, 'isolated');
+        }
         const member = await repos.members
           .add(g, {
             slaveAccount: s,

@@ -13,7 +13,7 @@ import { AppError, fromDbError, fromUnreadableMember } from '../errors';
 import type { Repos } from '../store';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
-import { assertNotSelfLink, checkNewLinks } from './link-rules';
+import { assertIsolatable, assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, memberView } from './views';
 
 export type AddMember = z.output<typeof addMemberInputSchema>;
@@ -89,8 +89,15 @@ export function createMemberService(deps: ServiceDeps) {
         assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, input.slaveSettings);
       }
       const { member, outboxId, warnings } = await commit(deps, async (repos) => {
-        if (!(await repos.tradeGroups.get(input.tradeGroupId))) throw groupNotFound(input.tradeGroupId);
+        const group = await repos.tradeGroups.get(input.tradeGroupId);
+        if (!group) throw groupNotFound(input.tradeGroupId);
         const links = await repos.members.listLinks();
+        if (group.delivery === 'isolated') {
+          assertIsolatable('slaveAccount', [input.slaveAccount], links, input.tradeGroupId);
+          const settings = input.slaveSettings;
+          if (settings)
+            assertConfigFits('slaveSettings', input.slaveAccount, input.tradeGroupId, settings, 'isolated');
+        }
         if (
           links.some((l) => l.tradeGroupId === input.tradeGroupId && l.slaveAccount === input.slaveAccount)
         ) {

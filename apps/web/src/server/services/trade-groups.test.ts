@@ -14,6 +14,7 @@ describe('trade group service', () => {
       enabled: false,
       symbolPrefix: null,
       symbolSuffix: null,
+      delivery: 'shared',
       configVersion: 1,
     });
     const members = await services.members.list('M1');
@@ -89,6 +90,7 @@ describe('trade group service', () => {
       enabled: true,
       symbolPrefix: 'pro.',
       symbolSuffix: '.m',
+      delivery: 'shared',
       configVersion: 2,
     });
     const v2 = await services.tradeGroups.update({ id: 'M1', masterSettings: { symbolPrefix: null } });
@@ -116,6 +118,27 @@ describe('trade group service', () => {
       tradeGroupId: 'M1',
       payload: { enabled: true },
     });
+  });
+
+  it('switches delivery to isolated (one group.updated row) and refuses members whose id is a byte prefix', async () => {
+    const { services, store } = fakeServices();
+    await services.tradeGroups.create(parse({ id: 'M1', members: [{ slaveAccount: 'S1' }] }));
+    const v = await services.tradeGroups.update({ id: 'M1', masterSettings: { delivery: 'isolated' } });
+    expect(v.masterSettings.delivery).toBe('isolated');
+    expect(store.s.outbox.at(-1)).toMatchObject({ kind: 'group.updated', tradeGroupId: 'M1' });
+    // S1 is a byte prefix of S12: config/S1 would also carry S12's alias configs.
+    await expect(services.members.add({ tradeGroupId: 'M1', slaveAccount: 'S12' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('isolated delivery'),
+    });
+    await services.tradeGroups.create(
+      parse({ id: 'M2', members: [{ slaveAccount: 'X_1' }, { slaveAccount: 'X_12' }] }),
+    );
+    const rows = store.s.outbox.length;
+    await expect(
+      services.tradeGroups.update({ id: 'M2', masterSettings: { delivery: 'isolated' } }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(store.s.outbox).toHaveLength(rows);
   });
 
   it('update, toggle, get and delete answer NOT_FOUND for a missing group without writing', async () => {

@@ -8,9 +8,10 @@ import type {
 import type { TradeGroupView } from '@sankey/shared/api/views';
 import type { z } from 'zod';
 import { AppError, fromDbError } from '../errors';
+import type { Repos } from '../store';
 import { assertConfigFits } from './config-size';
 import { commit, type ServiceDeps } from './deps';
-import { assertNotSelfLink, checkNewLinks } from './link-rules';
+import { assertIsolatable, assertNotSelfLink, checkNewLinks } from './link-rules';
 import { indexEvaluations, tradeGroupView } from './views';
 
 export type CreateTradeGroup = z.output<typeof createTradeGroupInputSchema>;
@@ -53,25 +54,33 @@ export function createTradeGroupService(deps: ServiceDeps) {
         }
         seen.set(m.slaveAccount, i);
         assertNotSelfLink(`members[${i}].slaveAccount`, input.id, m.slaveAccount);
-        if (m.slaveSettings)
-          assertConfigFits(`members[${i}].slaveSettings`, m.slaveAccount, input.id, m.slaveSettings);
+        if (m.slaveSettings) {
+          const field = `members[${i}].slaveSettings`;
+          assertConfigFits(field, m.slaveAccount, input.id, m.slaveSettings, input.masterSettings?.delivery);
+        }
       });
       const master = input.masterSettings;
       const { group, outboxId, warnings } = await commit(deps, async (repos) => {
         if (await repos.tradeGroups.get(input.id)) {
           throw new AppError('CONFLICT', `trade group ${input.id} already exists`);
         }
+        const links = await repos.members.listLinks();
         const warnings = checkNewLinks(
-          await repos.members.listLinks(),
+          links,
           input.id,
           members.map((m, i) => ({ field: `members[${i}].slaveAccount`, slave: m.slaveAccount })),
         );
+        if (master?.delivery === 'isolated') {
+          const slaves = members.map((m) => m.slaveAccount);
+          assertIsolatable('masterSettings.delivery', slaves, links, input.id);
+        }
         const created = await repos.tradeGroups
           .create({
             id: input.id,
             enabled: master?.enabled ?? false,
             symbolPrefix: master?.symbolPrefix ?? null,
             symbolSuffix: master?.symbolSuffix ?? null,
+            delivery: master?.delivery ?? 'shared',
             members: members.map((m) => ({
               slaveAccount: m.slaveAccount,
               ...(m.slaveSettings && { slaveSettings: m.slaveSettings }),
@@ -90,10 +99,17 @@ export function createTradeGroupService(deps: ServiceDeps) {
       return { ...tradeGroupView(group, await evaluations()), outboxId, warnings };
     },
 
-    /** Changes the master's symbol affixes (never `enabled`); bumps configVersion; the master config is re-sent. */
+    /**
+     * Changes the master's symbol affixes and delivery mode (never `enabled`); bumps configVersion; the master
+     * config is re-sent, and a new delivery mode switches every member (docs/protocol.md D23).
+     */
     async update(input: UpdateTradeGroup): Promise<TradeGroupView> {
       const { group, outboxId } = await commit(deps, async (repos) => {
-        if (!(await repos.tradeGroups.get(input.id))) throw notFound(input.id);
+        const before = await repos.tradeGroups.get(input.id);
+        if (!before) throw notFound(input.id);
+        if (input.masterSettings.delivery === 'isolated' && before.delivery !== 'isolated') {
+          await assertGroupIsolatable(repos, input.id);
+        }
         const updated = await repos.tradeGroups
           .updateAffixes(input.id, input.masterSettings)
           .catch((err: unknown) => fromDbError(err, { notFound: notFound(input.id).message, conflict: '' }));
@@ -143,3 +159,13 @@ export function createTradeGroupService(deps: ServiceDeps) {
 }
 
 export type TradeGroupService = ReturnType<typeof createTradeGroupService>;
+
+/** Before a group goes isolated: no member id may be a byte prefix of a linked id, every config must still fit. */
+async function assertGroupIsolatable(repos: Repos, id: string): Promise<void> {
+  const [links, members] = await Promise.all([repos.members.listLinks(), repos.members.listByGroup(id)]);
+  const slaves = members.map((m) => m.slaveAccount);
+  assertIsolatable('masterSettings.delivery', slaves, links, id);
+  for (const m of members) {
+    assertConfigFits('masterSettings.delivery', m.slaveAccount, id, m.slaveSettings, 'isolated');
+  }
+}

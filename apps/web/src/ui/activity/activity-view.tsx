@@ -37,7 +37,10 @@ export function describeActivity(e: ActivityEntry, t: Translate): string {
         ticket: e.payload.ticket,
         symbol: e.payload.symbol ?? '',
         lots: lots(e.payload.lots),
-        master: e.payload.masterAccount,
+        // Isolated delivery (docs/protocol.md D23): the alias is what the slave's EA panel shows as the master.
+        master: e.payload.via
+          ? t('activity.via', { master: e.payload.masterAccount, alias: e.payload.via })
+          : e.payload.masterAccount,
         slave: e.payload.slaveAccount,
         latency: `${(e.payload.relayLatencyUs / 1000).toFixed(2)} ms`,
       });

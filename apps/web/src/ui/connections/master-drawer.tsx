@@ -1,19 +1,21 @@
 'use client';
-// Master settings drawer: symbol prefix/suffix (tradeGroups.update), the linked slaves (each opens its link
-// editor) and deleting the whole group.
+// Master settings drawer: symbol prefix/suffix and delivery mode (tradeGroups.update), the linked slaves (each
+// opens its link editor, and shows its delivery switch while it runs) and deleting the whole group.
+import { DELIVERY_MODES, type DeliveryMode } from '@sankey/shared/domain/delivery';
 import { masterSettingsInputSchema } from '@sankey/shared/domain/settings';
 import { History, Settings2 } from 'lucide-react';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
 import { useToast } from '../components/toast';
-import { Badge, ConfirmDialog, Drawer } from '../components/ui';
+import { Badge, ConfirmDialog, Drawer, Field } from '../components/ui';
 import { fieldErrors } from '../forms/issues';
 import { MasterAffixFields } from '../forms/master-affix-fields';
 import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionOf, memberBadge } from '../live/derive';
 import { useLiveActions, useLiveState } from '../live/live-provider';
+import { routeKey } from '../live/store';
 import { badgeLabel } from './labels';
 
 export function MasterDrawer(props: {
@@ -29,6 +31,7 @@ export function MasterDrawer(props: {
   const members = state.members.filter((m) => m.tradeGroupId === props.masterId);
   const [prefix, setPrefix] = useState('');
   const [suffix, setSuffix] = useState('');
+  const [delivery, setDelivery] = useState<DeliveryMode>('shared');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [confirm, setConfirm] = useState(false);
@@ -37,6 +40,7 @@ export function MasterDrawer(props: {
   useEffect(() => {
     setPrefix(group?.masterSettings.symbolPrefix ?? '');
     setSuffix(group?.masterSettings.symbolSuffix ?? '');
+    setDelivery(group?.masterSettings.delivery ?? 'shared');
     setErrors({});
   }, [props.masterId]);
 
@@ -45,7 +49,11 @@ export function MasterDrawer(props: {
   const detected = connectionOf(state.connections, id, 'Master')?.symbolContext;
 
   const save = async () => {
-    const masterSettings = { symbolPrefix: prefix.trim() || null, symbolSuffix: suffix.trim() || null };
+    const masterSettings = {
+      symbolPrefix: prefix.trim() || null,
+      symbolSuffix: suffix.trim() || null,
+      delivery,
+    };
     const parsed = masterSettingsInputSchema.safeParse(masterSettings);
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues, t, (p) => String(p[0])));
@@ -120,14 +128,41 @@ export function MasterDrawer(props: {
             </Link>
           </p>
           <fieldset className="form-section">
+            <legend>{t('master.delivery')}</legend>
+            <Field label={t('master.delivery')} help={t('master.deliveryHelp')} error={errors['delivery']}>
+              {(a) => (
+                <select
+                  {...a}
+                  className="input"
+                  name="delivery"
+                  data-testid="master-delivery"
+                  value={delivery}
+                  onChange={(e) => setDelivery(e.target.value as DeliveryMode)}
+                >
+                  {DELIVERY_MODES.map((m) => (
+                    <option key={m} value={m}>
+                      {t(`master.delivery.${m}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </fieldset>
+          <fieldset className="form-section">
             <legend>{t('master.slaves')}</legend>
             <ul className="plain-list">
               {members.map((m) => {
                 const badge = memberBadge(m.enabled, m.status);
+                const route = state.deliveryRoutes[routeKey(m.tradeGroupId, m.slaveAccount)];
                 return (
                   <li key={m.id} className="row-between">
                     <span className="mono">{m.slaveAccount}</span>
                     <span className="row">
+                      {route && route.phase !== 'shared' ? (
+                        <span className="muted mono" data-testid="member-route" title={route.alias}>
+                          {t(`master.route.${route.phase}`, { alias: route.alias })}
+                        </span>
+                      ) : null}
                       <Badge tone={badgeTone[badge]}>{badgeLabel(badge, t)}</Badge>
                       <button
                         type="button"

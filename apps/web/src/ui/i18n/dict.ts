@@ -199,6 +199,17 @@ export const en = {
   'master.suffix': 'Symbol suffix',
   'master.suffixHelp': 'The master removes this suffix from its symbols before sending (e.g. “.m”).',
   'master.slaves': 'Linked slaves',
+  'master.delivery': 'Delivery',
+  'master.delivery.shared': 'Shared (as the original)',
+  'master.delivery.isolated': 'Isolated (one alias per slave)',
+  'master.deliveryHelp':
+    'Shared: every slave of this master receives the copies meant for all the others and may execute the first ' +
+    'one that arrives, filtered and symbol-mapped for another slave. Isolated: each slave knows this master under ' +
+    'its own alias and receives only its own copies. The EA panel then shows the alias (e.g. “M1~1a2b3c4d”) as ' +
+    'the master; switching runs slave by slave without a restart and without a position sync.',
+  'master.route.joining': 'switching to {alias}…',
+  'master.route.isolated': 'via {alias}',
+  'master.route.leaving': 'switching back from {alias}…',
   'master.saved': 'Master settings saved',
   'master.configVersion': 'Config version {version}',
   'master.deleteGroup': 'Delete group',
@@ -278,6 +289,7 @@ export const en = {
   'activity.clear': 'Clear',
   'activity.received': '{account} sent {action} #{ticket} {symbol} {lots}',
   'activity.copied': 'Copied {action} #{ticket} {symbol} {lots} from {master} to {slave} ({latency})',
+  'activity.via': '{master} (as {alias})',
   'activity.filtered': 'Not copied #{ticket} from {master} to {slave}: {reason}',
   'activity.failed': 'Delivery failed on {topic}: {reason}',
   'activity.kind.trade_received': 'Received',
@@ -683,6 +695,17 @@ export const ja: Dict = {
   'master.suffix': 'シンボルサフィックス',
   'master.suffixHelp': 'マスターは送信前にこのサフィックスをシンボルから除去します (例: 「.m」)。',
   'master.slaves': 'リンク中のスレーブ',
+  'master.delivery': '配信',
+  'master.delivery.shared': '共有 (オリジナルと同じ)',
+  'master.delivery.isolated': '分離 (スレーブごとのエイリアス)',
+  'master.deliveryHelp':
+    '共有: このマスターのすべてのスレーブが他のスレーブ宛てのコピーも受信し、他のスレーブ向けにフィルター・' +
+    'シンボル変換されたものを先に実行することがあります。分離: 各スレーブは自分専用のエイリアスでこのマスターを' +
+    '認識し、自分宛てのコピーだけを受信します。EA パネルにはマスターとしてエイリアス (例: 「M1~1a2b3c4d」) が' +
+    '表示されます。切り替えは再起動なし・ポジション同期なしでスレーブごとに進みます。',
+  'master.route.joining': '{alias} へ切り替え中…',
+  'master.route.isolated': '{alias} 経由',
+  'master.route.leaving': '{alias} から戻し中…',
   'master.saved': 'マスター設定を保存しました',
   'master.configVersion': '設定バージョン {version}',
   'master.deleteGroup': 'グループを削除',
@@ -763,6 +786,7 @@ export const ja: Dict = {
   'activity.clear': 'クリア',
   'activity.received': '{account} が {action} #{ticket} {symbol} {lots} を送信',
   'activity.copied': '{action} #{ticket} {symbol} {lots} を {master} から {slave} へコピー ({latency})',
+  'activity.via': '{master} ({alias} として)',
   'activity.filtered': '#{ticket} を {master} から {slave} へコピーしませんでした: {reason}',
   'activity.failed': '{topic} への配信に失敗: {reason}',
   'activity.kind.trade_received': '受信',

@@ -53,7 +53,13 @@ describe('graph model', () => {
     tradeGroups: [
       group('M1'),
       group('M2', {
-        masterSettings: { enabled: false, symbolPrefix: null, symbolSuffix: null, configVersion: 1 },
+        masterSettings: {
+          enabled: false,
+          symbolPrefix: null,
+          symbolSuffix: null,
+          delivery: 'shared',
+          configVersion: 1,
+        },
       }),
     ],
     members: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connection, group, member } from '../test-fixtures';
-import { filterActivity, LiveStore, MAX_ACTIVITY, optimisticToggle } from './store';
+import { filterActivity, LiveStore, MAX_ACTIVITY, optimisticToggle, routeKey } from './store';
 
 const deferred = <T>() => {
   let resolve!: (v: T) => void;
@@ -72,6 +72,18 @@ describe('live events', () => {
     expect(store.getState().members[0]).toMatchObject({ status: 0, warningCodes: ['slave_offline'] });
     store.handleEvent('ea_disconnected', { accountId: 'S1', eaType: 'Slave' });
     expect(store.getState().connections[0]?.status).toBe('Offline');
+  });
+
+  it('keeps each member’s delivery switch step as the relay reports it (D23)', () => {
+    const store = new LiveStore();
+    const route = { tradeGroupId: 'M1', slaveAccount: 'S1', alias: 'M1~0123abcd' };
+    store.handleEvent('member_delivery', { ...route, phase: 'joining' });
+    expect(store.getState().deliveryRoutes[routeKey('M1', 'S1')]).toEqual({
+      phase: 'joining',
+      alias: 'M1~0123abcd',
+    });
+    store.handleEvent('member_delivery', { ...route, phase: 'isolated' });
+    expect(store.getState().deliveryRoutes[routeKey('M1', 'S1')]?.phase).toBe('isolated');
   });
 
   it('drops the group with its last member', () => {

@@ -33,7 +33,12 @@ export interface LiveState {
   activity: ActivityEntry[];
   /** Bumped on `global_settings_updated`, so the settings page refetches. */
   settingsVersion: number;
+  /** Delivery route per member (`master\u0000slave`) as the relay last reported it (docs/protocol.md D23). */
+  deliveryRoutes: Record<string, DeliveryRoute>;
 }
+
+export type DeliveryRoute = Omit<RelayEventPayload<'member_delivery'>, 'tradeGroupId' | 'slaveAccount'>;
+export const routeKey = (master: string, slave: string) => `${master}\u0000${slave}`;
 
 export const MAX_ACTIVITY = 500;
 
@@ -47,6 +52,7 @@ export function emptyState(): LiveState {
     socket: 'connecting',
     activity: [],
     settingsVersion: 0,
+    deliveryRoutes: {},
   };
 }
 
@@ -242,6 +248,12 @@ export class LiveStore {
       case 'member_status_changed':
         this.upsertMember(payload as MemberView);
         return;
+      case 'member_delivery': {
+        const { tradeGroupId, slaveAccount, ...route } = payload as RelayEventPayload<'member_delivery'>;
+        const key = routeKey(tradeGroupId, slaveAccount);
+        this.set({ deliveryRoutes: { ...this.state.deliveryRoutes, [key]: route } });
+        return;
+      }
       case 'member_deleted': {
         const p = payload as RelayEventPayload<'member_deleted'>;
         this.removeMember(p.tradeGroupId, p.slaveAccount);
