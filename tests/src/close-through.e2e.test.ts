@@ -4,7 +4,6 @@
 // was not sent. (In shared delivery a slave also sees other slaves' copies through its `trade/M1/` prefix, so
 // these assertions look at each slave's own topic: that is what the relay decides.)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
@@ -12,15 +11,8 @@ import { startTestRelay, type TestRelay } from '@sankey/relay/testing/start-rela
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admin } from './admin';
+import { freePort } from './free-port';
 import { until } from './until';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -3,21 +3,13 @@
 // the slave trades only its own copies; the alias survives a relay restart (alias table); switching back closes
 // the position opened before the switch, and no switch step makes a slave ask for a position sync.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
 import { startTestRelay, type TestRelay } from '@sankey/relay/testing/start-relay';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admin } from './admin';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from './free-port';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
