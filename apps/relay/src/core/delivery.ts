@@ -48,8 +48,6 @@ export interface TradeCopy {
 export type DeliveryOutcome = 'sent' | 'parked' | 'cancelled';
 
 export class Delivery {
-  parkedTotal = 0;
-
   constructor(
     readonly listeners: Listeners,
     readonly parking: ParkingLot,
@@ -93,7 +91,6 @@ export class Delivery {
       now,
       copy.openMaxDelayMs,
     );
-    this.parkedTotal++;
     for (const c of overflow) this.dead(c, 'queue_overflow');
     this.settle(copy.tracker);
     return 'parked';
@@ -145,11 +142,6 @@ export class Delivery {
     const expired = this.parking.expire(this.deps.clock.nowMs());
     for (const c of expired) this.dead(c, 'expired_while_offline');
     return expired.length;
-  }
-
-  /** At shutdown: parked copies stay parked (persisted); nothing to do here but report them. */
-  parkedCount(): number {
-    return this.parking.size;
   }
 
   /**

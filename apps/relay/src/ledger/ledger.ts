@@ -38,6 +38,8 @@ const ticketKey = (ticket: number | bigint) => String(ticket);
 export class DeliveryLedger {
   /** Tickets copied and not yet closed, by member and ticket. */
   private readonly open = new Map<string, LedgerEntry>();
+  /** Open copies per member (master, slave). */
+  private readonly openPerMember = new Map<string, number>();
   /** Changes not yet written, last one per ticket. */
   private pending = new Map<string, LedgerEntry>();
   /** Entries of the batch being written. */
@@ -57,7 +59,7 @@ export class DeliveryLedger {
   /** Rebuilds the open set from the database (start-up). */
   async load(): Promise<number> {
     const rows = await this.store.loadOpenLedger();
-    for (const r of rows) this.open.set(keyOf(r.masterAccount, r.slaveAccount, r.ticket), r);
+    for (const r of rows) this.setOpen(keyOf(r.masterAccount, r.slaveAccount, r.ticket), r);
     return rows.length;
   }
 
@@ -72,12 +74,28 @@ export class DeliveryLedger {
     return this.open.has(keyOf(master, slave, ticketKey(ticket)));
   }
 
-  /** How many copies of this member are open (risk controls, views). */
+  /** How many copies of this member are open (risk controls, views): kept as a count, read on the signal path. */
   openCount(master: string, slave: string): number {
-    let n = 0;
-    const prefix = `${master}\u0000${slave}\u0000`;
-    for (const k of this.open.keys()) if (k.startsWith(prefix)) n++;
-    return n;
+    return this.openPerMember.get(`${master}\u0000${slave}`) ?? 0;
+  }
+
+  private setOpen(key: string, entry: LedgerEntry): void {
+    if (!this.open.has(key)) this.countMember(entry, 1);
+    this.open.set(key, entry);
+  }
+
+  private deleteOpen(key: string): void {
+    const entry = this.open.get(key);
+    if (!entry) return;
+    this.open.delete(key);
+    this.countMember(entry, -1);
+  }
+
+  private countMember(e: LedgerEntry, by: 1 | -1): void {
+    const member = `${e.masterAccount}\u0000${e.slaveAccount}`;
+    const n = (this.openPerMember.get(member) ?? 0) + by;
+    if (n > 0) this.openPerMember.set(member, n);
+    else this.openPerMember.delete(member);
   }
 
   /** An Open was copied to the slave. */
@@ -100,7 +118,7 @@ export class DeliveryLedger {
       openedAt: now,
       updatedAt: now,
     };
-    this.open.set(keyOf(master, slave, t), entry);
+    this.setOpen(keyOf(master, slave, t), entry);
     this.enqueue(entry);
   }
 
@@ -125,7 +143,7 @@ export class DeliveryLedger {
     const key = keyOf(master, slave, ticketKey(ticket));
     const entry = this.open.get(key);
     if (!entry) return;
-    this.open.delete(key);
+    this.deleteOpen(key);
     this.enqueue({ ...entry, state: 'dead_lettered', updatedAt: new Date(this.nowMs()) });
   }
 
@@ -142,7 +160,7 @@ export class DeliveryLedger {
     const key = keyOf(master, slave, ticketKey(ticket));
     const entry = this.open.get(key);
     if (!entry) return false;
-    this.open.delete(key);
+    this.deleteOpen(key);
     this.enqueue({ ...entry, state: 'closed', updatedAt: new Date(this.nowMs()) });
     return true;
   }
@@ -204,7 +222,7 @@ export class DeliveryLedger {
   /** Forgets what is older than the retention: closed rows in the database, stale open tickets everywhere. */
   private async prune(): Promise<void> {
     const before = this.nowMs() - this.opts.retentionDays * 86_400_000;
-    for (const [k, e] of this.open) if (e.updatedAt.getTime() < before) this.open.delete(k);
+    for (const [k, e] of [...this.open]) if (e.updatedAt.getTime() < before) this.deleteOpen(k);
     await this.store
       .pruneLedger(new Date(before))
       .catch((err: unknown) => this.log.warn({ err }, 'ledger pruning failed'));
