@@ -80,7 +80,7 @@ describe('relay process lifecycle', () => {
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ version: '2.0.0', ports: { receiver: ports.receiver } });
 
-    const push = new Push({ linger: 1000 });
+    const push = new Push({ linger: 1000, sendTimeout: 1000 });
     push.connect(`tcp://127.0.0.1:${ports.receiver}`);
     const sub = new Subscriber({ linger: 0 });
     sub.connect(`tcp://127.0.0.1:${ports.publisher}`);
@@ -94,10 +94,18 @@ describe('relay process lifecycle', () => {
     await push.send(encodeInbound(heartbeat('M1', 'Master')));
     await new Promise((r) => setTimeout(r, 500));
 
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let gone = false;
+    const exited = new Promise<number | null>((r) =>
+      child.once('exit', (code) => {
+        gone = true;
+        r(code);
+      }),
+    );
     let sent = 0;
+    // A PUSH socket whose peer has gone queues up to its high-water mark and then blocks: stop sending once the
+    // relay has exited, and never wait longer than a second for one send.
     const sender = (async () => {
-      for (let i = 0; i < 2000; i++) {
+      for (let i = 0; i < 2000 && !gone; i++) {
         await push.send(encodeInbound(openNow('M1', { ticket: i + 1 })));
         sent++;
         if (i === 200) child.kill('SIGTERM');
