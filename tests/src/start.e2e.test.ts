@@ -105,7 +105,7 @@ describe('npm start', () => {
     expect(s.out().match(/"msg":"relay shutting down"/g)).toHaveLength(1);
     expect(s.out().match(/"msg":"relay stopped"/g)).toHaveLength(1);
     expect(s.out()).not.toMatch(/restart \d+ in/);
-  });
+  }, 120_000);
 
   it('keeps copying while the web app is down, and brings a killed web app or relay back within 10 s', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sankey-start-'));
@@ -172,5 +172,5 @@ describe('npm start', () => {
     }
     process.kill(-s.child.pid!, 'SIGTERM');
     expect(await s.exited).toBe(0);
-  });
+  }, 120_000);
 });
