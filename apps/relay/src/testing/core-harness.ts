@@ -19,6 +19,8 @@ import type {
 import type { ParkedCopy, ParkingOptions } from '../core/parking';
 import { type DeadLetter, type FrameClass, nullMetrics, type SignalRecorder } from '../core/ports';
 import { RelayCore } from '../core/relay-core';
+import type { SliceBudget } from '../core/snapshot-job';
+import type { Later } from '../core/stream-gate';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
@@ -39,6 +41,22 @@ export function decodeAny(frame: Buffer): { topic: string; message: OutboundMess
   throw new Error(`undecodable frame ${frame.toString('hex')}`);
 }
 
+/** Runs deferred work at once but iteratively, so a job of many slices does not grow the stack. */
+function trampoline(): Later {
+  const queue: (() => void)[] = [];
+  let running = false;
+  return (fn) => {
+    queue.push(fn);
+    if (running) return;
+    running = true;
+    try {
+      for (let next = queue.shift(); next; next = queue.shift()) next();
+    } finally {
+      running = false;
+    }
+  };
+}
+
 export const engines: Record<string, () => CoreEngine> = {
   reference: createReferenceEngine,
   wasm: createWasmEngine,
@@ -52,6 +70,11 @@ export function makeCore(
     maxConnections?: number;
     parking?: Partial<ParkingOptions>;
     journal?: SignalRecorder;
+    /** How snapshot slices are scheduled; by default at once (a trampoline), so `take()` sees every frame. */
+    later?: Later;
+    snapshotSlice?: SliceBudget;
+    /** The monotonic clock snapshot slices are timed by (default: the harness's fixed clock). */
+    monoMs?: () => number;
   } = {},
 ) {
   let now = 1_735_689_600_000;
@@ -103,7 +126,9 @@ export function makeCore(
     },
     ...(opts.journal && { journal: opts.journal }),
     log,
-    clock: { nowMs: () => now, monoMs: () => mono },
+    clock: { nowMs: () => now, monoMs: opts.monoMs ?? (() => mono) },
+    later: opts.later ?? trampoline(),
+    ...(opts.snapshotSlice ? { snapshotSlice: opts.snapshotSlice } : {}),
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.parking ? { parking: opts.parking } : {}),
