@@ -17,7 +17,13 @@ import type {
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
 import type { ParkedCopy, ParkingOptions } from '../core/parking';
-import { type DeadLetter, type FrameClass, nullMetrics, type SignalRecorder } from '../core/ports';
+import {
+  type DeadLetter,
+  type FrameClass,
+  type FrameSink,
+  nullMetrics,
+  type SignalRecorder,
+} from '../core/ports';
 import { RelayCore } from '../core/relay-core';
 import type { SliceBudget } from '../core/snapshot-job';
 import type { Later } from '../core/stream-gate';
@@ -73,6 +79,8 @@ export function makeCore(
     /** How snapshot slices are scheduled; by default at once (a trampoline), so `take()` sees every frame. */
     later?: Later;
     snapshotSlice?: SliceBudget;
+    /** Where the core's frames go instead of `sent` (e.g. a real SendQueue the test drains). */
+    frames?: FrameSink;
     /** The monotonic clock snapshot slices are timed by (default: the harness's fixed clock). */
     monoMs?: () => number;
   } = {},
@@ -103,7 +111,7 @@ export function makeCore(
   );
   const core = new RelayCore({
     engine: (opts.engine ?? createReferenceEngine)(),
-    frames: {
+    frames: opts.frames ?? {
       send({ frame, topic, stream, cls, tracker }) {
         sent.push({ topic, stream, cls, frame, message: decodeAny(frame).message });
         if (tracker && --tracker.pending === 0) tracker.onDone(0n);
