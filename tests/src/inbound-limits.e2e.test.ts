@@ -1,10 +1,21 @@
 // D18 over real sockets: a sender inventing account ids cannot grow the relay without bound, and copying for the
 // accounts that are linked goes on while it tries.
+
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { heartbeat } from '@sankey/relay/testing/core-harness';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
 import { type World, world } from './world';
+
+// A full GC before each measurement, so the heap figures are live objects, not GC timing.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const measure = () => {
+  gc();
+  return process.memoryUsage();
+};
 
 let w: World;
 afterEach(async () => {
@@ -23,10 +34,13 @@ describe('inbound limits (D18)', () => {
     const master = await w.master('M1');
     await slave.waitForConfig((c) => c.master_account === 'M1' && c.status === 2);
 
-    const flood = new Push({ linger: 0, sendHighWaterMark: 200_000 });
+    // A small high-water mark paces the flood to what the relay reads, so the sender's own buffers stay small and
+    // the memory measured below is the relay's.
+    const flood = new Push({ linger: 0, sendHighWaterMark: 1_000 });
     flood.connect(w.t.endpoints.receiver);
-    try {
-      for (let i = 0; i < 100_000; i++) {
+    const refused = () => w.metric('sankey_inbound_refused_total', 'reason="connection_table_full"');
+    const send = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
         await flood.send(
           encodeInbound(
             heartbeat(`rnd-${i.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, 'Slave'),
@@ -36,14 +50,28 @@ describe('inbound limits (D18)', () => {
         if (i === 50_000)
           await master.open({ ticket: 7001, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1, openPrice: 1.1 });
       }
-      await expect
-        .poll(() => w.metric('sankey_inbound_refused_total', 'reason="connection_table_full"'), {
-          timeout: 60_000,
-        })
-        .toBeGreaterThanOrEqual(100_000 - CAP);
+      await expect.poll(refused, { timeout: 60_000 }).toBeGreaterThanOrEqual(to - CAP);
+    };
+    let before: NodeJS.MemoryUsage;
+    let after: NodeJS.MemoryUsage;
+    try {
+      // The first 20,000 fill the table to its cap; memory is measured from there to the end of the flood.
+      await send(0, 20_000);
+      before = measure();
+      await send(20_000, 100_000);
+      after = measure();
     } finally {
       flood.close();
     }
+    // 80,000 more ids after the cap must not grow the relay: without the cap every id adds an entry
+    // (issue 12: +72 MB for 50,000); without the cap this test measured +40 MB RSS and +32 MB heap, with it under +10 MB
+    // and ~0. The bounds sit between, with room for GC timing and JIT noise.
+    const mb = (n: number) => Math.round(n / 1_048_576);
+    console.info(
+      `100,000 random-id heartbeats: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`,
+    );
+    expect(after.rss - before.rss).toBeLessThan(24 * 1_048_576);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(16 * 1_048_576);
     // At the cap: the linked accounts (M1, S1) are in, on top of the 10,000 others it admitted.
     const entries = w.relay.core.connections();
     expect(entries.length).toBeLessThanOrEqual(CAP + 2);

@@ -33,7 +33,9 @@ import type {
 import { RiskControls } from './risk/controls';
 import type { DayStartRow, DayStartStore } from './risk/equity-guard';
 import { SignalPath } from './signal-path';
+import type { SliceBudget } from './snapshot-job';
 import { CoreState } from './state';
+import { type Later, StreamGate } from './stream-gate';
 import { SyncRelay } from './sync';
 
 export interface RelayCoreDeps {
@@ -63,6 +65,10 @@ export interface RelayCoreDeps {
   onSignalDelivered?: (latencyNs: bigint) => void;
   /** Where the equity guards' day-start equities are persisted (D22); memory only when absent. */
   dayStarts?: DayStartStore;
+  /** Runs a snapshot's next slice on a later tick (default setImmediate). */
+  later?: Later;
+  /** How much snapshot work one tick may do (default: 4 ms or 2,000 positions). */
+  snapshotSlice?: SliceBudget;
   /** Told after new global settings were applied (log shipping follows them). */
   onGlobalSettings?: (next: GlobalSettings) => void;
 }
@@ -78,7 +84,12 @@ export class RelayCore {
   readonly risk: RiskControls;
   private readonly switches: DeliverySwitch;
 
-  constructor(deps: RelayCoreDeps) {
+  constructor(rawDeps: RelayCoreDeps) {
+    // Every frame goes through the gate, so a snapshot built over several ticks keeps its master's order (D14).
+    const gate = new StreamGate(rawDeps.frames, rawDeps.later ?? setImmediate, (err, stream) =>
+      rawDeps.log.error({ err, stream }, 'snapshot job failed'),
+    );
+    const deps = { ...rawDeps, frames: gate };
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
     this.state.onCompileError = (err, masterId) =>
       deps.log.error({ err, masterId }, 'copy rules not recompiled: the previous ones stay in force');
@@ -103,7 +114,7 @@ export class RelayCore {
         onDelivered: deps.onSignalDelivered ?? (() => {}),
         risk: this.risk,
       }),
-      sync: new SyncRelay(this.state, configs, deps),
+      sync: new SyncRelay(this.state, configs, { ...deps, gate, sliceBudget: deps.snapshotSlice }),
     };
     this.admin = new AdminChanges(this.state, configs, status, deps.events, this.switches);
   }

@@ -42,6 +42,11 @@ export class SnapshotEncoder {
     return bytes;
   }
 
+  /** An incremental packer for one member's frames on `topic` (positions added one at a time). */
+  packer(topic: string): SnapshotPacker {
+    return new SnapshotPacker(this, topic, this.head, this.tail);
+  }
+
   /**
    * Frames for `topic` carrying `positions`, greedily packed in order, each ≤ 4096 bytes. An empty list is still
    * one frame (the slave learns "nothing to sync"). A position too large for a frame on its own is left out and
@@ -52,28 +57,70 @@ export class SnapshotEncoder {
     positions: readonly PositionInfo[],
     onTooLarge: (pos: PositionInfo) => void,
   ): Buffer[] {
-    const topicBytes = Buffer.from(`${topic} `, 'utf8');
-    const fixed = topicBytes.length + this.head.length + this.tail.length;
+    const packer = this.packer(topic);
     const frames: Buffer[] = [];
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    const size = (n: number, bytes: number) => fixed + arrayHeader(n).length + bytes;
-    const flush = () => {
-      frames.push(Buffer.concat([topicBytes, this.head, arrayHeader(batch.length), ...batch, this.tail]));
-      batch = [];
-      batchBytes = 0;
-    };
     for (const pos of positions) {
-      const item = this.item(pos);
-      if (size(1, item.length) > MAX_OUTBOUND_FRAME_BYTES) {
-        onTooLarge(pos);
-        continue;
-      }
-      if (size(batch.length + 1, batchBytes + item.length) > MAX_OUTBOUND_FRAME_BYTES) flush();
-      batch.push(item);
-      batchBytes += item.length;
+      const out = packer.add(pos);
+      if (out === 'too_large') onTooLarge(pos);
+      else if (out) frames.push(out);
     }
-    if (batch.length > 0 || frames.length === 0) flush();
+    const last = packer.finish();
+    if (last) frames.push(last);
     return frames;
+  }
+}
+
+/** Packs one member's positions into frames ≤ 4096 bytes as they come; each position's bytes come from the cache. */
+export class SnapshotPacker {
+  private readonly topicBytes: Buffer;
+  private readonly fixed: number;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private emitted = 0;
+
+  constructor(
+    private readonly encoder: SnapshotEncoder,
+    topic: string,
+    private readonly head: Buffer,
+    private readonly tail: Buffer,
+  ) {
+    this.topicBytes = Buffer.from(`${topic} `, 'utf8');
+    this.fixed = this.topicBytes.length + head.length + tail.length;
+  }
+
+  private size(n: number, bytes: number): number {
+    return this.fixed + arrayHeader(n).length + bytes;
+  }
+
+  private flush(): Buffer {
+    const frame = Buffer.concat([
+      this.topicBytes,
+      this.head,
+      arrayHeader(this.batch.length),
+      ...this.batch,
+      this.tail,
+    ]);
+    this.batch = [];
+    this.batchBytes = 0;
+    this.emitted++;
+    return frame;
+  }
+
+  /** Adds a position; returns a frame that became full, `'too_large'` when the position fits no frame, else null. */
+  add(pos: PositionInfo): Buffer | 'too_large' | null {
+    const item = this.encoder.item(pos);
+    if (this.size(1, item.length) > MAX_OUTBOUND_FRAME_BYTES) return 'too_large';
+    let out: Buffer | null = null;
+    if (this.size(this.batch.length + 1, this.batchBytes + item.length) > MAX_OUTBOUND_FRAME_BYTES) {
+      out = this.flush();
+    }
+    this.batch.push(item);
+    this.batchBytes += item.length;
+    return out;
+  }
+
+  /** The last frame: what is left, or an empty snapshot when nothing was emitted at all. */
+  finish(): Buffer | null {
+    return this.batch.length > 0 || this.emitted === 0 ? this.flush() : null;
   }
 }

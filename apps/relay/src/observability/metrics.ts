@@ -66,6 +66,13 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly sendOverCapacity = new client.Counter({
+    name: 'sankey_send_over_capacity_total',
+    help: 'Closes and Modifies admitted although the send queue was past its hard capacity (never refused, D15)',
+    labelNames: ['class'] as const,
+    registers: [this.registry],
+  });
+
   readonly sendDropped = new client.Counter({
     name: 'sankey_send_dropped_total',
     help: 'Frames the send queue refused (D14 overload policy), by frame class and reason',

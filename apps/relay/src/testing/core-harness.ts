@@ -17,8 +17,16 @@ import type {
   TradeSignal,
 } from '@sankey/shared/protocol/messages';
 import type { ParkedCopy, ParkingOptions } from '../core/parking';
-import { type DeadLetter, type FrameClass, nullMetrics, type SignalRecorder } from '../core/ports';
+import {
+  type DeadLetter,
+  type FrameClass,
+  type FrameSink,
+  nullMetrics,
+  type SignalRecorder,
+} from '../core/ports';
 import { RelayCore } from '../core/relay-core';
+import type { SliceBudget } from '../core/snapshot-job';
+import type { Later } from '../core/stream-gate';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
@@ -39,6 +47,22 @@ export function decodeAny(frame: Buffer): { topic: string; message: OutboundMess
   throw new Error(`undecodable frame ${frame.toString('hex')}`);
 }
 
+/** Runs deferred work at once but iteratively, so a job of many slices does not grow the stack. */
+function trampoline(): Later {
+  const queue: (() => void)[] = [];
+  let running = false;
+  return (fn) => {
+    queue.push(fn);
+    if (running) return;
+    running = true;
+    try {
+      for (let next = queue.shift(); next; next = queue.shift()) next();
+    } finally {
+      running = false;
+    }
+  };
+}
+
 export const engines: Record<string, () => CoreEngine> = {
   reference: createReferenceEngine,
   wasm: createWasmEngine,
@@ -52,6 +76,13 @@ export function makeCore(
     maxConnections?: number;
     parking?: Partial<ParkingOptions>;
     journal?: SignalRecorder;
+    /** How snapshot slices are scheduled; by default at once (a trampoline), so `take()` sees every frame. */
+    later?: Later;
+    snapshotSlice?: SliceBudget;
+    /** Where the core's frames go instead of `sent` (e.g. a real SendQueue the test drains). */
+    frames?: FrameSink;
+    /** The monotonic clock snapshot slices are timed by (default: the harness's fixed clock). */
+    monoMs?: () => number;
   } = {},
 ) {
   let now = 1_735_689_600_000;
@@ -80,7 +111,7 @@ export function makeCore(
   );
   const core = new RelayCore({
     engine: (opts.engine ?? createReferenceEngine)(),
-    frames: {
+    frames: opts.frames ?? {
       send({ frame, topic, stream, cls, tracker }) {
         sent.push({ topic, stream, cls, frame, message: decodeAny(frame).message });
         if (tracker && --tracker.pending === 0) tracker.onDone(0n);
@@ -103,7 +134,9 @@ export function makeCore(
     },
     ...(opts.journal && { journal: opts.journal }),
     log,
-    clock: { nowMs: () => now, monoMs: () => mono },
+    clock: { nowMs: () => now, monoMs: opts.monoMs ?? (() => mono) },
+    later: opts.later ?? trampoline(),
+    ...(opts.snapshotSlice ? { snapshotSlice: opts.snapshotSlice } : {}),
     globalSettings: { ...defaultGlobalSettings(), ...opts.settings },
     ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     ...(opts.parking ? { parking: opts.parking } : {}),

@@ -16,6 +16,10 @@ export function publishOutcomes(
       const t = item.tracker;
       if (t && --t.pending === 0) t.onDone(process.hrtime.bigint() - t.receivedAtNs);
     },
+    /** A Close/Modify admitted past the queue's hard capacity: closes are never refused (D15). */
+    onOverCapacity(item: OutboundFrame): void {
+      metrics.sendOverCapacity.inc({ class: item.cls });
+    },
     onSendFailed(item: OutboundFrame, err: unknown): void {
       metrics.sendFailures.inc();
       log.error({ err, topic: item.topic }, 'publish failed');
@@ -24,7 +28,7 @@ export function publishOutcomes(
     onRefused(item: OutboundFrame, reason: RefusalReason): void {
       metrics.sendDropped.inc({ class: item.cls, reason });
       log.warn({ topic: item.topic, cls: item.cls, reason }, 'send queue full: frame refused');
-      deadLetters.add(letterOf(item, reason));
+      deadLetters.add(letterOf(item, 'queue_overflow'));
     },
   };
 }

@@ -59,14 +59,38 @@ describe('SendQueue (D14)', () => {
     expect(q.push(frame('M1', 'open', 3))).toBe(true);
   });
 
-  it('refuses everything past the hard capacity, counted', () => {
+  it('past the hard capacity refuses Opens and control frames, never a Close or a Modify of an open ticket', () => {
     const refused: string[] = [];
-    const q = new SendQueue({ capacity: 1, hardCapacity: 2 }, (f) => refused.push(label(f)));
+    const over: string[] = [];
+    const q = new SendQueue(
+      { capacity: 1, hardCapacity: 2, onOverCapacity: (f) => over.push(label(f)) },
+      (f, reason) => refused.push(`${label(f)} ${reason}`),
+    );
+    q.push(frame('M1', 'open', 5));
     q.push(frame('M1', 'control'));
-    q.push(frame('M1', 'control'));
+    q.push(frame('M1', 'control')); // at the hard capacity: refused
+    q.push(frame('M1', 'open', 6)); // refused, and so are its later Modify/Close
+    q.push(frame('M1', 'modify', 6));
+    q.push(frame('M1', 'close', 6));
+    for (let t = 0; t < 100; t++) q.push(frame('M2', 'close', t)); // never refused
+    q.push(frame('M1', 'modify', 5)); // its Open is queued: admitted
     q.push(frame('M1', 'close', 5));
-    expect(refused).toEqual(['M1:close5']);
-    expect(q.size).toBe(2);
+    expect(refused).toEqual([
+      'M1:control queue_full',
+      'M1:open6 queue_full',
+      'M1:modify6 open_refused',
+      'M1:close6 open_refused',
+    ]);
+    expect(over).toHaveLength(102);
+    expect(q.size).toBe(104);
+    const out = drain(q);
+    expect(out.filter((l) => l.startsWith('M1:'))).toEqual([
+      'M1:open5',
+      'M1:control',
+      'M1:modify5',
+      'M1:close5',
+    ]);
+    expect(out.filter((l) => l.startsWith('M2:'))).toHaveLength(100);
   });
 
   it('for any interleaving of masters, each stream leaves in its own order (property)', () => {

@@ -2,13 +2,16 @@
 // (its copies, its members' configs, sync frames) leaves in the order it was made. Priorities only choose which
 // stream goes next and what is refused under overload:
 //   - streams take turns; a stream whose next frame is a Close goes before one whose next frame is an Open;
-//   - at `capacity` queued frames new Opens are refused, and with them the later Modify/Close of the same ticket
-//     on the same topic (the slave never got the Open, so they would only confuse it);
-//   - a Close, a Modify whose Open was sent or is queued, and control frames are still accepted up to
-//     `hardCapacity`; only past that is anything else refused. Every refusal goes to `onRefused`.
+//   - at `capacity` queued frames new Opens are refused (`queue_full`), and with them the later Modify/Close of the
+//     same ticket on the same topic (`open_refused`: the slave never got the Open, so they would only confuse it);
+//   - control frames (configs, sync) are accepted up to `hardCapacity`, then refused (`queue_full`); an EA's
+//     config is sent again on its next heartbeat;
+//   - a Close, or a Modify whose Open was sent or is queued, is ALWAYS accepted, past `hardCapacity` too (D15:
+//     closes are never lost); each one admitted past `hardCapacity` is reported to `onOverCapacity` (a metric).
+// Every refusal goes to `onRefused`.
 import type { FrameClass, OutboundFrame } from '../core/ports';
 
-export type RefusalReason = 'queue_overflow';
+export type RefusalReason = 'queue_full' | 'open_refused';
 
 const RANK: Record<FrameClass, number> = { close: 0, modify: 1, control: 1, open: 2 };
 
@@ -52,6 +55,8 @@ export interface SendQueueOptions {
   hardCapacity?: number;
   /** How many refused tickets are remembered to refuse their later Modify/Close (oldest forgotten first). */
   refusedMemory?: number;
+  /** A Close or Modify admitted although the queue is past `hardCapacity`. */
+  onOverCapacity?: (item: OutboundFrame) => void;
 }
 
 export class SendQueue {
@@ -78,8 +83,9 @@ export class SendQueue {
 
   /** Returns false when the frame was refused (and reported). */
   push(item: OutboundFrame): boolean {
-    if (!this.admit(item)) {
-      this.onRefused(item, 'queue_overflow');
+    const refusal = this.admit(item);
+    if (refusal) {
+      this.onRefused(item, refusal);
       return false;
     }
     let fifo = this.streams.get(item.stream);
@@ -93,23 +99,28 @@ export class SendQueue {
     return true;
   }
 
-  private admit(item: OutboundFrame): boolean {
+  /** Null when the frame is admitted, else why not. */
+  private admit(item: OutboundFrame): RefusalReason | null {
     const key =
       item.cls === 'control' || item.ticket === undefined ? null : `${item.topic}\u0000${item.ticket}`;
     if (key !== null && item.cls !== 'open' && this.refusedTickets.has(key)) {
       if (item.cls === 'close') this.refusedTickets.delete(key);
-      return false;
+      return 'open_refused';
+    }
+    if (item.cls === 'close' || item.cls === 'modify') {
+      if (this.count >= this.hard) this.opts.onOverCapacity?.(item);
+      return null;
     }
     const full = item.cls === 'open' ? this.count >= this.opts.capacity : this.count >= this.hard;
-    if (!full) return true;
-    if (key !== null && item.cls === 'open') {
+    if (!full) return null;
+    if (key !== null) {
       this.refusedTickets.set(key, true);
       if (this.refusedTickets.size > this.refusedMemory) {
         const oldest = this.refusedTickets.keys().next().value;
         if (oldest !== undefined) this.refusedTickets.delete(oldest);
       }
     }
-    return false;
+    return 'queue_full';
   }
 
   /** The next frame to send: the head of the best-ranked ready stream, streams taking turns on equal rank. */

@@ -24,6 +24,8 @@ export interface ZmqHooks {
   onSent(item: OutboundFrame): void;
   onSendFailed(item: OutboundFrame, err: unknown): void;
   onRefused(item: OutboundFrame, reason: RefusalReason): void;
+  /** A Close/Modify admitted past the queue's hard capacity (never refused). */
+  onOverCapacity?(item: OutboundFrame): void;
   onReceiveError(err: unknown): void;
   /** A sender's connection to the PULL socket ended (EA gone, or refused for a frame over the limit). */
   onReceiverDisconnect?(): void;
@@ -59,8 +61,9 @@ export class ZmqTransport {
       heartbeatTimeout: opts.heartbeatTimeoutMs ?? 6000,
     });
     this.pull.linger = 0;
-    this.queue = new SendQueue({ capacity: opts.sendQueueCapacity }, (item, reason) =>
-      hooks.onRefused(item, reason),
+    this.queue = new SendQueue(
+      { capacity: opts.sendQueueCapacity, onOverCapacity: (item) => hooks.onOverCapacity?.(item) },
+      (item, reason) => hooks.onRefused(item, reason),
     );
   }
 

@@ -1,4 +1,5 @@
-// What every service receives: persistence, the relay's control API, a clock and a logger (style.md).
+// What every service receives: persistence, the relay's control API, a clock and a logger (docs/architecture.md,
+// "apps/web": tRPC routers → services → repositories).
 import type { Clock, Logger } from '../logger';
 import type { RelayClient } from '../relay-client';
 import type { Repos, Store } from '../store';

@@ -1,5 +1,5 @@
-// The one tRPC initialisation (style.md): context, error formatter, and the authenticated procedure that also
-// maps AppError codes to tRPC codes — the only place that does.
+// The one tRPC initialisation (docs/architecture.md, "apps/web"): context, error formatter, and the authenticated
+// procedure that also maps AppError codes to tRPC codes — the only place that does.
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Services } from '../app';
