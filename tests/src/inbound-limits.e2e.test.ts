@@ -63,9 +63,9 @@ describe('inbound limits (D18)', () => {
     } finally {
       flood.close();
     }
-    // 80,000 more ids after the cap must not grow the relay: without the cap every id adds an entry
-    // (issue 12: +72 MB for 50,000); without the cap this test measured +40 MB RSS and +32 MB heap, with it under +10 MB
-    // and ~0. The bounds sit between, with room for GC timing and JIT noise.
+    // 80,000 more ids after the cap must not grow the relay (issue 12 measured +72 MB for 50,000 new ids). Without
+    // the cap this test measured +40 MB RSS and +32 MB heap; with it, under +10 MB RSS and ~0 heap. The bounds sit
+    // between, with room for GC timing and JIT noise.
     const mb = (n: number) => Math.round(n / 1_048_576);
     console.info(
       `100,000 random-id heartbeats: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`,

@@ -262,7 +262,7 @@ export class Relay {
     if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
     this.metrics.stopSampling();
     const work = (async () => {
-      await this.zmq?.stopReading();
+      await this.zmq?.stopReading().then(() => this.core?.settled()); // snapshots being built finish first
       await this.outbox?.stop();
       await this.zmq?.flush();
       await this.persistence?.close();

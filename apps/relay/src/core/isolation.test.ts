@@ -9,6 +9,7 @@ import type {
 } from '@sankey/shared/protocol/messages';
 import { describe, expect, it } from 'vitest';
 import { heartbeat, makeCore, open } from '../testing/core-harness';
+import type { SignalRecorder } from './ports';
 
 type Harness = ReturnType<typeof makeCore>;
 
@@ -96,8 +97,8 @@ const signal = (over: Partial<TradeSignal>) => ({
 });
 
 /** A trades everything, B copies no pending orders, C maps XAUUSD to GOLD. */
-function threeSlaves(delivery: 'shared' | 'isolated') {
-  const h = makeCore();
+function threeSlaves(delivery: 'shared' | 'isolated', journal?: SignalRecorder) {
+  const h = makeCore(journal ? { journal } : {});
   h.addGroup('M1', { delivery }, [
     { slaveAccount: 'A', settings: { copyPendingOrders: true, maxSignalDelayMs: 60_000 } },
     { slaveAccount: 'B', settings: { copyPendingOrders: false, maxSignalDelayMs: 60_000 } },
@@ -144,6 +145,30 @@ describe('isolated delivery (docs/protocol.md D23)', () => {
     expect(alias).toMatch(/^M1~[0-9a-f]{8}$/);
     expect(sims.brains.get('C')!.subscribedTopics()).toContain(`trade/${alias}/`);
     expect(sims.brains.get('C')!.subscribedTopics()).not.toContain('trade/M1/');
+  });
+
+  it('journals the alias each Open went out under, for the Trades page (none in shared delivery)', () => {
+    const recorded: { action: string; via?: Record<string, string> }[] = [];
+    const journal: SignalRecorder = {
+      record: (sig, _accepted, _filtered, _filteredBy, via) =>
+        void recorded.push({ action: sig.action, ...(via ? { via } : {}) }),
+    };
+    const { h, sims } = threeSlaves('isolated', journal);
+    h.handle(pendingGold);
+    h.handle(signal({ ticket: 7 }));
+    sims.pump();
+    const route = (s: string) => h.core.deliveryRoute('M1', s).via;
+    // B filtered the pending order: it got no copy, so no alias for it.
+    expect(recorded).toEqual([
+      { action: 'Open', via: { A: route('A'), C: route('C') } },
+      { action: 'Close' },
+    ]);
+    const shared: typeof recorded = [];
+    const s = threeSlaves('shared', {
+      record: (sig, _a, _f, _b, via) => void shared.push({ action: sig.action, ...(via ? { via } : {}) }),
+    });
+    s.h.handle(pendingGold);
+    expect(shared).toEqual([{ action: 'Open' }]);
   });
 
   it('switching to isolated and back with open positions loses no Close and asks for no sync', () => {

@@ -140,12 +140,16 @@ export interface CoreMetrics {
 
 /** Records every inbound trade signal with what the copy engine decided (the signal journal). */
 export interface SignalRecorder {
-  /** `filteredBy`: slave account → reason, only for the members the engine filtered (absent when none were). */
+  /**
+   * `filteredBy`: slave account → reason, only for the members the engine filtered (absent when none were).
+   * `via`: slave account → the alias its copy of an Open went out under (isolated delivery, D23; absent when none).
+   */
   record(
     sig: TradeSignal,
     accepted: number,
     filtered: Partial<Record<FilterReason, number>>,
     filteredBy?: Record<string, FilterReason>,
+    via?: Record<string, string>,
   ): void;
 }
 

@@ -83,6 +83,7 @@ export class RelayCore {
   /** Risk controls (D22): equity guards and their resets, the tick that follows windows and day starts. */
   readonly risk: RiskControls;
   private readonly switches: DeliverySwitch;
+  private readonly gate: StreamGate;
 
   constructor(rawDeps: RelayCoreDeps) {
     // Every frame goes through the gate, so a snapshot built over several ticks keeps its master's order (D14).
@@ -90,6 +91,7 @@ export class RelayCore {
       rawDeps.log.error({ err, stream }, 'snapshot job failed'),
     );
     const deps = { ...rawDeps, frames: gate };
+    this.gate = gate;
     this.state = new CoreState(deps.engine, deps.globalSettings, deps.maxConnections);
     this.state.onCompileError = (err, masterId) =>
       deps.log.error({ err, masterId }, 'copy rules not recompiled: the previous ones stay in force');
@@ -122,6 +124,11 @@ export class RelayCore {
   /** One decoded inbound message. `receivedAtNs` is when its frame arrived. */
   handle(msg: DecodedInbound, receivedAtNs: bigint): void {
     dispatch(this.inbound, msg, receivedAtNs);
+  }
+
+  /** Resolves when every snapshot being built in slices has sent its frames (shutdown waits for it). */
+  settled(): Promise<void> {
+    return this.gate.idle();
   }
 
   /** The heartbeat timeout check (every second, D9), with the configured timeout; parked copies past their time. */

@@ -89,10 +89,20 @@ export class SignalPath {
     // Per-member reasons for the Trades page: built only for filtered members, so a signal copied to everyone
     // allocates nothing more.
     let filteredBy: Record<string, FilterReason> | undefined;
+    // The alias each Open goes out under (isolated delivery, D23), for the Trades page; built only when one does.
+    let viaBy: Record<string, string> | undefined;
     for (let i = 0; i < n; i++) {
       if (results.accepted(i)) {
         send[i] = 1;
         sendCount++;
+        if (opening) {
+          const slave = results.slaveAccount(i);
+          const via = this.state.isolation.via(masterId, slave);
+          if (via !== masterId) {
+            viaBy ??= {};
+            viaBy[slave] = via;
+          }
+        }
         continue;
       }
       const reason = results.reason(i);
@@ -122,7 +132,7 @@ export class SignalPath {
         });
       }
     }
-    journal?.record(sig, sendCount, filtered, filteredBy);
+    journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
     if (sig.action === 'Close' && !isPartialClose(sig)) {
       // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
       for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);

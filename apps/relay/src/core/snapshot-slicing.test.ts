@@ -47,6 +47,17 @@ describe('StreamGate', () => {
     expect(out.at(-1)).toBe('A:3');
   });
 
+  it('idle() resolves once every job has finished (shutdown waits for it)', async () => {
+    const gate = new StreamGate({ send: () => {} }, setImmediate, () => {});
+    await gate.idle();
+    let slices = 0;
+    gate.run('A', { step: () => ++slices === 5 });
+    expect(slices).toBe(1);
+    await gate.idle();
+    expect(slices).toBe(5);
+    expect(gate.pending).toBe(0);
+  });
+
   it('a job that throws is reported and the stream moves on', () => {
     const out: string[] = [];
     const errors: unknown[] = [];

@@ -17,6 +17,7 @@ export class StreamGate implements FrameSink {
   /** Streams with a job in progress: the job at the head, then frames and jobs that came after it. */
   private readonly waiting = new Map<string, Entry[]>();
   private readonly emit: (frame: OutboundFrame) => void;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly sink: FrameSink,
@@ -31,6 +32,12 @@ export class StreamGate implements FrameSink {
     let n = 0;
     for (const q of this.waiting.values()) n += q.length;
     return n;
+  }
+
+  /** Resolves when no job is running or waiting (shutdown lets snapshots finish before the socket drains). */
+  idle(): Promise<void> {
+    if (this.waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   send(frame: OutboundFrame): void {
@@ -75,5 +82,10 @@ export class StreamGate implements FrameSink {
       this.sink.send(next.frame);
     }
     this.waiting.delete(stream);
+    if (this.waiting.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 }

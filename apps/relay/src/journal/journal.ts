@@ -50,6 +50,7 @@ export class SignalJournal {
     accepted: number,
     filtered: Partial<Record<FilterReason, number>>,
     filteredBy?: Record<string, FilterReason>,
+    via?: Record<string, string>,
   ): number {
     const seq = this.sequencer.next(sig.source_account);
     if (this.buffer.length >= this.opts.maxBuffered) {
@@ -82,6 +83,7 @@ export class SignalJournal {
         accepted,
         filtered,
         ...(filteredBy !== undefined && { filteredBy }),
+        ...(via !== undefined && { via }),
       },
     });
     return seq;

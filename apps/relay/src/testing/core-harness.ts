@@ -29,6 +29,7 @@ import type { SliceBudget } from '../core/snapshot-job';
 import type { Later } from '../core/stream-gate';
 import { DeliveryLedger, type LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
+import { trampoline } from './trampoline';
 
 export interface SentFrame {
   topic: string;
@@ -45,22 +46,6 @@ export function decodeAny(frame: Buffer): { topic: string; message: OutboundMess
     if ('message' in d) return { topic: d.topic, message: d.message };
   }
   throw new Error(`undecodable frame ${frame.toString('hex')}`);
-}
-
-/** Runs deferred work at once but iteratively, so a job of many slices does not grow the stack. */
-function trampoline(): Later {
-  const queue: (() => void)[] = [];
-  let running = false;
-  return (fn) => {
-    queue.push(fn);
-    if (running) return;
-    running = true;
-    try {
-      for (let next = queue.shift(); next; next = queue.shift()) next();
-    } finally {
-      running = false;
-    }
-  };
 }
 
 export const engines: Record<string, () => CoreEngine> = {

@@ -32,7 +32,8 @@ beforeAll(async () => {
       filteredBy: { S2: 'symbol_blocked' },
     }),
     { ...open(2, '1030', 'EURUSD', {}), action: 'Close', payload: { signal: {}, accepted: 1, filtered: {} } },
-    open(3, '1031', 'GBPUSD', { accepted: 2, filtered: {} }),
+    // Copied in isolated delivery (D23): the journal names the alias each copy went out under.
+    open(3, '1031', 'GBPUSD', { accepted: 2, filtered: {}, via: { S1: 'M1~0123abcd', S2: 'M1~89abcdef' } }),
     ...Array.from({ length: 120 }, (_, i) =>
       open(10 + i, String(2000 + i), 'XAUUSD', { accepted: 2, filtered: {} }),
     ),
@@ -111,6 +112,17 @@ describe('trades', () => {
     expect(dead).toMatchObject({ trades: [expect.objectContaining({ ticket: '1031' })], nextCursor: null });
     expect((await q<TradesPage>('trades.list', { account: 'S2', symbol: 'EURUSD' })).trades).toHaveLength(1);
     expect((await q<TradesPage>('trades.list', { account: 'NOBODY' })).trades).toEqual([]);
+  });
+
+  it('names the alias each copy went out under in isolated delivery, and none in shared delivery', async () => {
+    const isolated = await q<TradeView>('trades.get', { masterAccount: 'M1', ticket: '1031' });
+    expect(isolated.slaves.map((s) => [s.slaveAccount, s.outcome, s.via ?? null])).toEqual([
+      ['S1', 'copied', 'M1~0123abcd'],
+      ['S2', 'dead_lettered', 'M1~89abcdef'],
+      ['S3', 'not_member', null],
+    ]);
+    const shared = await q<TradeView>('trades.get', { masterAccount: 'M1', ticket: '1030' });
+    expect(shared.slaves.every((s) => s.via === undefined)).toBe(true);
   });
 
   it('answers NOT_FOUND for an unknown ticket', async () => {

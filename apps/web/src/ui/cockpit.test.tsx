@@ -62,6 +62,21 @@ describe('trade rows', () => {
     expect(rows[1]?.textContent).toContain('may still have executed another slave’s copy');
   });
 
+  it('name the alias a copy went out under in isolated delivery, without the shared-delivery note', () => {
+    const isolated: TradeView = {
+      ...trade,
+      slaves: [{ ...trade.slaves[0]!, via: 'M1~0123abcd' }, trade.slaves[1]!],
+    };
+    within('en', <TradeRows trades={[isolated]} />);
+    fireEvent.click(screen.getByTestId('trade-expand'));
+    const rows = screen.getAllByTestId('slave-outcome');
+    const via = screen.getAllByTestId('slave-via');
+    expect(via.map((v) => v.textContent)).toEqual(['under the alias M1~0123abcd (isolated delivery)']);
+    expect(rows[0]?.contains(via[0]!)).toBe(true);
+    expect(rows[1]?.textContent).toContain('its symbol is in the link’s blocked symbols');
+    expect(rows[1]?.textContent).not.toContain('may still have executed another slave’s copy');
+  });
+
   it('speak Japanese', () => {
     within('ja', <TradeRows trades={[trade]} />);
     fireEvent.click(screen.getByTestId('trade-expand'));

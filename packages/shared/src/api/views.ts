@@ -152,6 +152,8 @@ export const slaveOutcomeSchema = z.object({
   /** The copy's ledger state (sent, closed, parked, dead_lettered), null when there is none. */
   ledgerState: z.string().nullable(),
   updatedAt: z.string().nullable(),
+  /** Isolated delivery (D23): the alias of the master the copy went out under; absent when it went out as the master. */
+  via: z.string().optional(),
 });
 export type SlaveOutcomeView = z.infer<typeof slaveOutcomeSchema>;
 

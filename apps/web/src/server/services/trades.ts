@@ -29,6 +29,8 @@ interface Payload {
   signal?: { orderType?: unknown; lots?: unknown; closeRatio?: unknown };
   filtered?: Record<string, number>;
   filteredBy?: Record<string, string>;
+  /** Slave → the alias its copy of the Open went out under (isolated delivery, D23). */
+  via?: Record<string, string>;
 }
 
 /** A Close for the whole position (docs/protocol.md §12.8: only close_ratio in (0, 1) is a partial close). */
@@ -83,6 +85,10 @@ export function buildTrade(
   const close = followUps.find(isFullClose);
   const lots = payload.signal?.lots;
   const orderType = payload.signal?.orderType;
+  for (const [slave, alias] of Object.entries(payload.via ?? {})) {
+    const s = slaves.get(slave);
+    if (s && typeof alias === 'string') slaves.set(slave, { ...s, via: alias });
+  }
   const list = [...slaves.values()].sort((a, b) => compareUtf8(a.slaveAccount, b.slaveAccount));
   return {
     id: open.id,

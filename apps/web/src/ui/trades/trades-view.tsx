@@ -127,7 +127,13 @@ export function TradeRows({ trades }: { trades: readonly TradeView[] }) {
                               <span className="mono">{s.slaveAccount}</span>
                               <Badge tone={OUTCOME_TONE[s.outcome]}>{t(`trades.outcome.${s.outcome}`)}</Badge>
                               <span className="small">{slaveDetail(s, t)}</span>
-                              {s.outcome === 'filtered' && (
+                              {s.via ? (
+                                <span className="muted small mono" data-testid="slave-via" title={s.via}>
+                                  {t('trades.detail.via', { alias: s.via })}
+                                </span>
+                              ) : null}
+                              {/* The shared-delivery hazard does not apply to a trade copied under aliases. */}
+                              {s.outcome === 'filtered' && !tr.slaves.some((x) => x.via) && (
                                 <span className="muted small">{t('trades.detail.shared')}</span>
                               )}
                             </li>
