@@ -4,12 +4,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { DbRelayStorage } from './db-storage';
+
+/** How long the relay's database worker waits for another process's SQLite lock before a write fails. */
+const RELAY_SQLITE_BUSY_TIMEOUT_MS = 1000;
+
 import { toWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 const port = parentPort!;
 const { url, poolSize } = workerData as { url: string; poolSize?: number };
 const db = await createDb({
   url,
+  // libsql waits for a lock synchronously: a short wait keeps this worker answering (docs/database.md).
+  sqliteBusyTimeoutMs: RELAY_SQLITE_BUSY_TIMEOUT_MS,
   ...(poolSize !== undefined && { poolSize }),
   // An idle PostgreSQL connection that died is replaced by the pool; the next query says whether it matters.
   onPoolError: (err) => port.postMessage({ poolError: err.message } satisfies WorkerNotice),

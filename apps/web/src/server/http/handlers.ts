@@ -42,6 +42,8 @@ export function handleTrpc(req: Request, app: HandlerApp): Promise<Response> {
         const zod = zodErrorOf(error.cause);
         const message = zod ? describeZodError(zod) : error.message;
         app.log.info({ path, type, code: error.code, message }, 'request refused');
+      } else if (error.code === 'SERVICE_UNAVAILABLE') {
+        app.log.warn({ path, type, code: error.code, message: error.message }, 'request refused');
       } else app.log.error({ path, type, code: error.code, err: error.cause ?? error }, 'request failed');
     },
   });
