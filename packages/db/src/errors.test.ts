@@ -17,6 +17,18 @@ describe('asDatabaseUnavailable', () => {
       withCode('Operation has timed out', 'P1008', 'PrismaClientKnownRequestError'),
       'timeout',
     ],
+    [
+      'Prisma P1008 carrying the driver error',
+      Object.assign(withCode('Operation has timed out', 'P1008', 'PrismaClientKnownRequestError'), {
+        meta: {
+          driverAdapterError: {
+            name: 'DriverAdapterError',
+            cause: { originalCode: '5', originalMessage: 'database is locked', kind: 'SocketTimeout' },
+          },
+        },
+      }),
+      'locked',
+    ],
     ['Prisma P2024 pool timeout', withCode('Timed out fetching a new connection', 'P2024'), 'timeout'],
     [
       'Prisma P2028 expired transaction',
@@ -45,6 +57,12 @@ describe('asDatabaseUnavailable', () => {
   it('looks through causes (a wrapped driver error)', () => {
     const inner = withCode('SQLITE_BUSY: database is locked', 'SQLITE_BUSY');
     expect(asDatabaseUnavailable(new Error('write failed', { cause: inner }))?.reason).toBe('locked');
+  });
+
+  it('recognises one that crossed the worker boundary as name and message', () => {
+    expect(asDatabaseUnavailable(new Error('database unavailable (unreachable), retry'))?.reason).toBe(
+      'unreachable',
+    );
   });
 
   it('recognises one that crossed the worker boundary (name and reason survive)', () => {

@@ -138,7 +138,12 @@ const UNREACHABLE_MESSAGE =
 const TIMEOUT_MESSAGE =
   /Operation has timed out|timed out|timeout exceeded|Unable to start a transaction in the given time|expired transaction|Transaction already closed/i;
 
+const ALREADY_CLASSIFIED = /^database unavailable \((locked|timeout|unreachable)\), retry$/;
+
 function reasonOf(e: { code?: unknown; message?: unknown; name?: unknown }): UnavailableReason | null {
+  // One that crossed a thread boundary as name and message (the relay's database worker).
+  const classified = typeof e.message === 'string' ? ALREADY_CLASSIFIED.exec(e.message) : null;
+  if (classified) return classified[1] as UnavailableReason;
   const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
   // PostgreSQL's connection exception class (08xxx): the connection failed or was refused.
   if (LOCKED_CODES.has(code)) return 'locked';
@@ -165,7 +170,11 @@ export function asDatabaseUnavailable(err: unknown): DatabaseUnavailable | null 
     if (o.name === 'DatabaseUnavailable' && typeof o.reason === 'string') {
       return new DatabaseUnavailable(o.reason as UnavailableReason, { cause: err });
     }
-    const reason = reasonOf(o);
+    // Prisma keeps the driver's own error in meta: SQLITE_BUSY arrives as P1008 "Operation has timed out" with
+    // originalMessage "database is locked", which says more than the code.
+    const driver = (o as { meta?: { driverAdapterError?: { cause?: { originalMessage?: unknown } } } }).meta
+      ?.driverAdapterError?.cause;
+    const reason = (driver && reasonOf({ message: driver.originalMessage })) ?? reasonOf(o);
     if (reason) return new DatabaseUnavailable(reason, { cause: err });
     e = o.cause;
   }

@@ -3,6 +3,7 @@
 // Any RelayStorage method the main thread names is called on DbRelayStorage (worker-storage.ts forwards them).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
+import { asDatabaseUnavailable } from '@sankey/db/errors';
 import { DbRelayStorage } from './db-storage';
 
 /** How long the relay's database worker waits for another process's SQLite lock before a write fails. */
@@ -39,7 +40,9 @@ port.on('message', (req: WorkerRequest) => {
       reply({ id: req.id, ok: true, value });
       if (req.method === 'close') port.close();
     },
-    (err: unknown) => reply({ id: req.id, ok: false, error: toWireError(err) }),
+    // A database-unavailable error crosses as "database unavailable (<reason>), retry": Prisma's own error keeps
+    // the cause (e.g. SQLite's "database is locked") in `meta`, which would not survive the boundary.
+    (err: unknown) => reply({ id: req.id, ok: false, error: toWireError(asDatabaseUnavailable(err) ?? err) }),
   );
 });
 port.postMessage({ ready: true });
