@@ -108,6 +108,18 @@ describe('SQLite locked by another process for 15 s', () => {
       await w.metric('sankey_persistence_failures_total', 'operation="journal",reason="locked"'),
     ).toBeGreaterThan(0);
 
+    // The outage was logged once when it began and once when it ended, not once per failed attempt.
+    const logs = (
+      await (
+        await fetch(`${w.t.endpoints.http}/internal/v1/logs?level=info&limit=1000`, {
+          headers: { authorization: `Bearer ${w.t.apiToken}` },
+        })
+      ).json()
+    ).entries as { msg: string }[];
+    expect(logs.filter((e) => e.msg.startsWith('database unavailable'))).toHaveLength(1);
+    expect(logs.filter((e) => e.msg === 'database available again; catching up')).toHaveLength(1);
+    expect(logs.filter((e) => /write failed|not persisted|poll failed/.test(e.msg))).toEqual([]);
+
     // And the next admin change goes through to the EA.
     const mark = slaves[0]!.mark();
     const changed = await web.call('members.update', {
