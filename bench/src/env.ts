@@ -22,7 +22,7 @@ export const benchEnv = {
   heartbeatSeconds: num('BENCH_HB_SECONDS', 15),
   /** Members of the config storm. */
   stormMembers: num('BENCH_STORM_MEMBERS', 1000),
-  /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core. */
+  /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core,dblock. */
   skip: new Set((get('BENCH_SKIP') ?? '').split(',').filter(Boolean)),
   /** The baseline forwarder's socket: `pub`, or `xpub` once the relay publishes on an XPUB. */
   forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'pub') as 'pub' | 'xpub',

@@ -21,7 +21,7 @@ export function machine(loadStart: string, loadEnd: string, minutes: number): st
     'Reproduce: `npm run bench` (builds, then `bench/src/run.ts`). Knobs (bench/src/env.ts): `BENCH_SIGNALS`,',
     '`BENCH_WARMUP`, `BENCH_FANOUT=1,10,100,1000`, `BENCH_PREFIX_FANOUT`, `BENCH_PREFIX_SIGNALS`, `BENCH_HB_STEPS`,',
     '`BENCH_HB_SECONDS`, `BENCH_STORM_MEMBERS`, `BENCH_FORWARDER_SOCKET=pub|xpub`, `BENCH_SKIP=core,fanout,prefix,',
-    'heartbeat,storm,hops,profile`. Raw figures: `bench/results/*.json`.',
+    'heartbeat,storm,hops,profile,dblock`. Raw figures: `bench/results/*.json`.',
   ].join('\n');
 }
 

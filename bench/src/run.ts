@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dbLockSuite, dbLockTable } from './db-lock';
 import { hopSuite, profileSuite } from './diagnostics';
 import { benchEnv } from './env';
 import { fanoutSuite } from './fanout-suite';
@@ -56,9 +57,15 @@ if (!skip.has('profile')) {
   save('profiles', { load: load(), profiles });
   sections.push(['Where the time goes: CPU profiles', profileTable(profiles)]);
 }
+if (!skip.has('dblock')) {
+  const phases = await dbLockSuite(log);
+  save('db-lock', { load: load(), phases });
+  sections.push(['Database locked: copy latency', dbLockTable(phases)]);
+}
 const minutes = (Date.now() - started) / 60_000;
 const header = machine(loadAtStart, load(), minutes);
-replaceSection(join(root, 'BENCHMARKS.md'), 'Run', header);
+// A partial run (BENCH_SKIP) rewrites its own sections only, not the full run's header.
+if (skip.size === 0) replaceSection(join(root, 'BENCHMARKS.md'), 'Run', header);
 for (const [title, body] of sections) {
   replaceSection(join(root, 'BENCHMARKS.md'), title, body);
   log(`\n## ${title}\n\n${body}`);

@@ -8,7 +8,10 @@ import { admin } from './admin';
 
 type SimOpts<T> = Omit<T, 'accountId' | 'receiverEndpoint' | 'publisherEndpoint'>;
 
-export async function world(config: Partial<RelayConfig> = {}, opts: { databaseUrl?: string } = {}) {
+export async function world(
+  config: Partial<RelayConfig> = {},
+  opts: { databaseUrl?: string; relayDatabaseUrl?: string } = {},
+) {
   const t: TestRelay = await startTestRelay({ config: { timeoutCheckMs: 100, ...config }, ...opts });
   const sims: (SimMaster | SimSlave)[] = [];
   const endpoints = { receiverEndpoint: t.endpoints.receiver, publisherEndpoint: t.endpoints.publisher };

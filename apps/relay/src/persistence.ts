@@ -10,6 +10,7 @@ import { DeliveryLedger } from './ledger/ledger';
 import type { RelayMetrics } from './observability/metrics';
 import { QueuedStatusWriter } from './outbox/status-writer';
 import type { RelayStorage } from './outbox/storage';
+import { PersistenceHealth } from './storage-health/health';
 
 export class RelayPersistence {
   private constructor(
@@ -19,6 +20,8 @@ export class RelayPersistence {
     readonly deadLetters: DeadLetterWriter,
     readonly parkingStore: ParkingStore,
     readonly parked: ReturnType<typeof fromStored>[],
+    /** Shared by every writer and the outbox poll: backoff while the database is unavailable, logged once. */
+    readonly health: PersistenceHealth,
   ) {}
 
   /** Isolated delivery's aliases (D23): stored once when made; a failure is logged (the alias stays in memory). */
@@ -30,21 +33,44 @@ export class RelayPersistence {
   ): Promise<RelayPersistence> {
     const { clock, log, metrics, events, retentionDays } = opts;
     const nowMs = () => clock.nowMs();
-    const ledger = new DeliveryLedger(storage, nowMs, log, {
-      flushEveryMs: 250,
-      maxPending: 100_000,
-      retentionDays,
+    const health = new PersistenceHealth({
+      nowMs: () => clock.monoMs(),
+      random: Math.random,
+      log,
+      metrics: {
+        failed: (operation, reason) => metrics.persistenceFailures.inc({ operation, reason }),
+        retried: (operation) => metrics.persistenceRetries.inc({ operation }),
+        unavailable: (on) => metrics.persistenceUnavailable.set(on ? 1 : 0),
+      },
     });
+    const ledger = new DeliveryLedger(
+      storage,
+      nowMs,
+      log,
+      {
+        flushEveryMs: 250,
+        maxPending: 100_000,
+        retentionDays,
+      },
+      health,
+    );
     const openCopies = await ledger.load();
-    const journal = new SignalJournal(storage, await storage.journalLastSeqs(), nowMs, log, {
-      flushEveryMs: 250,
-      maxBuffered: 10_000,
-      retentionDays,
-    });
+    const journal = new SignalJournal(
+      storage,
+      await storage.journalLastSeqs(),
+      nowMs,
+      log,
+      {
+        flushEveryMs: 250,
+        maxBuffered: 10_000,
+        retentionDays,
+      },
+      health,
+    );
     const parked = (await storage.loadParked()).map(fromStored);
     log.info({ openCopies, parked: parked.length }, 'delivery state loaded');
     const persistence = new RelayPersistence(
-      new QueuedStatusWriter(storage, log),
+      new QueuedStatusWriter(storage, log, undefined, undefined, health),
       journal,
       ledger,
       new DeadLetterWriter(
@@ -53,10 +79,27 @@ export class RelayPersistence {
         events,
         log,
         nowMs,
+        health,
       ),
-      new ParkingStore(storage, log),
+      new ParkingStore(storage, log, 250, health),
       parked,
+      health,
     );
+    // Overflow policy (docs/database.md): each buffer is bounded and drops its oldest rows when full, counted.
+    metrics.persistenceBacklog = () => ({
+      buffered: {
+        journal: journal.unwritten,
+        ledger: ledger.unwritten,
+        status: persistence.statusWriter.pendingCount,
+        parking: persistence.parkingStore.pending,
+        dead_letters: persistence.deadLetters.writer.pending,
+      },
+      dropped: {
+        journal: journal.dropped,
+        ledger: ledger.dropped,
+        dead_letters: persistence.deadLetters.writer.dropped,
+      },
+    });
     persistence.aliasStore = {
       saved: (row) => void storage.addAlias(row).catch((err) => log.error({ err, row }, 'alias not stored')),
     };

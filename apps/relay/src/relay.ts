@@ -168,7 +168,12 @@ export class Relay {
 
     this.outbox = createOutboxConsumer(
       { storage, core: this.core, log: this.log, metrics: this.metrics },
-      { pollMs: this.config.outboxPollMs ?? 100, retry: this.config.outboxRetry, settings: effective },
+      {
+        pollMs: this.config.outboxPollMs ?? 100,
+        retry: this.config.outboxRetry,
+        health: this.persistence.health,
+        settings: effective,
+      },
     );
     await this.outbox.settleBacklog(backlogUpTo);
 

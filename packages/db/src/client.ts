@@ -15,10 +15,15 @@ export type Db = PrismaClient;
 export type DbTx = Prisma.TransactionClient;
 /** Anything repositories can run queries on: the client or a transaction client. */
 export type DbClient = Db | DbTx;
-/** Per-connection SQLite settings. journal_mode=WAL is persistent in the file; the others are not. */
+/** SQLite's default busy_timeout: how long a statement waits for another process's write lock (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
-const SQLITE_PRAGMAS = [
-  `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+/**
+ * Per-connection SQLite settings. journal_mode=WAL is persistent in the file; the others are not. libsql waits for
+ * a lock synchronously, blocking its thread for up to `busyTimeoutMs`: processes pass their own bound (the relay's
+ * database worker 1 s, the web 3 s; docs/database.md).
+ */
+const sqlitePragmas = (busyTimeoutMs: number) => [
+  `PRAGMA busy_timeout = ${busyTimeoutMs}`,
   'PRAGMA journal_mode = WAL',
   'PRAGMA foreign_keys = ON',
   'PRAGMA synchronous = NORMAL',
@@ -26,6 +31,12 @@ const SQLITE_PRAGMAS = [
 
 type LibsqlConfig = ConstructorParameters<typeof PrismaLibSQL>[0];
 type LibsqlClient = ReturnType<PrismaLibSQL['createClient']>;
+
+/** A failure that says nothing about the connection (a constraint or a bad statement): the connection is kept. */
+const keepsConnection = (err: unknown) => {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+};
 
 /**
  * Wraps the libsql client of one SQLite file:
@@ -35,8 +46,17 @@ type LibsqlClient = ReturnType<PrismaLibSQL['createClient']>;
  *   for the write lock (busy_timeout) instead of failing with SQLITE_BUSY when another process wrote meanwhile.
  * - Every statement and transaction holds the process-wide lock of the file (sqlite-lock.ts), so several
  *   clients of one file in one process queue instead of blocking the thread in SQLite's busy handler.
+ * - A connection never outlives a failure in a state that holds a lock: a failed COMMIT is rolled back (libsql
+ *   leaves the transaction open, and with it the file's write lock, for good: after another process had held the
+ *   lock, "cannot commit transaction - SQL statements in progress" kept every writer out until a restart), and a
+ *   statement that failed for any reason but a constraint retires the client's connection for a fresh one.
  */
-function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly string[]): LibsqlClient {
+function wrapLibsqlClient(
+  create: () => LibsqlClient,
+  file: string,
+  pragmas: readonly string[],
+): LibsqlClient {
+  let client = create();
   let fresh = true;
   const ensurePragmas = async () => {
     if (!fresh) return;
@@ -44,8 +64,19 @@ function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly 
     // One at a time: some pragmas return a row, which executeMultiple rejects.
     for (const pragma of pragmas) await client.execute(pragma);
   };
+  const retire = () => {
+    const old = client;
+    try {
+      old.close();
+    } catch {
+      // Closing a connection that failed may fail too; it is dropped either way.
+    }
+    client = create();
+    fresh = true;
+  };
   return new Proxy(client, {
-    get(target, prop) {
+    get(_target, prop) {
+      const target = client;
       const value = Reflect.get(target, prop, target);
       if (prop === 'transaction') {
         return async (mode?: 'write' | 'read' | 'deferred') => {
@@ -56,6 +87,7 @@ function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly 
             fresh = true;
             return releasingOnEnd(tx, release);
           } catch (err) {
+            if (!keepsConnection(err)) retire();
             release();
             throw err;
           }
@@ -65,7 +97,16 @@ function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly 
         return (...args: unknown[]) =>
           withFileLock(file, async () => {
             await ensurePragmas();
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
+            const current = client;
+            try {
+              return await (Reflect.get(current, prop, current) as (...a: unknown[]) => unknown).apply(
+                current,
+                args,
+              );
+            } catch (err) {
+              if (!keepsConnection(err) && client === current) retire();
+              throw err;
+            }
           });
       }
       return typeof value === 'function' ? value.bind(target) : value;
@@ -74,14 +115,44 @@ function wrapLibsqlClient(client: LibsqlClient, file: string, pragmas: readonly 
 }
 
 type LibsqlTx = Awaited<ReturnType<LibsqlClient['transaction']>>;
+
+/** Ends the transaction whatever state it is in; `close()` rolls back if the connection is still inside it. */
+function abandon(tx: LibsqlTx): void {
+  try {
+    tx.close();
+  } catch {
+    // Nothing more can be done from here; the connection belongs to this transaction only.
+  }
+}
+
 function releasingOnEnd(tx: LibsqlTx, release: () => void): LibsqlTx {
   return new Proxy(tx, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
-      if (prop === 'commit' || prop === 'rollback') {
+      if (prop === 'commit') {
         return async () => {
           try {
             return await (value as () => Promise<void>).call(target);
+          } catch (err) {
+            // A failed COMMIT leaves the transaction (and the write lock) open: roll it back.
+            try {
+              await target.rollback();
+            } catch {
+              abandon(target);
+            }
+            throw err;
+          } finally {
+            release();
+          }
+        };
+      }
+      if (prop === 'rollback') {
+        return async () => {
+          try {
+            return await (value as () => Promise<void>).call(target);
+          } catch (err) {
+            abandon(target);
+            throw err;
           } finally {
             release();
           }
@@ -109,15 +180,15 @@ class SankeyLibSQL extends PrismaLibSQL {
     super({ url: `file:${file}` });
   }
   override createClient(config: LibsqlConfig): LibsqlClient {
-    return wrapLibsqlClient(super.createClient(config), this.file, this.pragmas);
+    return wrapLibsqlClient(() => super.createClient(config), this.file, this.pragmas);
   }
 }
 
 /** A libsql adapter factory for `url` with our per-connection pragmas (also used by the migration runner). */
-export function sqliteAdapter(url: string): PrismaLibSQL {
+export function sqliteAdapter(url: string, busyTimeoutMs = SQLITE_BUSY_TIMEOUT_MS): PrismaLibSQL {
   const file = sqliteFilePath(url);
   mkdirSync(dirname(file), { recursive: true });
-  return new SankeyLibSQL(file, SQLITE_PRAGMAS);
+  return new SankeyLibSQL(file, sqlitePragmas(busyTimeoutMs));
 }
 
 const providers = new WeakMap<object, Provider>();
@@ -140,7 +211,14 @@ export interface CreateDbOptions {
   url: string;
   /** Prisma log levels, e.g. ['query'] while debugging. */
   log?: Prisma.LogLevel[];
+  /** SQLite: how long a statement waits for another process's lock before SQLITE_BUSY (default 5 s). */
+  sqliteBusyTimeoutMs?: number;
+  /** PostgreSQL: how long opening a connection may take (default 5 s), so a cut network fails fast. */
+  connectTimeoutMs?: number;
 }
+
+/** PostgreSQL: a connection that cannot be opened within this long fails (the server or the network is away). */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * Opens a client for `url` (provider chosen by the URL). SQLite: creates the directory and file if missing and
@@ -152,7 +230,10 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
   let db: Db;
   if (provider === 'sqlite') {
     const { PrismaClient } = await import('../generated/sqlite/client');
-    db = new PrismaClient({ adapter: sqliteAdapter(options.url), log: options.log ?? [] });
+    db = new PrismaClient({
+      adapter: sqliteAdapter(options.url, options.sqliteBusyTimeoutMs),
+      log: options.log ?? [],
+    });
   } else {
     const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([
       import('../generated/postgres/client'),
@@ -167,6 +248,7 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
       // search_path too, so raw queries see the same schema as the model API.
       options: `-c search_path=${schema}`,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
     });
     pool.on('error', (err) => options.onPoolError?.(err));
     const client = new PrismaClient({
@@ -187,12 +269,14 @@ export function openDatabase(options: {
   log?: Prisma.LogLevel[];
   poolSize?: number;
   onPoolError?: (err: Error) => void;
+  sqliteBusyTimeoutMs?: number;
 }) {
   return createDb({
     url: options.url ?? defaultDatabaseUrl(options.dataDir),
     log: options.log ?? [],
     ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
     ...(options.onPoolError && { onPoolError: options.onPoolError }),
+    ...(options.sqliteBusyTimeoutMs !== undefined && { sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs }),
   });
 }
 

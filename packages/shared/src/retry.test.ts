@@ -7,6 +7,7 @@ describe('classifyFailure', () => {
   it('calls locks, timeouts, resets and 5xx transient', () => {
     expect(classifyFailure(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe('transient');
     expect(classifyFailure(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('transient');
+    expect(classifyFailure(new Error('database unavailable (locked), retry'))).toBe('transient');
     expect(classifyFailure(new Error('Operation has timed out'))).toBe('transient');
     expect(classifyFailure({ status: 503 })).toBe('transient');
     expect(classifyFailure(new Error('outer', { cause: { code: 'P1001' } }))).toBe('transient');

@@ -38,7 +38,7 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 const TRANSIENT_MESSAGE =
-  /timed out|timeout|database is locked|SQLITE_BUSY|ECONNRESET|ECONNREFUSED|socket hang up/i;
+  /timed out|timeout|database is locked|database unavailable|SQLITE_BUSY|ECONNRESET|ECONNREFUSED|socket hang up/i;
 
 /**
  * Classifies an error: transient when its code (or its cause's) names a passing condition, when it is an HTTP

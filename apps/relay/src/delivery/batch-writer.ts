@@ -2,9 +2,16 @@
 // them, a failed batch goes back to the front for the next try, and past `maxBuffered` the oldest are dropped and
 // counted (memory stays bounded while the database is away).
 import type { Logger } from '../core/ports';
+import {
+  noPersistenceHealth,
+  type PersistenceHealth,
+  type PersistenceOperation,
+} from '../storage-health/health';
 
 export interface BatchWriterOptions {
   name: string;
+  /** How failures are reported and backed off (storage-health/health.ts). */
+  operation?: PersistenceOperation;
   flushEveryMs: number;
   maxBuffered: number;
   batchSize: number;
@@ -22,6 +29,7 @@ export class BatchWriter<T> {
     private readonly log: Logger,
     private readonly opts: BatchWriterOptions,
     private readonly onDrop: (item: T) => void = () => {},
+    private readonly health: PersistenceHealth = noPersistenceHealth(),
   ) {}
 
   get pending(): number {
@@ -29,7 +37,10 @@ export class BatchWriter<T> {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.opts.flushEveryMs);
+    const op = this.opts.operation ?? 'dead_letters';
+    this.timer ??= setInterval(() => {
+      if (this.buffer.length > 0 && !this.flushing && this.health.mayTry(op)) void this.flush();
+    }, this.opts.flushEveryMs);
   }
 
   push(item: T): void {
@@ -53,6 +64,7 @@ export class BatchWriter<T> {
       const batch = this.buffer.splice(0, this.opts.batchSize);
       try {
         await this.write(batch);
+        this.health.succeeded(this.opts.operation ?? 'dead_letters');
       } catch (err) {
         this.failures++;
         this.buffer.unshift(...batch);
@@ -61,10 +73,12 @@ export class BatchWriter<T> {
           this.dropped++;
           if (gone !== undefined) this.onDrop(gone);
         }
-        this.log.warn(
-          { err, entries: batch.length, writer: this.opts.name },
-          'batch write failed; will retry',
-        );
+        if (!this.health.failed(this.opts.operation ?? 'dead_letters', err)) {
+          this.log.warn(
+            { err, entries: batch.length, writer: this.opts.name },
+            'batch write failed; will retry',
+          );
+        }
         return;
       }
     }

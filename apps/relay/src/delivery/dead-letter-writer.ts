@@ -2,6 +2,7 @@
 // as `delivery_failed`, written in batches.
 import type { DeadLetter, DeadLetterSink, EventSink, Logger } from '../core/ports';
 import type { StoredDeadLetter } from '../outbox/storage';
+import type { PersistenceHealth } from '../storage-health/health';
 import { BatchWriter } from './batch-writer';
 
 export class DeadLetterWriter implements DeadLetterSink {
@@ -13,13 +14,21 @@ export class DeadLetterWriter implements DeadLetterSink {
     private readonly events: EventSink,
     log: Logger,
     private readonly nowMs: () => number,
+    health?: PersistenceHealth,
   ) {
-    this.writer = new BatchWriter(write, log, {
-      name: 'dead letters',
-      flushEveryMs: 250,
-      maxBuffered: 10_000,
-      batchSize: 500,
-    });
+    this.writer = new BatchWriter(
+      write,
+      log,
+      {
+        name: 'dead letters',
+        operation: 'dead_letters',
+        flushEveryMs: 250,
+        maxBuffered: 10_000,
+        batchSize: 500,
+      },
+      undefined,
+      health,
+    );
   }
 
   add(letter: DeadLetter): void {

@@ -4,6 +4,7 @@
 import type { ParkedCopy, ParkingStorePort } from '../core/parking';
 import type { Logger } from '../core/ports';
 import type { StoredParkedFrame } from '../outbox/storage';
+import { noPersistenceHealth, type PersistenceHealth } from '../storage-health/health';
 
 export interface ParkedFrameStorage {
   addParked(rows: StoredParkedFrame[]): Promise<void>;
@@ -48,6 +49,7 @@ export class ParkingStore implements ParkingStorePort {
     private readonly storage: ParkedFrameStorage,
     private readonly log: Logger,
     private readonly flushEveryMs = 250,
+    private readonly health: PersistenceHealth = noPersistenceHealth(),
   ) {}
 
   get pending(): number {
@@ -63,7 +65,9 @@ export class ParkingStore implements ParkingStorePort {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.flushEveryMs);
+    this.timer ??= setInterval(() => {
+      if (this.pending > 0 && !this.flushing && this.health.mayTry('parking')) void this.flush();
+    }, this.flushEveryMs);
   }
 
   flush(): Promise<void> {
@@ -82,14 +86,17 @@ export class ParkingStore implements ParkingStorePort {
     try {
       if (adds.length > 0) await this.storage.addParked(adds.map(toStored));
       if (removes.length > 0) await this.storage.removeParked(removes);
+      this.health.succeeded('parking');
     } catch (err) {
       // Put back what was not known to be written; newer changes win (a removal cancels a pending add).
       for (const c of adds) if (!this.removes.has(c.key)) this.adds.set(c.key, c);
       for (const k of removes) if (!this.adds.has(k)) this.removes.add(k);
-      this.log.warn(
-        { err, adds: adds.length, removes: removes.length },
-        'parked frames not persisted; will retry',
-      );
+      if (!this.health.failed('parking', err)) {
+        this.log.warn(
+          { err, adds: adds.length, removes: removes.length },
+          'parked frames not persisted; will retry',
+        );
+      }
     }
   }
 

@@ -4,6 +4,7 @@
 // connections closed; an unknown bearer or socket token makes it re-read the API token (rotation).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { asDatabaseUnavailable } from '@sankey/db/errors';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
 import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-list';
 import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
@@ -99,8 +100,17 @@ export class RelayHttpServer {
     this.revocations = new SessionRevocations(this.now);
     this.http = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
-        if (!res.headersSent) json(res, 500, { error: 'internal', message: String(err) });
-        else res.end();
+        if (res.headersSent) return void res.end();
+        // The database is locked, down or cut off: a clear, retryable refusal (docs/api.md), not a 500.
+        const unavailable = asDatabaseUnavailable(err);
+        if (unavailable) {
+          res.setHeader('retry-after', '1');
+          json(res, 503, {
+            error: 'database_unavailable',
+            reason: unavailable.reason,
+            message: unavailable.message,
+          });
+        } else json(res, 500, { error: 'internal', message: String(err) });
       });
     });
     this.io = new SocketServer(this.http, {

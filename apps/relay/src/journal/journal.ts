@@ -6,6 +6,7 @@ import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { Logger } from '../core/ports';
 import type { JournalEntry, RelayStorage } from '../outbox/storage';
+import { noPersistenceHealth, type PersistenceHealth } from '../storage-health/health';
 import { SignalSequencer } from './sequencer';
 
 export interface JournalOptions {
@@ -30,12 +31,16 @@ export class SignalJournal {
     private readonly nowMs: () => number,
     private readonly log: Logger,
     private readonly opts: JournalOptions = { flushEveryMs: 250, maxBuffered: 10_000, retentionDays: 30 },
+    private readonly health: PersistenceHealth = noPersistenceHealth(),
   ) {
     this.sequencer = new SignalSequencer(resumeFrom, nowMs);
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.opts.flushEveryMs);
+    // While the database is unavailable the next attempt waits for its backoff (storage-health/health.ts).
+    this.timer = setInterval(() => {
+      if (this.buffer.length > 0 && !this.flushing && this.health.mayTry('journal')) void this.flush();
+    }, this.opts.flushEveryMs);
     const prune = () =>
       this.storage
         .pruneJournal(new Date(this.nowMs() - this.opts.retentionDays * 86_400_000))
@@ -111,15 +116,21 @@ export class SignalJournal {
       this.writing = batch.length;
       try {
         await this.storage.appendJournal(batch);
+        this.health.succeeded('journal');
       } catch (err) {
         // A write that timed out may still have completed in the database worker; its retry then collides
         // with its own rows (the batch is one statement, so it landed whole): it is written, not lost.
         if ((err as { code?: unknown }).code === 'P2002') {
+          this.health.succeeded('journal');
           this.log.warn({ entries: batch.length }, 'journal batch was already written');
           continue;
         }
-        this.buffer.unshift(...batch.slice(0, Math.max(0, this.opts.maxBuffered - this.buffer.length)));
-        this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
+        const kept = Math.max(0, this.opts.maxBuffered - this.buffer.length);
+        this.buffer.unshift(...batch.slice(batch.length - Math.min(kept, batch.length)));
+        this.dropped += batch.length - Math.min(kept, batch.length);
+        if (!this.health.failed('journal', err)) {
+          this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
+        }
         return;
       }
     }

@@ -4,6 +4,7 @@
 // database at start. Bounded: closed tickets leave memory at once, open ones when their retention ends, and if
 // the database stalls the unwritten changes are capped (the oldest dropped and counted; memory stays right).
 import type { Logger } from '../core/ports';
+import { noPersistenceHealth, type PersistenceHealth } from '../storage-health/health';
 
 export type LedgerState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
 
@@ -54,6 +55,7 @@ export class DeliveryLedger {
     private readonly nowMs: () => number,
     private readonly log: Logger,
     private readonly opts: LedgerOptions = { flushEveryMs: 250, maxPending: 100_000, retentionDays: 30 },
+    private readonly health: PersistenceHealth = noPersistenceHealth(),
   ) {}
 
   /** Rebuilds the open set from the database (start-up). */
@@ -64,7 +66,9 @@ export class DeliveryLedger {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.opts.flushEveryMs);
+    this.timer = setInterval(() => {
+      if (this.pending.size > 0 && !this.flushing && this.health.mayTry('ledger')) void this.flush();
+    }, this.opts.flushEveryMs);
     const prune = () => void this.prune();
     prune();
     this.pruneTimer = setInterval(prune, 3_600_000);
@@ -205,6 +209,7 @@ export class DeliveryLedger {
       this.writing = batch.length;
       try {
         await this.store.writeLedger(batch);
+        this.health.succeeded('ledger');
       } catch (err) {
         const newer = this.pending;
         this.pending = new Map();
@@ -213,7 +218,9 @@ export class DeliveryLedger {
           this.pending.delete(k);
           this.pending.set(k, e);
         }
-        this.log.warn({ err, entries: batch.length }, 'ledger write failed; will retry');
+        if (!this.health.failed('ledger', err)) {
+          this.log.warn({ err, entries: batch.length }, 'ledger write failed; will retry');
+        }
         return;
       }
     }

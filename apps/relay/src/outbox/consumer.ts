@@ -9,6 +9,7 @@ import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import { type BackoffPolicy, backoffDelay, classifyFailure, DEFAULT_BACKOFF } from '@sankey/shared/retry';
 import type { Logger } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
+import type { PersistenceHealth } from '../storage-health/health';
 import { type ApplyContext, applyRow, applySwitchOff, isSwitchOff } from './apply-row';
 import type { RelayStorage, OutboxRow as StoredRow } from './storage';
 
@@ -21,6 +22,8 @@ export interface OutboxConsumerOptions {
   retry?: BackoffPolicy;
   now?: () => number;
   random?: () => number;
+  /** Backoff and once-per-outage logging while the database is unavailable (storage-health/health.ts). */
+  health?: PersistenceHealth;
   /** Stored settings → effective settings (environment overrides, docs/architecture.md, Processes, ports and environment). */
   settings?: (stored: GlobalSettings) => GlobalSettings;
 }
@@ -155,7 +158,12 @@ export class OutboxConsumer {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.nudge(), this.opts.pollMs);
+    // After a failed poll the next one waits for its backoff (a nudge still looks at once).
+    const wait = Math.max(this.opts.pollMs, this.opts.health?.waitMs('outbox') ?? 0);
+    this.timer = setTimeout(() => {
+      this.opts.health?.mayTry('outbox');
+      this.nudge();
+    }, wait);
   }
 
   private async poll(): Promise<void> {
@@ -173,8 +181,9 @@ export class OutboxConsumer {
         }
         if (rows.length === this.opts.batchSize) this.again = true;
       } while (this.again && !this.stopped);
+      this.opts.health?.succeeded('outbox', { endsOutage: false });
     } catch (err) {
-      this.log.error({ err }, 'outbox poll failed; retrying');
+      if (!this.opts.health?.failed('outbox', err)) this.log.error({ err }, 'outbox poll failed; retrying');
     } finally {
       this.running = null;
       this.schedule();

@@ -11,6 +11,7 @@ import {
   realRetryDeps,
 } from '@sankey/shared/retry';
 import type { Logger, StatusWriter } from '../core/ports';
+import { noPersistenceHealth, type PersistenceHealth } from '../storage-health/health';
 import type { RelayStorage } from './storage';
 
 const keyOf = (group: string, slave: string) => `${group}\u0000${slave}`;
@@ -38,7 +39,13 @@ export class QueuedStatusWriter implements StatusWriter {
     private readonly log: Logger,
     private readonly policy: BackoffPolicy = DEFAULT_BACKOFF,
     private readonly deps: Pick<RetryDeps, 'random'> = realRetryDeps,
+    private readonly health: PersistenceHealth = noPersistenceHealth(),
   ) {}
+
+  /** Statuses waiting to be written (one per member at most: a newer status replaces an older one). */
+  get pendingCount(): number {
+    return this.pending.size + this.retryTimers.size;
+  }
 
   write(tradeGroupId: string, slaveAccount: string, status: number): void {
     const seq = ++this.seq;
@@ -60,6 +67,7 @@ export class QueuedStatusWriter implements StatusWriter {
         this.pending.delete(key);
         try {
           await this.storage.writeMemberStatus(w.group, w.slave, w.status);
+          this.health.succeeded('status');
         } catch (err) {
           this.failedOnce(key, w, err);
         }
@@ -70,17 +78,23 @@ export class QueuedStatusWriter implements StatusWriter {
   }
 
   private failedOnce(key: string, w: Pending, err: unknown): void {
-    const attempts = w.attempts + 1;
+    // While the database is unavailable the status waits (bounded: one per member) and is retried on the
+    // persistence backoff without using up its retry bound; the outage is logged once (storage-health/health.ts).
+    const unavailable = this.health.failed('status', err);
+    const attempts = unavailable ? w.attempts : w.attempts + 1;
     const ctx = { err, tradeGroupId: w.group, slaveAccount: w.slave, status: w.status, attempts };
-    if (classifyFailure(err) === 'permanent' || attempts >= this.policy.maxAttempts) {
+    if (!unavailable && (classifyFailure(err) === 'permanent' || attempts >= this.policy.maxAttempts)) {
       this.failed++;
       this.log.error(ctx, 'member status write failed; given up');
       return;
     }
-    const delayMs = backoffDelay(attempts, this.policy, this.deps.random);
-    this.log.warn({ ...ctx, delayMs }, 'member status write failed; will retry');
+    const delayMs = unavailable
+      ? this.health.waitMs('status')
+      : backoffDelay(attempts, this.policy, this.deps.random);
+    if (!unavailable) this.log.warn({ ...ctx, delayMs }, 'member status write failed; will retry');
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
+      if (unavailable) this.health.mayTry('status');
       // A newer status for this member was queued meanwhile: it is the one to write.
       if (this.latest.get(key) === w.seq) this.enqueue({ ...w, attempts });
     }, delayMs);

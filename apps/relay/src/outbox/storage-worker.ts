@@ -3,13 +3,20 @@
 // Any RelayStorage method the main thread names is called on DbRelayStorage (worker-storage.ts forwards them).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
+import { asDatabaseUnavailable } from '@sankey/db/errors';
 import { DbRelayStorage } from './db-storage';
+
+/** How long the relay's database worker waits for another process's SQLite lock before a write fails. */
+const RELAY_SQLITE_BUSY_TIMEOUT_MS = 1000;
+
 import { toWireError, type WorkerNotice, type WorkerReply, type WorkerRequest } from './worker-rpc';
 
 const port = parentPort!;
 const { url, poolSize } = workerData as { url: string; poolSize?: number };
 const db = await createDb({
   url,
+  // libsql waits for a lock synchronously: a short wait keeps this worker answering (docs/database.md).
+  sqliteBusyTimeoutMs: RELAY_SQLITE_BUSY_TIMEOUT_MS,
   ...(poolSize !== undefined && { poolSize }),
   // An idle PostgreSQL connection that died is replaced by the pool; the next query says whether it matters.
   onPoolError: (err) => port.postMessage({ poolError: err.message } satisfies WorkerNotice),
@@ -33,7 +40,9 @@ port.on('message', (req: WorkerRequest) => {
       reply({ id: req.id, ok: true, value });
       if (req.method === 'close') port.close();
     },
-    (err: unknown) => reply({ id: req.id, ok: false, error: toWireError(err) }),
+    // A database-unavailable error crosses as "database unavailable (<reason>), retry": Prisma's own error keeps
+    // the cause (e.g. SQLite's "database is locked") in `meta`, which would not survive the boundary.
+    (err: unknown) => reply({ id: req.id, ok: false, error: toWireError(asDatabaseUnavailable(err) ?? err) }),
   );
 });
 port.postMessage({ ready: true });

@@ -4,6 +4,7 @@ import type { BackoffPolicy } from '@sankey/shared/retry';
 import type { Logger } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import type { RelayMetrics } from '../observability/metrics';
+import type { PersistenceHealth } from '../storage-health/health';
 import { OutboxConsumer } from './consumer';
 import type { RelayStorage } from './storage';
 
@@ -21,6 +22,7 @@ export function createOutboxConsumer(
   opts: {
     pollMs: number;
     retry?: BackoffPolicy | undefined;
+    health?: PersistenceHealth;
     settings: (stored: GlobalSettings) => GlobalSettings;
   },
 ): OutboxConsumer {
@@ -34,6 +36,7 @@ export function createOutboxConsumer(
       batchSize: 100,
       settings: opts.settings,
       ...(opts.retry && { retry: opts.retry }),
+      ...(opts.health && { health: opts.health }),
     },
   );
 }

@@ -27,6 +27,8 @@ export async function startTestRelay(
     engine?: 'wasm' | 'reference';
     dataDir?: string;
     databaseUrl?: string;
+    /** The relay's own URL of the same database (e.g. through a TCP proxy the test can cut); default databaseUrl. */
+    relayDatabaseUrl?: string;
     clock?: Clock;
     onShutdownDeadline?: RelayDeps['onShutdownDeadline'];
     /** Wraps the real storage, e.g. to inject failures at the storage edge. */
@@ -56,7 +58,7 @@ export async function startTestRelay(
     },
     {
       storage: (opts.wrapStorage ?? ((s) => s))(
-        await startWorkerRelayStorage(url, {
+        await startWorkerRelayStorage(opts.relayDatabaseUrl ?? url, {
           onUnreadable: (bad) => relay.log.error(bad, 'member with unreadable settings skipped'),
         }),
       ),

@@ -98,6 +98,9 @@ export function webEnvOverrides(env: Pick<WebEnv, 'apiToken' | 'adminPassword'>)
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
+/** How long a web request waits for another process's SQLite lock (docs/database.md). */
+const WEB_SQLITE_BUSY_TIMEOUT_MS = 3000;
+
 export async function createWebApp(
   env: WebEnv,
   overrides: { relay?: RelayClient; clock?: Clock; log?: Logger } = {},
@@ -116,6 +119,8 @@ export async function createWebApp(
     url,
     dataDir: env.dataDir,
     poolSize: env.poolSize,
+    // An admin change waits at most this long for the relay's SQLite write lock, then fails as unavailable.
+    sqliteBusyTimeoutMs: WEB_SQLITE_BUSY_TIMEOUT_MS,
     onPoolError: (err) => log.warn({ err }, 'PostgreSQL connection lost while idle; the pool replaces it'),
   });
   const apiTokens = createApiTokenHolder({

@@ -1,5 +1,6 @@
 // Fetch-API handlers behind the Next routes (app/api/**/route.ts). They take the app explicitly so the tests
 // serve exactly the same code from a plain node:http server.
+import { asDatabaseUnavailable } from '@sankey/db/errors';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Services } from '../app';
 import { clearedSessionCookie, sameOrigin, sessionCookie, sessionTokenOf } from '../cookies';
@@ -42,6 +43,8 @@ export function handleTrpc(req: Request, app: HandlerApp): Promise<Response> {
         const zod = zodErrorOf(error.cause);
         const message = zod ? describeZodError(zod) : error.message;
         app.log.info({ path, type, code: error.code, message }, 'request refused');
+      } else if (error.code === 'SERVICE_UNAVAILABLE') {
+        app.log.warn({ path, type, code: error.code, message: error.message }, 'request refused');
       } else app.log.error({ path, type, code: error.code, err: error.cause ?? error }, 'request failed');
     },
   });
@@ -102,6 +105,14 @@ export async function handleLogin(req: Request, app: HandlerApp): Promise<Respon
       // The form shows "too many attempts, wait N s" instead of "wrong password".
       const reason = err.retryAfterS === undefined ? 'error=1' : `error=limited&retry=${err.retryAfterS}`;
       return redirect(`/login?${reason}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`, retry);
+    }
+    // The session could not be stored: the database is locked or away (docs/api.md, Errors).
+    const unavailable = asDatabaseUnavailable(err);
+    if (unavailable) {
+      app.log.warn({ reason: unavailable.reason }, 'login refused: database unavailable');
+      return isJson
+        ? json(503, { error: 'SERVICE_UNAVAILABLE', message: unavailable.message }, { 'retry-after': '1' })
+        : redirect(`/login?error=1${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 // The one tRPC initialisation (docs/architecture.md, "apps/web"): context, error formatter, and the authenticated
 // procedure that also maps AppError codes to tRPC codes — the only place that does.
+import { asDatabaseUnavailable } from '@sankey/db/errors';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Services } from '../app';
@@ -22,10 +23,12 @@ export async function createTrpcContext(
   app: { services: Services; log: Logger },
   req: Request,
 ): Promise<TrpcContext> {
-  const principal = await app.services.auth.authenticate(
-    req.headers.get('authorization'),
-    sessionTokenOf(req),
-  );
+  let principal: Principal | null;
+  try {
+    principal = await app.services.auth.authenticate(req.headers.get('authorization'), sessionTokenOf(req));
+  } catch (err) {
+    throw databaseUnavailableError(err) ?? err;
+  }
   return {
     services: app.services,
     log: app.log,
@@ -61,11 +64,26 @@ const t = initTRPC.context<TrpcContext>().create({
 
 export const router = t.router;
 
+/**
+ * The database is locked by another process, down or cut off (`@sankey/db/errors`): SERVICE_UNAVAILABLE (503)
+ * with "database unavailable (<reason>), retry" instead of a generic 500 (docs/api.md, Errors).
+ */
+export function databaseUnavailableError(err: unknown): TRPCError | null {
+  const unavailable = asDatabaseUnavailable(err);
+  return unavailable
+    ? new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: unavailable })
+    : null;
+}
+
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && AppError.is(result.error.cause)) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const unavailable = databaseUnavailableError(result.error.cause);
+    if (unavailable) throw unavailable;
   }
   return result;
 });
