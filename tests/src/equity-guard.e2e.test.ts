@@ -3,9 +3,12 @@
 // Open is executed by B and refused by A's own DLL (B's copy reaches A through the `trade/M1/` prefix), A's Close
 // still executes; the trip survives a relay restart although the equity recovered; an operator reset allows Opens
 // again. closeAll: refused in shared delivery (409), one Close per open copy in an isolated group.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
 import { startTestRelay, type TestRelay } from '@sankey/relay/testing/start-relay';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +47,19 @@ const api = (t: TestRelay) => {
     },
   };
 };
+
+const cliPath = fileURLToPath(new URL('../../apps/relay/src/cli.ts', import.meta.url));
+async function cli(t: TestRelay, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', cliPath, ...args], {
+      env: { ...process.env, SANKEY_DATA_DIR: t.dataDir, SANKEY_API_TOKEN: t.apiToken },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 async function until<T>(
   what: string,
@@ -151,14 +167,17 @@ describe('equity guard (D22) with simulated EAs', () => {
     expect(afterRestart?.allow_new_orders).toBe(false);
     expect(await r.account('A')).toMatchObject({ dayStartEquity: 10_000, tripped: { reason: 'daily_loss' } });
 
+    // The operator resets with the CLI (`npm run relay -- risk reset A`), which finds the relay in runtime.json.
     const beforeReset = slaveA.mark();
-    const reset = await r.post('/risk/reset', { accountId: 'A' });
-    expect(reset.status).toBe(200);
-    expect(reset.body.tripped).toBeNull();
+    const reset = await cli(t, ['risk', 'reset', 'A']);
+    expect(reset.code).toBe(0);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ accountId: 'A', tripped: null });
     await slaveA.waitForConfig((c) => c.master_account === 'M1' && c.allow_new_orders, 5000, {
       since: beforeReset,
     });
-    expect((await r.post('/risk/reset', { accountId: 'A' })).status).toBe(409);
+    const again = await cli(t, ['risk', 'reset', 'A']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not tripped');
     await master.open({ ticket: 3, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1, openPrice: 1.1 });
     for (const s of [slaveA, slaveB]) await s.waitForCommand((c) => c.ticket === 3 && c.kind === 'open');
     expect(await r.metric('sankey_equity_guard_events_total', 'event="reset"')).toBe(1);
