@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRuntimeInfo } from '@sankey/db/data-dir';
+import { RISK_USAGE, riskCommand } from './cli-risk';
 import { parseRelayEnv } from './env';
 
 const USAGE = `usage: npm run relay -- <command>
@@ -17,7 +18,8 @@ const USAGE = `usage: npm run relay -- <command>
   dead-letters purge --older-than <days>
   metrics [--window N] copies, filters and failures by reason, latency p50/p95/p99 over the newest N signals
   endpoints            per-EA frames, bytes, decode errors, drops, parked, dead letters, last seen, listening
-  blocklist list | block <account> [--reason TEXT] | unblock <account>`;
+  blocklist list | block <account> [--reason TEXT] | unblock <account>
+${RISK_USAGE}`;
 
 const env = parseRelayEnv();
 const [command, ...rest] = process.argv.slice(2);
@@ -116,6 +118,17 @@ switch (command) {
   case 'blocklist':
     await blocklist(rest[0], rest[1]);
     break;
+  case 'risk': {
+    let cmd: ReturnType<typeof riskCommand>;
+    try {
+      cmd = riskCommand(rest);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    print(await (cmd.method === 'GET' ? call('GET', cmd.path) : call('POST', cmd.path, cmd.body)));
+    break;
+  }
   default:
     process.stdout.write(`${USAGE}\n`);
     process.exit(command ? 2 : 0);

@@ -21,6 +21,7 @@ import type { RelayStorage } from './outbox/storage';
 import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { RelayPersistence } from './persistence';
 import type { RelayConfig } from './relay-config';
+import { RelayRiskOps } from './risk-ops';
 import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
@@ -51,6 +52,8 @@ export class Relay {
   core!: RelayCore;
   /** Dead letters, endpoint statistics and the blocklist (docs/api.md). */
   ops!: RelayOps;
+  /** Equity guards, master close-only, closeAll (docs/risk-controls.md). */
+  riskOps!: RelayRiskOps;
   private zmq!: ZmqTransport;
   private inbound!: InboundFrames;
   private http!: RelayHttpServer;
@@ -140,6 +143,7 @@ export class Relay {
         },
       },
     );
+    this.riskOps = new RelayRiskOps(storage, this.metrics, this.events, this.log);
     this.core = new RelayCore({
       engine: this.deps.engine,
       frames: this.zmq,
@@ -158,11 +162,16 @@ export class Relay {
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
+      guardStore: this.riskOps.store,
+      onGuardEvent: this.riskOps.onGuardEvent,
+      onCloseAllClose: () => this.metrics.closeAllCloses.inc(),
     });
     this.ops.core = this.core;
+    this.riskOps.core = this.core;
     const handle = (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
     this.inbound = new InboundFrames(handle, this.metrics, this.log, undefined, this.ops.inbound);
     this.core.restoreAliases(await storage.loadAliases());
+    await this.riskOps.load();
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
 
@@ -216,6 +225,7 @@ export class Relay {
         },
         healthy: () => this.closing === null,
         ops: this.ops,
+        risk: this.riskOps,
         onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
       },
       {
@@ -270,6 +280,7 @@ export class Relay {
       await this.zmq?.stopReading().then(() => this.core?.settled()); // snapshots being built finish first
       await this.outbox?.stop();
       await this.zmq?.flush();
+      await this.riskOps?.flush();
       await this.persistence?.close();
     })();
     const left = await drainWithDeadline(work, this.config.shutdownDeadlineMs, () => ({

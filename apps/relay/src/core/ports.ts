@@ -94,6 +94,8 @@ export interface DeliveryLedgerPort {
   closed(master: string, slave: string, ticket: number | bigint): boolean;
   /** Copies of this member still open (the open-position cap, D22). */
   openCount(master: string, slave: string): number;
+  /** The member's open copies (closeAll, D22): an operator action, not the signal path. */
+  openTickets(master: string, slave: string): { ticket: string; symbol: string | null }[];
 }
 
 /** Why a frame could not be delivered (docs/protocol.md D20). */

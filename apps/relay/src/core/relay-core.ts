@@ -2,6 +2,8 @@
 // only wires the parts and is the one door to them: inbound messages (dispatch.ts → connection-handlers.ts,
 // signal-path.ts, sync.ts), admin changes (admin-changes.ts), all configs through config-publisher.ts. Its state
 // (state.ts) is private; callers read it through the read-only methods below.
+
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import type { ConnectionEntry } from '../state/connections';
@@ -30,8 +32,9 @@ import type {
   SignalRecorder,
   StatusWriter,
 } from './ports';
+import { type CloseAllResult, closeAll, sharedMasters } from './risk/close-all';
 import { RiskControls } from './risk/controls';
-import type { DayStartRow, DayStartStore } from './risk/equity-guard';
+import type { GuardEvent, GuardRow, GuardState, GuardStore } from './risk/equity-guard';
 import { SignalPath } from './signal-path';
 import type { SliceBudget } from './snapshot-job';
 import { CoreState } from './state';
@@ -63,12 +66,16 @@ export interface RelayCoreDeps {
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */
   onSignalDelivered?: (latencyNs: bigint) => void;
-  /** Where the equity guards' day-start equities are persisted (D22); memory only when absent. */
-  dayStarts?: DayStartStore;
   /** Runs a snapshot's next slice on a later tick (default setImmediate). */
   later?: Later;
   /** How much snapshot work one tick may do (default: 4 ms or 2,000 positions). */
   snapshotSlice?: SliceBudget;
+  /** Where the equity guards' days, day-start equities and trips are persisted (D22); memory only when absent. */
+  guardStore?: GuardStore;
+  /** Told of each equity guard trip, reset and trip cleared by a new day (D22). */
+  onGuardEvent?: (event: GuardEvent, accountId: string, state: GuardState) => void;
+  /** Counts each Close sent by closeAll (D22). */
+  onCloseAllClose?: () => void;
   /** Told after new global settings were applied (log shipping follows them). */
   onGlobalSettings?: (next: GlobalSettings) => void;
 }
@@ -107,6 +114,12 @@ export class RelayCore {
     this.delivery = new Delivery(new Listeners(), parking, deps, (m, s) => isolation.via(m, s));
     this.switches = new DeliverySwitch(this.state, configs, this.delivery.listeners, deps.clock, deps.events);
     this.risk = new RiskControls(this.state, configs, deps);
+    this.risk.closeAll = (slave) =>
+      closeAll(this.state, slave, {
+        ...deps,
+        delivery: this.delivery,
+        onClose: deps.onCloseAllClose ?? (() => {}),
+      });
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
     this.inbound = {
       connections: new ConnectionHandlers(this.state, configs, status, deps),
@@ -157,9 +170,21 @@ export class RelayCore {
     });
   }
 
-  /** Day-start equities of the equity guards restored from the database at start. */
-  restoreDayStarts(rows: readonly DayStartRow[]): void {
-    this.risk.restoreDayStarts(rows);
+  /** Stored per-account risk state (equity guards, master close-only), before groups are loaded. */
+  restoreRisk(
+    rows: readonly (GuardRow & { equityGuard: EquityGuard | null; masterCloseOnly: boolean })[],
+  ): void {
+    this.risk.restore(rows);
+  }
+
+  /** One Close per copy still open on the slave account (D22); refused unless all its delivery is isolated. */
+  closeAll(slave: string): CloseAllResult {
+    return this.risk.closeAll(slave);
+  }
+
+  /** The masters the slave account still receives in shared delivery (closeAll is refused while any). */
+  sharedMastersOf(slave: string): string[] {
+    return sharedMasters(this.state, slave);
   }
 
   /** Parked copies restored from the database at start. */

@@ -18,9 +18,11 @@ import type {
 import { Server as SocketServer } from 'socket.io';
 import { z } from 'zod';
 import type { LogEntry } from '../observability/logger';
+import type { RelayRiskSource } from '../risk-ops';
 import { type RelayOpsRoutes, routeOps } from './ops-routes';
 import { json, readJson } from './respond';
 import { SessionRevocations } from './revocations';
+import { routeRisk } from './risk-routes';
 
 export interface RelayStatus {
   version: string;
@@ -53,6 +55,8 @@ export interface RelayHttpSource {
   healthy(): boolean;
   /** Dead letters, delivery metrics, endpoints and the blocklist (docs/api.md); absent in some tests. */
   ops?: RelayOpsRoutes;
+  /** Risk controls per account (docs/api.md, "Risk controls"). */
+  risk?: RelayRiskSource;
   /** Called for every new socket.io client (send the snapshot). */
   onSocketConnected(
     emit: <E extends keyof ServerToClientEvents>(e: E, ...a: Parameters<ServerToClientEvents[E]>) => void,
@@ -265,6 +269,7 @@ export class RelayHttpServer {
       }
       default:
         if (this.src.ops && (await routeOps(this.src.ops, route, url, req, res))) return;
+        if (this.src.risk && (await routeRisk(this.src.risk, route, url, req, res))) return;
         return json(res, 404, { error: 'not_found' });
     }
   }

@@ -83,6 +83,16 @@ export class DeliveryLedger {
     return this.openPerMember.get(`${master}\u0000${slave}`) ?? 0;
   }
 
+  /** The member's open copies (closeAll, an operator action: a scan of the open set, never on the signal path). */
+  openTickets(master: string, slave: string): { ticket: string; symbol: string | null }[] {
+    if (this.openCount(master, slave) === 0) return [];
+    const out: { ticket: string; symbol: string | null }[] = [];
+    for (const e of this.open.values())
+      if (e.masterAccount === master && e.slaveAccount === slave)
+        out.push({ ticket: e.ticket, symbol: e.symbol });
+    return out;
+  }
+
   private setOpen(key: string, entry: LedgerEntry): void {
     if (!this.open.has(key)) this.countMember(entry, 1);
     this.open.set(key, entry);

@@ -212,6 +212,17 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['event'] as const,
     registers: [this.registry],
   });
+  readonly equityGuardEvents = new client.Counter({
+    name: 'sankey_equity_guard_events_total',
+    help: 'Equity guard events (D22): tripped, reset (by an operator), day_start_cleared',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly closeAllCloses = new client.Counter({
+    name: 'sankey_close_all_closes_total',
+    help: 'Closes sent by closeAll (an equity guard trip or an operator) for copies still open on a slave',
+    registers: [this.registry],
+  });
   readonly deadLetterRetries = new client.Counter({
     name: 'sankey_dead_letter_retries_total',
     help: 'Operator retries of dead letters by outcome: sent, parked, cancelled, or why refused',

@@ -1,6 +1,7 @@
 // RelayStorage over packages/db: the relay's only database access (start-up load, outbox, status writes).
 import type { Db } from '@sankey/db/client';
 import { UnreadableMember } from '@sankey/db/errors';
+import type { AccountRiskDto } from '@sankey/db/repositories/account-risk';
 import {
   createRepositories,
   type Repositories,
@@ -10,6 +11,7 @@ import type { MemberAliasRow } from '@sankey/db/repositories/member-aliases';
 import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/members';
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
@@ -181,6 +183,26 @@ export class DbRelayStorage implements RelayStorage {
 
   unblock(accountId: string): Promise<boolean> {
     return this.repos.blocklist.unblock(accountId);
+  }
+
+  loadAccountRisk() {
+    return this.repos.accountRisk.list();
+  }
+
+  setEquityGuard(accountId: string, guard: EquityGuard | null): Promise<void> {
+    return this.repos.accountRisk.setGuard(accountId, guard);
+  }
+
+  saveGuardDayStart(accountId: string, day: string, equity: number | null): Promise<void> {
+    return this.repos.accountRisk.saveDayStart(accountId, day, equity);
+  }
+
+  saveGuardTrip(accountId: string, tripped: AccountRiskDto['tripped']): Promise<void> {
+    return this.repos.accountRisk.saveTrip(accountId, tripped);
+  }
+
+  setMasterCloseOnly(accountId: string, on: boolean): Promise<void> {
+    return this.repos.accountRisk.setMasterCloseOnly(accountId, on);
   }
 
   loadParked(): Promise<StoredParkedFrame[]> {

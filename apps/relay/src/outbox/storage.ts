@@ -1,5 +1,7 @@
 // What the relay needs from the database: a load at start, outbox rows, fresh rows after a change, and
 // runtime status writes. Implemented over packages/db in db-storage.ts; nothing on the signal path calls it.
+import type { AccountRiskDto } from '@sankey/db/repositories/account-risk';
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { AliasRow as MemberAliasRow } from '../core/isolation';
 import type { LedgerStore } from '../ledger/ledger';
@@ -102,6 +104,12 @@ export interface RelayStorage extends LedgerStore {
   listBlocked(): Promise<{ accountId: string; reason: string; blockedAt: Date }[]>;
   block(accountId: string, reason: string, at: Date): Promise<void>;
   unblock(accountId: string): Promise<boolean>;
+  /** Per-account risk state (docs/risk-controls.md): equity guards with their day and trip, master close-only. */
+  loadAccountRisk(): Promise<AccountRiskDto[]>;
+  setEquityGuard(accountId: string, guard: EquityGuard | null): Promise<void>;
+  saveGuardDayStart(accountId: string, day: string, equity: number | null): Promise<void>;
+  saveGuardTrip(accountId: string, tripped: AccountRiskDto['tripped']): Promise<void>;
+  setMasterCloseOnly(accountId: string, on: boolean): Promise<void>;
   loadParked(): Promise<StoredParkedFrame[]>;
   /** The alias table of isolated delivery (docs/protocol.md D23). */
   loadAliases(): Promise<MemberAliasRow[]>;

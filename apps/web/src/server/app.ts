@@ -17,6 +17,7 @@ import { createDeliveryService, type DeliveryService } from './services/deliveri
 import type { ServiceDeps } from './services/deps';
 import { createLinkService, type LinkService } from './services/links';
 import { createMemberService, type MemberService } from './services/members';
+import { createRiskService, type RiskService } from './services/risk';
 import { createSettingsService, type SettingsService } from './services/settings';
 import { createSystemService, type SystemService } from './services/system';
 import { createTradeGroupService, type TradeGroupService } from './services/trade-groups';
@@ -34,6 +35,7 @@ export interface Services {
   trades: TradesService;
   changes: ChangeService;
   deliveries: DeliveryService;
+  risk: RiskService;
 }
 
 export interface WebApp {
@@ -81,6 +83,7 @@ export function createServices(o: ServiceOptions): Services {
     trades: createTradesService(o.history),
     changes: createChangeService(deps),
     deliveries: createDeliveryService(deps),
+    risk: createRiskService(deps),
   };
 }
 

@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import type { Logger } from './logger';
 import { type RelayAnswer, type RelayOpsClient, relayOpsClient } from './relay-ops-client';
+import { type RelayRiskClient, relayRiskClient } from './relay-risk-client';
 
 export const relayStatusSchema = z.object({
   version: z.string(),
@@ -42,7 +43,7 @@ export const logsPageSchema = z.object({
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
-export interface RelayClient extends RelayOpsClient {
+export interface RelayClient extends RelayOpsClient, RelayRiskClient {
   status(): Promise<RelayStatus | null>;
   connections(): Promise<EaConnection[] | null>;
   /** Every group's live evaluation and the id of the last outbox row the relay applied. */
@@ -157,6 +158,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
 
   return {
     ...relayOpsClient(call, command),
+    ...relayRiskClient(call, command),
     status: () => call('GET', '/status', relayStatusSchema),
     connections: () => call('GET', '/connections', z.array(eaConnectionSchema)),
     evaluations: () => call('GET', '/evaluations', relayEvaluationsSchema),

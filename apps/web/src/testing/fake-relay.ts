@@ -8,6 +8,7 @@ import type {
   DeliveryMetrics,
   EndpointStatsView,
 } from '@sankey/shared/api/ops-views';
+import type { AccountRiskView } from '@sankey/shared/api/risk-views';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
 import type {
   EaConnection,
@@ -16,6 +17,7 @@ import type {
   OutboxFailureView,
   SignalJournalEntryView,
 } from '@sankey/shared/api/views';
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { LogsPage, RelayClient, RelayStatus } from '../server/relay-client';
 import type { RelayAnswer } from '../server/relay-ops-client';
 
@@ -115,6 +117,49 @@ export class FakeRelayClient implements RelayClient {
   private answer<T>(value: T): RelayAnswer<T> {
     return this.reachable ? { ok: true, value } : 'unreachable';
   }
+  // Risk routes (docs/api.md, Risk controls): accounts as set by tests; commands answer what the fake holds.
+  riskRows: AccountRiskView[] = [];
+  private risk(accountId: string): AccountRiskView {
+    return (
+      this.riskRows.find((r) => r.accountId === accountId) ?? {
+        accountId,
+        equityGuard: null,
+        day: null,
+        dayStartEquity: null,
+        tripped: null,
+        masterCloseOnly: false,
+      }
+    );
+  }
+  private putRisk(row: AccountRiskView): AccountRiskView {
+    this.riskRows = [...this.riskRows.filter((r) => r.accountId !== row.accountId), row];
+    return row;
+  }
+  riskAccounts = async (accountId?: string) =>
+    this.reachable ? (accountId ? [this.risk(accountId)] : this.riskRows) : null;
+  setEquityGuard = async (accountId: string, guard: EquityGuard) =>
+    this.answer(this.putRisk({ ...this.risk(accountId), equityGuard: guard }));
+  removeEquityGuard = async (accountId: string): Promise<RelayAnswer<{ ok: true }>> => {
+    if (!this.reachable) return 'unreachable';
+    if (!this.risk(accountId).equityGuard)
+      return { ok: false, status: 404, message: `${accountId} has no equity guard` };
+    this.putRisk({ ...this.risk(accountId), equityGuard: null, tripped: null });
+    return { ok: true, value: { ok: true } };
+  };
+  resetEquityGuard = async (accountId: string): Promise<RelayAnswer<AccountRiskView>> => {
+    if (!this.reachable) return 'unreachable';
+    if (!this.risk(accountId).tripped)
+      return {
+        ok: false,
+        status: 409,
+        message: `${accountId}'s equity guard is not tripped (or it has none)`,
+      };
+    return { ok: true, value: this.putRisk({ ...this.risk(accountId), tripped: null }) };
+  };
+  setMasterCloseOnly = async (accountId: string, closeOnly: boolean) =>
+    this.answer(this.putRisk({ ...this.risk(accountId), masterCloseOnly: closeOnly }));
+  closeAll = async (): Promise<RelayAnswer<{ ok: true; closes: number; members: string[] }>> =>
+    this.reachable ? { ok: false, status: 409, message: 'closeAll needs isolated delivery' } : 'unreachable';
   deadLetters = async () => (this.reachable ? this.deadLetterRows : null);
   retryDeadLetter = async () => (this.reachable ? this.retryAnswer : 'unreachable');
   purgeDeadLetters = async () => {

@@ -1,5 +1,6 @@
 // All repositories over one client — the database or a transaction — for apps that want them together.
 import { type Db, type DbClient, type TransactionOptions, withTransaction } from '../client';
+import { createAccountRiskRepository } from './account-risk';
 import { createAdminRepository } from './admin';
 import { createBlocklistRepository } from './blocklist';
 import { createChangeHistoryRepository } from './change-history';
@@ -28,6 +29,7 @@ export function createRepositories(client: DbClient) {
     changeHistory: createChangeHistoryRepository(client),
     blocklist: createBlocklistRepository(client),
     memberAliases: createMemberAliasRepository(client),
+    accountRisk: createAccountRiskRepository(client),
   };
 }
 

@@ -83,6 +83,13 @@ export interface ServerToClientEvents {
   ea_throttled: (payload: { accountId: string; parked: number; highWater: number }) => void;
   /** The EA's parked copies drained below half the mark again. */
   ea_recovered: (payload: { accountId: string; parked: number }) => void;
+  /** An account's equity guard tripped, was reset by an operator, or cleared at the day start (D22). */
+  equity_guard: (payload: {
+    accountId: string;
+    event: 'tripped' | 'reset' | 'day_start_cleared';
+    reason: string | null;
+    equity: number | null;
+  }) => void;
 }
 
 /** The browser sends no events; socket.io still wants a map type. */

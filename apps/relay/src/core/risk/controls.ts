@@ -8,7 +8,15 @@ import type { ConfigPublisher } from '../config-publisher';
 import { RISK } from '../engine';
 import type { Clock, Logger } from '../ports';
 import type { CoreState } from '../state';
-import { type DayStartRow, type DayStartStore, EquityGuards } from './equity-guard';
+import type { CloseAllResult } from './close-all';
+import {
+  EquityGuards,
+  type GuardEvent,
+  type GuardRow,
+  type GuardState,
+  type GuardStore,
+  nextDayStart,
+} from './equity-guard';
 import { inWindows } from './trading-hours';
 import { type LocalTime, localTime } from './zone-clock';
 
@@ -21,8 +29,21 @@ export interface RiskDeps {
   clock: Clock;
   log: Logger;
   ledger: OpenCopies;
-  /** Persists day-start equities (absent: kept in memory only). */
-  dayStarts?: DayStartStore | undefined;
+  /** Persists the equity guards' days, day-start equities and trips (absent: kept in memory only). */
+  guardStore?: GuardStore | undefined;
+  /** Told of each guard trip, reset and trip cleared by a new day (metrics, log, live events). */
+  onGuardEvent?: ((event: GuardEvent, accountId: string, state: GuardState) => void) | undefined;
+}
+
+/** An account's risk state as the control API shows it. */
+export interface AccountRiskView {
+  accountId: string;
+  equityGuard: EquityGuard | null;
+  /** The trading day, its start equity and a trip (with when it clears by itself: the next day start). */
+  day: string | null;
+  dayStartEquity: number | null;
+  tripped: { reason: string; at: string; equity: number; until: string } | null;
+  masterCloseOnly: boolean;
 }
 
 const key = (master: string, slave: string) => `${master}\u0000${slave}`;
@@ -31,13 +52,22 @@ export class RiskControls {
   readonly guards: EquityGuards;
   /** The cap each member's open-copy count was last compared with (a changed cap forces a recount). */
   private readonly countedCap = new Map<string, number | null>();
+  /** Accounts whose guard tripped with `closeAll` on: their open copies are closed once after the configs went. */
+  private readonly pendingCloseAll: string[] = [];
+  /** Installed by the core: closes every open copy of a slave account (isolated delivery only). */
+  closeAll: (slave: string) => CloseAllResult = () => ({ ok: true, closes: 0, members: [] });
+  /** Master accounts whose Opens are refused for every member (manual close-only per master). */
+  private readonly closeOnlyMasters = new Set<string>();
 
   constructor(
     private readonly state: CoreState,
     private readonly configs: ConfigPublisher,
     private readonly deps: RiskDeps,
   ) {
-    this.guards = new EquityGuards(deps.dayStarts);
+    this.guards = new EquityGuards(deps.guardStore, (event, accountId, st) => {
+      deps.onGuardEvent?.(event, accountId, st);
+      if (event === 'tripped' && this.guards.guard(accountId)?.closeAll) this.pendingCloseAll.push(accountId);
+    });
     state.risk.evaluate = (m) => this.evaluate(m, deps.clock.nowMs(), new Map(), false);
   }
 
@@ -48,6 +78,16 @@ export class RiskControls {
     const zones = new Map<string, LocalTime>();
     for (const group of this.state.store.allGroups())
       for (const m of this.state.store.membersOf(group.id)) this.apply(m, now, zones, false);
+    this.runCloseAll();
+  }
+
+  /** After a trip's close-only configs went out: the guard's closeAll, once per trip. */
+  private runCloseAll(): void {
+    for (const accountId of this.pendingCloseAll.splice(0)) {
+      const r = this.closeAll(accountId);
+      if (!r.ok)
+        this.deps.log.warn({ accountId, error: r.error }, `equity guard closeAll not done: ${r.message}`);
+    }
   }
 
   /**
@@ -89,8 +129,53 @@ export class RiskControls {
     return true;
   }
 
-  restoreDayStarts(rows: readonly DayStartRow[]): void {
-    this.guards.restore(rows);
+  /** Stored state at start, before groups are loaded: guards with their day and trip, master close-only flags. */
+  restore(rows: readonly (GuardRow & { equityGuard: EquityGuard | null; masterCloseOnly: boolean })[]): void {
+    for (const r of rows) {
+      if (r.equityGuard) this.guards.configure(r.accountId, r.equityGuard);
+      if (r.masterCloseOnly) this.closeOnlyMasters.add(r.accountId);
+    }
+    this.guards.restore(rows.filter((r) => r.equityGuard !== null));
+  }
+
+  /** Manual close-only for every member of a master (Closes and Modifies still pass). */
+  setMasterCloseOnly(masterId: string, on: boolean): void {
+    if (on) this.closeOnlyMasters.add(masterId);
+    else this.closeOnlyMasters.delete(masterId);
+    const now = this.deps.clock.nowMs();
+    const zones = new Map<string, LocalTime>();
+    for (const m of this.state.store.membersOf(masterId)) this.apply(m, now, zones, false);
+  }
+
+  isMasterCloseOnly(masterId: string): boolean {
+    return this.closeOnlyMasters.has(masterId);
+  }
+
+  /** Accounts with a guard or a master close-only flag, by id. */
+  accounts(): string[] {
+    return [...new Set([...this.guards.accounts(), ...this.closeOnlyMasters])].sort();
+  }
+
+  view(accountId: string): AccountRiskView {
+    const guard = this.guards.guard(accountId) ?? null;
+    const st = guard ? this.guards.state(accountId) : undefined;
+    const t = st?.tripped;
+    return {
+      accountId,
+      equityGuard: guard,
+      day: st?.day ?? null,
+      dayStartEquity: st?.dayStartEquity ?? null,
+      tripped:
+        t && guard
+          ? {
+              reason: t.reason,
+              at: new Date(t.atMs).toISOString(),
+              equity: t.equity,
+              until: new Date(nextDayStart(guard, this.deps.clock.nowMs())).toISOString(),
+            }
+          : null,
+      masterCloseOnly: this.closeOnlyMasters.has(accountId),
+    };
   }
 
   /** Equity as reported by heartbeats; null before the first one (a Register carries none). */
@@ -104,6 +189,7 @@ export class RiskControls {
     this.guards.check(accountId, this.equityOf(accountId), now);
     const zones = new Map<string, LocalTime>();
     for (const m of this.state.store.membershipsOf(accountId)) this.apply(m, now, zones, false);
+    this.runCloseAll();
   }
 
   /** The member's risk word now; the position bit is recounted only when asked or when its cap changed. */
@@ -111,7 +197,7 @@ export class RiskControls {
     const r = m.settings.risk;
     const k = key(m.tradeGroupId, m.slaveAccount);
     let word = 0;
-    if (r.closeOnly) word |= RISK.MANUAL;
+    if (r.closeOnly || this.closeOnlyMasters.has(m.tradeGroupId)) word |= RISK.MANUAL;
     if (this.guards.isTripped(m.slaveAccount)) word |= RISK.EQUITY;
     const cap = r.maxOpenPositions;
     if (recount || this.countedCap.get(k) !== cap) {

@@ -1,5 +1,6 @@
 // The equity guard (docs/protocol.md D22): per slave account, minimum equity and daily loss limit. A trip holds
-// until the account's next day start or an operator reset; the day-start equity is persisted through a port.
+// until the account's next day start or an operator reset; the day, its start equity and a trip are persisted through
+// a port (so a restart neither forgets a trip nor measures the day's loss from a later equity).
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { localTime, previousDate } from './zone-clock';
 
@@ -12,15 +13,20 @@ export interface GuardState {
   tripped: { reason: GuardReason; atMs: number; equity: number } | null;
 }
 
-/** Where day-start equities go so that a restart keeps them (written off the hot path, must not block). */
-export interface DayStartStore {
-  saveDayStart(accountId: string, day: string, equity: number): void;
+export type GuardEvent = 'tripped' | 'reset' | 'day_start_cleared';
+
+/** Where guard state goes so that a restart keeps it (written off the hot path, must not block). */
+export interface GuardStore {
+  saveDayStart(accountId: string, day: string, equity: number | null): void;
+  saveTrip(accountId: string, tripped: GuardState['tripped']): void;
 }
 
-export interface DayStartRow {
+/** An account's guard state as stored, restored at start. */
+export interface GuardRow {
   accountId: string;
-  day: string;
-  equity: number;
+  day: string | null;
+  dayStartEquity: number | null;
+  tripped: GuardState['tripped'];
 }
 
 /** The trading day `ms` falls in: the local date, or the day before while the local hour is before the start. */
@@ -50,7 +56,11 @@ export class EquityGuards {
   private readonly guards = new Map<string, EquityGuard>();
   private readonly states = new Map<string, GuardState>();
 
-  constructor(private readonly store: DayStartStore | undefined) {}
+  constructor(
+    private readonly store: GuardStore | undefined,
+    /** Told of each trip, reset and trip cleared by a new day (metrics, log, live events). */
+    private readonly onEvent: (event: GuardEvent, accountId: string, state: GuardState) => void = () => {},
+  ) {}
 
   accounts(): IterableIterator<string> {
     return this.guards.keys();
@@ -76,10 +86,11 @@ export class EquityGuards {
     return was;
   }
 
-  /** Day-start equities persisted before a restart (a trip is not: the first check trips again if still due). */
-  restore(rows: readonly DayStartRow[]): void {
+  /** State persisted before a restart: a trip holds until its day ends or a reset, whatever the equity does. */
+  restore(rows: readonly GuardRow[]): void {
     for (const r of rows)
-      this.states.set(r.accountId, { day: r.day, dayStartEquity: r.equity, tripped: null });
+      if (r.day !== null)
+        this.states.set(r.accountId, { day: r.day, dayStartEquity: r.dayStartEquity, tripped: r.tripped });
   }
 
   isTripped(accountId: string): boolean {
@@ -98,8 +109,14 @@ export class EquityGuards {
     let changed = false;
     if (!st || st.day !== day) {
       changed = st?.tripped != null;
+      const old = st;
       st = { day, dayStartEquity: null, tripped: null };
       this.states.set(accountId, st);
+      this.store?.saveDayStart(accountId, day, null);
+      if (changed && old) {
+        this.store?.saveTrip(accountId, null);
+        this.onEvent('day_start_cleared', accountId, st);
+      }
     }
     if (equity === null) return changed;
     if (st.dayStartEquity === null) {
@@ -110,6 +127,8 @@ export class EquityGuards {
       const reason = guardVerdict(guard, st.dayStartEquity, equity);
       if (reason) {
         st.tripped = { reason, atMs: nowMs, equity };
+        this.store?.saveTrip(accountId, st.tripped);
+        this.onEvent('tripped', accountId, st);
         changed = true;
       }
     }
@@ -124,10 +143,12 @@ export class EquityGuards {
     const st = this.states.get(accountId);
     if (!st?.tripped) return false;
     st.tripped = null;
+    this.store?.saveTrip(accountId, null);
     if (equity !== null) {
       st.dayStartEquity = equity;
       this.store?.saveDayStart(accountId, st.day, equity);
     }
+    this.onEvent('reset', accountId, st);
     return true;
   }
 }

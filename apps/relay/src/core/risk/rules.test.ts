@@ -103,9 +103,17 @@ describe('equity guard', () => {
     expect(nextDayStart(g, at('2025-01-01T12:00:00Z'))).toBe(at('2025-01-01T22:00:00Z'));
   });
 
-  it('trips on the day loss, holds until the next day start, persists each day-start equity', () => {
-    const saved: [string, string, number][] = [];
-    const guards = new EquityGuards({ saveDayStart: (a, d, e) => saved.push([a, d, e]) });
+  it('trips on the day loss, holds until the next day start, persists each day, its start equity and the trip', () => {
+    const saved: [string, string, number | null][] = [];
+    const trips: (string | null)[] = [];
+    const events: string[] = [];
+    const guards = new EquityGuards(
+      {
+        saveDayStart: (a, d, e) => saved.push([a, d, e]),
+        saveTrip: (_a, t) => trips.push(t ? `${t.reason}@${t.equity}` : null),
+      },
+      (e, a) => events.push(`${a}:${e}`),
+    );
     guards.configure('S1', guard({ dailyLoss: { kind: 'percent', value: 5 } }));
     const t0 = at('2025-01-01T08:00:00Z');
     expect(guards.check('S1', 10_000, t0)).toBe(false);
@@ -116,15 +124,31 @@ describe('equity guard', () => {
     expect(guards.check('S1', 10_500, at('2025-01-02T00:00:00Z'))).toBe(true); // the next day clears it
     expect(guards.isTripped('S1')).toBe(false);
     expect(saved).toEqual([
+      ['S1', '2025-01-01', null],
       ['S1', '2025-01-01', 10_000],
+      ['S1', '2025-01-02', null],
       ['S1', '2025-01-02', 10_500],
     ]);
+    expect(trips).toEqual(['daily_loss@9490', null]);
+    expect(events).toEqual(['S1:tripped', 'S1:day_start_cleared']);
+  });
+
+  it('a restored trip holds after a restart even though the equity recovered, until a reset', () => {
+    const guards = new EquityGuards(undefined);
+    guards.configure('S1', guard({ minEquity: 900 }));
+    const tripped = { reason: 'min_equity' as const, atMs: at('2025-01-01T09:00:00Z'), equity: 850 };
+    guards.restore([{ accountId: 'S1', day: '2025-01-01', dayStartEquity: 1_000, tripped }]);
+    expect(guards.isTripped('S1')).toBe(true);
+    expect(guards.check('S1', 1_200, at('2025-01-01T10:00:00Z'))).toBe(false);
+    expect(guards.isTripped('S1')).toBe(true);
+    expect(guards.reset('S1', 1_200)).toBe(true);
+    expect(guards.isTripped('S1')).toBe(false);
   });
 
   it('a restored day start survives a restart; a reset measures the loss from the current equity', () => {
     const guards = new EquityGuards(undefined);
     guards.configure('S1', guard({ dailyLoss: { kind: 'amount', value: 100 } }));
-    guards.restore([{ accountId: 'S1', day: '2025-01-01', equity: 1_000 }]);
+    guards.restore([{ accountId: 'S1', day: '2025-01-01', dayStartEquity: 1_000, tripped: null }]);
     expect(guards.check('S1', 899, at('2025-01-01T10:00:00Z'))).toBe(true);
     expect(guards.reset('S1', 899)).toBe(true);
     expect(guards.check('S1', 899, at('2025-01-01T10:00:01Z'))).toBe(false);

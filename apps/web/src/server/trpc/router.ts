@@ -4,6 +4,7 @@ import { changesRouter, historyRouter } from './routers/changes';
 import { blocklistRouter, deliveriesRouter, endpointsRouter } from './routers/deliveries';
 import { linksRouter } from './routers/links';
 import { membersRouter } from './routers/members';
+import { riskRouter } from './routers/risk';
 import {
   authRouter,
   connectionsRouter,
@@ -39,6 +40,8 @@ export const appRouter = router({
   deliveries: deliveriesRouter,
   endpoints: endpointsRouter,
   blocklist: blocklistRouter,
+  // Beyond docs/api.md, Procedures: per-account risk controls over the relay (docs/api.md, Risk controls).
+  risk: riskRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,13 @@ export interface MappingRow {
   target: string;
 }
 
+/** One trading-hours window as typed: `day` 0 = Sunday … 6 = Saturday, `from`/`to` local `HH:MM`. */
+export interface WindowRow {
+  day: number;
+  from: string;
+  to: string;
+}
+
 export interface SlaveFormState {
   lotCalculationMode: LotCalculationMode;
   lotMultiplier: string;
@@ -37,6 +44,12 @@ export interface SlaveFormState {
   maxSignalDelayMs: string;
   usePendingOrderForDelayed: boolean;
   whenOff: WhenOffMode;
+  /** The link's risk controls (docs/risk-controls.md): relay-only, never on the wire. */
+  riskCloseOnly: boolean;
+  maxOpenPositions: string;
+  /** No rows = no trading hours (Opens at any time). */
+  tradingWindows: WindowRow[];
+  tradingTimeZone: string;
 }
 
 const str = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : String(v));
@@ -65,6 +78,10 @@ export function defaultSlaveForm(): SlaveFormState {
     maxSignalDelayMs: '5000',
     usePendingOrderForDelayed: false,
     whenOff: 'closeOnly',
+    riskCloseOnly: false,
+    maxOpenPositions: '',
+    tradingWindows: [],
+    tradingTimeZone: 'UTC',
   };
 }
 
@@ -91,6 +108,10 @@ export function slaveFormFrom(s: SlaveSettings): SlaveFormState {
     maxSignalDelayMs: str(s.maxSignalDelayMs),
     usePendingOrderForDelayed: s.usePendingOrderForDelayed,
     whenOff: s.whenOff,
+    riskCloseOnly: s.risk.closeOnly,
+    maxOpenPositions: str(s.risk.maxOpenPositions),
+    tradingWindows: (s.risk.tradingHours?.windows ?? []).map((w) => ({ ...w })),
+    tradingTimeZone: s.risk.tradingHours?.timeZone ?? 'UTC',
   };
 }
 
@@ -102,7 +123,8 @@ type NumberField =
   | 'marketSyncMaxPips'
   | 'maxSlippage'
   | 'maxRetries'
-  | 'maxSignalDelayMs';
+  | 'maxSignalDelayMs'
+  | 'maxOpenPositions';
 
 export type SlaveFormResult =
   | { ok: true; value: SlaveSettingsInput }
@@ -116,8 +138,15 @@ const splitList = (s: string) =>
 
 /** Field key of an issue path of slaveSettingsInputSchema (filters and mappings are flattened). */
 export function slaveFieldKey(path: readonly PropertyKey[]): string {
-  const [head, second, third] = path.map(String);
+  const [head, second, third, fourth, fifth] = path.map(String);
   if (head === 'filters' && second) return second;
+  if (head === 'risk') {
+    if (second === 'closeOnly') return 'riskCloseOnly';
+    if (second === 'maxOpenPositions') return 'maxOpenPositions';
+    if (third === 'timeZone') return 'tradingTimeZone';
+    if (third === 'windows' && fourth !== undefined) return `tradingWindows.${fourth}.${fifth ?? 'to'}`;
+    return 'tradingWindows';
+  }
   if (head === 'symbolMappings' && second !== undefined)
     return `symbolMappings.${second}.${third === 'targetSymbol' ? 'target' : 'source'}`;
   return head ?? 'form';
@@ -176,6 +205,22 @@ export function slaveFormToInput(state: SlaveFormState, t: Translate): SlaveForm
     maxSignalDelayMs: num('maxSignalDelayMs', { integer: true, fallback: 5000 }) ?? 5000,
     usePendingOrderForDelayed: state.usePendingOrderForDelayed,
     whenOff: state.whenOff,
+    // Always sent: an update replaces the whole settings, so leaving this out would reset the link's controls.
+    risk: {
+      closeOnly: state.riskCloseOnly,
+      maxOpenPositions: num('maxOpenPositions', { integer: true }),
+      tradingHours:
+        state.tradingWindows.length === 0
+          ? null
+          : {
+              timeZone: state.tradingTimeZone.trim() || 'UTC',
+              windows: state.tradingWindows.map((w) => ({
+                day: w.day,
+                from: w.from.trim(),
+                to: w.to.trim(),
+              })),
+            },
+    },
   };
   // The schema's findings (magic numbers among them) show alongside the form's own number checks.
   const parsed = slaveSettingsInputSchema.safeParse(value);

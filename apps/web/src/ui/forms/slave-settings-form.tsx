@@ -1,5 +1,6 @@
 'use client';
-// Every slave setting (docs/protocol.md §11.2), grouped: lots, symbols & mappings, filters, sync, execution.
+// Every slave setting (docs/protocol.md §11.2), grouped: lots, symbols & mappings, filters, sync, execution, and
+// the link's risk controls (docs/risk-controls.md: manual close-only, position cap, trading hours).
 import { WHEN_OFF_MODES } from '@sankey/shared/domain/settings';
 import { LOT_CALCULATION_MODES, SYNC_MODES } from '@sankey/shared/protocol/constants';
 import { Plus, Trash2 } from 'lucide-react';
@@ -12,6 +13,8 @@ import type { SlaveFormState } from './slave-form';
 type TextKey = {
   [K in keyof SlaveFormState]: SlaveFormState[K] extends string ? K : never;
 }[keyof SlaveFormState];
+
+const DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
 
 export function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -218,6 +221,97 @@ export function SlaveSettingsForm(props: {
             </select>
           )}
         </Field>
+      </Section>
+
+      <Section title={t('form.section.risk')}>
+        <Checkbox
+          name="riskCloseOnly"
+          checked={v.riskCloseOnly}
+          onChange={(x) => set('riskCloseOnly', x)}
+          label={t('form.riskCloseOnly')}
+        />
+        {text('maxOpenPositions', 'form.maxOpenPositions', 'form.maxOpenPositionsHelp', true)}
+        <div className="field field-wide" data-testid="trading-hours">
+          <span className="field-label">{t('form.tradingHours')}</span>
+          <p className="field-message muted">{t('form.tradingHoursHelp')}</p>
+          {v.tradingWindows.map((row, i) => {
+            const update = (patch: Partial<typeof row>) =>
+              set(
+                'tradingWindows',
+                v.tradingWindows.map((r, j) => (j === i ? { ...r, ...patch } : r)),
+              );
+            const err =
+              props.errors[`tradingWindows.${i}.from`] ??
+              props.errors[`tradingWindows.${i}.to`] ??
+              props.errors[`tradingWindows.${i}.day`];
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
+              <div className="mapping-row" key={i}>
+                <select
+                  className="input"
+                  aria-label={t('form.windowDay')}
+                  name={`window-day-${i}`}
+                  value={row.day}
+                  onChange={(e) => update({ day: Number(e.target.value) })}
+                >
+                  {DAYS.map((d) => (
+                    <option key={d} value={d}>
+                      {t(`form.day.${d}`)}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  className="input"
+                  aria-label={t('form.windowFrom')}
+                  placeholder="08:00"
+                  name={`window-from-${i}`}
+                  value={row.from}
+                  aria-invalid={Boolean(err)}
+                  onChange={(e) => update({ from: e.target.value })}
+                />
+                <input
+                  className="input"
+                  aria-label={t('form.windowTo')}
+                  placeholder="22:00"
+                  name={`window-to-${i}`}
+                  value={row.to}
+                  aria-invalid={Boolean(err)}
+                  onChange={(e) => update({ to: e.target.value })}
+                />
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-icon"
+                  aria-label={t('common.remove')}
+                  onClick={() =>
+                    set(
+                      'tradingWindows',
+                      v.tradingWindows.filter((_, j) => j !== i),
+                    )
+                  }
+                >
+                  <Trash2 size={16} />
+                </button>
+                {err ? <p className="field-message error-text mapping-error">{err}</p> : null}
+              </div>
+            );
+          })}
+          {props.errors['tradingWindows'] ? (
+            <p className="field-message error-text">{props.errors['tradingWindows']}</p>
+          ) : null}
+          <button
+            type="button"
+            className="btn btn-outline btn-sm"
+            data-testid="add-window"
+            onClick={() =>
+              set('tradingWindows', [...v.tradingWindows, { day: 1, from: '08:00', to: '22:00' }])
+            }
+          >
+            <Plus size={14} /> {t('form.addWindow')}
+          </button>
+        </div>
+        {v.tradingWindows.length > 0
+          ? text('tradingTimeZone', 'form.tradingTimeZone', 'form.tradingTimeZoneHelp')
+          : null}
       </Section>
     </div>
   );

@@ -1,0 +1,148 @@
+// The operator's side of the per-account risk controls (docs/risk-controls.md, docs/api.md "Risk"): equity guards
+// (set, remove, reset a trip), master close-only and closeAll. Settings and state are stored in `account_risk`
+// before they take effect, and the guards' own changes (a new day, a trip) are written as they happen, in order,
+// so that a restart keeps a trip and the day-start equity.
+import type { EquityGuard } from '@sankey/shared/domain/risk';
+import type { Logger } from './core/ports';
+import type { RelayCore } from './core/relay-core';
+import type { CloseAllResult } from './core/risk/close-all';
+import type { AccountRiskView } from './core/risk/controls';
+import type { GuardEvent, GuardState, GuardStore } from './core/risk/equity-guard';
+import type { LiveEvents } from './http/live-events';
+import type { RelayMetrics } from './observability/metrics';
+import type { RelayStorage } from './outbox/storage';
+
+type RiskStorage = Pick<
+  RelayStorage,
+  'loadAccountRisk' | 'setEquityGuard' | 'saveGuardDayStart' | 'saveGuardTrip' | 'setMasterCloseOnly'
+>;
+
+export type SetGuardResult =
+  | { ok: true; view: AccountRiskView }
+  | { ok: false; error: 'shared_delivery'; message: string };
+
+export interface RelayRiskSource {
+  accounts(): AccountRiskView[];
+  account(accountId: string): AccountRiskView;
+  setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
+  removeGuard(accountId: string): Promise<boolean>;
+  reset(accountId: string): boolean;
+  setMasterCloseOnly(masterId: string, on: boolean): Promise<AccountRiskView>;
+  closeAll(accountId: string): CloseAllResult;
+}
+
+export class RelayRiskOps implements RelayRiskSource {
+  /** Set once the core is built (the core writes through `store`). */
+  core!: RelayCore;
+  /** Writes in call order: a day start followed by its equity must not land the other way round. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: RiskStorage,
+    private readonly metrics: RelayMetrics,
+    private readonly events: LiveEvents,
+    private readonly log: Logger,
+  ) {}
+
+  private write(what: string, accountId: string, fn: () => Promise<void>): void {
+    this.chain = this.chain.then(fn).catch((err) => {
+      this.log.error({ err, accountId }, `equity guard ${what} not stored (a restart may not keep it)`);
+    });
+  }
+
+  /** Waits for the guards' own writes (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  readonly store: GuardStore = {
+    saveDayStart: (accountId, day, equity) =>
+      this.write('day start', accountId, () => this.storage.saveGuardDayStart(accountId, day, equity)),
+    saveTrip: (accountId, t) =>
+      this.write('trip', accountId, () =>
+        this.storage.saveGuardTrip(
+          accountId,
+          t ? { reason: t.reason, at: new Date(t.atMs), equity: t.equity } : null,
+        ),
+      ),
+  };
+
+  readonly onGuardEvent = (event: GuardEvent, accountId: string, st: GuardState): void => {
+    this.metrics.equityGuardEvents.inc({ event });
+    const detail = {
+      accountId,
+      event,
+      reason: st.tripped?.reason ?? null,
+      equity: st.tripped?.equity ?? null,
+    };
+    if (event === 'tripped') this.log.warn(detail, 'equity guard tripped: the account is close-only');
+    else this.log.info(detail, `equity guard ${event === 'reset' ? 'reset' : 'cleared by the day start'}`);
+    this.events.emit('equity_guard', detail);
+  };
+
+  /** Stored state, before the groups are loaded. */
+  async load(): Promise<number> {
+    const rows = await this.storage.loadAccountRisk();
+    for (const r of rows)
+      if (r.guardError)
+        this.log.error({ accountId: r.accountId, error: r.guardError }, 'stored equity guard unreadable');
+    this.core.restoreRisk(
+      rows.map((r) => ({
+        ...r,
+        tripped: r.tripped && {
+          reason: r.tripped.reason,
+          atMs: r.tripped.at.getTime(),
+          equity: r.tripped.equity,
+        },
+      })),
+    );
+    return rows.length;
+  }
+
+  accounts(): AccountRiskView[] {
+    return this.core.risk.accounts().map((id) => this.core.risk.view(id));
+  }
+
+  account(accountId: string): AccountRiskView {
+    return this.core.risk.view(accountId);
+  }
+
+  async setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult> {
+    if (guard.closeAll) {
+      const shared = this.core.sharedMastersOf(accountId);
+      if (shared.length > 0)
+        return {
+          ok: false,
+          error: 'shared_delivery',
+          message:
+            `closeAll needs isolated delivery: ${accountId} receives ${shared.join(', ')} in shared delivery, ` +
+            'where a Close sent to it reaches every slave of the master. Switch those groups to isolated ' +
+            'delivery, or save the guard without closeAll.',
+        };
+    }
+    await this.storage.setEquityGuard(accountId, guard);
+    this.core.risk.setEquityGuard(accountId, guard);
+    return { ok: true, view: this.account(accountId) };
+  }
+
+  async removeGuard(accountId: string): Promise<boolean> {
+    const had = this.core.risk.guards.guard(accountId) !== undefined;
+    await this.storage.setEquityGuard(accountId, null);
+    this.core.risk.setEquityGuard(accountId, null);
+    return had;
+  }
+
+  reset(accountId: string): boolean {
+    return this.core.risk.resetEquityGuard(accountId);
+  }
+
+  async setMasterCloseOnly(masterId: string, on: boolean): Promise<AccountRiskView> {
+    await this.storage.setMasterCloseOnly(masterId, on);
+    this.core.risk.setMasterCloseOnly(masterId, on);
+    return this.account(masterId);
+  }
+
+  closeAll(accountId: string): CloseAllResult {
+    return this.core.closeAll(accountId);
+  }
+}

@@ -1,0 +1,36 @@
+// Per-account risk controls as the API shows and changes them (docs/api.md, "Risk controls"; docs/risk-controls.md):
+// an account's equity guard with its trading day, day-start equity and trip, and a master's close-only flag.
+import { z } from 'zod';
+import { equityGuardSchema } from '../domain/risk';
+
+const accountIdInput = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
+
+export const accountRiskViewSchema = z.object({
+  accountId: z.string(),
+  equityGuard: equityGuardSchema.nullable(),
+  day: z.string().nullable(),
+  dayStartEquity: z.number().nullable(),
+  /** While tripped: why, when, at which equity, and when the next day start clears it by itself. */
+  tripped: z.object({ reason: z.string(), at: z.string(), equity: z.number(), until: z.string() }).nullable(),
+  masterCloseOnly: z.boolean(),
+});
+export type AccountRiskView = z.infer<typeof accountRiskViewSchema>;
+
+export const closeAllResultSchema = z.object({
+  ok: z.literal(true),
+  closes: z.number().int(),
+  members: z.array(z.string()),
+});
+export type CloseAllResultView = z.infer<typeof closeAllResultSchema>;
+
+export const riskAccountInputSchema = z.strictObject({ accountId: accountIdInput });
+export const riskListInputSchema = z.strictObject({ accountId: accountIdInput.optional() }).optional();
+export const setGuardInputSchema = z.strictObject({ accountId: accountIdInput, guard: equityGuardSchema });
+export const masterCloseOnlyInputSchema = z.strictObject({
+  accountId: accountIdInput,
+  closeOnly: z.boolean(),
+});
