@@ -29,11 +29,19 @@ describe('deliveries, endpoints and blocklist through the web services', () => {
     const m1 = await w.master('M1');
     const s1 = await w.slave('S1');
     await s1.waitForConfig((c) => c.master_account === 'M1' && c.status === 2);
+    await m1.open({ ticket: 6, symbol: 'USDJPY', orderType: 'Sell', lots: 0.2 });
+    await s1.waitForCommand((c) => c.kind === 'open');
     await s1.stop({ unregister: false });
     await until(() => w.relay.core.delivery.listeners.isListening('M1', 'S1'), false);
     // The Close of a still-parked Open cancels both (docs/protocol.md D19): a dead letter closed_while_offline.
     await m1.open({ ticket: 7, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await m1.close(7);
+    // The Close of a ticket the slave holds waits for it (parked).
+    await m1.close(6);
+    await expect.poll(async () => (await deliveries.parked({ account: 'S1' }))?.total).toBe(1);
+    expect((await deliveries.parked({ account: 'S1' }))?.copies).toMatchObject([
+      { masterAccount: 'M1', slaveAccount: 'S1', action: 'Close', ticket: '6' },
+    ]);
 
     await expect.poll(async () => (await deliveries.list({ account: 'S1' }))?.length).toBe(1);
     const letters = (await deliveries.list({ account: 'S1' })) ?? [];
@@ -42,10 +50,11 @@ describe('deliveries, endpoints and blocklist through the web services', () => {
     ]);
     await expect(deliveries.retry(letters[0]?.id ?? 0, true)).rejects.toMatchObject({
       code: 'CONFLICT',
+      reason: 'ticket_closed',
       message: expect.stringMatching(/closed ticket 7 since/),
     });
     await expect(deliveries.retry(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await deliveries.metrics()).toMatchObject({ signals: 2, failures: { closed_while_offline: 1 } });
+    expect(await deliveries.metrics()).toMatchObject({ signals: 4, failures: { closed_while_offline: 1 } });
     expect(await deliveries.purge(0)).toEqual({ purged: 1 });
     expect(await deliveries.list()).toEqual([]);
 
@@ -63,6 +72,7 @@ describe('deliveries, endpoints and blocklist through the web services', () => {
 
     await w.t.relay.close();
     expect(await deliveries.list()).toBeNull();
+    expect(await deliveries.parked()).toBeNull();
     expect(await deliveries.endpoints()).toBeNull();
     await expect(deliveries.block('S9')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });

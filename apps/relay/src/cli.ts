@@ -16,6 +16,7 @@ const USAGE = `usage: npm run relay -- <command>
   dead-letters list [--reason R] [--account EA] [--limit N]   undeliverable frames, newest first
   dead-letters retry <id> [--force]   re-publish one (a stale Open needs --force; a closed ticket's Open never goes)
   dead-letters purge --older-than <days>
+  parked [--account EA] [--limit N]   copies waiting for slaves that are away: per slave (count, oldest, why), then each
   metrics [--window N] copies, filters and failures by reason, latency p50/p95/p99 over the newest N signals
   endpoints            per-EA frames, bytes, decode errors, drops, parked, dead letters, last seen, listening
   blocklist list | block <account> [--reason TEXT] | unblock <account>
@@ -107,6 +108,15 @@ switch (command) {
   case 'dead-letters':
     await deadLetters(rest[0]);
     break;
+  case 'parked': {
+    const q = new URLSearchParams();
+    for (const name of ['account', 'limit']) {
+      const v = flag(name);
+      if (v) q.set(name, v);
+    }
+    print(await call('GET', `/parked${q.size ? `?${q}` : ''}`));
+    break;
+  }
   case 'metrics': {
     const window = flag('window');
     print(await call('GET', `/deliveries/metrics${window ? `?window=${encodeURIComponent(window)}` : ''}`));

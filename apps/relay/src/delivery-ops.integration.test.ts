@@ -125,6 +125,48 @@ describe('delivery to slaves that were away', () => {
     expect(back.ignored()).toEqual([]);
   }, 30_000);
 
+  it('lists what waits for an away slave (GET /parked and `npm run relay -- parked`), empty once it is back', async () => {
+    const t = await relay();
+    await link(t, 'M1', ['S1']);
+    const m = await master(t, 'M1');
+    const s1 = await slave(t, 'S1');
+    await s1.waitForConfig((c) => c.master_account === 'M1' && c.status === 2);
+    await m.open({ ticket: 501, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await s1.waitForCommand((c) => c.kind === 'open');
+
+    // Gone without Unregister: still Online (not listening) until the 3 s heartbeat timeout, then offline.
+    await s1.stop({ unregister: false });
+    await expect.poll(() => t.relay.core.delivery.listeners.isListening('M1', 'S1')).toBe(false);
+    await m.close(501);
+    await m.open({ ticket: 502, symbol: 'GBPUSD', orderType: 'Sell', lots: 0.3 });
+    await expect.poll(() => t.relay.core.delivery.parking.countFor('S1'), { timeout: 5000 }).toBe(2);
+    const { status, body } = await api(t, 'GET', '/parked?account=S1');
+    expect(status).toBe(200);
+    expect(body.slaves).toEqual([expect.objectContaining({ slaveAccount: 'S1', count: 2 })]);
+    expect(body.copies).toEqual([
+      expect.objectContaining({ masterAccount: 'M1', action: 'Close', ticket: '501' }),
+      expect.objectContaining({ action: 'Open', ticket: '502', symbol: 'GBPUSD', lots: 0.3 }),
+    ]);
+    await expect
+      .poll(async () => ((await api(t, 'GET', '/parked')).body.slaves as { reason: string }[])[0]?.reason, {
+        timeout: 8000,
+        interval: 200,
+      })
+      .toBe('offline');
+    expect((await api(t, 'GET', '/parked?limit=0')).status).toBe(400);
+
+    // The Close waits up to 24 h; the Open (5 s) may have become a dead letter by the time the CLI answers.
+    const listed = await cli(t, ['parked', '--account', 'S1']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).copies).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'Close', ticket: '501' })]),
+    );
+
+    const back = await slave(t, 'S1', s1);
+    await back.waitForCommand((c) => c.kind === 'close' && String(c.ticket) === '501', 5000);
+    expect((await api(t, 'GET', '/parked')).body).toEqual({ slaves: [], copies: [], total: 0 });
+  }, 30_000);
+
   it('delivers an Open to a slave back within 3 s; after a longer absence the Open is a dead letter that retry --force re-publishes', async () => {
     const t = await relay();
     await link(t, 'M1', ['S1']);

@@ -5,9 +5,11 @@ import type {
   DeadLetterView,
   DeliveryMetrics,
   EndpointStatsView,
+  ParkedView,
 } from '@sankey/shared/api/ops-views';
 import type { RelayCore } from './core/relay-core';
 import { deliveryReport } from './delivery/delivery-report';
+import { parkedView } from './delivery/parked-view';
 import { type RetryResult, retryDeadLetter } from './delivery/retry-dead-letter';
 import type { LiveEvents } from './http/live-events';
 import { EndpointStats } from './observability/endpoint-stats';
@@ -26,6 +28,8 @@ export interface RelayOpsSource {
   }): Promise<DeadLetterView[]>;
   retryDeadLetter(id: number, force: boolean): Promise<RetryResult>;
   purgeDeadLetters(olderThanDays: number): Promise<number>;
+  /** What waits for slaves that are away: per slave, and the copies oldest first. */
+  parked(q: { account?: string; limit: number }): ParkedView;
   deliveryMetrics(window: number): Promise<DeliveryMetrics>;
   endpoints(): Promise<EndpointStatsView[]>;
   blocklist(): BlockedEaView[];
@@ -124,6 +128,11 @@ export class RelayOps implements RelayOpsSource {
     const n = await this.storage.purgeDeadLetters(new Date(this.nowMs() - olderThanDays * 86_400_000));
     this.metrics.deadLettersPurged.inc(n);
     return n;
+  }
+
+  parked(q: { account?: string; limit: number }): ParkedView {
+    const online = (slave: string) => this.core.connection(slave, 'Slave')?.status === 'Online';
+    return parkedView(this.core.delivery.parking.all(), online, q);
   }
 
   async deliveryMetrics(window: number): Promise<DeliveryMetrics> {

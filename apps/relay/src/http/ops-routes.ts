@@ -19,6 +19,10 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.coerce.number().int().positive().optional(),
 });
+const parkedQuery = z.strictObject({
+  account: accountId.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
 const retryBody = z.strictObject({ id: z.number().int().positive(), force: z.boolean().default(false) });
 const purgeBody = z.strictObject({ olderThanDays: z.number().min(0).max(3650) });
 const metricsQuery = z.strictObject({ window: z.coerce.number().int().min(1).max(10_000).default(1000) });
@@ -52,6 +56,12 @@ export async function routeOps(
       json(res, 200, {
         deadLetters: await ops.deadLetters({ ...rest, ...(before && { beforeId: before }) }),
       });
+      return true;
+    }
+    case 'GET /parked': {
+      const q = parkedQuery.safeParse(query);
+      if (!q.success) return badRequest(res, q.error);
+      json(res, 200, ops.parked(q.data));
       return true;
     }
     case 'POST /dead-letters/retry': {

@@ -23,6 +23,8 @@ const RELAY_EVENTS: RelayEventName[] = [
   'member_delivery',
   'global_settings_updated',
   'delivery_failed',
+  'ea_throttled',
+  'ea_recovered',
 ];
 
 /** Renew this long before the token's expiry. */

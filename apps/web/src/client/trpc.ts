@@ -28,6 +28,15 @@ export function errorCode(err: unknown): string | null {
   return null;
 }
 
+/** The server's machine-readable refusal (`error.data.reason`, e.g. `needs_force`), if it gave one. */
+export function errorReason(err: unknown): string | null {
+  if (err instanceof TRPCClientError) {
+    const reason = (err.data as { reason?: unknown } | undefined)?.reason;
+    return typeof reason === 'string' ? reason : null;
+  }
+  return null;
+}
+
 /** The server's human-readable message (it names the field for BAD_REQUEST). */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;

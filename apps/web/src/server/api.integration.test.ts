@@ -635,3 +635,44 @@ describe('connections, settings, system, logs', () => {
     expect((await fetch(`${web.url}/api/ea/sankey_copier.ini`)).status).toBe(401);
   });
 });
+
+describe('deliveries over the relay', () => {
+  it('deliveries.parked answers what waits for away slaves; null when the relay is down', async () => {
+    web.relay.state.parked = {
+      slaves: [
+        { slaveAccount: 'S1', count: 1, oldestParkedAt: '2026-06-01T12:00:00.000Z', reason: 'offline' },
+      ],
+      copies: [
+        {
+          key: 'M1|S1|1',
+          masterAccount: 'M1',
+          slaveAccount: 'S1',
+          action: 'Close',
+          ticket: '1030',
+          symbol: 'EURUSD',
+          lots: 0.2,
+          parkedAt: '2026-06-01T12:00:00.000Z',
+          expiresAt: '2026-06-02T12:00:00.000Z',
+          reason: 'offline',
+        },
+      ],
+      total: 1,
+    };
+    expect((await q('deliveries.parked', { account: 'S1' })).data).toEqual(web.relay.state.parked);
+    expectError(await q('deliveries.parked', { limit: 0 }), 'BAD_REQUEST');
+    web.relay.state.down = true;
+    expect((await q('deliveries.parked')).data).toBeNull();
+  });
+
+  it('a refused retry reaches the client with the relay’s reason in error.data.reason; forced, it goes', async () => {
+    const refused = await m('deliveries.retry', { id: 3 });
+    expectError(refused, 'CONFLICT', /42 s old/);
+    expect(refused.error?.data.reason).toBe('needs_force');
+    expect((await m('deliveries.retry', { id: 3, force: true })).data).toEqual({
+      ok: true,
+      id: 3,
+      outcome: 'sent',
+    });
+    expect((await q('tradeGroups.get', { id: 'nope' })).error?.data.reason).toBeNull();
+  });
+});

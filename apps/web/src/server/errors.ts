@@ -24,14 +24,20 @@ export class AppError extends Error {
 
   /** With TOO_MANY_REQUESTS: seconds until a retry can succeed (the `Retry-After` header). */
   readonly retryAfterS: number | undefined;
+  /**
+   * A machine-readable refusal the client acts on (tRPC `error.data.reason`), e.g. the relay's `needs_force` for a
+   * stale Open's retry.
+   */
+  readonly reason: string | undefined;
 
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterS?: number },
+    options?: { cause?: unknown; retryAfterS?: number; reason?: string },
   ) {
     super(message, options);
     this.retryAfterS = options?.retryAfterS;
+    this.reason = options?.reason;
   }
 }
 

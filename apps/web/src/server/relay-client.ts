@@ -134,11 +134,12 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
       });
       const body: unknown = await res.json().catch(() => null);
       if (res.status >= 400 && res.status < 500 && res.status !== 401) {
-        const message = (body as { message?: unknown } | null)?.message;
+        const { message, error } = (body ?? {}) as { message?: unknown; error?: unknown };
         return {
           ok: false,
           status: res.status,
           message: typeof message === 'string' ? message : res.statusText,
+          ...(typeof error === 'string' && { reason: error }),
         };
       }
       const parsed = res.ok ? schema.safeParse(body) : null;

@@ -10,14 +10,19 @@ import {
   deliveryMetricsSchema,
   type EndpointStatsView,
   endpointViewSchema,
+  type ParkedView,
+  parkedViewSchema,
   retryResultSchema,
 } from '@sankey/shared/api/ops-views';
 import { z } from 'zod';
 
-/** A command's answer: done, refused by the relay (HTTP status and message), or no answer at all. */
+/**
+ * A command's answer: done, refused by the relay (HTTP status, message, and the relay's machine-readable `reason`
+ * such as `needs_force` when it gave one), or no answer at all.
+ */
 export type RelayAnswer<T> =
   | { ok: true; value: T }
-  | { ok: false; status: number; message: string }
+  | { ok: false; status: number; message: string; reason?: string }
   | 'unreachable';
 
 export type CallFn = <T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>) => Promise<T | null>;
@@ -35,6 +40,8 @@ export interface RelayOpsClient {
     force: boolean,
   ): Promise<RelayAnswer<{ ok: true; id: number; outcome: 'sent' | 'parked' | 'cancelled' }>>;
   purgeDeadLetters(olderThanDays: number): Promise<RelayAnswer<{ purged: number }>>;
+  /** What waits for slaves that are away (docs/api.md, parked). */
+  parked(q: { account?: string; limit?: number }): Promise<ParkedView | null>;
   deliveryMetrics(window?: number): Promise<DeliveryMetrics | null>;
   endpoints(): Promise<EndpointStatsView[] | null>;
   blocklist(): Promise<BlockedEaView[] | null>;
@@ -57,6 +64,13 @@ export function relayOpsClient(call: CallFn, command: CommandFn): RelayOpsClient
     retryDeadLetter: (id, force) => command('/dead-letters/retry', retryResultSchema, { id, force }),
     purgeDeadLetters: (olderThanDays) =>
       command('/dead-letters/purge', z.object({ purged: z.number().int() }), { olderThanDays }),
+    parked: (q) => {
+      const params = new URLSearchParams();
+      if (q.account !== undefined) params.set('account', q.account);
+      if (q.limit !== undefined) params.set('limit', String(q.limit));
+      const qs = params.toString();
+      return call('GET', `/parked${qs ? `?${qs}` : ''}`, parkedViewSchema);
+    },
     deliveryMetrics: (window) =>
       call(
         'GET',

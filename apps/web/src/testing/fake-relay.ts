@@ -7,6 +7,7 @@ import type {
   DeadLetterView,
   DeliveryMetrics,
   EndpointStatsView,
+  ParkedView,
 } from '@sankey/shared/api/ops-views';
 import type { AccountRiskView } from '@sankey/shared/api/risk-views';
 import { bearerMatches } from '@sankey/shared/api/socket-token';
@@ -160,6 +161,8 @@ export class FakeRelayClient implements RelayClient {
     this.answer(this.putRisk({ ...this.risk(accountId), masterCloseOnly: closeOnly }));
   closeAll = async (): Promise<RelayAnswer<{ ok: true; closes: number; members: string[] }>> =>
     this.reachable ? { ok: false, status: 409, message: 'closeAll needs isolated delivery' } : 'unreachable';
+  parkedData: ParkedView = { slaves: [], copies: [], total: 0 };
+  parked = async () => (this.reachable ? this.parkedData : null);
   deadLetters = async () => (this.reachable ? this.deadLetterRows : null);
   retryDeadLetter = async () => (this.reachable ? this.retryAnswer : 'unreachable');
   purgeDeadLetters = async () => {
@@ -202,6 +205,7 @@ export async function startFakeRelayServer(initialApiToken: string) {
     /** What the real relay does on a miss: re-read secrets.json (tests set it after a rotation). */
     apiToken: initialApiToken,
     revoked: [] as unknown[],
+    parked: { slaves: [], copies: [], total: 0 } as ParkedView,
   };
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -232,6 +236,23 @@ export async function startFakeRelayServer(initialApiToken: string) {
       case 'POST /internal/v1/outbox/nudge':
         state.nudges++;
         return send(202, { ok: true });
+      case 'GET /internal/v1/parked':
+        return send(200, state.parked);
+      case 'POST /internal/v1/dead-letters/retry': {
+        // A stale Open (docs/api.md): refused with the relay's reason unless forced.
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: number; force?: boolean };
+          if (body.force) send(200, { ok: true, id: body.id, outcome: 'sent' });
+          else
+            send(409, {
+              error: 'needs_force',
+              message: 'the Open is 42 s old, older than the member’s max signal delay (5000 ms)',
+            });
+        });
+        return;
+      }
       case 'POST /internal/v1/sessions/revoke': {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));

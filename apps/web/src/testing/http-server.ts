@@ -136,7 +136,7 @@ export interface CallResult {
   status: number;
   /** `result.data` on success. */
   data: unknown;
-  error: { message: string; data: { code: string; httpStatus: number } } | null;
+  error: { message: string; data: { code: string; httpStatus: number; reason?: string | null } } | null;
 }
 
 /** A tRPC call as any HTTP client makes it: GET ?input= for queries, POST JSON for mutations. */

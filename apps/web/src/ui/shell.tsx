@@ -1,7 +1,18 @@
 'use client';
 // The admin frame: top bar with navigation, live indicator, language and theme switches, logs and logout.
 import { clsx } from 'clsx';
-import { Activity, Gauge, History, ListOrdered, LogOut, Network, ScrollText, Settings } from 'lucide-react';
+import {
+  Activity,
+  Gauge,
+  HeartPulse,
+  History,
+  Inbox,
+  ListOrdered,
+  LogOut,
+  Network,
+  ScrollText,
+  Settings,
+} from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { type ReactNode, useState } from 'react';
@@ -47,6 +58,8 @@ function Nav() {
     { href: '/', label: t('nav.connections'), icon: Network },
     { href: '/trades', label: t('nav.trades'), icon: ListOrdered },
     { href: '/latency', label: t('nav.latency'), icon: Gauge },
+    { href: '/health', label: t('nav.health'), icon: HeartPulse },
+    { href: '/deliveries', label: t('nav.deliveries'), icon: Inbox },
     { href: '/activity', label: t('nav.activity'), icon: Activity },
     { href: '/history', label: t('nav.history'), icon: History },
     { href: '/settings', label: t('nav.settings'), icon: Settings },

@@ -1,4 +1,5 @@
 // Views for UI tests: small builders with sensible defaults.
+import type { EndpointStatsView } from '@sankey/shared/api/ops-views';
 import type { EaConnection, MemberView, TradeGroupView } from '@sankey/shared/api/views';
 import { defaultSlaveSettings } from '@sankey/shared/domain/settings';
 
@@ -57,5 +58,22 @@ export const connection = (
   connectedAt: '2026-01-01T00:00:00Z',
   isTradeAllowed: true,
   symbolContext: null,
+  ...over,
+});
+
+export const endpoint = (accountId: string, over: Partial<EndpointStatsView> = {}): EndpointStatsView => ({
+  accountId,
+  framesIn: 10,
+  bytesIn: 1000,
+  decodeErrors: 0,
+  framesOut: 10,
+  bytesOut: 1000,
+  dropped: 0,
+  lastSeenAt: '2026-06-01T12:00:00.000Z',
+  parked: 0,
+  deadLetters: 0,
+  listening: true,
+  blocked: false,
+  throttled: false,
   ...over,
 });

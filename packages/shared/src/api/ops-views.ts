@@ -61,6 +61,45 @@ export const retryResultSchema = z.object({
   outcome: z.enum(['sent', 'parked', 'cancelled']),
 });
 
+/** Why a copy waits (docs/api.md, parked): its slave is offline, or online but not subscribed to the master. */
+export const PARKED_REASONS = ['offline', 'not_listening'] as const;
+export type ParkedReason = (typeof PARKED_REASONS)[number];
+
+export const parkedCopyViewSchema = z.object({
+  key: z.string(),
+  masterAccount: z.string(),
+  slaveAccount: z.string(),
+  /** Open, Modify or Close. */
+  action: z.string(),
+  /** Decimal master ticket. */
+  ticket: z.string(),
+  /** The symbol as it will be sent (the slave's mapping applied); null when the frame does not say. */
+  symbol: z.string().nullable(),
+  lots: z.number().nullable(),
+  parkedAt: z.string(),
+  /** When it gives up: an Open becomes the dead letter `expired_while_offline`. */
+  expiresAt: z.string(),
+  reason: z.enum(PARKED_REASONS),
+});
+export type ParkedCopyView = z.infer<typeof parkedCopyViewSchema>;
+
+export const parkedSlaveViewSchema = z.object({
+  slaveAccount: z.string(),
+  count: z.number().int(),
+  oldestParkedAt: z.string(),
+  reason: z.enum(PARKED_REASONS),
+});
+export type ParkedSlaveView = z.infer<typeof parkedSlaveViewSchema>;
+
+export const parkedViewSchema = z.object({
+  /** Every slave with parked copies (before `account`/`limit`), most waiting first. */
+  slaves: z.array(parkedSlaveViewSchema),
+  /** Oldest first, at most `limit`. */
+  copies: z.array(parkedCopyViewSchema),
+  total: z.number().int(),
+});
+export type ParkedView = z.infer<typeof parkedViewSchema>;
+
 // tRPC inputs (docs/api.md: deliveries.*, endpoints.list, blocklist.*).
 const accountIdInput = z
   .string()
@@ -74,6 +113,12 @@ export const deliveriesListInputSchema = z
     account: accountIdInput.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     beforeId: z.number().int().positive().optional(),
+  })
+  .optional();
+export const deliveriesParkedInputSchema = z
+  .strictObject({
+    account: accountIdInput.optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
   })
   .optional();
 export const deliveriesRetryInputSchema = z.strictObject({

@@ -7,6 +7,7 @@ import type {
   DeadLetterView,
   DeliveryMetrics,
   EndpointStatsView,
+  ParkedView,
 } from '@sankey/shared/api/ops-views';
 import { AppError, type AppErrorCode } from '../errors';
 import type { RelayAnswer } from '../relay-ops-client';
@@ -16,7 +17,11 @@ const REFUSALS: Record<number, AppErrorCode> = { 400: 'BAD_REQUEST', 404: 'NOT_F
 
 function settle<T>(answer: RelayAnswer<T>): T {
   if (answer === 'unreachable') throw new AppError('SERVICE_UNAVAILABLE', 'the relay is unreachable');
-  if (!answer.ok) throw new AppError(REFUSALS[answer.status] ?? 'BAD_REQUEST', answer.message);
+  if (!answer.ok) {
+    throw new AppError(REFUSALS[answer.status] ?? 'BAD_REQUEST', answer.message, {
+      ...(answer.reason !== undefined && { reason: answer.reason }),
+    });
+  }
   return answer.value;
 }
 
@@ -40,6 +45,11 @@ export function createDeliveryService(deps: Pick<ServiceDeps, 'relay' | 'log'>) 
       const done = settle(await relay.purgeDeadLetters(olderThanDays));
       log.warn({ olderThanDays, purged: done.purged }, 'dead letters purged by an operator');
       return done;
+    },
+
+    /** What waits for slaves that are away; null when the relay is unreachable. */
+    parked(q: { account?: string; limit?: number } = {}): Promise<ParkedView | null> {
+      return relay.parked(q);
     },
 
     metrics(window?: number): Promise<DeliveryMetrics | null> {

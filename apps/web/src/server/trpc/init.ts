@@ -57,7 +57,13 @@ const t = initTRPC.context<TrpcContext>().create({
     return {
       ...shape,
       message: zod ? describeZodError(zod) : shape.message,
-      data: { ...shape.data, stack: undefined, issues: zod?.issues ?? null },
+      data: {
+        ...shape.data,
+        stack: undefined,
+        issues: zod?.issues ?? null,
+        // The service's machine-readable refusal (e.g. `needs_force`), so the browser can offer the right action.
+        reason: AppError.is(error.cause) ? (error.cause.reason ?? null) : null,
+      },
     };
   },
 });

@@ -189,6 +189,8 @@ export function ConfirmDialog(props: {
   busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Extra fields between the text and the buttons (a reason, a number of days). */
+  children?: ReactNode;
 }) {
   const { t } = useI18n();
   useEscape(props.open, props.onCancel);
@@ -210,6 +212,7 @@ export function ConfirmDialog(props: {
       >
         <h2 className="drawer-title">{props.title}</h2>
         <p>{props.body}</p>
+        {props.children}
         <div className="row-end">
           <button type="button" className="btn btn-outline" onClick={props.onCancel}>
             {t('common.cancel')}

@@ -1,7 +1,9 @@
 // Every user-visible string of the admin UI in English and Japanese. `ja` must have exactly the keys of `en`
 // (the type says so), so a missing translation is a compile error. `{name}` placeholders are filled by `format`.
+import { opsEn, opsJa } from './ops-dict';
 
 export const en = {
+  ...opsEn,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader trade copier',
 
@@ -521,6 +523,7 @@ export type MessageKey = keyof typeof en;
 export type Dict = Record<MessageKey, string>;
 
 export const ja: Dict = {
+  ...opsJa,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader トレードコピー',
 

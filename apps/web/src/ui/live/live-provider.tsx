@@ -140,6 +140,27 @@ export function LiveProvider({
     return realtime ? connectRelay(api, store, (err) => void redirectIfUnauthorized(err)) : undefined;
   }, [api, store, realtime]);
 
+  // The relay's throttle notices become toasts on every page.
+  useEffect(
+    () =>
+      store.onNotice((n) =>
+        n.kind === 'ea_throttled'
+          ? toast.show(
+              'error',
+              t('toast.eaThrottled', {
+                account: n.payload.accountId,
+                parked: n.payload.parked,
+                highWater: n.payload.highWater,
+              }),
+            )
+          : toast.show(
+              'success',
+              t('toast.eaRecovered', { account: n.payload.accountId, parked: n.payload.parked }),
+            ),
+      ),
+    [store, toast, t],
+  );
+
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={api} queryClient={queryClient}>

@@ -42,6 +42,11 @@ export const routeKey = (master: string, slave: string) => `${master}\u0000${sla
 
 export const MAX_ACTIVITY = 500;
 
+/** The relay's word that an EA's parked copies passed the high-water mark, or drained again (toasts). */
+export type EaNotice =
+  | { kind: 'ea_throttled'; payload: RelayEventPayload<'ea_throttled'> }
+  | { kind: 'ea_recovered'; payload: RelayEventPayload<'ea_recovered'> };
+
 export function emptyState(): LiveState {
   return {
     loaded: false,
@@ -137,6 +142,14 @@ export class LiveStore {
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  };
+
+  private readonly noticeListeners = new Set<(n: EaNotice) => void>();
+
+  /** Notices are events, not state: each reaches the listeners registered when it arrives, once. */
+  onNotice = (fn: (n: EaNotice) => void): (() => void) => {
+    this.noticeListeners.add(fn);
+    return () => this.noticeListeners.delete(fn);
   };
 
   private set(patch: Partial<LiveState>) {
@@ -292,6 +305,12 @@ export class LiveStore {
       case 'global_settings_updated':
         this.set({ settingsVersion: this.state.settingsVersion + 1 });
         return;
+      case 'ea_throttled':
+      case 'ea_recovered': {
+        const notice = { kind: event, payload } as EaNotice;
+        for (const fn of this.noticeListeners) fn(notice);
+        return;
+      }
       case 'trade_received':
       case 'trade_copied':
       case 'trade_filtered':

@@ -5,10 +5,12 @@ import {
   deadLetterViewSchema,
   deliveriesListInputSchema,
   deliveriesMetricsInputSchema,
+  deliveriesParkedInputSchema,
   deliveriesPurgeInputSchema,
   deliveriesRetryInputSchema,
   deliveryMetricsSchema,
   endpointViewSchema,
+  parkedViewSchema,
   retryResultSchema,
   unblockInputSchema,
 } from '@sankey/shared/api/ops-views';
@@ -21,6 +23,11 @@ export const deliveriesRouter = router({
     .input(deliveriesListInputSchema)
     .output(z.array(deadLetterViewSchema).nullable())
     .query(({ ctx, input }) => ctx.services.deliveries.list(input ?? {})),
+  /** What waits for slaves that are away (the relay's parking lot); null when the relay is unreachable. */
+  parked: p
+    .input(deliveriesParkedInputSchema)
+    .output(parkedViewSchema.nullable())
+    .query(({ ctx, input }) => ctx.services.deliveries.parked(input ?? {})),
   retry: p
     .input(deliveriesRetryInputSchema)
     .output(retryResultSchema)

@@ -1,0 +1,5 @@
+import { HealthView } from '@/ui/health/health-view';
+
+export default function HealthPage() {
+  return <HealthView />;
+}
