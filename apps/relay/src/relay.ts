@@ -5,6 +5,7 @@ import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import type { Logger as PinoLogger } from 'pino';
+import { ClusterNode } from './cluster/node';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
@@ -56,6 +57,8 @@ export class Relay {
   private http!: RelayHttpServer;
   private outbox!: OutboxConsumer;
   private persistence!: RelayPersistence;
+  /** This relay as a node of its cluster; null when alone (docs/cluster.md). */
+  cluster: ClusterNode | null = null;
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
@@ -108,6 +111,15 @@ export class Relay {
       retentionDays: this.config.journalRetentionDays ?? 30,
     });
     const p = this.persistence;
+    if (this.config.cluster) {
+      this.cluster = await ClusterNode.join(this.config.cluster, {
+        log: this.log,
+        registry: this.metrics.registry,
+        heartbeatTimeoutS: settings.heartbeatTimeoutS,
+        startedAt: this.startedAt,
+      });
+    }
+    const cluster = this.cluster;
     this.ops = new RelayOps(
       storage,
       this.metrics,
@@ -144,12 +156,12 @@ export class Relay {
       engine: this.deps.engine,
       frames: this.zmq,
       events: this.events,
-      statusWriter: p.statusWriter,
+      statusWriter: cluster ? cluster.statusWriter(p.statusWriter) : p.statusWriter,
       metrics: this.metrics,
       log: this.log,
       clock: this.clock,
       globalSettings: settings,
-      journal: p.journal,
+      journal: cluster ? cluster.journal(p.journal) : p.journal,
       ledger: p.ledger,
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
@@ -160,7 +172,9 @@ export class Relay {
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
     });
     this.ops.core = this.core;
-    const handle = (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
+    const handle = cluster
+      ? (msg: DecodedInbound, at: bigint) => cluster.handleLocal(msg, at)
+      : (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
     this.inbound = new InboundFrames(handle, this.metrics, this.log, undefined, this.ops.inbound);
     this.core.restoreAliases(await storage.loadAliases());
     this.core.loadAll(loaded.groups, loaded.members);
@@ -168,9 +182,15 @@ export class Relay {
 
     this.outbox = createOutboxConsumer(
       { storage, core: this.core, log: this.log, metrics: this.metrics },
-      { pollMs: this.config.outboxPollMs ?? 100, retry: this.config.outboxRetry, settings: effective },
+      {
+        pollMs: this.config.outboxPollMs ?? 100,
+        retry: this.config.outboxRetry,
+        settings: effective,
+        everyRow: cluster !== null,
+      },
     );
     await this.outbox.settleBacklog(backlogUpTo);
+    await cluster?.start(this.core);
 
     this.http = new RelayHttpServer(
       {
@@ -236,6 +256,7 @@ export class Relay {
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => {
       this.core.checkTimeouts();
+      this.cluster?.tick();
       this.ops.tick();
     }, timeoutEvery);
     this.outboxLagTimer = watchOutbox(storage, this.metrics);
@@ -263,6 +284,7 @@ export class Relay {
     this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading();
+      await this.cluster?.close();
       await this.outbox?.stop();
       await this.zmq?.flush();
       await this.persistence?.close();

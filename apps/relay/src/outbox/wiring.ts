@@ -22,6 +22,7 @@ export function createOutboxConsumer(
     pollMs: number;
     retry?: BackoffPolicy | undefined;
     settings: (stored: GlobalSettings) => GlobalSettings;
+    everyRow?: boolean;
   },
 ): OutboxConsumer {
   return new OutboxConsumer(
@@ -33,6 +34,7 @@ export function createOutboxConsumer(
       pollMs: opts.pollMs,
       batchSize: 100,
       settings: opts.settings,
+      everyRow: opts.everyRow ?? false,
       ...(opts.retry && { retry: opts.retry }),
     },
   );

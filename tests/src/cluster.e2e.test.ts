@@ -1,0 +1,149 @@
+// Cluster mode end to end (docs/cluster.md): relay processes on one PostgreSQL schema and the machine's
+// nats-server, each test under a cluster name of its own. Runs when TEST_POSTGRES_URL is set.
+import { testPostgresUrl } from '@sankey/db/env';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClusterWorld, clusterWorld, NATS_URL, runRelay } from './cluster-world';
+
+const base = testPostgresUrl();
+if (!base)
+  process.stdout.write('cluster e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n');
+
+let w: ClusterWorld | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const trades = (
+  s: { received(): { topic: string; message: { message: unknown } | null }[] },
+  topic: string,
+) =>
+  s
+    .received()
+    .filter((f) => f.topic === topic)
+    .map((f) => f.message!.message as TradeSignal);
+
+describe.skipIf(!base)('cluster mode', () => {
+  it('copies a master on relay A to slaves on A and B, in order, with each member’s settings', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    await w.admin(a).createGroup('M1', {
+      enabled: true,
+      symbolPrefix: 'pro.',
+      members: [
+        { slaveAccount: 'SA', enabled: true, slaveSettings: { lotMultiplier: 2 } },
+        {
+          slaveAccount: 'SB',
+          enabled: true,
+          slaveSettings: { lotMultiplier: 3, symbolSuffix: '.b', reverseTrade: true },
+        },
+        {
+          slaveAccount: 'SF',
+          enabled: true,
+          slaveSettings: { filters: { allowedSymbols: ['GBPUSD'] } },
+        },
+      ],
+    });
+    const sa = await w.slave(a, 'SA');
+    const sb = await w.slave(b, 'SB');
+    const sf = await w.slave(b, 'SF');
+    const m1 = await w.master(a, 'M1');
+    // B learns the master's state from the KV bucket: its slaves go CONNECTED (status 2) like A's.
+    for (const s of [sa, sb, sf])
+      await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+
+    await m1.open({ ticket: 1, symbol: 'pro.EURUSD', orderType: 'Buy', lots: 0.1, openPrice: 1.1 });
+    expect(await sa.waitForCommand((c) => c.ticket === 1)).toMatchObject({
+      kind: 'open',
+      symbol: 'EURUSD',
+      orderType: 'Buy',
+      lots: expect.closeTo(0.2, 10),
+    });
+    expect(await sb.waitForCommand((c) => c.ticket === 1, 10_000)).toMatchObject({
+      kind: 'open',
+      symbol: 'EURUSD.b',
+      orderType: 'Sell',
+      lots: expect.closeTo(0.3, 10),
+    });
+
+    // A burst: every Open, Modify and Close arrives at B in the master's order, the Close after its Open.
+    for (let t = 10; t < 40; t++) {
+      await m1.open({ ticket: t, symbol: 'pro.GBPUSD', orderType: 'Buy', lots: 0.1, openPrice: 1.2 });
+      if (t % 3 === 0) await m1.modify(t, { stopLoss: 1.1 });
+      await m1.close(t);
+    }
+    await sf.waitForCommand((c) => c.kind === 'close' && c.ticket === 39, 15_000);
+    await sb.waitForCommand((c) => c.kind === 'close' && c.ticket === 39, 15_000);
+    for (const s of [sa, sb]) {
+      const seen = trades(s, `trade/M1/${s.accountId}`)
+        .filter((x) => Number(x.ticket) >= 10)
+        .map((x) => `${x.action}:${x.ticket}`);
+      const expected: string[] = [];
+      for (let t = 10; t < 40; t++) {
+        expected.push(`Open:${t}`);
+        if (t % 3 === 0) expected.push(`Modify:${t}`);
+        expected.push(`Close:${t}`);
+      }
+      expect(seen).toEqual(expected);
+    }
+    // The filter of SF (GBPUSD only) held across the relays: it never got the EURUSD Open.
+    expect(trades(sf, 'trade/M1/SF').some((x) => Number(x.ticket) === 1)).toBe(false);
+    // The signal is journalled once, by the master's relay.
+    const journalled = async () => {
+      const rows = await w!.db.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM trade_signal_journal WHERE "masterAccount" = 'M1'`,
+      );
+      return Number(rows[0]!.n);
+    };
+    await expect.poll(journalled, { timeout: 10_000 }).toBe(1 + 30 + 10 + 30);
+  });
+
+  it('applies an admin change at every relay: a toggle reaches slaves on A and on B', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    await w.admin(a).createGroup('M2', {
+      enabled: true,
+      members: [
+        { slaveAccount: 'SA', enabled: true },
+        { slaveAccount: 'SB', enabled: true },
+      ],
+    });
+    const sa = await w.slave(a, 'SA');
+    const sb = await w.slave(b, 'SB');
+    await w.master(a, 'M2');
+    for (const s of [sa, sb])
+      await s.waitForConfig((c) => c.master_account === 'M2' && c.status === 2, 20_000);
+    const ma = sa.mark();
+    const mb = sb.mark();
+    // The change goes through relay B's nudge; relay A finds it on its own cursor.
+    await w.admin(b).toggleGroup('M2', false);
+    // A group switched off: its members go to ENABLED (1) with the master's warning, on both relays.
+    const off = (c: { master_account: string; status: number; warning_codes: string[] }) =>
+      c.master_account === 'M2' && c.status === 1 && c.warning_codes.includes('master_web_ui_disabled');
+    await sa.waitForConfig(off, 10_000, { since: ma });
+    await sb.waitForConfig(off, 10_000, { since: mb });
+  });
+
+  it('refuses SQLite in cluster mode with a clear error and exit code 2', async () => {
+    const run = runRelay({
+      SANKEY_NATS_URL: NATS_URL,
+      DATABASE_URL: 'file:/tmp/never-created-cluster.db',
+      SANKEY_RELAY_HTTP_PORT: '0',
+    });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(/DATABASE_URL: cluster mode \(SANKEY_NATS_URL\) needs a shared PostgreSQL/);
+  });
+
+  it('refuses a second relay with the id of a live one (exit code 2)', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const dup = runRelay(w.relayEnv('relay-a'));
+    expect(await dup.exited).toBe(2);
+    expect(dup.output()).toMatch(/relay id "relay-a" is in use by a live relay/);
+    // The first relay is unaffected.
+    expect((await fetch(`${a.endpoints.http}/healthz`)).status).toBe(200);
+  });
+});
