@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +13,11 @@ import { createDb, type Db } from '@sankey/db/client';
 import { testPostgresUrl } from '@sankey/db/env';
 import { migrate } from '@sankey/db/migrate';
 import { withPostgresSchema } from '@sankey/db/urls';
-import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
+import { SimMaster, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
 import { clusterNames } from '@sankey/shared/cluster/names';
 import pg from 'pg';
 import { admin } from './admin';
+import { freePort } from './free-port';
 
 export const NATS_URL = 'nats://127.0.0.1:4222';
 const RELAY_DIR = fileURLToPath(new URL('../../apps/relay/', import.meta.url));
@@ -51,7 +53,51 @@ export function runRelay(env: Record<string, string>): {
   return { child, output: () => out, exited };
 }
 
-export async function clusterWorld() {
+/** A private nats-server with JetStream on a free port (its store survives restarts), for outage tests. */
+export async function privateNats(args: string[] = []) {
+  const port = await freePort();
+  const store = mkdtempSync(join(tmpdir(), 'sankey-nats-'));
+  let child: ChildProcess | null = null;
+  const up = () =>
+    new Promise<boolean>((resolve) => {
+      const s = createConnection({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+  const server = {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    async start() {
+      child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store, ...args], {
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 10_000;
+      while (!(await up())) {
+        if (Date.now() > deadline) throw new Error('private nats-server did not start');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      const c = child;
+      child = null;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await exited;
+    },
+    async close() {
+      await server.stop();
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+export async function clusterWorld(opts: { natsUrl?: string } = {}) {
+  const natsUrl = opts.natsUrl ?? NATS_URL;
   const base = testPostgresUrl()!;
   const suffix = randomBytes(4).toString('hex');
   const schema = `cluster_${suffix}`;
@@ -75,7 +121,7 @@ export async function clusterWorld() {
       SANKEY_RELAY_HTTP_PORT: '0',
       SANKEY_API_TOKEN: API_TOKEN,
       SANKEY_OUTBOX_POLL_MS: '50',
-      SANKEY_NATS_URL: NATS_URL,
+      SANKEY_NATS_URL: natsUrl,
       SANKEY_CLUSTER: cluster,
       SANKEY_RELAY_ID: id,
       LOG_LEVEL: 'warn',
@@ -138,7 +184,7 @@ export async function clusterWorld() {
       await m.start();
       return m;
     },
-    async slave(r: RelayProcess, accountId: string, opts: { symbolContext?: never } = {}) {
+    async slave(r: RelayProcess, accountId: string, opts: Partial<SimSlaveOptions> = {}) {
       const s = new SimSlave({
         accountId,
         receiverEndpoint: r.endpoints.receiver,
@@ -155,7 +201,7 @@ export async function clusterWorld() {
       await Promise.all(relays.map((r) => r.stop()));
       await db.$disconnect();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      await deleteCluster(cluster);
+      await deleteCluster(cluster, natsUrl).catch(() => {});
       const client = new pg.Client({ connectionString: base });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -167,9 +213,9 @@ export async function clusterWorld() {
 export type ClusterWorld = Awaited<ReturnType<typeof clusterWorld>>;
 
 /** Deletes a test cluster's stream and buckets from the nats-server. */
-export async function deleteCluster(cluster: string): Promise<void> {
+export async function deleteCluster(cluster: string, natsUrl = NATS_URL): Promise<void> {
   const n = clusterNames(cluster);
-  const nc = await connect({ servers: NATS_URL });
+  const nc = await connect({ servers: natsUrl, timeout: 2000 });
   try {
     const jsm = await jetstreamManager(nc);
     for (const stream of [n.signalStream, `KV_${n.eaBucket}`, `KV_${n.relayBucket}`]) {

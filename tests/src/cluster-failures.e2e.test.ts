@@ -1,0 +1,90 @@
+// Cluster mode under failures (docs/cluster.md, Failures): a private nats-server on a free port that the test
+// stops and starts, so other tests keep the machine's. Runs when TEST_POSTGRES_URL is set.
+import { testPostgresUrl } from '@sankey/db/env';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClusterWorld, clusterWorld, privateNats } from './cluster-world';
+
+const base = testPostgresUrl();
+if (!base)
+  process.stdout.write(
+    'cluster failure e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n',
+  );
+
+let w: ClusterWorld | undefined;
+let nats: Awaited<ReturnType<typeof privateNats>> | undefined;
+afterEach(async () => {
+  await w?.close();
+  await nats?.close();
+  w = undefined;
+  nats = undefined;
+});
+
+const trades = (
+  s: { received(): { topic: string; message: { message: unknown } | null }[] },
+  topic: string,
+) =>
+  s
+    .received()
+    .filter((f) => f.topic === topic)
+    .map((f) => f.message!.message as TradeSignal);
+
+async function metric(http: string, name: string): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
+}
+
+describe.skipIf(!base)('cluster mode under failures', () => {
+  it('NATS down for 10 s: local copies go on, cross-relay copies wait and then arrive in order', async () => {
+    nats = await privateNats();
+    w = await clusterWorld({ natsUrl: nats.url });
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    await w.admin(a).createGroup('M1', {
+      enabled: true,
+      members: [
+        { slaveAccount: 'SA', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
+        { slaveAccount: 'SB', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
+      ],
+    });
+    const sa = await w.slave(a, 'SA');
+    const sb = await w.slave(b, 'SB');
+    const m1 = await w.master(a, 'M1');
+    for (const s of [sa, sb])
+      await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+
+    await nats.stop();
+    const stoppedAt = Date.now();
+    const expected: string[] = [];
+    for (let t = 2; t <= 11; t++) {
+      await m1.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+      await m1.close(t);
+      expected.push(`Open:${t}`, `Close:${t}`);
+    }
+    // Local copying goes on without NATS.
+    await sa.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 10_000);
+    await expect
+      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .toBe(20);
+    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(0);
+    expect(trades(sb, 'trade/M1/SB').filter((x) => Number(x.ticket) >= 2)).toEqual([]);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
+    await nats.start();
+    await sb.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 30_000);
+    const seen = trades(sb, 'trade/M1/SB')
+      .filter((x) => Number(x.ticket) >= 2)
+      .map((x) => `${x.action}:${x.ticket}`);
+    expect(seen).toEqual(expected);
+    await expect
+      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .toBe(0);
+    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(1);
+    // Copying across goes on after the outage.
+    await m1.open({ ticket: 50, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 50, 10_000);
+  });
+});
