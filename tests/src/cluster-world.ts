@@ -13,7 +13,7 @@ import { createDb, type Db } from '@sankey/db/client';
 import { testPostgresUrl } from '@sankey/db/env';
 import { migrate } from '@sankey/db/migrate';
 import { withPostgresSchema } from '@sankey/db/urls';
-import { SimMaster, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
+import { SimMaster, type SimMasterOptions, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
 import { clusterNames } from '@sankey/shared/cluster/names';
 import pg from 'pg';
 import { admin } from './admin';
@@ -173,12 +173,13 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
     admin(r: RelayProcess) {
       return admin(db, r.endpoints.http, API_TOKEN);
     },
-    async master(r: RelayProcess, accountId: string) {
+    async master(r: RelayProcess, accountId: string, opts: Partial<SimMasterOptions> = {}) {
       const m = new SimMaster({
         accountId,
         receiverEndpoint: r.endpoints.receiver,
         publisherEndpoint: r.endpoints.publisher,
         heartbeatIntervalMs: 200,
+        ...opts,
       });
       sims.push(m);
       await m.start();

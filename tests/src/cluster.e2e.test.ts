@@ -3,7 +3,7 @@
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ClusterWorld, clusterWorld, NATS_URL, runRelay } from './cluster-world';
+import { API_TOKEN, type ClusterWorld, clusterWorld, NATS_URL, runRelay } from './cluster-world';
 
 const base = testPostgresUrl();
 if (!base)
@@ -125,6 +125,45 @@ describe.skipIf(!base)('cluster mode', () => {
       c.master_account === 'M2' && c.status === 1 && c.warning_codes.includes('master_web_ui_disabled');
     await sa.waitForConfig(off, 10_000, { since: ma });
     await sb.waitForConfig(off, 10_000, { since: mb });
+  });
+
+  it('routes a sync request from a slave on B to its master on A, and the snapshot back', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    await w.admin(a).createGroup('M3', { enabled: true, members: [{ slaveAccount: 'S0', enabled: true }] });
+    const positions = Array.from({ length: 8 }, (_, i) => ({
+      ticket: 7000 + i,
+      symbol: i % 2 === 0 ? 'GBPUSD' : 'EURUSD',
+      orderType: 'Buy' as const,
+      lots: 0.1,
+      openPrice: 1.1,
+    }));
+    const m3 = await w.master(a, 'M3', { initialPositions: positions });
+    const sb = await w.slave(b, 'SB');
+    await m3.waitForMessage('MasterConfig', (c) => c.status === 2);
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${b.endpoints.http}/internal/v1/connections`, {
+            headers: { authorization: `Bearer ${API_TOKEN}` },
+          });
+          const list = (await res.json()) as { accountId: string; status: string }[];
+          return list.find((c) => c.accountId === 'SB')?.status;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('Online');
+    // Linking the running slave on B: it asks for a sync; the request reaches the master on A, the snapshot comes
+    // back to B, which filters and converts it for its member.
+    await w.admin(b).addMember('M3', 'SB', {
+      syncMode: 'limit_order',
+      symbolSuffix: '.m',
+      filters: { blockedSymbols: ['GBPUSD'] },
+    });
+    await m3.waitForMessage('SyncRequest', (r) => r.slave_account === 'SB', 20_000);
+    await expect.poll(() => sb.synced().length, { timeout: 10_000 }).toBe(4);
+    expect(new Set(sb.synced().map((p) => p.symbol))).toEqual(new Set(['EURUSD.m']));
   });
 
   it('refuses SQLite in cluster mode with a clear error and exit code 2', async () => {

@@ -190,7 +190,7 @@ export class Relay {
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);
-    await cluster?.start(this.core);
+    await cluster?.start(this.core, () => this.outbox.drain());
 
     this.http = new RelayHttpServer(
       {

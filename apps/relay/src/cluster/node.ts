@@ -71,6 +71,7 @@ export class ClusterNode {
   private stops: (() => void)[] = [];
   private conflictsLogged = new Set<string>();
   private pendingTimer: NodeJS.Timeout | null = null;
+  private catchUp: () => Promise<void> = async () => {};
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -182,9 +183,13 @@ export class ClusterNode {
     return this.remote.has(keyOf(accountId, kind)) && !this.isLocalLive(accountId, kind);
   }
 
-  /** Starts consuming, watching and refreshing: after the core has loaded its groups. */
-  async start(core: RelayCore): Promise<void> {
+  /**
+   * Starts consuming, watching and refreshing: after the core has loaded its groups. `catchUp` applies the outbox
+   * rows committed so far (a message from another relay may name a member this relay has not applied yet).
+   */
+  async start(core: RelayCore, catchUp: () => Promise<void> = async () => {}): Promise<void> {
     this.core = core;
+    this.catchUp = catchUp;
     await this.watchEas();
     await this.consumeSignals();
     this.subscribeRouting();
@@ -368,9 +373,13 @@ export class ClusterNode {
       if (!decoded.ok) return;
       const v = decoded.value;
       if (kind === 'sync' && v.type === 'SyncRequest') {
-        if (this.isLocalLive((v.message as SyncRequestMessage).master_account, 'Master')) {
-          this.core.handle(v, process.hrtime.bigint());
-        }
+        const req = v.message as SyncRequestMessage;
+        if (!this.isLocalLive(req.master_account, 'Master')) return;
+        const known = () =>
+          this.core.membersOf(req.master_account).some((m) => m.slaveAccount === req.slave_account);
+        if (known()) this.core.handle(v, process.hrtime.bigint());
+        // The slave's relay applied the new member first: apply the outbox here, then pass the request on.
+        else void this.catchUp().then(() => this.core.handle(v, process.hrtime.bigint()));
       } else if (kind === 'snapshot' && v.type === 'PositionSnapshot') {
         const master = (v.message as PositionSnapshotMessage).source_account;
         if (this.core.membersOf(master).some((mem) => this.isLocal(mem.slaveAccount, 'Slave'))) {
