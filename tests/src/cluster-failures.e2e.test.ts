@@ -87,4 +87,28 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await m1.open({ ticket: 50, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((c) => c.ticket === 50, 10_000);
   });
+
+  it('times a remote master out on the slave relay’s own clock when its KV entry stops changing', async () => {
+    w = await clusterWorld();
+    const env = { SANKEY_HEARTBEAT_TIMEOUT_S: '8' };
+    const a = await w.relay('relay-a', env);
+    const b = await w.relay('relay-b', env);
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const sb = await w.slave(b, 'SB');
+    await w.master(a, 'M1');
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    // Relay A freezes (its master EA keeps heartbeating to it): no KV update reaches B any more.
+    const mark = sb.mark();
+    const frozenAt = Date.now();
+    a.child.kill('SIGSTOP');
+    try {
+      await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 1, 30_000, { since: mark });
+      // Not before the heartbeat timeout: B waited for its own 8 s (the last KV update was up to 5 s earlier).
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(3000);
+    } finally {
+      a.child.kill('SIGCONT');
+    }
+    const back = sb.mark();
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 30_000, { since: back });
+  });
 });

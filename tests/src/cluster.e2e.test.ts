@@ -166,6 +166,41 @@ describe.skipIf(!base)('cluster mode', () => {
     expect(new Set(sb.synced().map((p) => p.symbol))).toEqual(new Set(['EURUSD.m']));
   });
 
+  it('keeps a master’s sequence numbers increasing when its EA moves from relay A to relay C', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    const c = await w.relay('relay-c');
+    await w.admin(a).createGroup('M4', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const sb = await w.slave(b, 'SB');
+    const onA = await w.master(a, 'M4');
+    await sb.waitForConfig((cfg) => cfg.master_account === 'M4' && cfg.status === 2, 20_000);
+    for (let t = 1; t <= 5; t++) await onA.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((cmd) => cmd.ticket === 5, 10_000);
+    await onA.stop({ unregister: true });
+    const onC = await w.master(c, 'M4');
+    await onC.waitForMessage('MasterConfig', (cfg) => cfg.status === 2, 10_000);
+    const mark = sb.mark();
+    await sb.waitForConfig((cfg) => cfg.master_account === 'M4' && cfg.status === 2, 20_000, { since: mark });
+    for (let t = 6; t <= 10; t++)
+      await onC.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((cmd) => cmd.ticket === 10, 10_000);
+    expect(
+      trades(sb, 'trade/M4/SB').map((x) => Number(x.ticket)),
+      'every signal once, in order, across the move',
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const journal = async () =>
+      (
+        await w!.db.$queryRawUnsafe<{ ticket: string; seq: bigint }[]>(
+          `SELECT ticket, seq FROM trade_signal_journal WHERE "masterAccount" = 'M4' ORDER BY "receivedAt", id`,
+        )
+      ).map((r) => ({ ticket: Number(r.ticket), seq: Number(r.seq) }));
+    await expect.poll(async () => (await journal()).length, { timeout: 10_000 }).toBe(10);
+    const rows = await journal();
+    expect(rows.map((r) => r.ticket)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
+  });
+
   it('refuses SQLite in cluster mode with a clear error and exit code 2', async () => {
     const run = runRelay({
       SANKEY_NATS_URL: NATS_URL,

@@ -58,6 +58,11 @@ export class ClusterNode {
   private readonly publisher: ClusterPublisher;
   /** Other relays' EAs as the KV bucket last said, by keyOf. */
   private readonly remote = new Map<string, EaStateValue>();
+  /**
+   * EAs the bucket says are on this relay though they have not reconnected since it started (after a restart):
+   * their members still count as here, so the signals for them go through the core (D15 Closes, D19 parking).
+   */
+  private readonly mine = new Set<string>();
   /** Remote masters entered into the local connection table (keyOf). */
   private readonly injected = new Set<string>();
   /** What was last written to the bucket for each local EA (keyOf). */
@@ -176,7 +181,11 @@ export class ClusterNode {
   }
 
   private isLocal(accountId: string, kind: EaKind): boolean {
-    return !this.injected.has(keyOf(accountId, kind)) && this.core.connection(accountId, kind) !== undefined;
+    const key = keyOf(accountId, kind);
+    if (this.injected.has(key)) return false;
+    return (
+      this.core.connection(accountId, kind) !== undefined || (this.mine.has(key) && !this.remote.has(key))
+    );
   }
 
   private isElsewhere(accountId: string, kind: EaKind): boolean {
@@ -393,12 +402,22 @@ export class ClusterNode {
 
   // ------------------------------------------------------------------ shared EA state
 
+  /** Watches the bucket; resolves once the current entries are in (at most 2 s), before signals are consumed. */
   private async watchEas(): Promise<void> {
     const watch = await this.eaKv.watch();
     this.stops.push(() => watch.stop());
+    let initialized: () => void = () => {};
+    const ready = new Promise<void>((r) => {
+      initialized = r;
+    });
+    if ((await this.eaKv.status()).values === 0) initialized();
     void (async () => {
-      for await (const e of watch) this.onEaEntry(e);
+      for await (const e of watch) {
+        this.onEaEntry(e);
+        if (e.delta === 0) initialized();
+      }
     })().catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'EA state watch stopped'));
+    await Promise.race([ready, new Promise((r) => setTimeout(r, 2000))]);
   }
 
   private onEaEntry(e: KvWatchEntry): void {
@@ -407,6 +426,7 @@ export class ClusterNode {
     const key = keyOf(parsed.accountId, parsed.kind);
     if (e.operation !== 'PUT') {
       this.remote.delete(key);
+      this.mine.delete(key);
       if (this.injected.has(key)) this.enterRemote(parsed.accountId, key, null);
       this.metrics.remoteEas.set(this.remote.size);
       return;
@@ -417,7 +437,11 @@ export class ClusterNode {
     } catch {
       return;
     }
-    if (v.relayId === this.cfg.relayId) return;
+    if (v.relayId === this.cfg.relayId) {
+      if (!this.isLocal(parsed.accountId, parsed.kind)) this.mine.add(key);
+      return;
+    }
+    this.mine.delete(key);
     if (this.isLocalLive(parsed.accountId, parsed.kind)) {
       if (!this.conflictsLogged.has(key)) {
         this.conflictsLogged.add(key);
