@@ -3,7 +3,7 @@
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ClusterWorld, clusterWorld, privateNats } from './cluster-world';
+import { type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
 
 const base = testPostgresUrl();
 if (!base)
@@ -110,5 +110,23 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     }
     const back = sb.mark();
     await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 30_000, { since: back });
+  });
+
+  it('joins a NATS server that demands a token only with it, and refuses clearly without it', async () => {
+    nats = await privateNats(['--auth', 'nats-secret-token-42']);
+    w = await clusterWorld({ natsUrl: nats.url });
+    const refused = runRelay(w.relayEnv('relay-x'));
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(/NATS at nats:\/\/127\.0\.0\.1:\d+ refused this relay's credentials/);
+    const wrong = runRelay(w.relayEnv('relay-y', { SANKEY_NATS_TOKEN: 'not-the-token' }));
+    expect(await wrong.exited).toBe(2);
+    const a = await w.relay('relay-a', { SANKEY_NATS_TOKEN: 'nats-secret-token-42' });
+    const b = await w.relay('relay-b', { SANKEY_NATS_TOKEN: 'nats-secret-token-42' });
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const sb = await w.slave(b, 'SB');
+    const m1 = await w.master(a, 'M1');
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 1, 10_000);
   });
 });

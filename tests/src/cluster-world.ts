@@ -214,9 +214,9 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
 export type ClusterWorld = Awaited<ReturnType<typeof clusterWorld>>;
 
 /** Deletes a test cluster's stream and buckets from the nats-server. */
-export async function deleteCluster(cluster: string, natsUrl = NATS_URL): Promise<void> {
+export async function deleteCluster(cluster: string, natsUrl = NATS_URL, token?: string): Promise<void> {
   const n = clusterNames(cluster);
-  const nc = await connect({ servers: natsUrl, timeout: 2000 });
+  const nc = await connect({ servers: natsUrl, timeout: 2000, ...(token ? { token } : {}) });
   try {
     const jsm = await jetstreamManager(nc);
     for (const stream of [n.signalStream, `KV_${n.eaBucket}`, `KV_${n.relayBucket}`]) {
