@@ -22,10 +22,17 @@ export const benchEnv = {
   heartbeatSeconds: num('BENCH_HB_SECONDS', 15),
   /** Members of the config storm. */
   stormMembers: num('BENCH_STORM_MEMBERS', 1000),
-  /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core,dblock. */
+  /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core,dblock,cluster. */
   skip: new Set((get('BENCH_SKIP') ?? '').split(',').filter(Boolean)),
   /** The baseline forwarder's socket: `pub`, or `xpub` once the relay publishes on an XPUB. */
   forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'pub') as 'pub' | 'xpub',
+  /** Slave counts of the cross-relay benchmark (cluster mode: master on relay A, slaves on relay B). */
+  clusterFanout: list('BENCH_CLUSTER_FANOUT', [1, 10, 100]),
+  /** Signals per cross-relay run. */
+  clusterSignals: num('BENCH_CLUSTER_SIGNALS', 1000),
+  /** Cluster mode needs PostgreSQL: BENCH_POSTGRES_URL, else TEST_POSTGRES_URL; the suite is skipped without one. */
+  postgresUrl: get('BENCH_POSTGRES_URL') ?? get('TEST_POSTGRES_URL'),
+  natsUrl: get('BENCH_NATS_URL') ?? 'nats://127.0.0.1:4222',
   /** Echo the relay's stdout (diagnosis). */
   trace: get('BENCH_TRACE') !== undefined,
   /** Where the hop probe (hop-probe.mjs, loaded into the relay) writes its stamps; read there. */

@@ -1,5 +1,7 @@
 // The markdown tables of BENCHMARKS.md, with the targets of the benchmark issue beside the figures.
+
 import { cpus, totalmem } from 'node:os';
+import type { ClusterRow } from './cluster';
 import type { HopRow, ProfileSummary } from './diagnostics';
 import { benchEnv } from './env';
 import type { FanoutRow } from './fanout-suite';
@@ -22,6 +24,32 @@ export function machine(loadStart: string, loadEnd: string, minutes: number): st
     '`BENCH_WARMUP`, `BENCH_FANOUT=1,10,100,1000`, `BENCH_PREFIX_FANOUT`, `BENCH_PREFIX_SIGNALS`, `BENCH_HB_STEPS`,',
     '`BENCH_HB_SECONDS`, `BENCH_STORM_MEMBERS`, `BENCH_FORWARDER_SOCKET=pub|xpub`, `BENCH_SKIP=core,fanout,prefix,',
     'heartbeat,storm,hops,profile,dblock`. Raw figures: `bench/results/*.json`.',
+  ].join('\n');
+}
+
+export function clusterTable(rows: ClusterRow[]): string {
+  const line = (r: ClusterRow) => {
+    const added50 = r.cross.frame.p50 - r.local.frame.p50;
+    const added99 = r.cross.frame.p99 - r.local.frame.p99;
+    const ok = `${added50 <= 500 ? 'p50 ✓' : 'p50 ✗'} ${added99 < 2000 ? 'p99 ✓' : 'p99 ✗'}`;
+    return (
+      `| ${r.slaves} | ${r.cross.signals} | ${us(r.local.frame.p50)} | ${us(r.local.frame.p99)} | ` +
+      `${us(r.cross.frame.p50)} | ${us(r.cross.frame.p99)} | ${us(r.cross.frame.max)} | +${us(added50)} | +${us(added99)} | ` +
+      `${r.local.missing}/${r.cross.missing} | ${ok} |`
+    );
+  };
+  return [
+    'Cluster mode (docs/cluster.md): two relay processes (`apps/relay/src/main.ts`) on one PostgreSQL schema and the',
+    "machine's nats-server 2.9 (JetStream, file storage). *One relay*: master and N slaves on relay B. *Across*: master",
+    'on relay A, the same N slaves on relay B (A publishes to the stream, B consumes and fans out). Same run, same',
+    'relays, measured one after the other. Latency = master send → slave receive per delivered frame, µs, closed loop,',
+    'exact subscriptions, all sockets in the benchmark process. Target: across adds < 2 ms at p99 and ≤ 0.5 ms at p50.',
+    'Needs PostgreSQL (`BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL`) and nats-server (`BENCH_NATS_URL`, default',
+    '127.0.0.1:4222); knobs `BENCH_CLUSTER_FANOUT`, `BENCH_CLUSTER_SIGNALS`; `BENCH_SKIP=cluster` leaves it out.',
+    '',
+    '| N | signals | one relay p50 | p99 | across p50 | p99 | max | added p50 | added p99 | missing | verdict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(line),
   ].join('\n');
 }
 

@@ -4,12 +4,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dbLockSuite, dbLockTable } from './db-lock';
+import { clusterSuite } from './cluster';
 import { hopSuite, profileSuite } from './diagnostics';
 import { benchEnv } from './env';
 import { fanoutSuite } from './fanout-suite';
 import { heartbeatSuite } from './heartbeats';
 import { replaceSection } from './markdown';
-import { fanoutTable, heartbeatTable, hopTable, machine, profileTable, stormTable } from './report';
+import {
+  clusterTable,
+  fanoutTable,
+  heartbeatTable,
+  hopTable,
+  machine,
+  profileTable,
+  stormTable,
+} from './report';
 import { stormSuite } from './storm';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -36,6 +45,13 @@ if (!skip.has('fanout')) {
   const rows = await fanoutSuite(log);
   save('fanout', { load: load(), rows });
   sections.push(['Fan-out', fanoutTable(rows)]);
+}
+if (!skip.has('cluster')) {
+  const rows = await clusterSuite(log);
+  if (rows) {
+    save('cluster', { load: load(), rows });
+    sections.push(['Cross-relay copy (cluster mode)', clusterTable(rows)]);
+  }
 }
 if (!skip.has('heartbeat')) {
   const steps = await heartbeatSuite(log);

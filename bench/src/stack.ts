@@ -40,7 +40,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A group per seed, every member enabled with a realistic mix of settings (mappings, suffixes, filters). */
-async function seed(url: string, groups: GroupSeed[]): Promise<void> {
+export async function seed(url: string, groups: GroupSeed[]): Promise<void> {
   await migrate({ url });
   const db = await createDb({ url });
   for (const g of groups) {

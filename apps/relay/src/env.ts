@@ -1,6 +1,8 @@
 // The relay's environment, parsed once (docs/architecture.md, Processes, ports and environment). Nothing else reads process.env (biome: noProcessEnv).
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { publicOriginProblem } from '@sankey/shared/api/host-allow-list';
+import { CLUSTER_NAME_PATTERN, RELAY_ID_PATTERN, relayIdFromHostname } from '@sankey/shared/cluster/names';
 import { resolveDataDir } from '@sankey/shared/data-dir';
 import { DEFAULT_PORTS } from '@sankey/shared/defaults';
 import { z } from 'zod';
@@ -48,13 +50,78 @@ export const relayEnvSchema = z.object({
   /** `npm start` migrates once before starting both processes. */
   SANKEY_SKIP_MIGRATE: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** Cluster mode (docs/cluster.md): the NATS servers, comma-separated `nats://` or `tls://` URLs. */
+  SANKEY_NATS_URL: z
+    .string()
+    .regex(
+      /^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/,
+      'must be nats://host:port or tls://host:port[,…]',
+    )
+    .optional(),
+  SANKEY_NATS_TOKEN: z.string().min(1).optional(),
+  /** A NATS creds file (JWT + nkey seed) or a bare nkey seed file. */
+  SANKEY_NATS_CREDS: z.string().min(1).optional(),
+  /** A CA certificate (PEM) the NATS server's certificate must chain to; turns TLS on. */
+  SANKEY_NATS_TLS_CA: z.string().min(1).optional(),
+  SANKEY_CLUSTER: z
+    .string()
+    .regex(CLUSTER_NAME_PATTERN, 'letters, digits, _ and - only (1–32)')
+    .default('sankey'),
+  SANKEY_RELAY_ID: z
+    .string()
+    .regex(RELAY_ID_PATTERN, 'letters, digits, _ and - only (1–64)')
+    .default(() => relayIdFromHostname(hostname())),
 });
 export type RelayEnv = z.infer<typeof relayEnvSchema>;
+
+/** What cluster mode requires of the rest of the environment (docs/cluster.md, Modes and Security). */
+export function clusterEnvProblems(env: RelayEnv): { variable: string; message: string }[] {
+  if (env.SANKEY_NATS_URL === undefined) return [];
+  const problems: { variable: string; message: string }[] = [];
+  if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '')) {
+    problems.push({
+      variable: 'DATABASE_URL',
+      message:
+        'cluster mode (SANKEY_NATS_URL) needs a shared PostgreSQL database (postgresql://…); SQLite cannot be shared between relays',
+    });
+  }
+  if (env.SANKEY_NATS_TOKEN !== undefined && env.SANKEY_NATS_CREDS !== undefined) {
+    problems.push({
+      variable: 'SANKEY_NATS_TOKEN',
+      message: 'set either SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS, not both',
+    });
+  }
+  const authed = env.SANKEY_NATS_TOKEN !== undefined || env.SANKEY_NATS_CREDS !== undefined;
+  const remote = env.SANKEY_NATS_URL.split(',').some((u) => !isLoopback(u));
+  if (remote && !authed) {
+    problems.push({
+      variable: 'SANKEY_NATS_URL',
+      message:
+        'a NATS server off this machine carries trade data: set SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS (and SANKEY_NATS_TLS_CA for TLS)',
+    });
+  }
+  return problems;
+}
+
+function isLoopback(url: string): boolean {
+  const host = url
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^[^@]*@/, '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
 
 /** Parses the environment (the process's by default) or exits with code 2 and a message naming the variable. */
 export function parseRelayEnv(env: NodeJS.ProcessEnv = process.env): RelayEnv {
   const parsed = relayEnvSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const problems = clusterEnvProblems(parsed.data);
+    if (problems.length === 0) return parsed.data;
+    for (const p of problems)
+      process.stderr.write(`invalid environment variable ${p.variable}: ${p.message}\n`);
+    process.exit(2);
+  }
   for (const issue of parsed.error.issues) {
     process.stderr.write(`invalid environment variable ${issue.path.join('.')}: ${issue.message}\n`);
   }

@@ -5,6 +5,7 @@ import { loadOrCreateApiToken } from '@sankey/db/data-dir';
 import { migrate } from '@sankey/db/migrate';
 import { defaultDatabaseUrl } from '@sankey/db/urls';
 import { allowedHostnames } from '@sankey/shared/api/host-allow-list';
+import { ClusterStartError } from './cluster/config';
 import { parseRelayEnv } from './env';
 import { startWorkerRelayStorage } from './outbox/worker-storage';
 import { Relay } from './relay';
@@ -48,6 +49,18 @@ const relay = new Relay(
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
     journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,
     maxConnections: env.SANKEY_MAX_CONNECTIONS,
+    cluster:
+      env.SANKEY_NATS_URL === undefined
+        ? undefined
+        : {
+            natsUrl: env.SANKEY_NATS_URL,
+            token: env.SANKEY_NATS_TOKEN,
+            credsFile: env.SANKEY_NATS_CREDS,
+            tlsCaFile: env.SANKEY_NATS_TLS_CA,
+            cluster: env.SANKEY_CLUSTER,
+            relayId: env.SANKEY_RELAY_ID,
+            address: env.SANKEY_RELAY_URL,
+          },
   },
   {
     // Without its database the relay cannot apply admin changes: exit non-zero, and let the supervisor start a
@@ -83,6 +96,12 @@ try {
   await relay.start();
   process.stdout.write(`relay ready ${JSON.stringify(relay.ports)}\n`);
 } catch (err) {
+  if (err instanceof ClusterStartError) {
+    // A refusal the operator must fix (duplicate relay id, NATS credentials): exit code 2, as for bad settings.
+    process.stderr.write(`relay refused to start: ${err.message}\n`);
+    await relay.close({ reason: 'error', error: err });
+    process.exit(2);
+  }
   relay.log.fatal({ err }, 'relay failed to start');
   await relay.close({ reason: 'error', error: err });
   process.exit(1);

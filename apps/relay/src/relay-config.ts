@@ -1,5 +1,6 @@
 // The relay's configuration as main.ts builds it from the environment (tests build it directly).
 import type { BackoffPolicy } from '@sankey/shared/retry';
+import type { ClusterConfig } from './cluster/config';
 
 export interface RelayConfig {
   dataDir: string;
@@ -31,4 +32,6 @@ export interface RelayConfig {
   maxConnections?: number;
   /** Parked copies per EA past which it is reported throttled (docs/api.md, `ea_throttled`), default 1000. */
   parkedHighWater?: number;
+  /** Cluster mode (docs/cluster.md): absent = the relay is alone. */
+  cluster?: ClusterConfig | undefined;
 }

@@ -5,6 +5,7 @@ import { writeRuntimeInfo } from '@sankey/db/data-dir';
 import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import type { Logger as PinoLogger } from 'pino';
+import { ClusterNode } from './cluster/node';
 import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
@@ -59,6 +60,8 @@ export class Relay {
   private http!: RelayHttpServer;
   private outbox!: OutboxConsumer;
   private persistence!: RelayPersistence;
+  /** This relay as a node of its cluster; null when alone (docs/cluster.md). */
+  cluster: ClusterNode | null = null;
   private timeoutTimer: NodeJS.Timeout | null = null;
   private outboxLagTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
@@ -111,6 +114,15 @@ export class Relay {
       retentionDays: this.config.journalRetentionDays ?? 30,
     });
     const p = this.persistence;
+    if (this.config.cluster) {
+      this.cluster = await ClusterNode.join(this.config.cluster, {
+        log: this.log,
+        registry: this.metrics.registry,
+        heartbeatTimeoutS: settings.heartbeatTimeoutS,
+        startedAt: this.startedAt,
+      });
+    }
+    const cluster = this.cluster;
     this.ops = new RelayOps(
       storage,
       this.metrics,
@@ -148,12 +160,12 @@ export class Relay {
       engine: this.deps.engine,
       frames: this.zmq,
       events: this.events,
-      statusWriter: p.statusWriter,
+      statusWriter: cluster ? cluster.statusWriter(p.statusWriter) : p.statusWriter,
       metrics: this.metrics,
       log: this.log,
       clock: this.clock,
       globalSettings: settings,
-      journal: p.journal,
+      journal: cluster ? cluster.journal(p.journal) : p.journal,
       ledger: p.ledger,
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
@@ -168,7 +180,9 @@ export class Relay {
     });
     this.ops.core = this.core;
     this.riskOps.core = this.core;
-    const handle = (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
+    const handle = cluster
+      ? (msg: DecodedInbound, at: bigint) => cluster.handleLocal(msg, at)
+      : (msg: DecodedInbound, at: bigint) => this.core.handle(msg, at);
     this.inbound = new InboundFrames(handle, this.metrics, this.log, undefined, this.ops.inbound);
     this.core.restoreAliases(await storage.loadAliases());
     await this.riskOps.load();
@@ -182,9 +196,11 @@ export class Relay {
         retry: this.config.outboxRetry,
         health: this.persistence.health,
         settings: effective,
+        everyRow: cluster !== null,
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);
+    await cluster?.start(this.core, () => this.outbox.drain());
 
     this.http = new RelayHttpServer(
       {
@@ -251,6 +267,7 @@ export class Relay {
     const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
     this.timeoutTimer = setInterval(() => {
       this.core.checkTimeouts();
+      this.cluster?.tick();
       this.ops.tick();
     }, timeoutEvery);
     this.outboxLagTimer = watchOutbox(storage, this.metrics);
@@ -278,6 +295,7 @@ export class Relay {
     this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading().then(() => this.core?.settled()); // snapshots being built finish first
+      await this.cluster?.close();
       await this.outbox?.stop();
       await this.zmq?.flush();
       await this.riskOps?.flush();

@@ -26,6 +26,11 @@ export interface OutboxConsumerOptions {
   health?: PersistenceHealth;
   /** Stored settings → effective settings (environment overrides, docs/architecture.md, Processes, ports and environment). */
   settings?: (stored: GlobalSettings) => GlobalSettings;
+  /**
+   * Cluster mode (docs/decisions.md, Admin changes in a cluster): read every row past this relay's own cursor,
+   * whether or not another relay already marked it processed.
+   */
+  everyRow?: boolean;
 }
 
 /** A row that failed, or waits behind one of its group. */
@@ -173,7 +178,9 @@ export class OutboxConsumer {
       await this.retryDue();
       do {
         this.again = false;
-        const rows = await this.storage.pendingOutbox(this.lastId, this.opts.batchSize);
+        const rows = this.opts.everyRow
+          ? await this.storage.outboxAfter(this.lastId, this.opts.batchSize)
+          : await this.storage.pendingOutbox(this.lastId, this.opts.batchSize);
         for (const row of rows) {
           if (this.stopped) return;
           await this.take(row);

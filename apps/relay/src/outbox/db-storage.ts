@@ -80,6 +80,10 @@ export class DbRelayStorage implements RelayStorage {
     return this.repos.outbox.pending({ afterId, limit });
   }
 
+  async outboxAfter(afterId: number, limit: number): Promise<OutboxRow[]> {
+    return this.repos.outbox.after({ afterId, limit });
+  }
+
   async latestOutboxId(): Promise<number> {
     return this.repos.outbox.latestId();
   }

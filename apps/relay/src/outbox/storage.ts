@@ -68,6 +68,8 @@ export interface RelayStorage extends LedgerStore {
   loadGlobalSettings(): Promise<GlobalSettings>;
   /** Unprocessed rows with id > afterId, in id order. */
   pendingOutbox(afterId: number, limit: number): Promise<OutboxRow[]>;
+  /** Every row with id > afterId, processed or not, in id order (cluster mode: a cursor per relay). */
+  outboxAfter(afterId: number, limit: number): Promise<OutboxRow[]>;
   /** The highest outbox id committed so far (0 when none): rows up to it are reflected in a later loadAll. */
   latestOutboxId(): Promise<number>;
   /** Marks the row processed and its change-history entry applied or discarded, in one transaction. */

@@ -24,6 +24,7 @@ export function createOutboxConsumer(
     retry?: BackoffPolicy | undefined;
     health?: PersistenceHealth;
     settings: (stored: GlobalSettings) => GlobalSettings;
+    everyRow?: boolean;
   },
 ): OutboxConsumer {
   return new OutboxConsumer(
@@ -35,6 +36,7 @@ export function createOutboxConsumer(
       pollMs: opts.pollMs,
       batchSize: 100,
       settings: opts.settings,
+      everyRow: opts.everyRow ?? false,
       ...(opts.retry && { retry: opts.retry }),
       ...(opts.health && { health: opts.health }),
     },

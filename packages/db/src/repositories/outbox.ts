@@ -93,6 +93,20 @@ export function createOutboxRepository(client: DbClient) {
       return rows.map(toDto);
     },
 
+    /**
+     * Every row after `afterId` in id order, processed or not: in cluster mode each relay applies every row with a
+     * cursor of its own (another relay may have marked the row processed already).
+     */
+    async after(options: { afterId: number; limit?: number }): Promise<OutboxDto[]> {
+      const rows = await client.outbox.findMany({
+        where: { id: { gt: options.afterId } },
+        orderBy: { id: 'asc' },
+        take: options.limit ?? 100,
+        select,
+      });
+      return rows.map(toDto);
+    },
+
     /** The highest id committed so far, 0 when the table is empty. */
     async latestId(): Promise<number> {
       const row = await client.outbox.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });

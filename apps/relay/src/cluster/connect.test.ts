@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { connectionOptions, reconnectDelay } from './connect';
+
+describe('NATS connection', () => {
+  it('backs off from 250 ms to 5 s with jitter', () => {
+    expect(reconnectDelay(0, () => 0.5)).toBe(250);
+    expect(reconnectDelay(3, () => 0.5)).toBe(2000);
+    expect(reconnectDelay(30, () => 0.5)).toBe(5000);
+    expect(reconnectDelay(30, () => 0)).toBe(3500);
+    expect(reconnectDelay(30, () => 1)).toBe(6500);
+  });
+
+  it('passes the token and TLS CA and reconnects forever', () => {
+    const o = connectionOptions({
+      natsUrl: 'tls://a:4222,tls://b:4222',
+      token: 'secret',
+      tlsCaFile: '/ca.pem',
+      cluster: 'c',
+      relayId: 'r',
+    });
+    expect(o).toMatchObject({
+      servers: ['tls://a:4222', 'tls://b:4222'],
+      token: 'secret',
+      tls: { caFile: '/ca.pem' },
+    });
+    expect(o.maxReconnectAttempts).toBe(-1);
+  });
+});

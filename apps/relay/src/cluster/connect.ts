@@ -1,0 +1,62 @@
+// The NATS connection of cluster mode (docs/cluster.md, Security): token or creds/nkey credentials and TLS when
+// configured, reconnection forever with backoff and jitter, and a clear refusal when the server wants credentials
+// the relay does not have.
+import { readFileSync } from 'node:fs';
+import {
+  connect,
+  credsAuthenticator,
+  type NatsConnection,
+  type NodeConnectionOptions,
+  nkeyAuthenticator,
+} from '@nats-io/transport-node';
+import { type ClusterConfig, ClusterStartError } from './config';
+
+/** Reconnect delays: doubling from 250 ms to 5 s, with up to ±30 % jitter so relays do not reconnect in step. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(5000, 250 * 2 ** Math.min(attempt, 10));
+  return Math.round(base * (0.7 + 0.6 * random()));
+}
+
+export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
+  let attempt = 0;
+  const opts: NodeConnectionOptions = {
+    servers: cfg.natsUrl.split(','),
+    name: `sankey-relay-${cfg.cluster}-${cfg.relayId}`,
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    reconnectDelayHandler: () => reconnectDelay(attempt++),
+    pingInterval: 5000,
+    maxPingOut: 3,
+  };
+  if (cfg.token !== undefined) opts.token = cfg.token;
+  if (cfg.credsFile !== undefined) {
+    const text = readFileSync(cfg.credsFile);
+    const body = text.toString('utf8');
+    opts.authenticator = body.includes('BEGIN NATS USER JWT')
+      ? credsAuthenticator(new Uint8Array(text))
+      : nkeyAuthenticator(new TextEncoder().encode(body.trim()));
+  }
+  if (cfg.tlsCaFile !== undefined) opts.tls = { caFile: cfg.tlsCaFile };
+  return opts;
+}
+
+/** Connects once (the first connection must succeed); later losses reconnect on their own. */
+export async function connectNats(cfg: ClusterConfig, onReconnect: () => void): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect(connectionOptions(cfg));
+  } catch (err) {
+    const text =
+      err instanceof Error ? `${err.message} ${String((err as { code?: unknown }).code ?? '')}` : String(err);
+    if (/auth|authorization|permission/i.test(text)) {
+      throw new ClusterStartError(
+        `NATS at ${cfg.natsUrl} refused this relay's credentials (${text.trim()}): set SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS as the server requires`,
+      );
+    }
+    throw new ClusterStartError(`cannot reach NATS at ${cfg.natsUrl}: ${text.trim()}`);
+  }
+  void (async () => {
+    for await (const s of nc.status()) if (s.type === 'reconnect') onReconnect();
+  })();
+  return nc;
+}

@@ -1,0 +1,132 @@
+// Cluster mode under failures (docs/cluster.md, Failures): a private nats-server on a free port that the test
+// stops and starts, so other tests keep the machine's. Runs when TEST_POSTGRES_URL is set.
+import { testPostgresUrl } from '@sankey/db/env';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
+
+const base = testPostgresUrl();
+if (!base)
+  process.stdout.write(
+    'cluster failure e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n',
+  );
+
+let w: ClusterWorld | undefined;
+let nats: Awaited<ReturnType<typeof privateNats>> | undefined;
+afterEach(async () => {
+  await w?.close();
+  await nats?.close();
+  w = undefined;
+  nats = undefined;
+});
+
+const trades = (
+  s: { received(): { topic: string; message: { message: unknown } | null }[] },
+  topic: string,
+) =>
+  s
+    .received()
+    .filter((f) => f.topic === topic)
+    .map((f) => f.message!.message as TradeSignal);
+
+async function metric(http: string, name: string): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
+}
+
+describe.skipIf(!base)('cluster mode under failures', () => {
+  it('NATS down for 10 s: local copies go on, cross-relay copies wait and then arrive in order', async () => {
+    nats = await privateNats();
+    w = await clusterWorld({ natsUrl: nats.url });
+    const a = await w.relay('relay-a');
+    const b = await w.relay('relay-b');
+    await w.admin(a).createGroup('M1', {
+      enabled: true,
+      members: [
+        { slaveAccount: 'SA', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
+        { slaveAccount: 'SB', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
+      ],
+    });
+    const sa = await w.slave(a, 'SA');
+    const sb = await w.slave(b, 'SB');
+    const m1 = await w.master(a, 'M1');
+    for (const s of [sa, sb])
+      await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+
+    await nats.stop();
+    const stoppedAt = Date.now();
+    const expected: string[] = [];
+    for (let t = 2; t <= 11; t++) {
+      await m1.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+      await m1.close(t);
+      expected.push(`Open:${t}`, `Close:${t}`);
+    }
+    // Local copying goes on without NATS.
+    await sa.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 10_000);
+    await expect
+      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .toBe(20);
+    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(0);
+    expect(trades(sb, 'trade/M1/SB').filter((x) => Number(x.ticket) >= 2)).toEqual([]);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
+    await nats.start();
+    await sb.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 30_000);
+    const seen = trades(sb, 'trade/M1/SB')
+      .filter((x) => Number(x.ticket) >= 2)
+      .map((x) => `${x.action}:${x.ticket}`);
+    expect(seen).toEqual(expected);
+    await expect
+      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .toBe(0);
+    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(1);
+    // Copying across goes on after the outage.
+    await m1.open({ ticket: 50, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 50, 10_000);
+  });
+
+  it('times a remote master out on the slave relay’s own clock when its KV entry stops changing', async () => {
+    w = await clusterWorld();
+    const env = { SANKEY_HEARTBEAT_TIMEOUT_S: '8' };
+    const a = await w.relay('relay-a', env);
+    const b = await w.relay('relay-b', env);
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const sb = await w.slave(b, 'SB');
+    await w.master(a, 'M1');
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    // Relay A freezes (its master EA keeps heartbeating to it): no KV update reaches B any more.
+    const mark = sb.mark();
+    const frozenAt = Date.now();
+    a.child.kill('SIGSTOP');
+    try {
+      await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 1, 30_000, { since: mark });
+      // Not before the heartbeat timeout: B waited for its own 8 s (the last KV update was up to 5 s earlier).
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(3000);
+    } finally {
+      a.child.kill('SIGCONT');
+    }
+    const back = sb.mark();
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 30_000, { since: back });
+  });
+
+  it('joins a NATS server that demands a token only with it, and refuses clearly without it', async () => {
+    nats = await privateNats(['--auth', 'nats-secret-token-42']);
+    w = await clusterWorld({ natsUrl: nats.url });
+    const refused = runRelay(w.relayEnv('relay-x'));
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(/NATS at nats:\/\/127\.0\.0\.1:\d+ refused this relay's credentials/);
+    const wrong = runRelay(w.relayEnv('relay-y', { SANKEY_NATS_TOKEN: 'not-the-token' }));
+    expect(await wrong.exited).toBe(2);
+    const a = await w.relay('relay-a', { SANKEY_NATS_TOKEN: 'nats-secret-token-42' });
+    const b = await w.relay('relay-b', { SANKEY_NATS_TOKEN: 'nats-secret-token-42' });
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const sb = await w.slave(b, 'SB');
+    const m1 = await w.master(a, 'M1');
+    await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+  });
+});
