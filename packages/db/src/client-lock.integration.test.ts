@@ -40,6 +40,7 @@ describe('SQLite client while another process holds the lock', () => {
     const repos = createRepositories(db);
     try {
       await repos.tradeGroups.create({ id: 'M1', members: [{ slaveAccount: 'S1' }] });
+      expect(await db.$queryRawUnsafe('PRAGMA busy_timeout')).toEqual([{ timeout: 1000 }]);
       const lock = await holdSqliteLock(file, 6000);
       const failures: unknown[] = [];
       let seq = 0;
