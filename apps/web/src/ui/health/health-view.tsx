@@ -126,6 +126,8 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
               data-account={r.accountId}
               data-issues={r.issues.join(' ')}
               data-blocked={r.blocked ? 'true' : 'false'}
+              data-status={r.status}
+              data-listening={r.listening ? 'true' : 'false'}
               className={r.score >= 16 ? 'row-alert' : undefined}
             >
               <td data-label={label('health.col.attention')}>
