@@ -122,6 +122,8 @@ const deadLetter = (id: number, over: Partial<DeadLetterView> = {}): DeadLetterV
   ticket: '1031',
   action: 'Open',
   payloadBytes: 90,
+  symbol: 'USDJPY',
+  lots: 0.3,
   ...over,
 });
 const all = { account: '', kind: '', state: '' } as const;
@@ -140,6 +142,7 @@ describe('Deliveries page states', () => {
     expect(inside(waiting as HTMLElement).queryByTestId('delivery-retry')).toBeNull();
     expect(dead?.dataset.state).toBe('dead_lettered');
     expect(dead?.textContent).toContain('waited longer than the link’s maximum signal delay');
+    expect(dead?.textContent).toContain('USDJPY');
     expect(inside(dead as HTMLElement).getByTestId('delivery-retry')).toBeTruthy();
   });
 
