@@ -10,6 +10,8 @@ const MASTER = 'OPS_Master_5001';
 const AWAY = 'OPS_Slave_Away';
 const MASTER_2 = 'OPS_Master_5002';
 const BLOCKED = 'OPS_Slave_Block';
+const MASTER_3 = 'OPS_Master_5003';
+const RETRIED = 'OPS_Slave_Retry';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -17,6 +19,8 @@ let master: SimMaster;
 let master2: SimMaster;
 let away: SimSlave;
 let blocked: SimSlave;
+let master3: SimMaster;
+let retried: SimSlave;
 const started: (SimMaster | SimSlave)[] = [];
 
 test.beforeAll(async () => {
@@ -24,7 +28,9 @@ test.beforeAll(async () => {
   master2 = await simMaster(MASTER_2);
   away = await simSlave(AWAY);
   blocked = await simSlave(BLOCKED);
-  started.push(master, master2, away, blocked);
+  master3 = await simMaster(MASTER_3);
+  retried = await simSlave(RETRIED);
+  started.push(master, master2, away, blocked, master3, retried);
   // An Open may wait 2 minutes for the away slave (the member's max signal delay), so it is parked, not expired.
   await trpc('tradeGroups.create', {
     id: MASTER,
@@ -36,6 +42,13 @@ test.beforeAll(async () => {
     masterSettings: { enabled: true },
     members: [{ slaveAccount: BLOCKED, enabled: true }],
   });
+  // The default max signal delay (5 s): an Open for a slave away longer becomes a dead letter.
+  await trpc('tradeGroups.create', {
+    id: MASTER_3,
+    masterSettings: { enabled: true },
+    members: [{ slaveAccount: RETRIED, enabled: true }],
+  });
+  await retried.waitForConfig((c) => c.master_account === MASTER_3 && c.status === 2, 20_000);
   await away.waitForConfig((c) => c.master_account === MASTER && c.status === 2, 20_000);
   await blocked.waitForConfig((c) => c.master_account === MASTER_2 && c.status === 2, 20_000);
 });
@@ -43,6 +56,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await trpc('tradeGroups.delete', { id: MASTER }).catch(() => {});
   await trpc('tradeGroups.delete', { id: MASTER_2 }).catch(() => {});
+  await trpc('tradeGroups.delete', { id: MASTER_3 }).catch(() => {});
   await Promise.all(started.map((ea) => ea.stop().catch(() => {})));
 });
 
@@ -145,6 +159,40 @@ test('blocking an EA from EA health stops its copies; unblocking restores them',
   await blocked.waitForCommand((c) => String(c.ticket) === '7102', 30_000);
   // Copies of one master arrive in order: had 7101 gone out, the slave would hold it before 7102.
   expect(blocked.commands().map((c) => String(c.ticket))).not.toContain('7101');
+});
+
+test('a dead letter is retried from Deliveries: the stale Open asks for force, then reaches the slave', async ({
+  page,
+}) => {
+  const TICKET = 7201;
+  await retried.stop({ unregister: false });
+  await expect.poll(() => relayListening(RETRIED), { timeout: 20_000 }).toBe(false);
+  await master3.open({ ticket: TICKET, symbol: 'USDJPY', orderType: 'Sell', lots: 0.3, openPrice: 150 });
+
+  await login(page);
+  await page.getByTestId('nav-deliveries').click();
+  const row = deliveryRow(page, TICKET);
+  // Parked first; past the 5 s max signal delay it is a dead letter.
+  await expect(row).toHaveAttribute('data-state', 'dead_lettered', { timeout: 30_000 });
+  await expect(row).toContainText('waited longer than the link’s maximum signal delay');
+  await expect(row).toContainText('USDJPY');
+
+  const back = await simSlave(RETRIED);
+  started.push(back);
+  await back.waitForConfig((c) => c.master_account === MASTER_3 && c.status === 2, 30_000);
+  await row.getByTestId('delivery-retry').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect(dialog).toContainText(`Open ticket #${TICKET} on ${RETRIED} anyway?`);
+  await expect(dialog).toContainText("older than the member's max signal delay");
+  await screenshot(page, 'ops-deliveries-force-1440');
+  await page.getByTestId('confirm-button').click();
+  await expect(page.getByTestId('toast-success')).toContainText(`Sent again to ${RETRIED}.`);
+  const got = await back.waitForCommand(
+    (c) => String(c.ticket) === String(TICKET) && c.kind === 'open',
+    30_000,
+  );
+  expect(got.symbol).toBe('USDJPY');
+  await expect(row).toHaveCount(0, { timeout: 30_000 });
 });
 
 test('screenshots of EA health and Deliveries at 1440 px and 375 px, light and dark, in Japanese too', async ({
