@@ -81,6 +81,8 @@ describe('EA health page states', () => {
     expect(onSort).toHaveBeenCalledWith({ key: 'parked', dir: 'desc' });
     fireEvent.click(screen.getByTestId('health-sort-attention'));
     expect(onSort).toHaveBeenLastCalledWith({ key: 'attention', dir: 'asc' });
+    fireEvent.change(screen.getByTestId('health-sort-select'), { target: { value: 'lastSeenAt:asc' } });
+    expect(onSort).toHaveBeenLastCalledWith({ key: 'lastSeenAt', dir: 'asc' });
     fireEvent.click(inside(shown[1] as HTMLElement).getByTestId('health-block'));
     expect(onBlock).toHaveBeenCalledWith('S_ok');
   });
