@@ -260,6 +260,40 @@ describe('Deliveries page actions', () => {
   });
 });
 
+describe('Deliveries purge', () => {
+  it('asks how old, deletes the dead letters older than that, and says how many', async () => {
+    const purges: unknown[] = [];
+    let letters = [deadLetter(5)];
+    render(
+      <Pages
+        handlers={{
+          'deliveries.parked': () => ({ slaves: [], copies: [], total: 0 }),
+          'deliveries.list': () => letters,
+          'deliveries.purge': (input) => {
+            purges.push(input);
+            letters = [];
+            return { purged: 1 };
+          },
+        }}
+      >
+        <DeliveriesView />
+      </Pages>,
+    );
+    await screen.findByTestId('delivery-row');
+    fireEvent.click(screen.getByTestId('deliveries-purge'));
+    expect((await screen.findByTestId('confirm-dialog')).textContent).toContain('older than 7 day(s)');
+    fireEvent.change(screen.getByTestId('purge-days'), { target: { value: '' } });
+    expect((screen.getByTestId('confirm-button') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('purge-days'), { target: { value: '0' } });
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    await waitFor(() =>
+      expect(screen.getByTestId('toast-success').textContent).toContain('Deleted 1 dead letter(s).'),
+    );
+    expect(purges).toEqual([{ olderThanDays: 0 }]);
+    await screen.findByTestId('deliveries-empty');
+  });
+});
+
 describe('EA health page actions', () => {
   it('block asks first (with a reason), then the row shows the EA blocked', async () => {
     let blocked: { accountId: string; reason: string; blockedAt: string }[] = [];
