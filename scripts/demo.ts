@@ -90,6 +90,10 @@ const env = childEnv(
 const children: ChildProcess[] = [];
 const sims: (SimMaster | SimSlave)[] = [];
 let timer: NodeJS.Timeout | null = null;
+let awayTimer: NodeJS.Timeout | null = null;
+let backTimer: NodeJS.Timeout | null = null;
+const AWAY_EVERY_MS = 60_000;
+const AWAY_MS = 20_000;
 let stopping = false;
 
 function startChild(name: string, cwd: string, args: string[], extra: Record<string, string> = {}) {
@@ -115,6 +119,8 @@ async function stop(code: number) {
   stopping = true;
   say('\nstopping the demo…');
   if (timer) clearInterval(timer);
+  if (awayTimer) clearInterval(awayTimer);
+  if (backTimer) clearTimeout(backTimer);
   await Promise.all(sims.map((s) => s.stop().catch(() => {})));
   await Promise.all(
     children.map(
@@ -203,7 +209,7 @@ try {
     symbolContext: { detected_prefix: '', detected_suffix: '.m', available_special_symbols: [] },
   });
   sims.push(master);
-  for (const [i, s] of SLAVES.entries()) {
+  const makeSlave = (i: number, s: (typeof SLAVES)[number]) => {
     const slave = new SimSlave({
       accountId: s.id,
       ...endpoints,
@@ -231,9 +237,35 @@ try {
         );
       },
     );
-    sims.push(slave);
-  }
+    return slave;
+  };
+  for (const [i, s] of SLAVES.entries()) sims.push(makeSlave(i, s));
   await Promise.all(sims.map((s) => s.start()));
+
+  // The last slave's terminal drops out for AWAY_MS every minute (gone without Unregister, as a crash or a lost
+  // network), so the EA health and Deliveries pages have something to show: its copies wait (parked), a stale
+  // Open becomes a dead letter, and when it is back the relay hands it what waited.
+  const awayIndex = SLAVES.length - 1;
+  const away = SLAVES[awayIndex]!;
+  awayTimer = setInterval(() => {
+    const i = sims.findIndex((x) => x.accountId === away.id);
+    const gone = sims[i] as SimSlave | undefined;
+    if (!gone || stopping) return;
+    say(`  ${away.id} goes offline for ${AWAY_MS / 1000} s (its copies wait on the Deliveries page)`);
+    void gone.stop({ unregister: false }).then(() => {
+      backTimer = setTimeout(() => {
+        if (stopping) return;
+        const back = makeSlave(awayIndex, away);
+        // The same terminal: its positions survived.
+        back.brain.adoptPositions(gone.brain);
+        sims[i] = back;
+        back.start().then(
+          () => say(`  ${away.id} is back`),
+          (err: unknown) => say(`${away.id} could not come back: ${String(err)}`),
+        );
+      }, AWAY_MS);
+    });
+  }, AWAY_EVERY_MS);
 
   say('');
   say('  Sankey Copier demo is running');
@@ -243,6 +275,7 @@ try {
   say(`  Master ${MASTER} copies to:`);
   for (const s of SLAVES) say(`    ${s.id}  ${s.what}`);
   say('  The master opens and closes random trades every ~2 s. Ctrl-C stops everything.');
+  say(`  ${away.id} goes offline for 20 s every minute: watch EA health and Deliveries.`);
   say('');
 
   let ticket = 1000;

@@ -40,7 +40,16 @@ test.afterAll(async () => {
 });
 
 /** Every admin page, as the nav reaches it (the login page is shot before logging in). */
-const PAGES = ['connections', 'trades', 'latency', 'activity', 'history', 'settings'] as const;
+const PAGES = [
+  'connections',
+  'trades',
+  'latency',
+  'health',
+  'deliveries',
+  'activity',
+  'history',
+  'settings',
+] as const;
 
 async function shootAll(page: Page, suffix: string) {
   for (const name of PAGES) {

@@ -46,7 +46,15 @@ describe('deliveries, endpoints and blocklist through the web services', () => {
     await expect.poll(async () => (await deliveries.list({ account: 'S1' }))?.length).toBe(1);
     const letters = (await deliveries.list({ account: 'S1' })) ?? [];
     expect(letters).toMatchObject([
-      { reason: 'closed_while_offline', destination: 'S1', masterAccount: 'M1', ticket: '7', action: 'Open' },
+      {
+        reason: 'closed_while_offline',
+        destination: 'S1',
+        masterAccount: 'M1',
+        ticket: '7',
+        action: 'Open',
+        symbol: 'EURUSD',
+        lots: 0.1,
+      },
     ]);
     await expect(deliveries.retry(letters[0]?.id ?? 0, true)).rejects.toMatchObject({
       code: 'CONFLICT',

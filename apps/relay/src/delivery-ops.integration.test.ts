@@ -125,6 +125,35 @@ describe('delivery to slaves that were away', () => {
     expect(back.ignored()).toEqual([]);
   }, 30_000);
 
+  it('holds a parked Open for a slave back after its heartbeat timeout until its first heartbeat, then delivers it', async () => {
+    const t = await relay();
+    await withRepositoriesTransaction(t.db, async (tx) => {
+      await tx.tradeGroups.create({
+        id: 'M1',
+        enabled: true,
+        members: [{ slaveAccount: 'S1', enabled: true, slaveSettings: { maxSignalDelayMs: 60_000 } }],
+      });
+      await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
+    });
+    const m = await master(t, 'M1');
+    const s1 = await slave(t, 'S1');
+    await s1.waitForConfig((c) => c.master_account === 'M1' && c.status === 2);
+    await s1.stop({ unregister: false });
+    await expect.poll(() => t.relay.core.delivery.listeners.isListening('M1', 'S1')).toBe(false);
+    await m.open({ ticket: 601, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await expect.poll(() => t.relay.core.delivery.parking.countFor('S1'), { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(() => t.relay.core.connection('S1', 'Slave')?.status, { timeout: 8000, interval: 200 })
+      .toBe('Timeout');
+
+    // Registered (status 0) until its first heartbeat: the Open waits for the config that lets it trade.
+    const back = await slave(t, 'S1', s1);
+    const opened = await back.waitForCommand((c) => c.kind === 'open', 8000);
+    expect(String(opened.ticket)).toBe('601');
+    expect(back.ignored()).toEqual([]);
+    expect(t.relay.core.delivery.parking.countFor('S1')).toBe(0);
+  }, 30_000);
+
   it('lists what waits for an away slave (GET /parked and `npm run relay -- parked`), empty once it is back', async () => {
     const t = await relay();
     await link(t, 'M1', ['S1']);
@@ -164,7 +193,10 @@ describe('delivery to slaves that were away', () => {
 
     const back = await slave(t, 'S1', s1);
     await back.waitForCommand((c) => c.kind === 'close' && String(c.ticket) === '501', 5000);
-    expect((await api(t, 'GET', '/parked')).body).toEqual({ slaves: [], copies: [], total: 0 });
+    // The stale Open waits for the slave's first heartbeat (it came back Registered), then it is a dead letter.
+    await expect
+      .poll(async () => (await api(t, 'GET', '/parked')).body, { timeout: 5000, interval: 200 })
+      .toEqual({ slaves: [], copies: [], total: 0 });
   }, 30_000);
 
   it('delivers an Open to a slave back within 3 s; after a longer absence the Open is a dead letter that retry --force re-publishes', async () => {

@@ -9,7 +9,7 @@ import type {
 } from '@sankey/shared/api/ops-views';
 import type { RelayCore } from './core/relay-core';
 import { deliveryReport } from './delivery/delivery-report';
-import { parkedView } from './delivery/parked-view';
+import { parkedView, symbolAndLots } from './delivery/parked-view';
 import { type RetryResult, retryDeadLetter } from './delivery/retry-dead-letter';
 import type { LiveEvents } from './http/live-events';
 import { EndpointStats } from './observability/endpoint-stats';
@@ -98,6 +98,7 @@ export class RelayOps implements RelayOpsSource {
     });
     return rows.map(({ payload, firstAttemptAt, lastAttemptAt, ...r }) => ({
       ...r,
+      ...symbolAndLots(Buffer.from(payload)),
       firstAttemptAt: firstAttemptAt.toISOString(),
       lastAttemptAt: lastAttemptAt.toISOString(),
       payloadBytes: payload.length,

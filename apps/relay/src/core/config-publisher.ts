@@ -30,6 +30,12 @@ export class ConfigPublisher {
   /** The master equity carried by the last config sent to a margin-ratio member of each master (D17). */
   private readonly equitySent = new Map<string, { equity: number | null }>();
 
+  /**
+   * Told after every slave config, with whether it lets the slave's EA take Opens (status > 0 and
+   * allow_new_orders): copies parked for it may go then (docs/protocol.md D19).
+   */
+  onSlaveConfig: (master: string, slave: string, opensAccepted: boolean) => void = () => {};
+
   constructor(
     private readonly state: CoreState,
     private readonly deps: PublisherDeps,
@@ -48,7 +54,7 @@ export class ConfigPublisher {
     result: MemberResult,
     trigger: ConfigTrigger,
     step?: { via: string; status: number },
-  ): void {
+  ): boolean {
     const via = step?.via ?? this.state.isolation.via(member.tradeGroupId, member.slaveAccount);
     const masterEntry = this.state.connections.getMaster(member.tradeGroupId);
     if (member.settings.lotCalculationMode === 'margin_ratio') {
@@ -67,6 +73,9 @@ export class ConfigPublisher {
       timestampMs: this.deps.clock.nowMs(),
     });
     this.send(member.slaveAccount, member.tradeGroupId, { type: 'SlaveConfig', message }, trigger);
+    const opensAccepted = message.allow_new_orders && message.status > 0;
+    this.onSlaveConfig(member.tradeGroupId, member.slaveAccount, opensAccepted);
+    return opensAccepted;
   }
 
   master(group: GroupState, result: MasterResult, trigger: ConfigTrigger): void {

@@ -110,13 +110,16 @@ export class Delivery {
   /**
    * The slave listens for the master again: `sendConfig` first (its current config), then its parked copies in
    * order — Close/Modify re-stamped (the DLL drops any signal older than max_signal_delay_ms, docs/protocol.md §5.3),
-   * an Open only if still fresh and its ticket still open at the master.
+   * an Open only if still fresh and its ticket still open at the master. `sendConfig` answers whether that config
+   * lets the slave's EA take Opens (status > 0 and allow_new_orders): a slave back after its heartbeat timeout is
+   * only Registered until its first heartbeat, and its EA would drop an Open then (`new_orders_not_allowed`), so
+   * the first parked Open and everything after it keep waiting for `releaseHeld`.
    */
-  release(master: string, slave: string, sendConfig: () => void): number {
-    sendConfig();
+  release(master: string, slave: string, sendConfig: () => boolean | undefined): number {
+    const opensAccepted = sendConfig() !== false;
     const now = this.deps.clock.nowMs();
     let sent = 0;
-    for (const c of this.parking.take(master, slave)) {
+    for (const c of this.parking.take(master, slave, !opensAccepted)) {
       if (c.action === 'Open' && c.expiresAtMs <= now) {
         this.dead(c, 'expired_while_offline');
         continue;
@@ -135,6 +138,16 @@ export class Delivery {
       sent++;
     }
     return sent;
+  }
+
+  /**
+   * A config that lets the slave take Opens has just gone out: what still waits for a listening slave (held back
+   * by `release`) goes now. The config was just sent, so it is not sent again.
+   */
+  releaseHeld(master: string, slave: string): number {
+    if (this.parking.countForPair(master, slave) === 0) return 0;
+    if (!this.listeners.isListening(this.viaOf(master, slave), slave)) return 0;
+    return this.release(master, slave, () => true);
   }
 
   /** Parked copies past their time become dead letters (`expired_while_offline`). Run every second. */

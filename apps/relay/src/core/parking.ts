@@ -116,9 +116,19 @@ export class ParkingLot {
     return gone;
   }
 
-  /** Everything parked for (master, slave), in order, removed from the lot. */
-  take(master: string, slave: string): ParkedCopy[] {
-    const list = [...(this.byPair.get(pairKey(master, slave)) ?? [])];
+  /** Copies parked for (master, slave). */
+  countForPair(master: string, slave: string): number {
+    return this.byPair.get(pairKey(master, slave))?.length ?? 0;
+  }
+
+  /**
+   * Everything parked for (master, slave), in order, removed from the lot; with `beforeFirstOpen`, only the copies
+   * ahead of the first Open (the rest keep waiting, in order).
+   */
+  take(master: string, slave: string, beforeFirstOpen = false): ParkedCopy[] {
+    const all = this.byPair.get(pairKey(master, slave)) ?? [];
+    const firstOpen = beforeFirstOpen ? all.findIndex((c) => c.action === 'Open') : -1;
+    const list = firstOpen < 0 ? [...all] : all.slice(0, firstOpen);
     for (const c of list) this.remove(c);
     return list;
   }

@@ -105,6 +105,9 @@ export class RelayCore {
     this.onGlobalSettings = deps.onGlobalSettings ?? (() => {});
     const configs = new ConfigPublisher(this.state, deps);
     this.configs = configs;
+    configs.onSlaveConfig = (master, slave, opensAccepted) => {
+      if (opensAccepted) this.delivery.releaseHeld(master, slave);
+    };
     const parking = new ParkingLot(
       { maxPerSlave: 10_000, closeTtlMs: 86_400_000, ...deps.parking },
       deps.parkingStore,
@@ -165,9 +168,9 @@ export class RelayCore {
     const master = alias && alias.slaveAccount === change.slave ? alias.masterAccount : change.master;
     if (this.state.isolation.via(master, change.slave) !== change.master) return;
     const member = this.state.store.getMember(master, change.slave);
-    this.delivery.release(master, change.slave, () => {
-      if (member) this.configs.slave(member, this.state.evaluateMember(member), 'listening');
-    });
+    this.delivery.release(master, change.slave, () =>
+      member ? this.configs.slave(member, this.state.evaluateMember(member), 'listening') : true,
+    );
   }
 
   /** Stored per-account risk state (equity guards, master close-only), before groups are loaded. */

@@ -12,7 +12,7 @@ export interface ParkedViewQuery {
 }
 
 /** Symbol and lots as the slave will get them; null when the frame is not a trade signal that carries them. */
-function symbolAndLots(payload: Buffer): { symbol: string | null; lots: number | null } {
+export function symbolAndLots(payload: Buffer): { symbol: string | null; lots: number | null } {
   const decoded = decodeOutboundFrame(payload, 'Slave');
   if (!('message' in decoded) || decoded.message.type !== 'TradeSignal') return { symbol: null, lots: null };
   const s = decoded.message.message;

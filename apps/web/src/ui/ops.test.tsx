@@ -81,6 +81,8 @@ describe('EA health page states', () => {
     expect(onSort).toHaveBeenCalledWith({ key: 'parked', dir: 'desc' });
     fireEvent.click(screen.getByTestId('health-sort-attention'));
     expect(onSort).toHaveBeenLastCalledWith({ key: 'attention', dir: 'asc' });
+    fireEvent.change(screen.getByTestId('health-sort-select'), { target: { value: 'lastSeenAt:asc' } });
+    expect(onSort).toHaveBeenLastCalledWith({ key: 'lastSeenAt', dir: 'asc' });
     fireEvent.click(inside(shown[1] as HTMLElement).getByTestId('health-block'));
     expect(onBlock).toHaveBeenCalledWith('S_ok');
   });
@@ -122,6 +124,8 @@ const deadLetter = (id: number, over: Partial<DeadLetterView> = {}): DeadLetterV
   ticket: '1031',
   action: 'Open',
   payloadBytes: 90,
+  symbol: 'USDJPY',
+  lots: 0.3,
   ...over,
 });
 const all = { account: '', kind: '', state: '' } as const;
@@ -140,6 +144,7 @@ describe('Deliveries page states', () => {
     expect(inside(waiting as HTMLElement).queryByTestId('delivery-retry')).toBeNull();
     expect(dead?.dataset.state).toBe('dead_lettered');
     expect(dead?.textContent).toContain('waited longer than the link’s maximum signal delay');
+    expect(dead?.textContent).toContain('USDJPY');
     expect(inside(dead as HTMLElement).getByTestId('delivery-retry')).toBeTruthy();
   });
 
@@ -252,6 +257,40 @@ describe('Deliveries page actions', () => {
       ),
     );
     expect(screen.queryByTestId('confirm-dialog')).toBeNull();
+  });
+});
+
+describe('Deliveries purge', () => {
+  it('asks how old, deletes the dead letters older than that, and says how many', async () => {
+    const purges: unknown[] = [];
+    let letters = [deadLetter(5)];
+    render(
+      <Pages
+        handlers={{
+          'deliveries.parked': () => ({ slaves: [], copies: [], total: 0 }),
+          'deliveries.list': () => letters,
+          'deliveries.purge': (input) => {
+            purges.push(input);
+            letters = [];
+            return { purged: 1 };
+          },
+        }}
+      >
+        <DeliveriesView />
+      </Pages>,
+    );
+    await screen.findByTestId('delivery-row');
+    fireEvent.click(screen.getByTestId('deliveries-purge'));
+    expect((await screen.findByTestId('confirm-dialog')).textContent).toContain('older than 7 day(s)');
+    fireEvent.change(screen.getByTestId('purge-days'), { target: { value: '' } });
+    expect((screen.getByTestId('confirm-button') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('purge-days'), { target: { value: '0' } });
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    await waitFor(() =>
+      expect(screen.getByTestId('toast-success').textContent).toContain('Deleted 1 dead letter(s).'),
+    );
+    expect(purges).toEqual([{ olderThanDays: 0 }]);
+    await screen.findByTestId('deliveries-empty');
   });
 });
 

@@ -14,6 +14,9 @@ export const deadLetterViewSchema = z.object({
   ticket: z.string().nullable(),
   action: z.string().nullable(),
   payloadBytes: z.number().int(),
+  /** Symbol and lots of a trade copy as it was to be sent (null when the frame does not carry them). */
+  symbol: z.string().nullable().default(null),
+  lots: z.number().nullable().default(null),
 });
 export type DeadLetterView = z.infer<typeof deadLetterViewSchema>;
 

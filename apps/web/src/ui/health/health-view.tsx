@@ -81,156 +81,181 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
     );
   const label = (k: MessageKey) => t(k);
   return (
-    <div className="table-wrap">
-      <table className="table table-cards" data-testid="health-table">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => {
-              const active = c.key !== null && sort.key === c.key;
-              return (
-                <th
-                  key={c.label}
-                  scope="col"
-                  className={c.numeric ? 'num' : undefined}
-                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-                >
-                  {c.key === null ? (
-                    t(c.label)
+    <>
+      {/* Phones see cards without column headers: the sort is a select there. */}
+      <label className="filter small show-narrow">
+        <span className="muted">{t('health.sort')}</span>
+        <select
+          className="input input-sm"
+          data-testid="health-sort-select"
+          value={`${sort.key}:${sort.dir}`}
+          onChange={(e) => {
+            const [key, dir] = e.target.value.split(':') as [SortKey, Sort['dir']];
+            onSort({ key, dir });
+          }}
+        >
+          {COLUMNS.filter((c) => c.key !== null).flatMap((c) =>
+            (['desc', 'asc'] as const).map((dir) => (
+              <option key={`${c.key}:${dir}`} value={`${c.key}:${dir}`}>
+                {t(c.label)} {dir === 'desc' ? '↓' : '↑'}
+              </option>
+            )),
+          )}
+        </select>
+      </label>
+      <div className="table-wrap">
+        <table className="table table-cards" data-testid="health-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => {
+                const active = c.key !== null && sort.key === c.key;
+                return (
+                  <th
+                    key={c.label}
+                    scope="col"
+                    className={c.numeric ? 'num' : undefined}
+                    aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  >
+                    {c.key === null ? (
+                      t(c.label)
+                    ) : (
+                      <button
+                        type="button"
+                        className="th-sort"
+                        data-testid={`health-sort-${c.key}`}
+                        title={t('health.sortBy', { column: t(c.label) })}
+                        onClick={() => toggle(c.key as SortKey)}
+                      >
+                        {t(c.label)}
+                        {active &&
+                          (sort.dir === 'asc' ? (
+                            <ArrowUp size={12} aria-hidden="true" />
+                          ) : (
+                            <ArrowDown size={12} aria-hidden="true" />
+                          ))}
+                      </button>
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((r) => (
+              <tr
+                key={r.accountId}
+                data-testid="health-row"
+                data-account={r.accountId}
+                data-issues={r.issues.join(' ')}
+                data-blocked={r.blocked ? 'true' : 'false'}
+                data-status={r.status}
+                data-listening={r.listening ? 'true' : 'false'}
+                className={r.score >= 16 ? 'row-alert' : undefined}
+              >
+                <td data-label={label('health.col.attention')}>
+                  <span className="issue-list">
+                    {r.issues.length === 0 ? (
+                      <Badge tone="green">{t('health.ok')}</Badge>
+                    ) : (
+                      r.issues.map((i) => (
+                        <Badge
+                          key={i}
+                          tone={ISSUE_TONE[i]}
+                          testId={`issue-${i}`}
+                          title={
+                            i === 'warnings'
+                              ? r.warnings.map((w) => explainWarning(w, t)).join('\n')
+                              : i === 'blocked' && r.blockReason
+                                ? t('health.blockedBecause', { reason: r.blockReason })
+                                : undefined
+                          }
+                        >
+                          {t(`health.issue.${i}`)}
+                        </Badge>
+                      ))
+                    )}
+                  </span>
+                </td>
+                <td className="mono card-head" data-label={label('health.col.account')} title={r.accountId}>
+                  {r.accountId}
+                </td>
+                <td data-label={label('health.col.role')}>
+                  {r.roles.length === 0 ? '–' : r.roles.map((role) => t(`health.role.${role}`)).join(' / ')}
+                </td>
+                <td data-label={label('health.col.platform')}>{r.platform ?? '–'}</td>
+                <td data-label={label('health.col.broker')}>{r.broker ?? '–'}</td>
+                <td data-label={label('health.col.status')}>
+                  <Badge tone={STATUS_TONE[r.status]} testId="health-status">
+                    {t(`health.status.${r.status}`)}
+                  </Badge>
+                </td>
+                <td data-label={label('health.col.listening')}>
+                  {r.listening ? t('common.yes') : t('common.no')}
+                </td>
+                <td className="small nowrap" data-label={label('health.col.lastSeen')}>
+                  {r.lastSeenAt ? <time dateTime={r.lastSeenAt}>{time(r.lastSeenAt)}</time> : time(null)}
+                </td>
+                <td className="mono num" data-label={label('health.col.framesIn')}>
+                  {r.framesIn}
+                </td>
+                <td className="mono num" data-label={label('health.col.framesOut')}>
+                  {r.framesOut}
+                </td>
+                <td className="mono num" data-label={label('health.col.dropped')}>
+                  {r.dropped}
+                </td>
+                <td className="mono num" data-label={label('health.col.parked')} data-testid="health-parked">
+                  {r.parked > 0 ? (
+                    <Link href={`/deliveries?account=${encodeURIComponent(r.accountId)}`} className="link">
+                      {r.parked}
+                    </Link>
+                  ) : (
+                    0
+                  )}
+                </td>
+                <td className="mono num" data-label={label('health.col.deadLetters')}>
+                  {r.deadLetters > 0 ? (
+                    <Link href={`/deliveries?account=${encodeURIComponent(r.accountId)}`} className="link">
+                      {r.deadLetters}
+                    </Link>
+                  ) : (
+                    0
+                  )}
+                </td>
+                <td className="mono num" data-label={label('health.col.decodeErrors')}>
+                  {r.decodeErrors}
+                </td>
+                <td data-label={label('health.col.actions')}>
+                  {r.blocked ? (
+                    <button
+                      type="button"
+                      className="btn btn-outline btn-sm"
+                      data-testid="health-unblock"
+                      disabled={busy === r.accountId}
+                      onClick={() => onUnblock(r.accountId)}
+                    >
+                      <CircleCheck size={14} aria-hidden="true" />
+                      {t('health.unblock')}
+                    </button>
                   ) : (
                     <button
                       type="button"
-                      className="th-sort"
-                      data-testid={`health-sort-${c.key}`}
-                      title={t('health.sortBy', { column: t(c.label) })}
-                      onClick={() => toggle(c.key as SortKey)}
+                      className="btn btn-outline btn-sm"
+                      data-testid="health-block"
+                      disabled={busy === r.accountId}
+                      onClick={() => onBlock(r.accountId)}
                     >
-                      {t(c.label)}
-                      {active &&
-                        (sort.dir === 'asc' ? (
-                          <ArrowUp size={12} aria-hidden="true" />
-                        ) : (
-                          <ArrowDown size={12} aria-hidden="true" />
-                        ))}
+                      <Ban size={14} aria-hidden="true" />
+                      {t('health.block')}
                     </button>
                   )}
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr
-              key={r.accountId}
-              data-testid="health-row"
-              data-account={r.accountId}
-              data-issues={r.issues.join(' ')}
-              data-blocked={r.blocked ? 'true' : 'false'}
-              className={r.score >= 16 ? 'row-alert' : undefined}
-            >
-              <td data-label={label('health.col.attention')}>
-                <span className="issue-list">
-                  {r.issues.length === 0 ? (
-                    <Badge tone="green">{t('health.ok')}</Badge>
-                  ) : (
-                    r.issues.map((i) => (
-                      <Badge
-                        key={i}
-                        tone={ISSUE_TONE[i]}
-                        testId={`issue-${i}`}
-                        title={
-                          i === 'warnings'
-                            ? r.warnings.map((w) => explainWarning(w, t)).join('\n')
-                            : i === 'blocked' && r.blockReason
-                              ? t('health.blockedBecause', { reason: r.blockReason })
-                              : undefined
-                        }
-                      >
-                        {t(`health.issue.${i}`)}
-                      </Badge>
-                    ))
-                  )}
-                </span>
-              </td>
-              <td className="mono card-head" data-label={label('health.col.account')} title={r.accountId}>
-                {r.accountId}
-              </td>
-              <td data-label={label('health.col.role')}>
-                {r.roles.length === 0 ? '–' : r.roles.map((role) => t(`health.role.${role}`)).join(' / ')}
-              </td>
-              <td data-label={label('health.col.platform')}>{r.platform ?? '–'}</td>
-              <td data-label={label('health.col.broker')}>{r.broker ?? '–'}</td>
-              <td data-label={label('health.col.status')}>
-                <Badge tone={STATUS_TONE[r.status]} testId="health-status">
-                  {t(`health.status.${r.status}`)}
-                </Badge>
-              </td>
-              <td data-label={label('health.col.listening')}>
-                {r.listening ? t('common.yes') : t('common.no')}
-              </td>
-              <td className="small nowrap" data-label={label('health.col.lastSeen')}>
-                {r.lastSeenAt ? <time dateTime={r.lastSeenAt}>{time(r.lastSeenAt)}</time> : time(null)}
-              </td>
-              <td className="mono num" data-label={label('health.col.framesIn')}>
-                {r.framesIn}
-              </td>
-              <td className="mono num" data-label={label('health.col.framesOut')}>
-                {r.framesOut}
-              </td>
-              <td className="mono num" data-label={label('health.col.dropped')}>
-                {r.dropped}
-              </td>
-              <td className="mono num" data-label={label('health.col.parked')} data-testid="health-parked">
-                {r.parked > 0 ? (
-                  <Link href={`/deliveries?account=${encodeURIComponent(r.accountId)}`} className="link">
-                    {r.parked}
-                  </Link>
-                ) : (
-                  0
-                )}
-              </td>
-              <td className="mono num" data-label={label('health.col.deadLetters')}>
-                {r.deadLetters > 0 ? (
-                  <Link href={`/deliveries?account=${encodeURIComponent(r.accountId)}`} className="link">
-                    {r.deadLetters}
-                  </Link>
-                ) : (
-                  0
-                )}
-              </td>
-              <td className="mono num" data-label={label('health.col.decodeErrors')}>
-                {r.decodeErrors}
-              </td>
-              <td data-label={label('health.col.actions')}>
-                {r.blocked ? (
-                  <button
-                    type="button"
-                    className="btn btn-outline btn-sm"
-                    data-testid="health-unblock"
-                    disabled={busy === r.accountId}
-                    onClick={() => onUnblock(r.accountId)}
-                  >
-                    <CircleCheck size={14} aria-hidden="true" />
-                    {t('health.unblock')}
-                  </button>
-                ) : (
-                  <button
-                    type="button"
-                    className="btn btn-outline btn-sm"
-                    data-testid="health-block"
-                    disabled={busy === r.accountId}
-                    onClick={() => onBlock(r.accountId)}
-                  >
-                    <Ban size={14} aria-hidden="true" />
-                    {t('health.block')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

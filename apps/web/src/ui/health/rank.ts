@@ -136,7 +136,7 @@ export function healthRows(input: {
 function issuesOf(r: Omit<HealthRow, 'issues' | 'score'>): Issue[] {
   const away = r.status !== 'Online';
   const out: Issue[] = [];
-  if (r.parked > 0 && away) out.push('parked_offline');
+  if (r.parked > 0 && (away || !r.listening)) out.push('parked_offline');
   if (r.throttled) out.push('throttled');
   if (r.blocked) out.push('blocked');
   if (r.deadLetters > 0) out.push('dead_letters');
