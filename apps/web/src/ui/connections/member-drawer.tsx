@@ -12,6 +12,7 @@ import { SlaveSettingsForm } from '../forms/slave-settings-form';
 import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { useLiveActions } from '../live/live-provider';
+import { GuardSummary } from '../risk/risk-badges';
 
 export function MemberDrawer(props: { member: MemberView | null; onClose: () => void }) {
   const { t } = useI18n();
@@ -94,6 +95,7 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
           <History size={14} aria-hidden="true" /> {t('history.linkMember')}
         </Link>
       </p>
+      <GuardSummary accountId={member.slaveAccount} />
       <SlaveSettingsForm
         value={form}
         onChange={(next) => {

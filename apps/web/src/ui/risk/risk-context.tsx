@@ -1,0 +1,101 @@
+'use client';
+// Per-account risk state for the connections page (docs/risk-controls.md): the equity guards and master close-only
+// flags from risk.list, refreshed every few seconds, and the reset of a tripped guard behind a confirmation. The
+// dialog lives here, outside the graph (a fixed overlay inside a transformed graph node would be misplaced).
+import type { AccountRiskView } from '@sankey/shared/api/risk-views';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
+import { useToast } from '../components/toast';
+import { ConfirmDialog } from '../components/ui';
+import { useI18n } from '../i18n/i18n';
+import { useLiveActions } from '../live/live-provider';
+
+export interface RiskContextValue {
+  byAccount: ReadonlyMap<string, AccountRiskView>;
+  askReset: (accountId: string) => void;
+  setMasterCloseOnly: (accountId: string, closeOnly: boolean) => Promise<void>;
+}
+
+const RiskContext = createContext<RiskContextValue | null>(null);
+
+/** The account's risk state; undefined outside a RiskProvider or when it has none. */
+export function useAccountRisk(accountId: string): AccountRiskView | undefined {
+  return useContext(RiskContext)?.byAccount.get(accountId);
+}
+
+export function useRiskActions(): RiskContextValue | null {
+  return useContext(RiskContext);
+}
+
+export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode; pollMs?: number }) {
+  const { api } = useLiveActions();
+  const { t } = useI18n();
+  const toast = useToast();
+  const [rows, setRows] = useState<readonly AccountRiskView[]>([]);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const reload = useCallback(async () => {
+    try {
+      // null: the relay is unreachable; keep what was shown.
+      const list = await api.risk.list.query();
+      if (list) setRows(list);
+    } catch (err) {
+      redirectIfUnauthorized(err);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void reload();
+    const timer = setInterval(() => void reload(), pollMs);
+    return () => clearInterval(timer);
+  }, [reload, pollMs]);
+
+  const reset = async () => {
+    if (confirm === null) return;
+    setBusy(true);
+    try {
+      await api.risk.resetGuard.mutate({ accountId: confirm });
+      toast.show('success', t('risk.resetDone', { id: confirm }));
+      setConfirm(null);
+      await reload();
+    } catch (err) {
+      if (!redirectIfUnauthorized(err))
+        toast.show('error', t('risk.resetFailed', { message: errorMessage(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const value = useMemo<RiskContextValue>(
+    () => ({
+      byAccount: new Map(rows.map((r) => [r.accountId, r])),
+      askReset: setConfirm,
+      setMasterCloseOnly: async (accountId, closeOnly) => {
+        try {
+          await api.risk.setMasterCloseOnly.mutate({ accountId, closeOnly });
+          await reload();
+        } catch (err) {
+          if (!redirectIfUnauthorized(err))
+            toast.show('error', t('risk.closeOnlyFailed', { message: errorMessage(err) }));
+        }
+      },
+    }),
+    [rows, api, reload, toast, t],
+  );
+
+  return (
+    <RiskContext.Provider value={value}>
+      {children}
+      <ConfirmDialog
+        open={confirm !== null}
+        title={t('risk.resetTitle', { id: confirm ?? '' })}
+        body={t('risk.resetBody')}
+        confirmLabel={t('risk.reset')}
+        busy={busy}
+        onConfirm={() => void reset()}
+        onCancel={() => setConfirm(null)}
+      />
+    </RiskContext.Provider>
+  );
+}
