@@ -10,6 +10,7 @@ import { ToastProvider } from './components/toast';
 import type { Lang } from './i18n/dict';
 import { I18nProvider } from './i18n/i18n';
 import { LiveProvider } from './live/live-provider';
+import { GuardEditor } from './risk/guard-editor';
 import { CloseOnlyBadge, GuardTripped } from './risk/risk-badges';
 import { RiskProvider } from './risk/risk-context';
 import { member } from './test-fixtures';
@@ -113,5 +114,61 @@ describe('risk state on the account cards', () => {
     expect(banner.textContent).toContain('1日の損失上限に到達');
     expect(screen.getByTestId('master-card').textContent).toContain('決済のみ');
     expect(screen.getByTestId('guard-reset').textContent).toBe('ガードをリセット');
+  });
+});
+
+describe('equity guard editor', () => {
+  function setupEditor() {
+    const setGuard = vi.fn(async (input: { accountId: string; guard: unknown }) => {
+      if ((input.guard as { closeAll: boolean }).closeAll)
+        throw new Error('closeAll needs isolated delivery: S1 receives M1 in shared delivery');
+      return { ...tripped, tripped: null, equityGuard: input.guard };
+    });
+    const api = {
+      tradeGroups: { list: { query: async () => [] } },
+      connections: { list: { query: async () => [] } },
+      risk: { list: { query: async () => [] }, setGuard: { mutate: setGuard } },
+    } as unknown as ApiClient;
+    render(
+      <I18nProvider initial="en">
+        <ToastProvider>
+          <LiveProvider api={api} realtime={false}>
+            <RiskProvider pollMs={60_000}>
+              <GuardEditor accountId="S1" />
+            </RiskProvider>
+          </LiveProvider>
+        </ToastProvider>
+      </I18nProvider>,
+    );
+    return setGuard;
+  }
+  const type = (name: string, value: string) =>
+    fireEvent.change(screen.getByRole('textbox', { name }), { target: { value } });
+
+  it('validates before saving, saves the guard, and shows the relay refusing closeAll in words', async () => {
+    const setGuard = setupEditor();
+    type('Daily loss limit (empty = none)', '150');
+    fireEvent.click(screen.getByTestId('guard-save'));
+    expect(screen.getByTestId('guard-error').textContent).toContain('a percent is at most 100');
+    expect(setGuard).not.toHaveBeenCalled();
+
+    type('Daily loss limit (empty = none)', '5');
+    type('Minimum equity (empty = none)', '900');
+    fireEvent.click(screen.getByTestId('guard-save'));
+    await waitFor(() => expect(setGuard).toHaveBeenCalledTimes(1));
+    expect(setGuard.mock.calls[0]![0]).toEqual({
+      accountId: 'S1',
+      guard: {
+        minEquity: 900,
+        dailyLoss: { kind: 'percent', value: 5 },
+        dayStartHour: 0,
+        timeZone: 'UTC',
+        closeAll: false,
+      },
+    });
+
+    fireEvent.click(screen.getByRole('checkbox', { name: /close every copy/ }));
+    fireEvent.click(screen.getByTestId('guard-save'));
+    expect((await screen.findByTestId('guard-error')).textContent).toContain('isolated delivery');
   });
 });

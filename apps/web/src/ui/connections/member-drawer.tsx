@@ -12,6 +12,7 @@ import { SlaveSettingsForm } from '../forms/slave-settings-form';
 import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { useLiveActions } from '../live/live-provider';
+import { GuardEditor } from '../risk/guard-editor';
 import { GuardSummary } from '../risk/risk-badges';
 
 export function MemberDrawer(props: { member: MemberView | null; onClose: () => void }) {
@@ -108,6 +109,7 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
         }}
         errors={errors}
       />
+      <GuardEditor accountId={member.slaveAccount} />
     </Drawer>
   );
 }

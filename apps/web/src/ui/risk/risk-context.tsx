@@ -3,6 +3,7 @@
 // flags from risk.list, refreshed every few seconds, and the reset of a tripped guard behind a confirmation. The
 // dialog lives here, outside the graph (a fixed overlay inside a transformed graph node would be misplaced).
 import type { AccountRiskView } from '@sankey/shared/api/risk-views';
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
 import { useToast } from '../components/toast';
@@ -14,6 +15,8 @@ export interface RiskContextValue {
   byAccount: ReadonlyMap<string, AccountRiskView>;
   askReset: (accountId: string) => void;
   setMasterCloseOnly: (accountId: string, closeOnly: boolean) => Promise<void>;
+  /** Saves (guard) or removes (null) an account's equity guard; resolves with the server's message on refusal. */
+  saveGuard: (accountId: string, guard: EquityGuard | null) => Promise<string | null>;
 }
 
 const RiskContext = createContext<RiskContextValue | null>(null);
@@ -78,6 +81,18 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
         } catch (err) {
           if (!redirectIfUnauthorized(err))
             toast.show('error', t('risk.closeOnlyFailed', { message: errorMessage(err) }));
+        }
+      },
+      saveGuard: async (accountId, guard) => {
+        try {
+          if (guard) await api.risk.setGuard.mutate({ accountId, guard });
+          else await api.risk.removeGuard.mutate({ accountId });
+          toast.show('success', t(guard ? 'risk.guardSaved' : 'risk.guardRemoved', { id: accountId }));
+          await reload();
+          return null;
+        } catch (err) {
+          if (redirectIfUnauthorized(err)) return null;
+          return errorMessage(err);
         }
       },
     }),
