@@ -6,7 +6,7 @@ import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { Logger } from './core/ports';
 import type { RelayCore } from './core/relay-core';
 import type { CloseAllResult } from './core/risk/close-all';
-import type { AccountRiskView } from './core/risk/controls';
+import type { AccountRiskView, MemberRiskState } from './core/risk/controls';
 import type { GuardEvent, GuardState, GuardStore } from './core/risk/equity-guard';
 import type { LiveEvents } from './http/live-events';
 import type { RelayMetrics } from './observability/metrics';
@@ -23,6 +23,7 @@ export type SetGuardResult =
 
 export interface RelayRiskSource {
   accounts(): AccountRiskView[];
+  members(): MemberRiskState[];
   account(accountId: string): AccountRiskView;
   setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
   removeGuard(accountId: string): Promise<boolean>;
@@ -101,6 +102,10 @@ export class RelayRiskOps implements RelayRiskSource {
 
   accounts(): AccountRiskView[] {
     return this.core.risk.accounts().map((id) => this.core.risk.view(id));
+  }
+
+  members(): MemberRiskState[] {
+    return this.core.risk.memberStates();
   }
 
   account(accountId: string): AccountRiskView {

@@ -11,7 +11,7 @@ import type { Lang } from './i18n/dict';
 import { I18nProvider } from './i18n/i18n';
 import { LiveProvider } from './live/live-provider';
 import { GuardEditor } from './risk/guard-editor';
-import { CloseOnlyBadge, GuardTripped } from './risk/risk-badges';
+import { CloseOnlyBadge, GuardTripped, MemberRiskNow } from './risk/risk-badges';
 import { RiskProvider } from './risk/risk-context';
 import { member } from './test-fixtures';
 
@@ -48,7 +48,20 @@ function setup(lang: Lang = 'en') {
   const api = {
     tradeGroups: { list: { query: async () => [] } },
     connections: { list: { query: async () => [] } },
-    risk: { list: { query: async () => rows }, resetGuard: { mutate: resetGuard } },
+    risk: {
+      list: { query: async () => rows },
+      members: {
+        query: async () => [
+          {
+            tradeGroupId: 'M2',
+            slaveAccount: 'S3',
+            reasons: ['max_positions', 'outside_trading_hours'],
+            openCopies: 3,
+          },
+        ],
+      },
+      resetGuard: { mutate: resetGuard },
+    },
   } as unknown as ApiClient;
   render(
     <I18nProvider initial={lang}>
@@ -61,6 +74,10 @@ function setup(lang: Lang = 'en') {
             </div>
             <div data-testid="master-card">
               <CloseOnlyBadge accountId="M1" kind="master" members={[]} />
+            </div>
+            <div data-testid="capped-card">
+              <CloseOnlyBadge accountId="S3" kind="slave" members={[]} />
+              <MemberRiskNow tradeGroupId="M2" slaveAccount="S3" />
             </div>
             <div data-testid="other-card">
               <CloseOnlyBadge
@@ -95,6 +112,14 @@ describe('risk state on the account cards', () => {
         'Close-only',
       );
 
+    const capped = screen.getByTestId('capped-card');
+    expect(capped.querySelector('[data-testid="close-only-badge"]')?.getAttribute('title')).toBe(
+      'M2: the link already holds its maximum number of copied positions; outside the link’s trading hours',
+    );
+    expect(capped.querySelector('[data-testid="member-risk-now"]')?.textContent).toContain(
+      'This link copies no new positions now',
+    );
+
     fireEvent.click(screen.getByTestId('guard-reset'));
     expect(screen.getByTestId('confirm-dialog').textContent).toContain('Reset the equity guard of S1?');
     fireEvent.click(within(screen.getByTestId('confirm-dialog')).getByRole('button', { name: 'Cancel' }));
@@ -127,7 +152,11 @@ describe('equity guard editor', () => {
     const api = {
       tradeGroups: { list: { query: async () => [] } },
       connections: { list: { query: async () => [] } },
-      risk: { list: { query: async () => [] }, setGuard: { mutate: setGuard } },
+      risk: {
+        list: { query: async () => [] },
+        members: { query: async () => [] },
+        setGuard: { mutate: setGuard },
+      },
     } as unknown as ApiClient;
     render(
       <I18nProvider initial="en">

@@ -7,7 +7,7 @@ import { ShieldAlert } from 'lucide-react';
 import { Badge, Checkbox } from '../components/ui';
 import type { Translate } from '../i18n/i18n';
 import { useI18n } from '../i18n/i18n';
-import { useAccountRisk, useRiskActions } from './risk-context';
+import { useAccountRisk, useRiskActions, useSlaveRiskStates } from './risk-context';
 
 export function guardReason(reason: string, t: Translate): string {
   return reason === 'daily_loss' || reason === 'min_equity' ? t(`risk.reason.${reason}`) : reason;
@@ -18,6 +18,19 @@ function formatTime(iso: string, lang: string) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB');
 }
 
+/** Why a member's Opens are refused now, in words. */
+export function memberReasons(reasons: readonly string[], t: Translate): string {
+  return reasons
+    .map((r) =>
+      r === 'master_close_only'
+        ? t('risk.why.master_close_only')
+        : r === 'manual_close_only'
+          ? t('risk.why.manual_close_only')
+          : t(`reason.${r}` as 'reason.equity_guard'),
+    )
+    .join('; ');
+}
+
 export function CloseOnlyBadge(props: {
   accountId: string;
   kind: 'master' | 'slave';
@@ -25,6 +38,7 @@ export function CloseOnlyBadge(props: {
 }) {
   const { t } = useI18n();
   const risk = useAccountRisk(props.accountId);
+  const states = useSlaveRiskStates(props.kind === 'slave' ? props.accountId : '');
   const why =
     props.kind === 'master'
       ? risk?.masterCloseOnly
@@ -32,9 +46,11 @@ export function CloseOnlyBadge(props: {
         : null
       : risk?.tripped
         ? t('risk.closeOnlyGuardTip')
-        : props.members.some((m) => m.slaveSettings.risk.closeOnly)
-          ? t('risk.closeOnlyLinkTip')
-          : null;
+        : states.length > 0
+          ? states.map((s) => `${s.tradeGroupId}: ${memberReasons(s.reasons, t)}`).join(' · ')
+          : props.members.some((m) => m.slaveSettings.risk.closeOnly)
+            ? t('risk.closeOnlyLinkTip')
+            : null;
   if (!why) return null;
   return (
     <Badge tone="amber" testId="close-only-badge" title={why}>
@@ -113,5 +129,17 @@ export function GuardSummary(props: { accountId: string }) {
       </p>
       <GuardTripped accountId={props.accountId} />
     </div>
+  );
+}
+
+/** In the member drawer: whether this link is close-only now, and why. */
+export function MemberRiskNow(props: { tradeGroupId: string; slaveAccount: string }) {
+  const { t } = useI18n();
+  const state = useSlaveRiskStates(props.slaveAccount).find((s) => s.tradeGroupId === props.tradeGroupId);
+  if (!state) return null;
+  return (
+    <p className="alert alert-warning small" role="status" data-testid="member-risk-now">
+      {t('risk.memberNow', { reasons: memberReasons(state.reasons, t) })}
+    </p>
   );
 }

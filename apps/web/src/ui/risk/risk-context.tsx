@@ -2,7 +2,7 @@
 // Per-account risk state for the connections page (docs/risk-controls.md): the equity guards and master close-only
 // flags from risk.list, refreshed every few seconds, and the reset of a tripped guard behind a confirmation. The
 // dialog lives here, outside the graph (a fixed overlay inside a transformed graph node would be misplaced).
-import type { AccountRiskView } from '@sankey/shared/api/risk-views';
+import type { AccountRiskView, MemberRiskStateView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
@@ -13,6 +13,8 @@ import { useLiveActions } from '../live/live-provider';
 
 export interface RiskContextValue {
   byAccount: ReadonlyMap<string, AccountRiskView>;
+  /** Members under a control now, by slave account. */
+  bySlave: ReadonlyMap<string, readonly MemberRiskStateView[]>;
   askReset: (accountId: string) => void;
   setMasterCloseOnly: (accountId: string, closeOnly: boolean) => Promise<void>;
   /** Saves (guard) or removes (null) an account's equity guard; resolves with the server's message on refusal. */
@@ -26,6 +28,11 @@ export function useAccountRisk(accountId: string): AccountRiskView | undefined {
   return useContext(RiskContext)?.byAccount.get(accountId);
 }
 
+/** The slave account's members under a control now (empty outside a RiskProvider). */
+export function useSlaveRiskStates(slaveAccount: string): readonly MemberRiskStateView[] {
+  return useContext(RiskContext)?.bySlave.get(slaveAccount) ?? [];
+}
+
 export function useRiskActions(): RiskContextValue | null {
   return useContext(RiskContext);
 }
@@ -35,14 +42,16 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
   const { t } = useI18n();
   const toast = useToast();
   const [rows, setRows] = useState<readonly AccountRiskView[]>([]);
+  const [memberRows, setMemberRows] = useState<readonly MemberRiskStateView[]>([]);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const reload = useCallback(async () => {
     try {
       // null: the relay is unreachable; keep what was shown.
-      const list = await api.risk.list.query();
+      const [list, members] = await Promise.all([api.risk.list.query(), api.risk.members.query()]);
       if (list) setRows(list);
+      if (members) setMemberRows(members);
     } catch (err) {
       redirectIfUnauthorized(err);
     }
@@ -73,6 +82,10 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
   const value = useMemo<RiskContextValue>(
     () => ({
       byAccount: new Map(rows.map((r) => [r.accountId, r])),
+      bySlave: memberRows.reduce((acc, m) => {
+        acc.set(m.slaveAccount, [...(acc.get(m.slaveAccount) ?? []), m]);
+        return acc;
+      }, new Map<string, MemberRiskStateView[]>()),
       askReset: setConfirm,
       setMasterCloseOnly: async (accountId, closeOnly) => {
         try {
@@ -96,7 +109,7 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
         }
       },
     }),
-    [rows, api, reload, toast, t],
+    [rows, memberRows, api, reload, toast, t],
   );
 
   return (
