@@ -11,7 +11,7 @@ import type { Lang } from './i18n/dict';
 import { I18nProvider } from './i18n/i18n';
 import { LiveProvider } from './live/live-provider';
 import { GuardEditor } from './risk/guard-editor';
-import { CloseOnlyBadge, GuardTripped, MemberRiskNow } from './risk/risk-badges';
+import { CloseOnlyBadge, GuardDetails, GuardTripped, MemberRiskNow } from './risk/risk-badges';
 import { RiskProvider } from './risk/risk-context';
 import { member } from './test-fixtures';
 
@@ -71,6 +71,9 @@ function setup(lang: Lang = 'en') {
             <div data-testid="slave-card">
               <CloseOnlyBadge accountId="S1" kind="slave" members={[member('M1', 'S1')]} />
               <GuardTripped accountId="S1" />
+              <dl>
+                <GuardDetails accountId="S1" />
+              </dl>
             </div>
             <div data-testid="master-card">
               <CloseOnlyBadge accountId="M1" kind="master" members={[]} />
@@ -107,6 +110,7 @@ describe('risk state on the account cards', () => {
     const banner = await screen.findByTestId('guard-tripped');
     expect(banner.textContent).toContain('daily loss limit reached');
     expect(banner.textContent).toContain('Close-only until');
+    expect(screen.getByTestId('detail-guard').textContent).toBe('daily loss 5 % · day-start equity 10000');
     for (const card of ['slave-card', 'master-card', 'other-card'])
       expect(screen.getByTestId(card).querySelector('[data-testid="close-only-badge"]')?.textContent).toBe(
         'Close-only',

@@ -8,7 +8,7 @@ import Link from 'next/link';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
-import { CloseOnlyBadge, GuardTripped } from '../risk/risk-badges';
+import { CloseOnlyBadge, GuardDetails, GuardTripped } from '../risk/risk-badges';
 import { badgeLabel, explainWarning, statusLabel } from './labels';
 
 export interface AccountNodeData extends Record<string, unknown> {
@@ -188,6 +188,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             <dd data-testid="detail-heartbeat">{formatDateTime(c.lastHeartbeat, lang)}</dd>
             <dt>{t('node.connectedAt')}</dt>
             <dd>{formatDateTime(c.connectedAt, lang)}</dd>
+            {isMaster ? null : <GuardDetails accountId={model.accountId} />}
           </dl>
         ) : (
           <p className="muted small details">{t('node.noConnection')}</p>

@@ -3,6 +3,7 @@
 // for a slave, a link switched to close-only or its tripped equity guard) and, for a tripped guard, why, until when,
 // and a Reset button (confirmed in RiskProvider's dialog).
 import type { MemberView } from '@sankey/shared/api/views';
+import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { ShieldAlert } from 'lucide-react';
 import { Badge, Checkbox } from '../components/ui';
 import type { Translate } from '../i18n/i18n';
@@ -104,6 +105,36 @@ export function MasterCloseOnlyField(props: { accountId: string }) {
   );
 }
 
+function guardLimits(g: EquityGuard, t: Translate): string {
+  return [
+    g.minEquity !== null ? t('risk.limitMin', { value: g.minEquity }) : null,
+    g.dailyLoss
+      ? t('risk.limitDaily', {
+          value: g.dailyLoss.kind === 'percent' ? `${g.dailyLoss.value} %` : g.dailyLoss.value,
+        })
+      : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Rows for the account card's details: the guard's limits and the day-start equity (nothing without a guard). */
+export function GuardDetails(props: { accountId: string }) {
+  const { t } = useI18n();
+  const risk = useAccountRisk(props.accountId);
+  const g = risk?.equityGuard;
+  if (!g) return null;
+  return (
+    <>
+      <dt>{t('risk.guard')}</dt>
+      <dd data-testid="detail-guard">
+        {guardLimits(g, t)}
+        {risk.dayStartEquity !== null ? ` · ${t('risk.dayStartEquity', { value: risk.dayStartEquity })}` : ''}
+      </dd>
+    </>
+  );
+}
+
 /** The slave account's equity guard in the member drawer: its limits, and a trip with Reset. */
 export function GuardSummary(props: { accountId: string }) {
   const { t } = useI18n();
@@ -112,20 +143,7 @@ export function GuardSummary(props: { accountId: string }) {
   return (
     <div data-testid="guard-summary">
       <p className="small muted">
-        {g
-          ? t('risk.guardSet', {
-              limits: [
-                g.minEquity !== null ? t('risk.limitMin', { value: g.minEquity }) : null,
-                g.dailyLoss
-                  ? t('risk.limitDaily', {
-                      value: g.dailyLoss.kind === 'percent' ? `${g.dailyLoss.value} %` : g.dailyLoss.value,
-                    })
-                  : null,
-              ]
-                .filter(Boolean)
-                .join(', '),
-            })
-          : t('risk.guardNone')}
+        {g ? t('risk.guardSet', { limits: guardLimits(g, t) }) : t('risk.guardNone')}
       </p>
       <GuardTripped accountId={props.accountId} />
     </div>
