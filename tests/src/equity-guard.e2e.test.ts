@@ -105,6 +105,19 @@ describe('equity guard (D22) with simulated EAs', () => {
       await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2 && c.allow_new_orders);
 
     let r = api(t);
+    // Bad settings are refused naming the field; they never reach the relay's state.
+    const tooMuch = await r.post('/risk/guard', {
+      accountId: 'A',
+      guard: { dailyLoss: { kind: 'percent', value: 150 } },
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(String(tooMuch.body.message)).toBe('guard.dailyLoss.value: a percent is at most 100');
+    const zone = await r.post('/risk/guard', {
+      accountId: 'A',
+      guard: { minEquity: 1, timeZone: 'Mars/Base' },
+    });
+    expect(String(zone.body.message)).toContain('not an IANA time zone');
+    expect(await r.account('A')).toMatchObject({ equityGuard: null });
     const set = await r.post('/risk/guard', {
       accountId: 'A',
       guard: { dailyLoss: { kind: 'percent', value: 5 } },
