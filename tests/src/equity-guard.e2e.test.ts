@@ -105,6 +105,19 @@ describe('equity guard (D22) with simulated EAs', () => {
       await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2 && c.allow_new_orders);
 
     let r = api(t);
+    // Bad settings are refused naming the field; they never reach the relay's state.
+    const tooMuch = await r.post('/risk/guard', {
+      accountId: 'A',
+      guard: { dailyLoss: { kind: 'percent', value: 150 } },
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(String(tooMuch.body.message)).toBe('guard.dailyLoss.value: a percent is at most 100');
+    const zone = await r.post('/risk/guard', {
+      accountId: 'A',
+      guard: { minEquity: 1, timeZone: 'Mars/Base' },
+    });
+    expect(String(zone.body.message)).toContain('not an IANA time zone');
+    expect(await r.account('A')).toMatchObject({ equityGuard: null });
     const set = await r.post('/risk/guard', {
       accountId: 'A',
       guard: { dailyLoss: { kind: 'percent', value: 5 } },
@@ -229,5 +242,28 @@ describe('equity guard (D22) with simulated EAs', () => {
     expect(d.brain.positions()).toHaveLength(2);
     expect((await r.post('/risk/close-all', { accountId: 'C' })).body).toMatchObject({ closes: 0 });
     expect(await r.metric('sankey_close_all_closes_total')).toBe(2);
+
+    // A guard with closeAll on D: its trip sends D's copies a Close each, once; C's are left alone.
+    await master.open({ ticket: 23, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1, openPrice: 1.1 });
+    for (const s of [c, d]) await s.waitForCommand((cmd) => cmd.ticket === 23 && cmd.kind === 'open');
+    const guard = { minEquity: 5_000, closeAll: true };
+    expect((await r.post('/risk/guard', { accountId: 'D', guard })).status).toBe(200);
+    const marks2 = [c.mark(), d.mark()];
+    d.setEquity(4_000);
+    for (const ticket of [21, 22, 23])
+      await d.waitForCommand((cmd) => cmd.ticket === ticket && cmd.kind === 'close', 5000, {
+        since: marks2[1]!,
+      });
+    await d.waitForConfig((cfg) => cfg.master_account.startsWith('M2~') && !cfg.allow_new_orders, 5000, {
+      since: marks2[1]!,
+    });
+    expect(d.brain.positions()).toEqual([]);
+    await c.expectNoCommands((cmd) => cmd.kind === 'close', 500, { since: marks2[0]! });
+    expect(c.brain.positions()).toHaveLength(1);
+    // Once: the guard stays tripped and sends nothing more.
+    await new Promise((res) => setTimeout(res, 500));
+    expect(d.commands().filter((cmd) => cmd.kind === 'close')).toHaveLength(3);
+    expect(await r.metric('sankey_close_all_closes_total')).toBe(5);
+    expect(await r.metric('sankey_equity_guard_events_total', 'event="tripped"')).toBe(1);
   });
 });

@@ -55,6 +55,10 @@ describe('risk controls through the web services', () => {
     }
     expect(await w.metric('sankey_signals_filtered_total', 'reason="manual_close_only"')).toBe(2);
     expect(await risk.list('M1')).toMatchObject([{ masterCloseOnly: true }]);
+    expect(await risk.members()).toEqual([
+      { tradeGroupId: 'M1', slaveAccount: 'S1', reasons: ['master_close_only'], openCopies: 0 },
+      { tradeGroupId: 'M1', slaveAccount: 'S2', reasons: ['master_close_only'], openCopies: 0 },
+    ]);
 
     const off = slaves.map((s) => s.mark());
     await risk.setMasterCloseOnly('M1', false);
@@ -62,6 +66,7 @@ describe('risk controls through the web services', () => {
       await s.waitForConfig((c) => c.master_account === 'M1' && c.allow_new_orders, 5000, { since: off[i]! });
     await m1.open({ ticket: 3, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     for (const s of slaves) await s.waitForCommand((c) => c.ticket === 3 && c.kind === 'open');
+    expect(await risk.members()).toEqual([]);
 
     // Guards: set (validated), refused where closeAll cannot work, reset only when tripped.
     expect(

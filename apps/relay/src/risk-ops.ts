@@ -6,7 +6,7 @@ import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { Logger } from './core/ports';
 import type { RelayCore } from './core/relay-core';
 import type { CloseAllResult } from './core/risk/close-all';
-import type { AccountRiskView } from './core/risk/controls';
+import type { AccountRiskView, MemberRiskState } from './core/risk/controls';
 import type { GuardEvent, GuardState, GuardStore } from './core/risk/equity-guard';
 import type { LiveEvents } from './http/live-events';
 import type { RelayMetrics } from './observability/metrics';
@@ -23,6 +23,7 @@ export type SetGuardResult =
 
 export interface RelayRiskSource {
   accounts(): AccountRiskView[];
+  members(): MemberRiskState[];
   account(accountId: string): AccountRiskView;
   setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
   removeGuard(accountId: string): Promise<boolean>;
@@ -44,8 +45,18 @@ export class RelayRiskOps implements RelayRiskSource {
     private readonly log: Logger,
   ) {}
 
+  /** Runs `fn` after every write queued before it (operator changes too: a late trip write must not follow them). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   private write(what: string, accountId: string, fn: () => Promise<void>): void {
-    this.chain = this.chain.then(fn).catch((err) => {
+    this.serial(fn).catch((err: unknown) => {
       this.log.error({ err, accountId }, `equity guard ${what} not stored (a restart may not keep it)`);
     });
   }
@@ -103,6 +114,10 @@ export class RelayRiskOps implements RelayRiskSource {
     return this.core.risk.accounts().map((id) => this.core.risk.view(id));
   }
 
+  members(): MemberRiskState[] {
+    return this.core.risk.memberStates();
+  }
+
   account(accountId: string): AccountRiskView {
     return this.core.risk.view(accountId);
   }
@@ -120,14 +135,14 @@ export class RelayRiskOps implements RelayRiskSource {
             'delivery, or save the guard without closeAll.',
         };
     }
-    await this.storage.setEquityGuard(accountId, guard);
+    await this.serial(() => this.storage.setEquityGuard(accountId, guard));
     this.core.risk.setEquityGuard(accountId, guard);
     return { ok: true, view: this.account(accountId) };
   }
 
   async removeGuard(accountId: string): Promise<boolean> {
     const had = this.core.risk.guards.guard(accountId) !== undefined;
-    await this.storage.setEquityGuard(accountId, null);
+    await this.serial(() => this.storage.setEquityGuard(accountId, null));
     this.core.risk.setEquityGuard(accountId, null);
     return had;
   }
@@ -137,7 +152,7 @@ export class RelayRiskOps implements RelayRiskSource {
   }
 
   async setMasterCloseOnly(masterId: string, on: boolean): Promise<AccountRiskView> {
-    await this.storage.setMasterCloseOnly(masterId, on);
+    await this.serial(() => this.storage.setMasterCloseOnly(masterId, on));
     this.core.risk.setMasterCloseOnly(masterId, on);
     return this.account(masterId);
   }

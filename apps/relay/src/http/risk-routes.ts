@@ -42,6 +42,9 @@ export async function routeRisk(
       json(res, 200, { accounts: q.data.account ? [risk.account(q.data.account)] : risk.accounts() });
       return true;
     }
+    case 'GET /risk/members':
+      json(res, 200, { members: risk.members() });
+      return true;
     case 'POST /risk/guard': {
       const b = guardBody.safeParse(await readJson(req));
       if (!b.success) return badRequest(res, b.error);

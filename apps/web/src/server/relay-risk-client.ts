@@ -5,6 +5,8 @@ import {
   accountRiskViewSchema,
   type CloseAllResultView,
   closeAllResultSchema,
+  type MemberRiskStateView,
+  memberRiskStateSchema,
 } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { z } from 'zod';
@@ -12,6 +14,7 @@ import type { CallFn, CommandFn, RelayAnswer } from './relay-ops-client';
 
 export interface RelayRiskClient {
   riskAccounts(accountId?: string): Promise<AccountRiskView[] | null>;
+  riskMembers(): Promise<MemberRiskStateView[] | null>;
   setEquityGuard(accountId: string, guard: EquityGuard): Promise<RelayAnswer<AccountRiskView>>;
   removeEquityGuard(accountId: string): Promise<RelayAnswer<{ ok: true }>>;
   resetEquityGuard(accountId: string): Promise<RelayAnswer<AccountRiskView>>;
@@ -29,6 +32,9 @@ export function relayRiskClient(call: CallFn, command: CommandFn): RelayRiskClie
           z.object({ accounts: z.array(accountRiskViewSchema) }),
         )
       )?.accounts ?? null,
+    riskMembers: async () =>
+      (await call('GET', '/risk/members', z.object({ members: z.array(memberRiskStateSchema) })))?.members ??
+      null,
     setEquityGuard: (accountId, guard) => command('/risk/guard', accountRiskViewSchema, { accountId, guard }),
     removeEquityGuard: (accountId) =>
       command('/risk/unguard', z.object({ ok: z.literal(true) }), { accountId }),

@@ -20,6 +20,23 @@ export const accountRiskViewSchema = z.object({
 });
 export type AccountRiskView = z.infer<typeof accountRiskViewSchema>;
 
+/** A member under a control now, with why its Opens are refused. */
+export const memberRiskStateSchema = z.object({
+  tradeGroupId: z.string(),
+  slaveAccount: z.string(),
+  reasons: z.array(
+    z.enum([
+      'manual_close_only',
+      'master_close_only',
+      'equity_guard',
+      'max_positions',
+      'outside_trading_hours',
+    ]),
+  ),
+  openCopies: z.number().int(),
+});
+export type MemberRiskStateView = z.infer<typeof memberRiskStateSchema>;
+
 export const closeAllResultSchema = z.object({
   ok: z.literal(true),
   closes: z.number().int(),

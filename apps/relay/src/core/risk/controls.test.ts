@@ -158,6 +158,42 @@ describe.each(Object.entries(engines))('risk controls with the %s engine', (_n, 
     expect(filteredReasons(h)).toEqual(['A:manual_close_only']);
   });
 
+  it("master close-only re-sends every member's config once, refuses the master's Opens only, Closes pass; a restored flag holds from the first config", () => {
+    const h = setup({}, ['N']);
+    h.handle(openNow(h, 'M', 1));
+    h.take();
+    h.events.length = 0;
+    h.core.risk.setMasterCloseOnly('M', true);
+    expect([allowFlags(h, 'A'), allowFlags(h, 'B')]).toEqual([[false], [false]]);
+    expect(slaveConfigs(h, 'A')[0]?.master_account).toBe('M');
+    h.take();
+    h.core.checkTimeouts();
+    expect(h.take()).toEqual([]);
+    h.handle(openNow(h, 'M', 2));
+    h.handle(openNow(h, 'N', 3));
+    h.handle(close(h, 'M', 1));
+    expect(h.take().map((f) => f.topic)).toEqual(['trade/N/A', 'trade/N/B', 'trade/M/A', 'trade/M/B']);
+    expect(filteredReasons(h)).toEqual(['A:manual_close_only', 'B:manual_close_only']);
+    h.core.risk.setMasterCloseOnly('M', false);
+    expect([allowFlags(h, 'A').at(-1), allowFlags(h, 'B').at(-1)]).toEqual([true, true]);
+
+    const r = makeCore({ engine });
+    r.core.restoreRisk([
+      {
+        accountId: 'M',
+        equityGuard: null,
+        masterCloseOnly: true,
+        day: null,
+        dayStartEquity: null,
+        tripped: null,
+      },
+    ]);
+    r.addGroup('M', {}, [{ slaveAccount: 'A', settings: {} }]);
+    r.handle(heartbeat('A', 'Slave'));
+    r.handle(heartbeat('M', 'Master'));
+    expect(new Set(allowFlags(r, 'A'))).toEqual(new Set([false])); // every config it got, from the first
+  });
+
   it('refuses an Open older than the member limit when the relay handles it (stale_signal)', () => {
     const h = setup();
     h.handle(open('M', { ticket: 1, timestamp: new Date(h.nowMs() - 6_000).toISOString() }));

@@ -35,6 +35,20 @@ export interface RiskDeps {
   onGuardEvent?: ((event: GuardEvent, accountId: string, state: GuardState) => void) | undefined;
 }
 
+/** A member under a control now: why its Opens are refused (first the link's own, then the master's, …). */
+export interface MemberRiskState {
+  tradeGroupId: string;
+  slaveAccount: string;
+  reasons: (
+    | 'manual_close_only'
+    | 'master_close_only'
+    | 'equity_guard'
+    | 'max_positions'
+    | 'outside_trading_hours'
+  )[];
+  openCopies: number;
+}
+
 /** An account's risk state as the control API shows it. */
 export interface AccountRiskView {
   accountId: string;
@@ -154,6 +168,31 @@ export class RiskControls {
   /** Accounts with a guard or a master close-only flag, by id. */
   accounts(): string[] {
     return [...new Set([...this.guards.accounts(), ...this.closeOnlyMasters])].sort();
+  }
+
+  /** Members with a control in force now, with why (the UI's close-only badges and the member drawer). */
+  memberStates(): MemberRiskState[] {
+    const out: MemberRiskState[] = [];
+    for (const group of this.state.store.allGroups())
+      for (const m of this.state.store.membersOf(group.id)) {
+        const word = this.state.risk.get(m.tradeGroupId, m.slaveAccount);
+        if (word === 0) continue;
+        const reasons: MemberRiskState['reasons'] = [];
+        if (word & RISK.MANUAL) {
+          if (m.settings.risk.closeOnly) reasons.push('manual_close_only');
+          if (this.closeOnlyMasters.has(m.tradeGroupId)) reasons.push('master_close_only');
+        }
+        if (word & RISK.EQUITY) reasons.push('equity_guard');
+        if (word & RISK.POSITIONS) reasons.push('max_positions');
+        if (word & RISK.HOURS) reasons.push('outside_trading_hours');
+        out.push({
+          tradeGroupId: m.tradeGroupId,
+          slaveAccount: m.slaveAccount,
+          reasons,
+          openCopies: this.deps.ledger.openCount(m.tradeGroupId, m.slaveAccount),
+        });
+      }
+    return out;
   }
 
   view(accountId: string): AccountRiskView {

@@ -1,7 +1,7 @@
 // Risk controls an operator runs per account (docs/api.md: risk.*; docs/risk-controls.md), over the relay's control
 // API: equity guards (set, remove, reset a trip), a master's close-only flag and closeAll. Reads answer null when the
 // relay is unreachable; commands fail with SERVICE_UNAVAILABLE then, and the relay's refusals keep their reason.
-import type { AccountRiskView, CloseAllResultView } from '@sankey/shared/api/risk-views';
+import type { AccountRiskView, CloseAllResultView, MemberRiskStateView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { AppError, type AppErrorCode } from '../errors';
 import type { RelayAnswer } from '../relay-ops-client';
@@ -20,6 +20,10 @@ export function createRiskService(deps: Pick<ServiceDeps, 'relay' | 'log'>) {
   return {
     list(accountId?: string): Promise<AccountRiskView[] | null> {
       return relay.riskAccounts(accountId);
+    },
+    /** Members under a control now, with why; null when the relay is unreachable. */
+    members(): Promise<MemberRiskStateView[] | null> {
+      return relay.riskMembers();
     },
     async setGuard(accountId: string, guard: EquityGuard): Promise<AccountRiskView> {
       const done = settle(await relay.setEquityGuard(accountId, guard));

@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
+import { CloseOnlyBadge, GuardDetails, GuardTripped } from '../risk/risk-badges';
 import { badgeLabel, explainWarning, statusLabel } from './labels';
 
 export interface AccountNodeData extends Record<string, unknown> {
@@ -94,6 +95,11 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
           >
             {badgeLabel(model.badge, t)}
           </Badge>
+          <CloseOnlyBadge
+            accountId={model.accountId}
+            kind={model.kind}
+            members={model.kind === 'slave' ? model.members : []}
+          />
           {model.prefixPeers.length > 0 ? (
             <Badge tone="yellow" testId="prefix-badge" title={prefixWarning ?? undefined}>
               {t('node.prefixBadge')}
@@ -142,6 +148,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
           </button>
         </div>
       </div>
+      {isMaster ? null : <GuardTripped accountId={model.accountId} />}
       {model.warnings.length > 0 || prefixWarning ? (
         <ul className="node-warnings">
           {model.warnings.map((w) => (
@@ -181,6 +188,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             <dd data-testid="detail-heartbeat">{formatDateTime(c.lastHeartbeat, lang)}</dd>
             <dt>{t('node.connectedAt')}</dt>
             <dd>{formatDateTime(c.connectedAt, lang)}</dd>
+            {isMaster ? null : <GuardDetails accountId={model.accountId} />}
           </dl>
         ) : (
           <p className="muted small details">{t('node.noConnection')}</p>

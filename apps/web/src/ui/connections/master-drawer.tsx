@@ -16,6 +16,7 @@ import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionOf, memberBadge } from '../live/derive';
 import { useLiveActions, useLiveState } from '../live/live-provider';
 import { routeKey } from '../live/store';
+import { MasterCloseOnlyField } from '../risk/risk-badges';
 import { badgeLabel } from './labels';
 
 export function MasterDrawer(props: {
@@ -148,6 +149,7 @@ export function MasterDrawer(props: {
               )}
             </Field>
           </fieldset>
+          <MasterCloseOnlyField accountId={id} />
           <fieldset className="form-section">
             <legend>{t('master.slaves')}</legend>
             <ul className="plain-list">

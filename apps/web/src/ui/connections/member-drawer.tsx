@@ -12,6 +12,8 @@ import { SlaveSettingsForm } from '../forms/slave-settings-form';
 import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { useLiveActions } from '../live/live-provider';
+import { GuardEditor } from '../risk/guard-editor';
+import { GuardSummary, MemberRiskNow } from '../risk/risk-badges';
 
 export function MemberDrawer(props: { member: MemberView | null; onClose: () => void }) {
   const { t } = useI18n();
@@ -94,6 +96,8 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
           <History size={14} aria-hidden="true" /> {t('history.linkMember')}
         </Link>
       </p>
+      <MemberRiskNow tradeGroupId={member.tradeGroupId} slaveAccount={member.slaveAccount} />
+      <GuardSummary accountId={member.slaveAccount} />
       <SlaveSettingsForm
         value={form}
         onChange={(next) => {
@@ -106,6 +110,7 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
         }}
         errors={errors}
       />
+      <GuardEditor accountId={member.slaveAccount} />
     </Drawer>
   );
 }

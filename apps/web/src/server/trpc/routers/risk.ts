@@ -3,6 +3,7 @@ import {
   accountRiskViewSchema,
   closeAllResultSchema,
   masterCloseOnlyInputSchema,
+  memberRiskStateSchema,
   riskAccountInputSchema,
   riskListInputSchema,
   setGuardInputSchema,
@@ -16,6 +17,10 @@ export const riskRouter = router({
     .input(riskListInputSchema)
     .output(z.array(accountRiskViewSchema).nullable())
     .query(({ ctx, input }) => ctx.services.risk.list(input?.accountId)),
+  /** Members under a control now (close-only, cap reached, outside trading hours…), with why. */
+  members: p
+    .output(z.array(memberRiskStateSchema).nullable())
+    .query(({ ctx }) => ctx.services.risk.members()),
   setGuard: p
     .input(setGuardInputSchema)
     .output(accountRiskViewSchema)
