@@ -64,7 +64,10 @@ export class GroupStore {
 
   /** Memberships of a slave, ordered by master id (byte order). */
   membershipsOf(slaveAccount: string): MemberState[] {
-    const masters = [...(this.bySlave.get(slaveAccount) ?? [])].sort(compareUtf8);
+    const linked = this.bySlave.get(slaveAccount);
+    // Most heartbeats come from accounts with no or one membership: no copy, no sort.
+    if (!linked || linked.size === 0) return [];
+    const masters = linked.size === 1 ? [...linked] : [...linked].sort(compareUtf8);
     const out: MemberState[] = [];
     for (const m of masters) {
       const member = this.getMember(m, slaveAccount);
