@@ -6,8 +6,13 @@ const list = (name: string, dflt: number[]): number[] =>
   get(name) === undefined ? dflt : get(name)!.split(',').map(Number);
 
 export const benchEnv = {
-  /** Signals per fan-out run (closed and open loop). */
+  /** Signals per fan-out run (closed loop at every N; open loop up to `openSignalsLarge` slaves). */
   signals: num('BENCH_SIGNALS', 2000),
+  /**
+   * Signals of the open-loop (burst) variant at N ≥ 1,000: 2,000 bursts of 8 to 1,000 sockets took ≈ 4 of the
+   * run's 17 minutes, for a variant whose figure settles long before that.
+   */
+  openSignalsLarge: num('BENCH_OPEN_SIGNALS_LARGE', 500),
   /** Warm-up signals before each measured fan-out run. */
   warmup: num('BENCH_WARMUP', 1000),
   /** Slave counts of the fan-out benchmark. */
@@ -19,7 +24,7 @@ export const benchEnv = {
   /** Heartbeat storm: EA counts at 1 Hz, the fixed steps then the ramp. */
   heartbeatSteps: list('BENCH_HB_STEPS', [1000, 10_000, 25_000, 50_000, 100_000]),
   /** Seconds per heartbeat step. */
-  heartbeatSeconds: num('BENCH_HB_SECONDS', 15),
+  heartbeatSeconds: num('BENCH_HB_SECONDS', 10),
   /** Members of the config storm. */
   stormMembers: num('BENCH_STORM_MEMBERS', 1000),
   /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core,dblock,cluster. */

@@ -39,7 +39,12 @@ async function measure(
 ): Promise<{ run: FanoutRun; p50?: number; p99?: number }> {
   const fleet = new Fleet(master, n, sub, target.receiver, target.publisher);
   await sleep(300 + n);
-  const signals = sub === 'prefix' ? benchEnv.prefixSignals : benchEnv.signals;
+  const signals =
+    sub === 'prefix'
+      ? benchEnv.prefixSignals
+      : mode === 'open' && n >= 1000
+        ? Math.min(benchEnv.signals, benchEnv.openSignalsLarge)
+        : benchEnv.signals;
   let before = '';
   const run = await fleet.run(mode, signals, warmupFor(fleet.perSignal * n), {
     between: async () => {

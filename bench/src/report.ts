@@ -22,8 +22,8 @@ export function machine(loadStart: string, loadEnd: string, minutes: number): st
     '',
     'Reproduce: `npm run bench` (builds, then `bench/src/run.ts`). Knobs (bench/src/env.ts): `BENCH_SIGNALS`,',
     '`BENCH_WARMUP`, `BENCH_FANOUT=1,10,100,1000`, `BENCH_PREFIX_FANOUT`, `BENCH_PREFIX_SIGNALS`, `BENCH_HB_STEPS`,',
-    '`BENCH_HB_SECONDS`, `BENCH_STORM_MEMBERS`, `BENCH_FORWARDER_SOCKET=pub|xpub`, `BENCH_SKIP=core,fanout,prefix,',
-    'heartbeat,storm,hops,profile,dblock`. Raw figures: `bench/results/*.json`.',
+    '`BENCH_HB_SECONDS`, `BENCH_OPEN_SIGNALS_LARGE`, `BENCH_STORM_MEMBERS`, `BENCH_FORWARDER_SOCKET=pub|xpub`, `BENCH_SKIP=core,fanout,prefix,',
+    'heartbeat,storm,hops,profile,dblock,cluster`. Raw figures: `bench/results/*.json`.',
   ].join('\n');
 }
 
@@ -79,7 +79,8 @@ export function fanoutTable(rows: FanoutRow[]): string {
     '`trade/<master>/<slave>` topic (N deliveries per signal); *prefix*: each SUB on `trade/<master>/` as the DLL',
     'subscribes (N² deliveries, shared-delivery cost). Latency = master send → slave receive per delivered frame,',
     'µs, all sockets in the benchmark process. Closed loop: send, wait for every slave, 1 ms pause. Open loop:',
-    "bursts sent back to back (at most 8,000 frames per burst, under the relay's send-queue capacity). Opens and",
+    "bursts sent back to back (at most 8,000 frames per burst, under the relay's send-queue capacity; at N ≥ 1,000",
+    '`BENCH_OPEN_SIGNALS_LARGE` signals, default 500, the closed loop keeps the full count). Opens and',
     'closes alternate. The relay runs through `scripts/start.ts` (relay + web app, own processes); the forwarder',
     `(bench/src/forwarder.ts, a bare PULL → ${benchEnv.forwarderSocket.toUpperCase()} republisher, no decoding) is measured right after it`,
     "on the same sockets. *Relay internal* = frame read → last copy handed to the socket, from the relay's",

@@ -47,3 +47,29 @@ it('reports the applied outbox id in GET /evaluations and in the snapshot on con
   expect(snap.appliedOutboxId).toBe(row.id);
   expect(snap.members.map((m) => m.slaveAccount)).toEqual(['S1']);
 });
+
+it('narrows GET /evaluations to one group and one slave when asked', async () => {
+  await withRepositoriesTransaction(t.db, async (repos) => {
+    await repos.tradeGroups.create({ id: 'M2', members: [{ slaveAccount: 'S1' }, { slaveAccount: 'S2' }] });
+    return repos.outbox.append({ kind: 'group.created', tradeGroupId: 'M2', payload: {} });
+  });
+  await t.relay.drainOutbox();
+  const get = async (qs: string) => {
+    const res = await fetch(`${t.endpoints.http}/internal/v1/evaluations${qs}`, {
+      headers: { authorization: `Bearer ${t.apiToken}` },
+    });
+    const body = relayEvaluationsSchema.parse(await res.json());
+    return body.groups.map((g) => [g.tradeGroupId, g.members.map((m) => m.slaveAccount)]);
+  };
+  expect(await get('')).toEqual([
+    ['M2', ['S1', 'S2']],
+    ['M1', ['S1']],
+  ]);
+  expect(await get('?group=M2')).toEqual([['M2', ['S1', 'S2']]]);
+  expect(await get('?group=M2&slave=S2')).toEqual([['M2', ['S2']]]);
+  expect(await get('?slave=S1')).toEqual([
+    ['M2', ['S1']],
+    ['M1', ['S1']],
+  ]);
+  expect(await get('?group=nope')).toEqual([]);
+});

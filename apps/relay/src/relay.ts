@@ -222,7 +222,10 @@ export class Relay {
                 ],
         }),
         connections: () => this.core.connections().map(connectionView),
-        evaluations: () => ({ appliedOutboxId: this.appliedOutboxId, groups: evaluations(this.core) }),
+        evaluations: (filter) => ({
+          appliedOutboxId: this.appliedOutboxId,
+          groups: evaluations(this.core, filter),
+        }),
         logs: (q) => this.logs.list(q),
         nudgeOutbox: () => this.outbox.nudge(),
         latency: () => this.metrics.latencySummary(),

@@ -22,6 +22,32 @@ describe.each(Object.entries(engines))('admin changes with the %s engine', (_nam
       expect(h.events.filter((e) => e.event === 'settings_updated')).toHaveLength(1);
     });
 
+    it('a member toggle re-sends its config without recompiling the group; a settings change recompiles', () => {
+      let compiles = 0;
+      const counting = () => {
+        const e = engine();
+        const compileMaster = e.compileMaster.bind(e);
+        e.compileMaster = (...args) => {
+          compiles++;
+          return compileMaster(...args);
+        };
+        return e;
+      };
+      const h = makeCore({ engine: counting });
+      h.addGroup('M1', { enabled: true }, [{ slaveAccount: 'S1', enabled: true }]);
+      const g = h.core.group('M1')!;
+      const s1 = h.core.membersOf('M1')[0]!;
+      const before = compiles;
+      const off = { ...s1, enabled: false, settings: { ...s1.settings, configVersion: 2 } };
+      h.core.applyMemberChanged(g, off, 'member.toggled');
+      expect(compiles).toBe(before);
+      const [cfg] = h.take();
+      expect(cfg!.message.message).toMatchObject({ status: 0, config_version: 2 });
+      const suffixed = { ...off, settings: { ...off.settings, symbolSuffix: '.x', configVersion: 3 } };
+      h.core.applyMemberChanged(g, suffixed, 'member.updated');
+      expect(compiles).toBe(before + 1);
+    });
+
     it('deleting the last member sends -1 to the slave, then -1 to the master', () => {
       const h = setup();
       h.core.applyMemberDeleted('M1', 'S1', true);

@@ -276,6 +276,10 @@ export class RelayCore {
     return this.state.store.membersOf(masterId);
   }
 
+  member(masterId: string, slaveAccount: string): MemberState | undefined {
+    return this.state.store.getMember(masterId, slaveAccount);
+  }
+
   connections(): readonly ConnectionEntry[] {
     return this.state.connections.all();
   }

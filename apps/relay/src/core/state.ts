@@ -89,6 +89,14 @@ export class CoreState {
     }
   }
 
+  /** A member whose compiled inputs did not change: its risk word recomputed, the engine told if it moved. */
+  refreshRisk(member: MemberState): void {
+    const { tradeGroupId: master, slaveAccount: slave } = member;
+    const before = this.risk.get(master, slave);
+    const word = this.risk.refresh(member);
+    if (word !== before) this.engine.setMemberRisk(master, slave, word);
+  }
+
   loadGroup(group: GroupState, members: MemberState[]): void {
     this.store.putGroup(group);
     this.store.setMembers(group.id, members);

@@ -41,14 +41,25 @@ export function systemSnapshot(core: RelayCore, appliedOutboxId: number): System
   };
 }
 
-export function evaluations(core: RelayCore): GroupEvaluation[] {
-  return [...core.groups()].sort(newestFirst).map((g) => {
+/** Narrows `evaluations`: one group, and/or one slave's memberships (docs/api.md, Relay control API). */
+export interface EvaluationFilter {
+  group?: string;
+  slave?: string;
+}
+
+export function evaluations(core: RelayCore, filter: EvaluationFilter = {}): GroupEvaluation[] {
+  const { group, slave } = filter;
+  const one = group === undefined ? undefined : core.group(group);
+  const groups = group === undefined ? [...core.groups()].sort(newestFirst) : one ? [one] : [];
+  return groups.map((g) => {
     const master = core.masterStatus(g.id);
+    const members = core.membersOf(g.id);
+    const member = slave === undefined ? undefined : core.member(g.id, slave);
     return {
       tradeGroupId: g.id,
       masterRuntimeStatus: master.status,
       masterWarningCodes: warningsFromMask(master.warnings),
-      members: core.membersOf(g.id).map((m) => {
+      members: (slave === undefined ? members : member ? [member] : []).map((m) => {
         const r = core.evaluateMember(m, master);
         return {
           slaveAccount: m.slaveAccount,

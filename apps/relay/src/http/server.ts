@@ -37,7 +37,8 @@ export interface RelayHttpSource {
   apiToken: string;
   status(): RelayStatus;
   connections(): EaConnection[];
-  evaluations(): RelayEvaluations;
+  /** Every group's live evaluation, or only `group`'s and/or only `slave`'s memberships. */
+  evaluations(filter?: { group?: string; slave?: string }): RelayEvaluations;
   logs(q: { level?: string; limit?: number; cursor?: number }): {
     entries: LogEntry[];
     nextCursor: number | null;
@@ -215,8 +216,17 @@ export class RelayHttpServer {
         return json(res, 200, this.src.status());
       case 'GET /connections':
         return json(res, 200, this.src.connections());
-      case 'GET /evaluations':
-        return json(res, 200, this.src.evaluations());
+      case 'GET /evaluations': {
+        // A mutation's answer needs one group or one member: without the filter, every call would serialise
+        // every member of every group (1,000 member toggles of a 1,000-member group: quadratic).
+        const group = url.searchParams.get('group');
+        const slave = url.searchParams.get('slave');
+        return json(
+          res,
+          200,
+          this.src.evaluations({ ...(group !== null && { group }), ...(slave !== null && { slave }) }),
+        );
+      }
       case 'GET /logs': {
         const limit = url.searchParams.get('limit');
         const cursor = url.searchParams.get('cursor');

@@ -29,12 +29,16 @@ export interface MemberState {
   updatedAt: Date;
 }
 
+const memberKey = (masterId: string, slaveAccount: string) => `${masterId}\u0000${slaveAccount}`;
+
 export class GroupStore {
   private readonly groups = new Map<string, GroupState>();
   /** Members of each group, kept sorted by slave account byte order. */
   private readonly members = new Map<string, MemberState[]>();
   /** slave account → master ids it is a member of. */
   private readonly bySlave = new Map<string, Set<string>>();
+  /** (master, slave) → member: lookups without scanning the group's list (1,000-member groups). */
+  private readonly byKey = new Map<string, MemberState>();
 
   getGroup(id: string): GroupState | undefined {
     return this.groups.get(id);
@@ -50,7 +54,7 @@ export class GroupStore {
   }
 
   getMember(masterId: string, slaveAccount: string): MemberState | undefined {
-    return this.membersOf(masterId).find((m) => m.slaveAccount === slaveAccount);
+    return this.byKey.get(memberKey(masterId, slaveAccount));
   }
 
   /** Whether a trade group names the account, as its master or as a member. */
@@ -60,7 +64,10 @@ export class GroupStore {
 
   /** Memberships of a slave, ordered by master id (byte order). */
   membershipsOf(slaveAccount: string): MemberState[] {
-    const masters = [...(this.bySlave.get(slaveAccount) ?? [])].sort(compareUtf8);
+    const linked = this.bySlave.get(slaveAccount);
+    // Most heartbeats come from accounts with no or one membership: no copy, no sort.
+    if (!linked || linked.size === 0) return [];
+    const masters = linked.size === 1 ? [...linked] : [...linked].sort(compareUtf8);
     const out: MemberState[] = [];
     for (const m of masters) {
       const member = this.getMember(m, slaveAccount);
@@ -80,10 +87,13 @@ export class GroupStore {
 
   /** Replaces the group's member list (e.g. after reloading it from the DB). */
   setMembers(masterId: string, members: MemberState[]): void {
-    for (const old of this.membersOf(masterId)) this.bySlave.get(old.slaveAccount)?.delete(masterId);
+    for (const old of this.membersOf(masterId)) {
+      this.bySlave.get(old.slaveAccount)?.delete(masterId);
+      this.byKey.delete(memberKey(masterId, old.slaveAccount));
+    }
     const sorted = [...members].sort((a, b) => compareUtf8(a.slaveAccount, b.slaveAccount));
     this.members.set(masterId, sorted);
-    for (const m of sorted) this.indexSlave(m.slaveAccount, masterId);
+    for (const m of sorted) this.indexSlave(m, masterId);
   }
 
   putMember(member: MemberState): void {
@@ -95,7 +105,7 @@ export class GroupStore {
       list.sort((a, b) => compareUtf8(a.slaveAccount, b.slaveAccount));
     }
     this.members.set(member.tradeGroupId, list);
-    this.indexSlave(member.slaveAccount, member.tradeGroupId);
+    this.indexSlave(member, member.tradeGroupId);
   }
 
   removeMember(masterId: string, slaveAccount: string): MemberState | undefined {
@@ -105,18 +115,24 @@ export class GroupStore {
     if (i < 0) return undefined;
     const [removed] = list.splice(i, 1);
     this.bySlave.get(slaveAccount)?.delete(masterId);
+    this.byKey.delete(memberKey(masterId, slaveAccount));
     return removed;
   }
 
   removeGroup(masterId: string): MemberState[] {
     const list = this.members.get(masterId) ?? [];
-    for (const m of list) this.bySlave.get(m.slaveAccount)?.delete(masterId);
+    for (const m of list) {
+      this.bySlave.get(m.slaveAccount)?.delete(masterId);
+      this.byKey.delete(memberKey(masterId, m.slaveAccount));
+    }
     this.members.delete(masterId);
     this.groups.delete(masterId);
     return list;
   }
 
-  private indexSlave(slave: string, masterId: string): void {
+  private indexSlave(member: MemberState, masterId: string): void {
+    const slave = member.slaveAccount;
+    this.byKey.set(memberKey(masterId, slave), member);
     let set = this.bySlave.get(slave);
     if (!set) {
       set = new Set();

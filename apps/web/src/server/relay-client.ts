@@ -43,11 +43,19 @@ export const logsPageSchema = z.object({
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
+export interface EvaluationFilter {
+  group?: string;
+  slave?: string;
+}
+
 export interface RelayClient extends RelayOpsClient, RelayRiskClient {
   status(): Promise<RelayStatus | null>;
   connections(): Promise<EaConnection[] | null>;
-  /** Every group's live evaluation and the id of the last outbox row the relay applied. */
-  evaluations(): Promise<RelayEvaluations | null>;
+  /**
+   * Every group's live evaluation and the id of the last outbox row the relay applied; `group` and `slave` narrow
+   * it to one group and/or one slave's memberships (what a single view needs).
+   */
+  evaluations(filter?: EvaluationFilter): Promise<RelayEvaluations | null>;
   logs(query: { level?: string; limit?: number; cursor?: number }): Promise<LogsPage | null>;
   /** The relay's trade-signal journal, newest first. */
   signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
@@ -162,7 +170,13 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
     ...relayRiskClient(call, command),
     status: () => call('GET', '/status', relayStatusSchema),
     connections: () => call('GET', '/connections', z.array(eaConnectionSchema)),
-    evaluations: () => call('GET', '/evaluations', relayEvaluationsSchema),
+    evaluations: (filter = {}) => {
+      const params = new URLSearchParams();
+      if (filter.group !== undefined) params.set('group', filter.group);
+      if (filter.slave !== undefined) params.set('slave', filter.slave);
+      const qs = params.toString();
+      return call('GET', `/evaluations${qs ? `?${qs}` : ''}`, relayEvaluationsSchema);
+    },
     logs: (q) => {
       const params = new URLSearchParams();
       if (q.level !== undefined) params.set('level', q.level);

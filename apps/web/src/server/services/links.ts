@@ -86,7 +86,7 @@ export function createLinkService(deps: ServiceDeps) {
         });
         return { group, member, memberOutboxId: row.id, warnings };
       });
-      const evals = indexEvaluations(await deps.relay.evaluations());
+      const evals = indexEvaluations(await deps.relay.evaluations({ group: g, slave: s }));
       const { group, created, outboxId } = written.group;
       return {
         group: { ...tradeGroupView(group, evals), ...(outboxId !== undefined && { outboxId }) },

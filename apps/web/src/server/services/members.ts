@@ -60,7 +60,9 @@ async function requireReplaceableMember(repos: Repos, k: MemberKey): Promise<{ u
 
 export function createMemberService(deps: ServiceDeps) {
   const { store, relay } = deps;
-  const evaluations = async () => indexEvaluations(await relay.evaluations());
+  // One group's (list) or one member's evaluation: a view never needs the relay's whole state.
+  const evaluations = async (group: string, slave?: string) =>
+    indexEvaluations(await relay.evaluations({ group, ...(slave !== undefined && { slave }) }));
 
   return {
     /** In byte order of the slave account. NOT_FOUND if the group does not exist. */
@@ -68,14 +70,17 @@ export function createMemberService(deps: ServiceDeps) {
       const [group, members, evals] = await Promise.all([
         store.tradeGroups.get(tradeGroupId),
         store.members.listByGroup(tradeGroupId).catch(fromUnreadableMember),
-        evaluations(),
+        evaluations(tradeGroupId),
       ]);
       if (!group) throw groupNotFound(tradeGroupId);
       return members.map((m) => memberView(m, evals));
     },
 
     async get(k: MemberKey): Promise<MemberView> {
-      const [member, evals] = await Promise.all([requireMember(store, k), evaluations()]);
+      const [member, evals] = await Promise.all([
+        requireMember(store, k),
+        evaluations(k.tradeGroupId, k.slaveAccount),
+      ]);
       return memberView(member, evals);
     },
 
@@ -121,7 +126,11 @@ export function createMemberService(deps: ServiceDeps) {
         });
         return { member: added, outboxId: row.id, warnings };
       });
-      return { ...memberView(member, await evaluations()), outboxId, warnings };
+      return {
+        ...memberView(member, await evaluations(input.tradeGroupId, input.slaveAccount)),
+        outboxId,
+        warnings,
+      };
     },
 
     /**
@@ -144,7 +153,7 @@ export function createMemberService(deps: ServiceDeps) {
         });
         return { member: updated, outboxId: row.id };
       });
-      return { ...memberView(member, await evaluations()), outboxId };
+      return { ...memberView(member, await evaluations(input.tradeGroupId, input.slaveAccount)), outboxId };
     },
 
     /** Sets `enabled` and bumps configVersion; that member's config is re-sent. */
@@ -162,7 +171,7 @@ export function createMemberService(deps: ServiceDeps) {
         });
         return { member: updated, outboxId: row.id };
       });
-      return { ...memberView(member, await evaluations()), outboxId };
+      return { ...memberView(member, await evaluations(input.tradeGroupId, input.slaveAccount)), outboxId };
     },
 
     /**

@@ -22,7 +22,9 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `trade group ${id} no
 
 export function createTradeGroupService(deps: ServiceDeps) {
   const { store, relay } = deps;
-  const evaluations = async () => indexEvaluations(await relay.evaluations());
+  // `list` needs every group; a single group's view only its own evaluation.
+  const evaluations = async (group?: string) =>
+    indexEvaluations(await relay.evaluations(group === undefined ? {} : { group }));
 
   return {
     /** Newest first. */
@@ -32,7 +34,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
     },
 
     async get(id: string): Promise<TradeGroupView> {
-      const [group, evals] = await Promise.all([store.tradeGroups.get(id), evaluations()]);
+      const [group, evals] = await Promise.all([store.tradeGroups.get(id), evaluations(id)]);
       if (!group) throw notFound(id);
       return tradeGroupView(group, evals);
     },
@@ -96,7 +98,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         const row = await repos.outbox.append({ kind: 'group.created', tradeGroupId: input.id, payload: {} });
         return { group: created.group, outboxId: row.id, warnings };
       });
-      return { ...tradeGroupView(group, await evaluations()), outboxId, warnings };
+      return { ...tradeGroupView(group, await evaluations(input.id)), outboxId, warnings };
     },
 
     /**
@@ -116,7 +118,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         const row = await repos.outbox.append({ kind: 'group.updated', tradeGroupId: input.id, payload: {} });
         return { group: updated, outboxId: row.id };
       });
-      return { ...tradeGroupView(group, await evaluations()), outboxId };
+      return { ...tradeGroupView(group, await evaluations(input.id)), outboxId };
     },
 
     /** Sets `enabled`; bumps configVersion; master and all member configs are re-sent. */
@@ -133,7 +135,7 @@ export function createTradeGroupService(deps: ServiceDeps) {
         });
         return { group: updated, outboxId: row.id };
       });
-      return { ...tradeGroupView(group, await evaluations()), outboxId };
+      return { ...tradeGroupView(group, await evaluations(input.id)), outboxId };
     },
 
     /**
