@@ -38,9 +38,9 @@ export class RelayPersistence {
       random: Math.random,
       log,
       metrics: {
-        failed: (operation, reason) => metrics.persistenceFailures.inc({ operation, reason }),
-        retried: (operation) => metrics.persistenceRetries.inc({ operation }),
-        unavailable: (on) => metrics.persistenceUnavailable.set(on ? 1 : 0),
+        failed: (operation, reason) => metrics.persistence.failures.inc({ operation, reason }),
+        retried: (operation) => metrics.persistence.retries.inc({ operation }),
+        unavailable: (on) => metrics.persistence.unavailable.set(on ? 1 : 0),
       },
     });
     const ledger = new DeliveryLedger(
@@ -86,7 +86,7 @@ export class RelayPersistence {
       health,
     );
     // Overflow policy (docs/database.md): each buffer is bounded and drops its oldest rows when full, counted.
-    metrics.persistenceBacklog = () => ({
+    metrics.persistence.backlog = () => ({
       buffered: {
         journal: journal.unwritten,
         ledger: ledger.unwritten,

@@ -7,6 +7,7 @@ import client from 'prom-client';
 import type { ConfigTrigger, CoreMetrics } from '../core/ports';
 import { type LatencyReading, LatencyRing } from './latency-ring';
 import type { LogShippingMetrics, ShippingDropReason } from './log-shipping';
+import { persistenceMetrics } from './persistence-metrics';
 
 const LATENCY_BUCKETS_S = [
   10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3,
@@ -89,50 +90,8 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     help: 'Frames waiting in the send queue',
     registers: [this.registry],
   });
-  readonly persistenceFailures = new client.Counter({
-    name: 'sankey_persistence_failures_total',
-    help: 'Failed database writes/polls of the relay, by operation and reason (locked, timeout, unreachable, other)',
-    labelNames: ['operation', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly persistenceRetries = new client.Counter({
-    name: 'sankey_persistence_retries_total',
-    help: 'Database writes/polls attempted again after a failure, by operation',
-    labelNames: ['operation'] as const,
-    registers: [this.registry],
-  });
-  readonly persistenceUnavailable = new client.Gauge({
-    name: 'sankey_persistence_unavailable',
-    help: '1 while the database is unavailable to the relay (locked, timed out, unreachable), else 0',
-    registers: [this.registry],
-  });
-  /** Rows waiting in memory for the database, per writer; read at scrape time from `persistenceBacklog`. */
-  persistenceBacklog: () => { buffered: Record<string, number>; dropped: Record<string, number> } = () => ({
-    buffered: {},
-    dropped: {},
-  });
-  private readonly droppedSeen = new Map<string, number>();
-  readonly persistenceBuffered = new client.Gauge({
-    name: 'sankey_persistence_buffered_rows',
-    help: 'Rows buffered in memory waiting to be written to the database, by writer',
-    labelNames: ['writer'] as const,
-    registers: [this.registry],
-    collect: () => {
-      const { buffered, dropped } = this.persistenceBacklog();
-      for (const [writer, n] of Object.entries(buffered)) this.persistenceBuffered.set({ writer }, n);
-      for (const [writer, n] of Object.entries(dropped)) {
-        const delta = n - (this.droppedSeen.get(writer) ?? 0);
-        if (delta > 0) this.persistenceDropped.inc({ writer }, delta);
-        this.droppedSeen.set(writer, n);
-      }
-    },
-  });
-  readonly persistenceDropped = new client.Counter({
-    name: 'sankey_persistence_dropped_rows_total',
-    help: "Buffered rows dropped (oldest first) because their writer's buffer was full while the database was away",
-    labelNames: ['writer'] as const,
-    registers: [this.registry],
-  });
+  /** The relay's database writes and polls while the database is unavailable (docs/architecture.md). */
+  readonly persistence = persistenceMetrics(this.registry);
   readonly deadLetters = new client.Counter({
     name: 'sankey_dead_letters_total',
     help: 'Frames that could not be delivered, by reason (D20)',
