@@ -14,71 +14,21 @@ import { ConnectionHandlers } from './connection-handlers';
 import { Delivery } from './delivery';
 import { DeliverySwitch } from './delivery-switch';
 import { dispatch, type InboundHandlers } from './dispatch';
-import type { Engine } from './engine';
 import type { MasterResult, MemberResult } from './evaluation';
-import type { AliasRow, AliasStorePort } from './isolation';
+import type { AliasRow } from './isolation';
 import { Listeners } from './listening';
 import { MemberStatus } from './member-status';
-import { type ParkedCopy, ParkingLot, type ParkingOptions, type ParkingStorePort } from './parking';
-import type {
-  Clock,
-  CoreMetrics,
-  DeadLetterSink,
-  DeliveryLedgerPort,
-  EventSink,
-  FrameSink,
-  IsBlocked,
-  Logger,
-  SignalRecorder,
-  StatusWriter,
-} from './ports';
+import { type ParkedCopy, ParkingLot } from './parking';
+import type { RelayCoreDeps } from './relay-core-deps';
 import { type CloseAllResult, closeAll, sharedMasters } from './risk/close-all';
 import { RiskControls } from './risk/controls';
-import type { GuardEvent, GuardRow, GuardState, GuardStore } from './risk/equity-guard';
+import type { GuardRow } from './risk/equity-guard';
 import { SignalPath } from './signal-path';
-import type { SliceBudget } from './snapshot-job';
 import { CoreState } from './state';
-import { type Later, StreamGate } from './stream-gate';
+import { StreamGate } from './stream-gate';
 import { SyncRelay } from './sync';
 
-export interface RelayCoreDeps {
-  engine: Engine;
-  frames: FrameSink;
-  events: EventSink;
-  statusWriter: StatusWriter;
-  metrics: CoreMetrics;
-  log: Logger;
-  clock: Clock;
-  globalSettings: GlobalSettings;
-  /** Optional: the signal journal (absent in unit tests that do not look at it). */
-  journal?: SignalRecorder;
-  /** The delivery ledger (D15): what was copied to whom. */
-  ledger: DeliveryLedgerPort;
-  /** Where dead letters go (D20), and where parked copies are persisted (D19). */
-  deadLetters: DeadLetterSink;
-  parkingStore: ParkingStorePort;
-  /** Where new member aliases are stored (D23); kept in memory only when absent. */
-  aliasStore?: AliasStorePort;
-  parking?: Partial<ParkingOptions>;
-  /** The blocklist: blocked EAs get no configs and no copies (docs/api.md, blocklist). */
-  isBlocked?: IsBlocked;
-  /** Connection-table cap (D18); unbounded when absent. */
-  maxConnections?: number;
-  /** Latency observer: frame received → last copy of the signal handed to the socket. */
-  onSignalDelivered?: (latencyNs: bigint) => void;
-  /** Runs a snapshot's next slice on a later tick (default setImmediate). */
-  later?: Later;
-  /** How much snapshot work one tick may do (default: 4 ms or 2,000 positions). */
-  snapshotSlice?: SliceBudget;
-  /** Where the equity guards' days, day-start equities and trips are persisted (D22); memory only when absent. */
-  guardStore?: GuardStore;
-  /** Told of each equity guard trip, reset and trip cleared by a new day (D22). */
-  onGuardEvent?: (event: GuardEvent, accountId: string, state: GuardState) => void;
-  /** Counts each Close sent by closeAll (D22). */
-  onCloseAllClose?: () => void;
-  /** Told after new global settings were applied (log shipping follows them). */
-  onGlobalSettings?: (next: GlobalSettings) => void;
-}
+export type { RelayCoreDeps } from './relay-core-deps';
 
 export class RelayCore {
   private readonly state: CoreState;
