@@ -23,7 +23,12 @@ import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOu
 import { RelayPersistence } from './persistence';
 import type { RelayConfig } from './relay-config';
 import { RelayRiskOps } from './risk-ops';
-import { drainWithDeadline, reportLeftBehind, type ShutdownDeadlineHook } from './shutdown-deadline';
+import {
+  deadLetterAbandoned,
+  drainWithDeadline,
+  reportLeftBehind,
+  type ShutdownDeadlineHook,
+} from './shutdown-deadline';
 import { connectionView } from './state/connections';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
@@ -309,7 +314,13 @@ export class Relay {
       journal: this.persistence?.journal.unwritten ?? 0,
       ledger: this.persistence?.ledger.unwritten ?? 0,
     }));
-    if (left) reportLeftBehind(left, this.metrics, this.log, this.deps.onShutdownDeadline);
+    if (left) {
+      reportLeftBehind(left, this.metrics, this.log, this.deps.onShutdownDeadline);
+      const { storage } = this.deps;
+      const now = new Date(this.clock.nowMs());
+      const deps = { write: storage.addDeadLetters.bind(storage), metrics: this.metrics, log: this.log, now };
+      await deadLetterAbandoned(this.zmq?.abandonQueued() ?? [], deps);
+    }
     this.events.close();
     await this.zmq?.close();
     await this.http?.close();

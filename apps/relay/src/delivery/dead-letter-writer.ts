@@ -35,17 +35,22 @@ export class DeadLetterWriter implements DeadLetterSink {
     const now = new Date(this.nowMs());
     this.onDead(letter.reason, letter.destination);
     this.events.emit('delivery_failed', { topic: letter.topic, reason: letter.reason });
-    this.writer.push({
-      topic: letter.topic,
-      payload: new Uint8Array(letter.payload),
-      reason: letter.reason,
-      attempts: 1,
-      firstAttemptAt: letter.firstAttemptAt ?? now,
-      lastAttemptAt: now,
-      destination: letter.destination,
-      masterAccount: letter.masterAccount ?? null,
-      ticket: letter.ticket ?? null,
-      action: letter.action ?? null,
-    });
+    this.writer.push(storedLetter(letter, now));
   }
+}
+
+/** The row stored for a dead letter, first attempted now unless it says otherwise. */
+export function storedLetter(letter: DeadLetter, now: Date): StoredDeadLetter {
+  return {
+    topic: letter.topic,
+    payload: new Uint8Array(letter.payload),
+    reason: letter.reason,
+    attempts: 1,
+    firstAttemptAt: letter.firstAttemptAt ?? now,
+    lastAttemptAt: now,
+    destination: letter.destination,
+    masterAccount: letter.masterAccount ?? null,
+    ticket: letter.ticket ?? null,
+    action: letter.action ?? null,
+  };
 }

@@ -34,7 +34,7 @@ export function publishOutcomes(
 }
 
 /** The dead letter for a frame the queue or the socket refused: trade copies keep their master, ticket and slave. */
-function letterOf(item: OutboundFrame, reason: DeadLetterReason): DeadLetter {
+export function letterOf(item: OutboundFrame, reason: DeadLetterReason): DeadLetter {
   const parts = item.topic.split('/');
   const trade = parts[0] === 'trade' && parts.length === 3;
   return {

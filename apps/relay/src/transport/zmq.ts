@@ -142,6 +142,13 @@ export class ZmqTransport {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** Takes every frame still waiting in the send queue out of it (the shutdown deadline passed): they will not be sent. */
+  abandonQueued(): OutboundFrame[] {
+    const left: OutboundFrame[] = [];
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) left.push(item);
+    return left;
+  }
+
   /** Stops reading; the message in hand (if any) has already been handled synchronously. */
   async stopReading(): Promise<void> {
     this.reading = false;
