@@ -35,3 +35,24 @@ export interface RelayConfig {
   /** Cluster mode (docs/cluster.md): absent = the relay is alone. */
   cluster?: ClusterConfig | undefined;
 }
+
+/** The environment variables that override stored settings right now (README §3), for the status route. */
+export function envOverrides(
+  config: RelayConfig,
+): { setting: 'heartbeatTimeoutS'; variable: string; value: number }[] {
+  const value = config.heartbeatTimeoutS;
+  return value === undefined
+    ? []
+    : [{ setting: 'heartbeatTimeoutS', variable: 'SANKEY_HEARTBEAT_TIMEOUT_S', value }];
+}
+
+/** The ZeroMQ transport's options from the relay's configuration. */
+export function zmqOptions(config: RelayConfig) {
+  return {
+    bind: config.zmqBind,
+    receiverPort: config.receiverPort,
+    publisherPort: config.publisherPort,
+    sendQueueCapacity: config.sendQueueCapacity ?? 10_000,
+    lingerMs: 2000,
+  };
+}

@@ -2,51 +2,32 @@
 // close() is idempotent and tears down in reverse order; closed() resolves with the cause.
 
 import { writeRuntimeInfo } from '@sankey/db/data-dir';
-import { PROTOCOL_VERSION } from '@sankey/shared/protocol/constants';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
 import type { Logger as PinoLogger } from 'pino';
 import { ClusterNode } from './cluster/node';
-import type { Engine } from './core/engine';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
-import { evaluations, systemSnapshot } from './core/views';
-import { storedApiTokenReader } from './http/api-token-file';
+import { systemSnapshot } from './core/views';
 import { LiveEvents } from './http/live-events';
-import { RelayHttpServer } from './http/server';
+import { relayHttpServer } from './http/relay-http';
+import type { RelayHttpServer } from './http/server';
 import { LogShipper, relayShipperDeps } from './observability/log-shipping';
 import { createLogger, LogRing } from './observability/logger';
 import { RelayMetrics } from './observability/metrics';
 import { RelayOps } from './ops';
 import type { OutboxConsumer } from './outbox/consumer';
-import type { RelayStorage } from './outbox/storage';
 import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { RelayPersistence } from './persistence';
-import type { RelayConfig } from './relay-config';
+import { type RelayConfig, zmqOptions } from './relay-config';
+import { type CloseCause, type RelayDeps, systemClock } from './relay-types';
 import { RelayRiskOps } from './risk-ops';
-import {
-  deadLetterAbandoned,
-  drainWithDeadline,
-  reportLeftBehind,
-  type ShutdownDeadlineHook,
-} from './shutdown-deadline';
-import { connectionView } from './state/connections';
+import { deadLetterAbandoned, drainWithDeadline, reportLeftBehind } from './shutdown-deadline';
 import { InboundFrames } from './transport/inbound';
 import { publishOutcomes } from './transport/publish-outcomes';
 import { ZmqTransport } from './transport/zmq';
 
 export type { RelayConfig } from './relay-config';
-
-export interface RelayDeps {
-  storage: RelayStorage;
-  engine: Engine;
-  clock?: Clock;
-  /** Told what the shutdown deadline left undone (dead letters `shutdown_deadline`, D20, are to be written here). */
-  onShutdownDeadline?: ShutdownDeadlineHook;
-}
-
-export type CloseCause = { reason: 'closed' | 'signal' | 'error'; error?: unknown };
-
-const systemClock: Clock = { nowMs: () => Date.now(), monoMs: () => performance.now() };
+export type { CloseCause, RelayDeps } from './relay-types';
 
 export class Relay {
   readonly log: PinoLogger;
@@ -119,14 +100,14 @@ export class Relay {
       retentionDays: this.config.journalRetentionDays ?? 30,
     });
     const p = this.persistence;
-    if (this.config.cluster) {
-      this.cluster = await ClusterNode.join(this.config.cluster, {
-        log: this.log,
-        registry: this.metrics.registry,
-        heartbeatTimeoutS: settings.heartbeatTimeoutS,
-        startedAt: this.startedAt,
-      });
-    }
+    this.cluster = this.config.cluster
+      ? await ClusterNode.join(this.config.cluster, {
+          log: this.log,
+          registry: this.metrics.registry,
+          heartbeatTimeoutS: settings.heartbeatTimeoutS,
+          startedAt: this.startedAt,
+        })
+      : null;
     const cluster = this.cluster;
     this.ops = new RelayOps(
       storage,
@@ -138,28 +119,19 @@ export class Relay {
     );
     const blocked = await this.ops.blocked.load();
     if (blocked > 0) this.log.info({ blocked }, 'blocklist loaded');
-    this.zmq = new ZmqTransport(
-      {
-        bind: this.config.zmqBind,
-        receiverPort: this.config.receiverPort,
-        publisherPort: this.config.publisherPort,
-        sendQueueCapacity: this.config.sendQueueCapacity ?? 10_000,
-        lingerMs: 2000,
+    this.zmq = new ZmqTransport(zmqOptions(this.config), {
+      onFrame: (frame, at) => this.inbound.onFrame(frame, at),
+      onReceiverDisconnect: () => this.metrics.receiverDisconnects.inc(),
+      onSubscription: (topic, live) => this.core.onSubscription(topic, live),
+      ...publishOutcomes(this.metrics, this.log, p.deadLetters, (item) => {
+        this.framesSent++;
+        this.ops.stats.frameOut(item.topic, item.frame.length);
+      }),
+      onReceiveError: (err) => {
+        this.log.error({ err }, 'receive loop failed');
+        void this.close({ reason: 'error', error: err });
       },
-      {
-        onFrame: (frame, at) => this.inbound.onFrame(frame, at),
-        onReceiverDisconnect: () => this.metrics.receiverDisconnects.inc(),
-        onSubscription: (topic, live) => this.core.onSubscription(topic, live),
-        ...publishOutcomes(this.metrics, this.log, p.deadLetters, (item) => {
-          this.framesSent++;
-          this.ops.stats.frameOut(item.topic, item.frame.length);
-        }),
-        onReceiveError: (err) => {
-          this.log.error({ err }, 'receive loop failed');
-          void this.close({ reason: 'error', error: err });
-        },
-      },
-    );
+    });
     this.riskOps = new RelayRiskOps(storage, this.metrics, this.events, this.log);
     this.core = new RelayCore({
       engine: this.deps.engine,
@@ -207,57 +179,15 @@ export class Relay {
     await this.outbox.settleBacklog(backlogUpTo);
     await cluster?.start(this.core, () => this.outbox.drain());
 
-    this.http = new RelayHttpServer(
-      {
-        apiToken: this.config.apiToken,
-        status: () => ({
-          version: PROTOCOL_VERSION,
-          uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
-          ports: this.ports,
-          counters: { ...this.metrics.totals },
-          envOverrides:
-            this.config.heartbeatTimeoutS === undefined
-              ? []
-              : [
-                  {
-                    setting: 'heartbeatTimeoutS',
-                    variable: 'SANKEY_HEARTBEAT_TIMEOUT_S',
-                    value: this.config.heartbeatTimeoutS,
-                  },
-                ],
-        }),
-        connections: () => this.core.connections().map(connectionView),
-        evaluations: (filter) => ({
-          appliedOutboxId: this.appliedOutboxId,
-          groups: evaluations(this.core, filter),
-        }),
-        logs: (q) => this.logs.list(q),
-        nudgeOutbox: () => this.outbox.nudge(),
-        latency: () => this.metrics.latencySummary(),
-        outboxFailures: () => this.outbox.failures(),
-        discardOutbox: (id) => this.outbox.discard(id),
-        signals: async (q) => {
-          await this.persistence.journal.flush();
-          return storage.recentSignals(q);
-        },
-        metrics: async () => {
-          this.refreshGauges();
-          return {
-            contentType: this.metrics.registry.contentType,
-            body: await this.metrics.registry.metrics(),
-          };
-        },
-        healthy: () => this.closing === null,
-        ops: this.ops,
-        risk: this.riskOps,
-        onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
-      },
-      {
-        corsOrigins: this.config.corsOrigins,
-        ...(this.config.allowedHostnames && { allowedHostnames: this.config.allowedHostnames }),
-        ...(!this.config.apiTokenFromEnv && { reloadApiToken: storedApiTokenReader(this.config.dataDir) }),
-      },
-    );
+    this.http = relayHttpServer({
+      relay: this,
+      storage,
+      outbox: this.outbox,
+      persistence: this.persistence,
+      startedAt: this.startedAt,
+      refreshGauges: () => this.refreshGauges(),
+      healthy: () => this.closing === null,
+    });
     this.events.attach(this.http.io);
 
     await this.zmq.bind();
@@ -280,6 +210,16 @@ export class Relay {
     }, timeoutEvery);
     this.outboxLagTimer = watchOutbox(storage, this.metrics);
     this.zmq.startReading();
+  }
+
+  private deadLetterDeps() {
+    const storage = this.deps.storage;
+    return {
+      write: storage.addDeadLetters.bind(storage),
+      metrics: this.metrics,
+      log: this.log,
+      now: new Date(),
+    };
   }
 
   private refreshGauges(): void {
@@ -316,10 +256,7 @@ export class Relay {
     }));
     if (left) {
       reportLeftBehind(left, this.metrics, this.log, this.deps.onShutdownDeadline);
-      const { storage } = this.deps;
-      const now = new Date(this.clock.nowMs());
-      const deps = { write: storage.addDeadLetters.bind(storage), metrics: this.metrics, log: this.log, now };
-      await deadLetterAbandoned(this.zmq?.abandonQueued() ?? [], deps);
+      await deadLetterAbandoned(this.zmq?.abandonQueued() ?? [], this.deadLetterDeps());
     }
     this.events.close();
     await this.zmq?.close();
