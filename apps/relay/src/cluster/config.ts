@@ -18,6 +18,8 @@ export interface ClusterConfig {
   bufferCapacity?: number;
   /** How often this relay's liveness key and its EAs' unchanged state are refreshed (ms). */
   refreshEveryMs?: number;
+  /** After a restart: how long to wait for this relay's slaves to reconnect before consuming the backlog (ms). */
+  reconnectGraceMs?: number;
   /** How long a relay id's key lives without a refresh (ms). */
   relayTtlMs?: number;
 }

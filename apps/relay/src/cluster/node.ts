@@ -77,6 +77,12 @@ export class ClusterNode {
   private conflictsLogged = new Set<string>();
   private pendingTimer: NodeJS.Timeout | null = null;
   private catchUp: () => Promise<void> = async () => {};
+  /** Resolves when every frame queued so far has been handed to the PUB socket. */
+  private flushed: () => Promise<void> = async () => {};
+  /** Messages handled whose copies are still in the send queue: acked once it has been flushed. */
+  private toAck: JsMsg[] = [];
+  private acking = false;
+  private closed = false;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -196,11 +202,21 @@ export class ClusterNode {
    * Starts consuming, watching and refreshing: after the core has loaded its groups. `catchUp` applies the outbox
    * rows committed so far (a message from another relay may name a member this relay has not applied yet).
    */
-  async start(core: RelayCore, catchUp: () => Promise<void> = async () => {}): Promise<void> {
+  async start(
+    core: RelayCore,
+    hooks: { catchUp?: () => Promise<void>; flushed?: () => Promise<void> } = {},
+  ): Promise<void> {
     this.core = core;
-    this.catchUp = catchUp;
+    if (hooks.catchUp) this.catchUp = hooks.catchUp;
+    if (hooks.flushed) this.flushed = hooks.flushed;
     await this.watchEas();
-    await this.consumeSignals();
+    await this.ensureConsumer();
+    // After a restart, the slaves the bucket says are here get a moment to reconnect before the backlog is
+    // consumed: a Close for one of them must find it listening (and an Open older than its maximum delay is then
+    // filtered as stale), not be dropped because it has not heartbeaten yet.
+    void this.whenSlavesBack()
+      .then(() => this.consumeSignals())
+      .catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'cluster consumer not started'));
     this.subscribeRouting();
     this.relays.start();
     this.pendingTimer = setInterval(() => void this.samplePending(), 5000);
@@ -239,6 +255,7 @@ export class ClusterNode {
         const key = keyOf(msg.message.account_id, kind);
         // The EA is here now: it is no longer another relay's.
         if (msg.type !== 'Unregister' && this.injected.delete(key)) this.remote.delete(key);
+        if (msg.type !== 'Unregister') this.mine.delete(key);
         core.handle(msg, receivedAtNs);
         const entry = core.connection(msg.message.account_id, kind);
         if (entry && !this.injected.has(key)) this.writeState(key, entry);
@@ -303,22 +320,64 @@ export class ClusterNode {
 
   // ------------------------------------------------------------------ from other relays
 
-  private async consumeSignals(): Promise<void> {
+  private async whenSlavesBack(): Promise<void> {
+    const graceMs = this.cfg.reconnectGraceMs ?? 10_000;
+    const deadline = performance.now() + graceMs;
+    const waiting = () =>
+      [...this.mine].filter((key) => key.startsWith('Slave\u0000') && !this.remote.has(key)).length;
+    if (waiting() === 0) return;
+    this.deps.log.info(
+      { slaves: waiting(), graceMs },
+      "waiting for this relay's slaves to reconnect before consuming",
+    );
+    while (waiting() > 0 && performance.now() < deadline && !this.closed) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * This relay's durable consumer. A consumer left with unacknowledged messages (the relay was killed) is made
+   * again from just after its ack floor: JetStream would redeliver those only after the ack wait, behind newer
+   * messages, out of the masters' order; replayed from the floor they come first and in order (a copy the relay
+   * had already sent comes again; the EA's ticket mapping ignores it).
+   */
+  private async ensureConsumer(): Promise<void> {
     const durable = this.names.durable(this.cfg.relayId);
     const stream = this.names.signalStream;
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: this.names.signalWildcard,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 1000,
+    };
+    let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | null = null;
     try {
-      await this.jsm.consumers.info(stream, durable);
+      info = await this.jsm.consumers.info(stream, durable);
     } catch {
-      await this.jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        filter_subject: this.names.signalWildcard,
-        ack_wait: nanos(30_000),
-        max_ack_pending: 1000,
-      });
+      await this.jsm.consumers.add(stream, { ...config, deliver_policy: DeliverPolicy.New });
+      return;
     }
-    const consumer = await this.js.consumers.get(stream, durable);
+    if (info.num_ack_pending === 0) return;
+    const from = info.ack_floor.stream_seq + 1;
+    this.deps.log.info(
+      { unacknowledged: info.num_ack_pending, fromStreamSeq: from },
+      'replaying the signals this relay had not acknowledged, in order',
+    );
+    await this.jsm.consumers.delete(stream, durable);
+    await this.jsm.consumers.add(stream, {
+      ...config,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+    });
+  }
+
+  private async consumeSignals(): Promise<void> {
+    if (this.closed) return;
+    const consumer = await this.js.consumers.get(
+      this.names.signalStream,
+      this.names.durable(this.cfg.relayId),
+    );
     const messages = await consumer.consume({ max_messages: 256 });
     this.stops.push(() => void messages.close());
     void (async () => {
@@ -370,9 +429,25 @@ export class ClusterNode {
       this.metrics.consumed.inc({ outcome: 'error' });
       this.deps.log.error({ err: String(err) }, 'cluster signal not handled');
     } finally {
-      // Copies are queued or parked synchronously by core.handle: the signal is done here.
-      m.ack();
+      // Copies are queued or parked synchronously by core.handle; the ack waits until the queued ones have been
+      // handed to the socket, so a relay killed before that gets the signal again after its restart.
+      this.toAck.push(m);
+      this.ackWhenFlushed();
     }
+  }
+
+  private ackWhenFlushed(): void {
+    if (this.acking) return;
+    this.acking = true;
+    const batch = this.toAck;
+    this.toAck = [];
+    void this.flushed()
+      .catch(() => {})
+      .then(() => {
+        for (const m of batch) m.ack();
+        this.acking = false;
+        if (this.toAck.length > 0) this.ackWhenFlushed();
+      });
   }
 
   private subscribeRouting(): void {
@@ -522,6 +597,7 @@ export class ClusterNode {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.pendingTimer) clearInterval(this.pendingTimer);
     await this.publisher.drain(2000);
     this.publisher.stop();
