@@ -98,6 +98,29 @@ describe.skipIf(!base)('cluster mode', () => {
       return Number(rows[0]!.n);
     };
     await expect.poll(journalled, { timeout: 10_000 }).toBe(1 + 30 + 10 + 30);
+
+    // Either relay lists the whole cluster: both relays, and every EA with the relay it is on.
+    const view = (await (
+      await fetch(`${b.endpoints.http}/internal/v1/cluster`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).json()) as {
+      mode: string;
+      relayId: string;
+      relays: { relayId: string }[];
+      eas: { accountId: string; eaType: string; relayId: string; status: string }[];
+    };
+    expect(view).toMatchObject({ mode: 'cluster', relayId: 'relay-b', natsConnected: true });
+    expect(view.relays.map((r) => r.relayId)).toEqual(['relay-a', 'relay-b']);
+    const where = Object.fromEntries(
+      view.eas.map((e) => [`${e.accountId}.${e.eaType}`, [e.relayId, e.status]]),
+    );
+    expect(where).toMatchObject({
+      'M1.Master': ['relay-a', 'Online'],
+      'SA.Slave': ['relay-a', 'Online'],
+      'SB.Slave': ['relay-b', 'Online'],
+      'SF.Slave': ['relay-b', 'Online'],
+    });
   });
 
   it('applies an admin change at every relay: a toggle reaches slaves on A and on B', async () => {

@@ -230,6 +230,7 @@ export class Relay {
           };
         },
         healthy: () => this.closing === null,
+        cluster: async () => (this.cluster ? this.cluster.view() : { mode: 'alone' }),
         ops: this.ops,
         onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(this.core, this.appliedOutboxId)),
       },

@@ -158,6 +158,23 @@ export class ClusterNode {
     }
   }
 
+  /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
+  async view() {
+    const relays = await this.relays.list().catch(() => [this.relayInfo()]);
+    const local: EaStateValue[] = [];
+    for (const e of this.core?.connections() ?? []) {
+      if (!this.injected.has(keyOf(e.accountId, e.eaType))) local.push(eaStateValue(this.cfg.relayId, e));
+    }
+    return {
+      mode: 'cluster' as const,
+      cluster: this.cfg.cluster,
+      relayId: this.cfg.relayId,
+      natsConnected: (await this.metrics.connected.get()).values[0]?.value === 1,
+      relays: relays.sort((a, b) => (a.relayId < b.relayId ? -1 : a.relayId > b.relayId ? 1 : 0)),
+      eas: [...local, ...this.remote.values()],
+    };
+  }
+
   relayInfo(): RelayInfo {
     return baseInfo(this.cfg, this.deps.startedAt, this.localEas());
   }

@@ -50,6 +50,8 @@ export interface RelayHttpSource {
   latency(): Promise<LatencySummary>;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
+  /** Cluster mode: live relays and every EA of the cluster with its relay (docs/api.md, `GET /internal/v1/cluster`). */
+  cluster?: () => Promise<unknown>;
   /** Dead letters, delivery metrics, endpoints and the blocklist (docs/api.md); absent in some tests. */
   ops?: RelayOpsRoutes;
   /** Called for every new socket.io client (send the snapshot). */
@@ -201,6 +203,8 @@ export class RelayHttpServer {
         return json(res, 200, this.src.status());
       case 'GET /connections':
         return json(res, 200, this.src.connections());
+      case 'GET /cluster':
+        return json(res, 200, this.src.cluster ? await this.src.cluster() : { mode: 'alone' });
       case 'GET /evaluations':
         return json(res, 200, this.src.evaluations());
       case 'GET /logs': {
