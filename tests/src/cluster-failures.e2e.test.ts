@@ -113,6 +113,13 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 30_000, { since: back });
   });
 
+  it('exits with code 1 (for the supervisor to retry) when NATS cannot be reached at start', async () => {
+    w = await clusterWorld();
+    const run = runRelay(w.relayEnv('relay-x', { SANKEY_NATS_URL: `nats://127.0.0.1:${await freePort()}` }));
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/cannot reach NATS at nats:\/\/127\.0\.0\.1:\d+/);
+  });
+
   it('joins a NATS server that demands a token only with it, and refuses clearly without it', async () => {
     nats = await privateNats(['--auth', 'nats-secret-token-42']);
     w = await clusterWorld({ natsUrl: nats.url });
