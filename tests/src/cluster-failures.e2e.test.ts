@@ -2,7 +2,7 @@
 // stops and starts, so other tests keep the machine's. Runs when TEST_POSTGRES_URL is set.
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
 import { freePort } from './free-port';
 
@@ -11,6 +11,10 @@ if (!base)
   process.stdout.write(
     'cluster failure e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n',
   );
+
+// Relay processes start in seconds each; on a loaded 2-core machine a test with three of them and
+// a restart needs more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 let w: ClusterWorld | undefined;
 let nats: Awaited<ReturnType<typeof privateNats>> | undefined;

@@ -2,12 +2,16 @@
 // nats-server, each test under a cluster name of its own. Runs when TEST_POSTGRES_URL is set.
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_TOKEN, type ClusterWorld, clusterWorld, NATS_URL, runRelay } from './cluster-world';
 
 const base = testPostgresUrl();
 if (!base)
   process.stdout.write('cluster e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n');
+
+// Relay processes start in seconds each; on a loaded 2-core machine a test with three of them and
+// a restart needs more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 let w: ClusterWorld | undefined;
 afterEach(async () => {
