@@ -552,7 +552,7 @@ export class ClusterNode {
   /** Another relay's master into the local connection table (only masters with a trade group here). */
   private enterRemote(accountId: string, key: string, v: EaStateValue | null): void {
     if (!this.core.group(accountId) && !this.injected.has(key)) return;
-    const input: DecodedInbound | null = v
+    const input: ReturnType<typeof remoteInput> = v
       ? remoteInput(v, Date.now())
       : {
           type: 'Unregister',
@@ -565,7 +565,7 @@ export class ClusterNode {
         };
     if (!input) return;
     this.injected.add(key);
-    this.core.handle(input, process.hrtime.bigint());
+    this.core.handleRemote(input);
   }
 
   private writeState(key: string, entry: NonNullable<ReturnType<RelayCore['connection']>>): void {
