@@ -3,17 +3,14 @@
 // the KV bucket of EA state, routes sync requests and snapshots, and holds the relay id.
 import { hostname } from 'node:os';
 import {
-  AckPolicy,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
-  StorageType,
 } from '@nats-io/jetstream';
 import { type KV, Kvm, type KvWatchEntry } from '@nats-io/kv';
-import { headers, type Msg, type NatsConnection, nanos, type Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames, type EaKind, parseEaKey } from '@sankey/shared/cluster/names';
 import { decodeInbound, encodeInbound } from '@sankey/shared/protocol/codec';
 import type {
@@ -33,6 +30,7 @@ import { ClusterMetrics } from './metrics';
 import type { Outbound } from './outbound-buffer';
 import { ClusterPublisher } from './publisher';
 import { type RelayInfo, RelayRegistry } from './relay-registry';
+import { ensureConsumer, ensureStream } from './stream-setup';
 import { JournalTap, OwnedStatusWriter } from './taps';
 
 const H_RELAY = 'Sankey-Relay';
@@ -352,41 +350,11 @@ export class ClusterNode {
     }
   }
 
-  /**
-   * This relay's durable consumer. A consumer left with unacknowledged messages (the relay was killed) is made
-   * again from just after its ack floor: JetStream would redeliver those only after the ack wait, behind newer
-   * messages, out of the masters' order; replayed from the floor they come first and in order (a copy the relay
-   * had already sent comes again; the EA's ticket mapping ignores it).
-   */
   private async ensureConsumer(): Promise<void> {
-    const durable = this.names.durable(this.cfg.relayId);
-    const stream = this.names.signalStream;
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      filter_subject: this.names.signalWildcard,
-      ack_wait: nanos(30_000),
-      max_ack_pending: 1000,
-    };
-    let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | null = null;
-    try {
-      info = await this.jsm.consumers.info(stream, durable);
-    } catch {
-      await this.jsm.consumers.add(stream, { ...config, deliver_policy: DeliverPolicy.New });
-      return;
+    const replay = await ensureConsumer(this.jsm, this.names, this.cfg.relayId);
+    if (replay) {
+      this.deps.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
     }
-    if (info.num_ack_pending === 0) return;
-    const from = info.ack_floor.stream_seq + 1;
-    this.deps.log.info(
-      { unacknowledged: info.num_ack_pending, fromStreamSeq: from },
-      'replaying the signals this relay had not acknowledged, in order',
-    );
-    await this.jsm.consumers.delete(stream, durable);
-    await this.jsm.consumers.add(stream, {
-      ...config,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
-    });
   }
 
   private async consumeSignals(): Promise<void> {
@@ -643,20 +611,4 @@ function baseInfo(cfg: ClusterConfig, startedAt: number, eas: number): RelayInfo
     seenAt: new Date().toISOString(),
     eas,
   };
-}
-
-async function ensureStream(jsm: JetStreamManager, names: ClusterNames): Promise<void> {
-  try {
-    await jsm.streams.info(names.signalStream);
-    return;
-  } catch {
-    // Not there yet: create it (two relays racing both succeed with the same config).
-  }
-  await jsm.streams.add({
-    name: names.signalStream,
-    subjects: [names.signalWildcard],
-    storage: StorageType.File,
-    max_age: nanos(24 * 3600 * 1000),
-    duplicate_window: nanos(120_000),
-  });
 }
