@@ -426,8 +426,11 @@ export class ClusterNode {
     this.acking = true;
     const batch = this.toAck;
     this.toAck = [];
+    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the ack waits
+    // a little longer (a relay killed in between would otherwise have acked a copy it never sent).
     void this.flushed()
       .catch(() => {})
+      .then(() => new Promise((r) => setTimeout(r, this.cfg.ackGraceMs ?? 50)))
       .then(() => {
         for (const m of batch) m.ack();
         this.acking = false;
