@@ -1,13 +1,19 @@
 // `npm run demo`: relay + web on a throw-away data directory, one master copying to three slaves with different
 // settings (created through the tRPC API), simulated EAs trading every ~2 s. Prints the URL and the admin
 // password; Ctrl-C stops everything and removes the data directory.
+// `npm run demo -- --cluster` (docs/cluster.md): two relays in cluster mode — the master on relay A (with the web),
+// the slaves on relay B — on a throw-away schema of the PostgreSQL DATABASE_URL and the NATS server at
+// SANKEY_NATS_URL (default nats://127.0.0.1:4222); the schema and the cluster's NATS data are removed at the end.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropPostgresSchema } from '@sankey/db/pg-schema';
+import { withPostgresSchema } from '@sankey/db/urls';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
+import { deleteClusterData } from '@sankey/relay/cluster/cleanup';
 import { childEnv, repoRoot as root, scriptEnv } from './env';
 
 const MASTER = 'Demo_Master_1001';
@@ -68,14 +74,30 @@ if (!existsSync(join(root, 'apps/web/.next/BUILD_ID'))) {
   process.exit(1);
 }
 
+const cluster = process.argv.includes('--cluster');
+if (cluster && !/^postgres(ql)?:\/\//.test(scriptEnv.databaseUrl ?? '')) {
+  say(
+    '`npm run demo -- --cluster` needs PostgreSQL: set DATABASE_URL=postgresql://… (the demo uses a schema of its own).',
+  );
+  process.exit(1);
+}
+const suffix = randomBytes(4).toString('hex');
+const clusterName = `demo${suffix}`;
+const schema = `demo_${suffix}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'sankey-demo-'));
+const dataDirB = cluster ? mkdtempSync(join(tmpdir(), 'sankey-demo-b-')) : dataDir;
 const apiToken = randomBytes(24).toString('base64url');
 const adminPassword = `demo-${randomBytes(5).toString('hex')}`;
 const webPort = await freePort(scriptEnv.webPort);
 const env = childEnv(
   {
     SANKEY_DATA_DIR: dataDir,
-    DATABASE_URL: `file:${join(dataDir, 'sankey.db')}`,
+    DATABASE_URL: cluster
+      ? withPostgresSchema(scriptEnv.databaseUrl!, schema)
+      : `file:${join(dataDir, 'sankey.db')}`,
+    ...(cluster
+      ? { SANKEY_NATS_URL: scriptEnv.natsUrl, SANKEY_CLUSTER: clusterName, SANKEY_RELAY_ID: 'demo-a' }
+      : {}),
     SANKEY_API_TOKEN: apiToken,
     SANKEY_ADMIN_PASSWORD: adminPassword,
     SANKEY_ZMQ_RECEIVER_PORT: '0',
@@ -148,6 +170,11 @@ async function stop(code: number) {
     ),
   );
   rmSync(dataDir, { recursive: true, force: true });
+  if (cluster) {
+    rmSync(dataDirB, { recursive: true, force: true });
+    await deleteClusterData(scriptEnv.natsUrl, clusterName).catch(() => {});
+    await dropPostgresSchema(scriptEnv.databaseUrl!, schema).catch(() => {});
+  }
   process.exit(code);
 }
 process.once('SIGINT', () => void stop(0));
@@ -155,19 +182,32 @@ process.once('SIGTERM', () => void stop(0));
 
 try {
   say(`demo data directory: ${dataDir}`);
-  startChild('relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
-  const ports = await waitFor('the relay', () => {
-    try {
-      const p = (
-        JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as {
-          ports?: { receiver?: number; publisher?: number; relayHttp?: number };
-        }
-      ).ports;
-      return p?.receiver && p.publisher && p.relayHttp ? (p as Required<typeof p>) : null;
-    } catch {
-      return null;
-    }
-  });
+  const relayPorts = (dir: string) =>
+    waitFor(`the relay in ${dir}`, () => {
+      try {
+        const p = (
+          JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8')) as {
+            ports?: { receiver?: number; publisher?: number; relayHttp?: number };
+          }
+        ).ports;
+        return p?.receiver && p.publisher && p.relayHttp ? (p as Required<typeof p>) : null;
+      } catch {
+        return null;
+      }
+    });
+  startChild(cluster ? 'relay A' : 'relay', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts']);
+  const ports = await relayPorts(dataDir);
+  // Cluster: relay B on the same database (relay A migrated it) and the same NATS cluster; the slaves connect here.
+  const portsB = cluster
+    ? await (async () => {
+        startChild('relay B', join(root, 'apps/relay'), ['--import', 'tsx', 'src/main.ts'], {
+          SANKEY_DATA_DIR: dataDirB,
+          SANKEY_RELAY_ID: 'demo-b',
+          SANKEY_SKIP_MIGRATE: '1',
+        });
+        return relayPorts(dataDirB);
+      })()
+    : ports;
   startChild(
     'web',
     join(root, 'apps/web'),
@@ -199,6 +239,10 @@ try {
     receiverEndpoint: `tcp://127.0.0.1:${ports.receiver}`,
     publisherEndpoint: `tcp://127.0.0.1:${ports.publisher}`,
   };
+  const endpointsB = {
+    receiverEndpoint: `tcp://127.0.0.1:${portsB.receiver}`,
+    publisherEndpoint: `tcp://127.0.0.1:${portsB.publisher}`,
+  };
   const master = new SimMaster({
     accountId: MASTER,
     ...endpoints,
@@ -212,7 +256,7 @@ try {
   const makeSlave = (i: number, s: (typeof SLAVES)[number]) => {
     const slave = new SimSlave({
       accountId: s.id,
-      ...endpoints,
+      ...endpointsB,
       broker: ['Alpha_Markets', 'Beta_FX', 'Gamma_Trade'][i],
       accountNumber: 2001 + i,
       platform: i === 1 ? 'MT4' : 'MT5',
@@ -272,6 +316,11 @@ try {
   say(`  Open      ${baseUrl}`);
   say(`  Password  ${adminPassword}`);
   say(`  API token ${apiToken}`);
+  if (cluster) {
+    say(
+      `  Cluster ${clusterName}: the master on relay A (:${ports.receiver}), the slaves on relay B (:${portsB.receiver})`,
+    );
+  }
   say(`  Master ${MASTER} copies to:`);
   for (const s of SLAVES) say(`    ${s.id}  ${s.what}`);
   say('  The master opens and closes random trades every ~2 s. Ctrl-C stops everything.');

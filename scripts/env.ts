@@ -15,6 +15,8 @@ export const scriptEnv = {
   apiToken: get('SANKEY_API_TOKEN'),
   webPort: Number(get('PORT') ?? DEFAULT_PORTS.web),
   relayUrl: get('SANKEY_RELAY_URL'),
+  /** `npm run demo -- --cluster`: the NATS server the two demo relays meet on. */
+  natsUrl: get('SANKEY_NATS_URL') ?? 'nats://127.0.0.1:4222',
   /** The relay's graceful-shutdown deadline; `npm start` kills a child still running 5 s after it. */
   shutdownDeadlineMs: Number(get('SANKEY_SHUTDOWN_DEADLINE_MS') ?? 30_000),
 };

@@ -2,14 +2,19 @@
 // stops and starts, so other tests keep the machine's. Runs when TEST_POSTGRES_URL is set.
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
+import { freePort } from './free-port';
 
 const base = testPostgresUrl();
 if (!base)
   process.stdout.write(
     'cluster failure e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n',
   );
+
+// Relay processes start in seconds each; on a loaded 2-core machine a test with three of them and
+// a restart needs more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 let w: ClusterWorld | undefined;
 let nats: Awaited<ReturnType<typeof privateNats>> | undefined;
@@ -112,6 +117,13 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 30_000, { since: back });
   });
 
+  it('exits with code 1 (for the supervisor to retry) when NATS cannot be reached at start', async () => {
+    w = await clusterWorld();
+    const run = runRelay(w.relayEnv('relay-x', { SANKEY_NATS_URL: `nats://127.0.0.1:${await freePort()}` }));
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/cannot reach NATS at nats:\/\/127\.0\.0\.1:\d+/);
+  });
+
   it('joins a NATS server that demands a token only with it, and refuses clearly without it', async () => {
     nats = await privateNats(['--auth', 'nats-secret-token-42']);
     w = await clusterWorld({ natsUrl: nats.url });
@@ -129,4 +141,72 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((c) => c.ticket === 1, 10_000);
   });
+
+  it('relay B killed with SIGKILL during 1,000 signals and restarted: each Close executed once, no stale Open', async () => {
+    w = await clusterWorld();
+    const a = await w.relay('relay-a');
+    const ports = {
+      SANKEY_ZMQ_RECEIVER_PORT: String(await freePort()),
+      SANKEY_ZMQ_PUBLISHER_PORT: String(await freePort()),
+      SANKEY_RELAY_HTTP_PORT: String(await freePort()),
+    };
+    let b = await w.relay('relay-b', ports);
+    // The EA itself drops any signal older than its maximum delay, Closes included (docs/protocol.md §5.3): SB1
+    // allows a minute, so the Closes replayed after the restart are executed; SB2 allows 2 s, so the Opens sent
+    // while B was down are stale by the time B is back (its restart alone waits 3 s for its relay id).
+    await w.admin(a).createGroup('M1', {
+      enabled: true,
+      members: [
+        { slaveAccount: 'SA', enabled: true },
+        { slaveAccount: 'SB1', enabled: true, slaveSettings: { maxSignalDelayMs: 60_000 } },
+        { slaveAccount: 'SB2', enabled: true, slaveSettings: { maxSignalDelayMs: 2000 } },
+      ],
+    });
+    const sa = await w.slave(a, 'SA');
+    const [sb1, sb2] = [await w.slave(b, 'SB1'), await w.slave(b, 'SB2')];
+    const m1 = await w.master(a, 'M1');
+    for (const s of [sa, sb1, sb2])
+      await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+
+    // 500 Opens, then their 500 Closes: 1,000 signals. Relay B is killed with SIGKILL half-way through the Closes.
+    for (let t = 1; t <= 500; t++) {
+      await m1.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+      if (t % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const s of [sb1, sb2]) await s.waitForCommand((c) => c.kind === 'open' && c.ticket === 500, 20_000);
+    let restarted: Promise<void> | undefined;
+    for (let t = 1; t <= 500; t++) {
+      await m1.close(t);
+      if (t === 250) {
+        b.child.kill('SIGKILL');
+        await b.stop();
+        for (let x = 601; x <= 610; x++)
+          await m1.open({ ticket: x, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+        restarted = (async () => {
+          b = await w!.relay('relay-b', ports);
+        })();
+      }
+    }
+    await restarted;
+    await sa.waitForCommand((c) => c.kind === 'close' && c.ticket === 500, 20_000);
+    const executed = (s: typeof sb1, kind: 'open' | 'close') =>
+      s
+        .commands()
+        .filter((c) => c.masterAccount === 'M1' && c.kind === kind)
+        .map((c) => Number(c.ticket));
+    // SB1: every one of its 500 positions closed, each by exactly one executed Close.
+    await expect
+      .poll(() => sb1.positions().filter((p) => Number(p.masterTicket) <= 500).length, { timeout: 30_000 })
+      .toBe(0);
+    const closes = executed(sb1, 'close').filter((t) => t <= 500);
+    expect(closes.length).toBe(500);
+    expect(new Set(closes).size, 'no Close executed twice').toBe(500);
+    expect(new Set(executed(sb1, 'open').filter((t) => t <= 500)).size).toBe(500);
+    // SB2: the Opens sent while B was down were older than its 2 s when B was back: not one was executed.
+    expect(executed(sb2, 'open').filter((t) => t > 500)).toEqual([]);
+    expect(new Set(executed(sb2, 'close')).size).toBe(executed(sb2, 'close').length);
+    // Copying to B's slaves goes on after the restart.
+    await m1.open({ ticket: 900, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    for (const s of [sb1, sb2]) await s.waitForCommand((c) => c.ticket === 900, 20_000);
+  }, 180_000);
 });

@@ -2,12 +2,16 @@
 // nats-server, each test under a cluster name of its own. Runs when TEST_POSTGRES_URL is set.
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_TOKEN, type ClusterWorld, clusterWorld, NATS_URL, runRelay } from './cluster-world';
 
 const base = testPostgresUrl();
 if (!base)
   process.stdout.write('cluster e2e skipped: TEST_POSTGRES_URL is not set (cluster mode needs PostgreSQL)\n');
+
+// Relay processes start in seconds each; on a loaded 2-core machine a test with three of them and
+// a restart needs more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 let w: ClusterWorld | undefined;
 afterEach(async () => {
@@ -98,6 +102,29 @@ describe.skipIf(!base)('cluster mode', () => {
       return Number(rows[0]!.n);
     };
     await expect.poll(journalled, { timeout: 10_000 }).toBe(1 + 30 + 10 + 30);
+
+    // Either relay lists the whole cluster: both relays, and every EA with the relay it is on.
+    const view = (await (
+      await fetch(`${b.endpoints.http}/internal/v1/cluster`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).json()) as {
+      mode: string;
+      relayId: string;
+      relays: { relayId: string }[];
+      eas: { accountId: string; eaType: string; relayId: string; status: string }[];
+    };
+    expect(view).toMatchObject({ mode: 'cluster', relayId: 'relay-b', natsConnected: true });
+    expect(view.relays.map((r) => r.relayId)).toEqual(['relay-a', 'relay-b']);
+    const where = Object.fromEntries(
+      view.eas.map((e) => [`${e.accountId}.${e.eaType}`, [e.relayId, e.status]]),
+    );
+    expect(where).toMatchObject({
+      'M1.Master': ['relay-a', 'Online'],
+      'SA.Slave': ['relay-a', 'Online'],
+      'SB.Slave': ['relay-b', 'Online'],
+      'SF.Slave': ['relay-b', 'Online'],
+    });
   });
 
   it('applies an admin change at every relay: a toggle reaches slaves on A and on B', async () => {

@@ -177,7 +177,7 @@ export class Relay {
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);
-    await cluster?.start(this.core, () => this.outbox.drain());
+    await cluster?.start(this.core, { catchUp: () => this.outbox.drain(), flushed: () => this.zmq.flush() });
 
     this.http = relayHttpServer({
       relay: this,

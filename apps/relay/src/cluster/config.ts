@@ -18,6 +18,10 @@ export interface ClusterConfig {
   bufferCapacity?: number;
   /** How often this relay's liveness key and its EAs' unchanged state are refreshed (ms). */
   refreshEveryMs?: number;
+  /** After a restart: how long to wait for this relay's slaves to reconnect before consuming the backlog (ms). */
+  reconnectGraceMs?: number;
+  /** How long after its copies were handed to the PUB socket a signal is acked (ms, default 50). */
+  ackGraceMs?: number;
   /** How long a relay id's key lives without a refresh (ms). */
   relayTtlMs?: number;
 }

@@ -26,3 +26,16 @@ describe('NATS connection', () => {
     expect(o.maxReconnectAttempts).toBe(-1);
   });
 });
+
+describe('NATS credentials', () => {
+  it('refuses a creds file it cannot read with the variable named', () => {
+    expect(() =>
+      connectionOptions({
+        natsUrl: 'nats://127.0.0.1:4222',
+        credsFile: '/nonexistent.creds',
+        cluster: 'c',
+        relayId: 'r',
+      }),
+    ).toThrow(/cannot read SANKEY_NATS_CREDS \(\/nonexistent\.creds\)/);
+  });
+});

@@ -30,7 +30,14 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
   };
   if (cfg.token !== undefined) opts.token = cfg.token;
   if (cfg.credsFile !== undefined) {
-    const text = readFileSync(cfg.credsFile);
+    let text: Buffer;
+    try {
+      text = readFileSync(cfg.credsFile);
+    } catch (err) {
+      throw new ClusterStartError(
+        `cannot read SANKEY_NATS_CREDS (${cfg.credsFile}): ${(err as Error).message}`,
+      );
+    }
     const body = text.toString('utf8');
     opts.authenticator = body.includes('BEGIN NATS USER JWT')
       ? credsAuthenticator(new Uint8Array(text))
@@ -43,8 +50,9 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
 /** Connects once (the first connection must succeed); later losses reconnect on their own. */
 export async function connectNats(cfg: ClusterConfig, onReconnect: () => void): Promise<NatsConnection> {
   let nc: NatsConnection;
+  const options = connectionOptions(cfg);
   try {
-    nc = await connect(connectionOptions(cfg));
+    nc = await connect(options);
   } catch (err) {
     const text =
       err instanceof Error ? `${err.message} ${String((err as { code?: unknown }).code ?? '')}` : String(err);
@@ -53,7 +61,8 @@ export async function connectNats(cfg: ClusterConfig, onReconnect: () => void): 
         `NATS at ${cfg.natsUrl} refused this relay's credentials (${text.trim()}): set SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS as the server requires`,
       );
     }
-    throw new ClusterStartError(`cannot reach NATS at ${cfg.natsUrl}: ${text.trim()}`);
+    // Not a refusal: the supervisor starts the relay again (exit code 1), by then NATS may be up.
+    throw new Error(`cannot reach NATS at ${cfg.natsUrl}: ${text.trim()}`);
   }
   void (async () => {
     for await (const s of nc.status()) if (s.type === 'reconnect') onReconnect();

@@ -81,7 +81,10 @@ export function isDue(
  * The local core's input for another relay's entry of a master: a Heartbeat while the master is live there,
  * an Unregister when it went Offline or timed out. Slaves give nothing (a relay copies only to its own).
  */
-export function remoteInput(v: EaStateValue, nowMs: number): DecodedInbound | null {
+export function remoteInput(
+  v: EaStateValue,
+  nowMs: number,
+): Extract<DecodedInbound, { type: 'Heartbeat' | 'Unregister' }> | null {
   if (v.eaType !== 'Master') return null;
   if (!live(v.status)) {
     return {

@@ -3,17 +3,14 @@
 // the KV bucket of EA state, routes sync requests and snapshots, and holds the relay id.
 import { hostname } from 'node:os';
 import {
-  AckPolicy,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
-  StorageType,
 } from '@nats-io/jetstream';
 import { type KV, Kvm, type KvWatchEntry } from '@nats-io/kv';
-import { headers, type Msg, type NatsConnection, nanos, type Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames, type EaKind, parseEaKey } from '@sankey/shared/cluster/names';
 import { decodeInbound, encodeInbound } from '@sankey/shared/protocol/codec';
 import type {
@@ -33,6 +30,7 @@ import { ClusterMetrics } from './metrics';
 import type { Outbound } from './outbound-buffer';
 import { ClusterPublisher } from './publisher';
 import { type RelayInfo, RelayRegistry } from './relay-registry';
+import { ensureConsumer, ensureStream } from './stream-setup';
 import { JournalTap, OwnedStatusWriter } from './taps';
 
 const H_RELAY = 'Sankey-Relay';
@@ -77,6 +75,12 @@ export class ClusterNode {
   private conflictsLogged = new Set<string>();
   private pendingTimer: NodeJS.Timeout | null = null;
   private catchUp: () => Promise<void> = async () => {};
+  /** Resolves when every frame queued so far has been handed to the PUB socket. */
+  private flushed: () => Promise<void> = async () => {};
+  /** Messages handled whose copies are still in the send queue: acked once it has been flushed. */
+  private toAck: JsMsg[] = [];
+  private acking = false;
+  private closed = false;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -152,6 +156,23 @@ export class ClusterNode {
     }
   }
 
+  /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
+  async view() {
+    const relays = await this.relays.list().catch(() => [this.relayInfo()]);
+    const local: EaStateValue[] = [];
+    for (const e of this.core?.connections() ?? []) {
+      if (!this.injected.has(keyOf(e.accountId, e.eaType))) local.push(eaStateValue(this.cfg.relayId, e));
+    }
+    return {
+      mode: 'cluster' as const,
+      cluster: this.cfg.cluster,
+      relayId: this.cfg.relayId,
+      natsConnected: (await this.metrics.connected.get()).values[0]?.value === 1,
+      relays: relays.sort((a, b) => (a.relayId < b.relayId ? -1 : a.relayId > b.relayId ? 1 : 0)),
+      eas: [...local, ...this.remote.values()],
+    };
+  }
+
   relayInfo(): RelayInfo {
     return baseInfo(this.cfg, this.deps.startedAt, this.localEas());
   }
@@ -196,11 +217,21 @@ export class ClusterNode {
    * Starts consuming, watching and refreshing: after the core has loaded its groups. `catchUp` applies the outbox
    * rows committed so far (a message from another relay may name a member this relay has not applied yet).
    */
-  async start(core: RelayCore, catchUp: () => Promise<void> = async () => {}): Promise<void> {
+  async start(
+    core: RelayCore,
+    hooks: { catchUp?: () => Promise<void>; flushed?: () => Promise<void> } = {},
+  ): Promise<void> {
     this.core = core;
-    this.catchUp = catchUp;
+    if (hooks.catchUp) this.catchUp = hooks.catchUp;
+    if (hooks.flushed) this.flushed = hooks.flushed;
     await this.watchEas();
-    await this.consumeSignals();
+    await this.ensureConsumer();
+    // After a restart, the slaves the bucket says are here get a moment to reconnect before the backlog is
+    // consumed: a Close for one of them must find it listening (and an Open older than its maximum delay is then
+    // filtered as stale), not be dropped because it has not heartbeaten yet.
+    void this.whenSlavesBack()
+      .then(() => this.consumeSignals())
+      .catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'cluster consumer not started'));
     this.subscribeRouting();
     this.relays.start();
     this.pendingTimer = setInterval(() => void this.samplePending(), 5000);
@@ -239,6 +270,7 @@ export class ClusterNode {
         const key = keyOf(msg.message.account_id, kind);
         // The EA is here now: it is no longer another relay's.
         if (msg.type !== 'Unregister' && this.injected.delete(key)) this.remote.delete(key);
+        if (msg.type !== 'Unregister') this.mine.delete(key);
         core.handle(msg, receivedAtNs);
         const entry = core.connection(msg.message.account_id, kind);
         if (entry && !this.injected.has(key)) this.writeState(key, entry);
@@ -303,22 +335,34 @@ export class ClusterNode {
 
   // ------------------------------------------------------------------ from other relays
 
-  private async consumeSignals(): Promise<void> {
-    const durable = this.names.durable(this.cfg.relayId);
-    const stream = this.names.signalStream;
-    try {
-      await this.jsm.consumers.info(stream, durable);
-    } catch {
-      await this.jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        filter_subject: this.names.signalWildcard,
-        ack_wait: nanos(30_000),
-        max_ack_pending: 1000,
-      });
+  private async whenSlavesBack(): Promise<void> {
+    const graceMs = this.cfg.reconnectGraceMs ?? 10_000;
+    const deadline = performance.now() + graceMs;
+    const waiting = () =>
+      [...this.mine].filter((key) => key.startsWith('Slave\u0000') && !this.remote.has(key)).length;
+    if (waiting() === 0) return;
+    this.deps.log.info(
+      { slaves: waiting(), graceMs },
+      "waiting for this relay's slaves to reconnect before consuming",
+    );
+    while (waiting() > 0 && performance.now() < deadline && !this.closed) {
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const consumer = await this.js.consumers.get(stream, durable);
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const replay = await ensureConsumer(this.jsm, this.names, this.cfg.relayId);
+    if (replay) {
+      this.deps.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
+    }
+  }
+
+  private async consumeSignals(): Promise<void> {
+    if (this.closed) return;
+    const consumer = await this.js.consumers.get(
+      this.names.signalStream,
+      this.names.durable(this.cfg.relayId),
+    );
     const messages = await consumer.consume({ max_messages: 256 });
     this.stops.push(() => void messages.close());
     void (async () => {
@@ -370,9 +414,28 @@ export class ClusterNode {
       this.metrics.consumed.inc({ outcome: 'error' });
       this.deps.log.error({ err: String(err) }, 'cluster signal not handled');
     } finally {
-      // Copies are queued or parked synchronously by core.handle: the signal is done here.
-      m.ack();
+      // Copies are queued or parked synchronously by core.handle; the ack waits until the queued ones have been
+      // handed to the socket, so a relay killed before that gets the signal again after its restart.
+      this.toAck.push(m);
+      this.ackWhenFlushed();
     }
+  }
+
+  private ackWhenFlushed(): void {
+    if (this.acking) return;
+    this.acking = true;
+    const batch = this.toAck;
+    this.toAck = [];
+    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the ack waits
+    // a little longer (a relay killed in between would otherwise have acked a copy it never sent).
+    void this.flushed()
+      .catch(() => {})
+      .then(() => new Promise((r) => setTimeout(r, this.cfg.ackGraceMs ?? 50)))
+      .then(() => {
+        for (const m of batch) m.ack();
+        this.acking = false;
+        if (this.toAck.length > 0) this.ackWhenFlushed();
+      });
   }
 
   private subscribeRouting(): void {
@@ -460,7 +523,7 @@ export class ClusterNode {
   /** Another relay's master into the local connection table (only masters with a trade group here). */
   private enterRemote(accountId: string, key: string, v: EaStateValue | null): void {
     if (!this.core.group(accountId) && !this.injected.has(key)) return;
-    const input: DecodedInbound | null = v
+    const input: ReturnType<typeof remoteInput> = v
       ? remoteInput(v, Date.now())
       : {
           type: 'Unregister',
@@ -473,7 +536,7 @@ export class ClusterNode {
         };
     if (!input) return;
     this.injected.add(key);
-    this.core.handle(input, process.hrtime.bigint());
+    this.core.handleRemote(input);
   }
 
   private writeState(key: string, entry: NonNullable<ReturnType<RelayCore['connection']>>): void {
@@ -522,6 +585,7 @@ export class ClusterNode {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.pendingTimer) clearInterval(this.pendingTimer);
     await this.publisher.drain(2000);
     this.publisher.stop();
@@ -550,20 +614,4 @@ function baseInfo(cfg: ClusterConfig, startedAt: number, eas: number): RelayInfo
     seenAt: new Date().toISOString(),
     eas,
   };
-}
-
-async function ensureStream(jsm: JetStreamManager, names: ClusterNames): Promise<void> {
-  try {
-    await jsm.streams.info(names.signalStream);
-    return;
-  } catch {
-    // Not there yet: create it (two relays racing both succeed with the same config).
-  }
-  await jsm.streams.add({
-    name: names.signalStream,
-    subjects: [names.signalWildcard],
-    storage: StorageType.File,
-    max_age: nanos(24 * 3600 * 1000),
-    duplicate_window: nanos(120_000),
-  });
 }

@@ -52,6 +52,11 @@ export class OutboundBuffer {
     return this.lanes.get(lane)?.[0];
   }
 
+  /** The first `n` messages of a lane, oldest first (not removed). */
+  peek(lane: string, n: number): Outbound[] {
+    return this.lanes.get(lane)?.slice(0, n) ?? [];
+  }
+
   /** Lanes with messages waiting. */
   waitingLanes(): string[] {
     return [...this.lanes.keys()];

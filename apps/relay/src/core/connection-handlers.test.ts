@@ -25,6 +25,23 @@ describe.each(Object.entries(engines))(
       expect(h.statusWrites).toEqual([]);
     });
 
+    it('a master on another relay (cluster mode): its members here get configs, the master and nobody else does', () => {
+      const h = setup();
+      h.handle(register('S1', 'Slave'));
+      h.handle(heartbeat('S1', 'Slave'));
+      h.take();
+      const hb = heartbeat('M1', 'Master');
+      h.core.handleRemote(hb as Extract<typeof hb, { type: 'Heartbeat' }>);
+      const frames = h.take();
+      expect(frames.map((f) => f.topic)).toEqual(['config/S1']);
+      expect(frames[0]!.message.message).toMatchObject({ status: 2, warning_codes: [] });
+      h.core.handleRemote({
+        type: 'Unregister',
+        message: { message_type: 'Unregister', account_id: 'M1', timestamp: 0, ea_type: 'Master' },
+      });
+      expect(h.configsFor('S1').at(-1)).toMatchObject({ status: 1, warning_codes: ['master_offline'] });
+    });
+
     it('suppresses the master config on the first heartbeat after Register but updates the members', () => {
       const h = setup();
       h.handle(register('M1', 'Master'));

@@ -85,15 +85,19 @@ export class ConnectionHandlers {
     }
   }
 
-  /** §6.4: configs only where an evaluation changed. */
-  heartbeat(msg: HeartbeatMessage): void {
+  /**
+   * §6.4: configs only where an evaluation changed. `remote`: the heartbeat stands for a master connected to another
+   * relay of the cluster (docs/cluster.md): its members here get their configs as usual, but nothing goes to the
+   * master (it listens at its own relay) and nobody here gets a global config for it.
+   */
+  heartbeat(msg: HeartbeatMessage, origin: 'local' | 'remote' = 'local'): void {
     const prev = this.state.connections.get(msg.account_id, eaTypeKey(msg.ea_type));
     const old: ConnectionSnapshot | null = prev
       ? { status: prev.status, isTradeAllowed: prev.isTradeAllowed }
       : null;
     const seen = this.state.connections.heartbeat(msg, this.now());
     if (seen === null) return this.refuse(msg.account_id);
-    if (seen === 'new') this.configs.global('register');
+    if (seen === 'new' && origin === 'local') this.configs.global('register');
     if (old?.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
       this.deps.events.emit('ea_connected', { accountId: msg.account_id, eaType: eaTypeKey(msg.ea_type) });
       this.deps.events.snapshotChanged();
@@ -101,7 +105,7 @@ export class ConnectionHandlers {
       this.deps.events.snapshotChanged(true);
     }
 
-    if (msg.ea_type === 'Master') this.masterHeartbeat(msg, old);
+    if (msg.ea_type === 'Master') this.masterHeartbeat(msg, old, origin);
     else if (msg.ea_type === 'Slave') this.slaveHeartbeat(msg, old);
     else
       this.deps.log.warn(
@@ -110,7 +114,11 @@ export class ConnectionHandlers {
       );
   }
 
-  private masterHeartbeat(msg: HeartbeatMessage, old: ConnectionSnapshot | null): void {
+  private masterHeartbeat(
+    msg: HeartbeatMessage,
+    old: ConnectionSnapshot | null,
+    origin: 'local' | 'remote',
+  ): void {
     const group = this.state.store.getGroup(msg.account_id);
     if (!group) {
       this.deps.log.debug({ accountId: msg.account_id }, 'master heartbeat without a trade group');
@@ -126,7 +134,7 @@ export class ConnectionHandlers {
     // The Register handler already sent this config (§6.4 step 5).
     if (changed && old?.status === 'Registered' && old.isTradeAllowed === msg.is_trade_allowed)
       changed = false;
-    if (changed) this.configs.master(group, now, 'heartbeat');
+    if (changed && origin === 'local') this.configs.master(group, now, 'heartbeat');
     this.updateRelatedSlaves(group.id, before, 'heartbeat');
     this.refreshMarginRatioConfigs(group.id, msg.equity);
   }

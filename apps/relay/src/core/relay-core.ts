@@ -97,6 +97,15 @@ export class RelayCore {
     return this.gate.idle();
   }
 
+  /**
+   * A master connected to another relay of the cluster, as its shared state says (docs/cluster.md): a Heartbeat
+   * while it is live there, an Unregister when it went offline. Local members are evaluated against it.
+   */
+  handleRemote(msg: Extract<DecodedInbound, { type: 'Heartbeat' | 'Unregister' }>): void {
+    if (msg.type === 'Heartbeat') this.inbound.connections.heartbeat(msg.message, 'remote');
+    else this.inbound.connections.unregister(msg.message);
+  }
+
   /** The heartbeat timeout check (every second, D9), with the configured timeout; parked copies past their time. */
   checkTimeouts(): void {
     this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS);

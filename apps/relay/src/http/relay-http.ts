@@ -52,6 +52,7 @@ export function relayHttpServer(parts: RelayHttpParts): RelayHttpServer {
         return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
       },
       healthy: parts.healthy,
+      cluster: async () => (relay.cluster ? relay.cluster.view() : { mode: 'alone' }),
       ops: relay.ops,
       risk: relay.riskOps,
       onSocketConnected: (emit) => emit('system_snapshot', systemSnapshot(relay.core, relay.appliedOutboxId)),

@@ -54,6 +54,8 @@ export interface RelayHttpSource {
   latency(): Promise<LatencySummary>;
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
+  /** Cluster mode: live relays and every EA of the cluster with its relay (docs/api.md, `GET /internal/v1/cluster`). */
+  cluster?: () => Promise<unknown>;
   /** Dead letters, delivery metrics, endpoints and the blocklist (docs/api.md); absent in some tests. */
   ops?: RelayOpsRoutes;
   /** Risk controls per account (docs/api.md, "Risk controls"). */
@@ -216,6 +218,8 @@ export class RelayHttpServer {
         return json(res, 200, this.src.status());
       case 'GET /connections':
         return json(res, 200, this.src.connections());
+      case 'GET /cluster':
+        return json(res, 200, this.src.cluster ? await this.src.cluster() : { mode: 'alone' });
       case 'GET /evaluations': {
         // A mutation's answer needs one group or one member: without the filter, every call would serialise
         // every member of every group (1,000 member toggles of a 1,000-member group: quadratic).
