@@ -1,0 +1,172 @@
+// Consumes the other relays' signals from this relay's durable consumer (docs/cluster.md, Signals): skips its own,
+// redeliveries and masters with no slave here, hands the rest to the core as local signals (not journaled again),
+// and acks each once its copies have left the send queue.
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { ClusterNames } from '@sankey/shared/cluster/names';
+import { decodeInbound } from '@sankey/shared/protocol/codec';
+import type { Logger } from '../core/ports';
+import type { ClusterConfig } from './config';
+import { H_AT, H_RELAY, H_SEQ } from './headers';
+import type { ClusterMetrics } from './metrics';
+import type { EaPlacement } from './placement';
+import { ensureConsumer } from './stream-setup';
+import type { JournalTap } from './taps';
+
+export class SignalInlet {
+  /** Highest sequence number handled per remote master (redeliveries are skipped). */
+  private readonly handled = new Map<string, number>();
+  /** Resolves when every frame queued so far has been handed to the PUB socket. */
+  private flushed: () => Promise<void> = async () => {};
+  /** Messages handled whose copies are still in the send queue: acked once it has been flushed. */
+  private toAck: JsMsg[] = [];
+  private acking = false;
+  private stopConsuming: (() => void) | null = null;
+  private pendingTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly names: ClusterNames,
+    private readonly cfg: ClusterConfig,
+    private readonly metrics: ClusterMetrics,
+    private readonly log: Logger,
+    private readonly where: EaPlacement,
+    private readonly tap: () => JournalTap | null,
+  ) {}
+
+  /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
+  async start(flushed?: () => Promise<void>): Promise<void> {
+    if (flushed) this.flushed = flushed;
+    const replay = await ensureConsumer(this.jsm, this.names, this.cfg.relayId);
+    if (replay) {
+      this.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
+    }
+    // After a restart, the slaves the bucket says are here get a moment to reconnect before the backlog is
+    // consumed: a Close for one of them must find it listening (and an Open older than its maximum delay is then
+    // filtered as stale), not be dropped because it has not heartbeaten yet.
+    void this.whenSlavesBack()
+      .then(() => this.consume())
+      .catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumer not started'));
+    this.pendingTimer = setInterval(() => void this.samplePending(), 5000);
+  }
+
+  private async whenSlavesBack(): Promise<void> {
+    const graceMs = this.cfg.reconnectGraceMs ?? 10_000;
+    const deadline = performance.now() + graceMs;
+    const waiting = () =>
+      [...this.where.mine].filter((key) => key.startsWith('Slave\u0000') && !this.where.remote.has(key))
+        .length;
+    if (waiting() === 0) return;
+    this.log.info(
+      { slaves: waiting(), graceMs },
+      "waiting for this relay's slaves to reconnect before consuming",
+    );
+    while (waiting() > 0 && performance.now() < deadline && !this.closed) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async consume(): Promise<void> {
+    if (this.closed) return;
+    const consumer = await this.js.consumers.get(
+      this.names.signalStream,
+      this.names.durable(this.cfg.relayId),
+    );
+    const messages = await consumer.consume({ max_messages: 256 });
+    this.stopConsuming = () => void messages.close();
+    void (async () => {
+      for await (const m of messages) this.onMessage(m);
+    })().catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumer stopped'));
+  }
+
+  private onMessage(m: JsMsg): void {
+    try {
+      const from = m.headers?.get(H_RELAY);
+      if (from === this.cfg.relayId) {
+        this.metrics.consumed.inc({ outcome: 'own' });
+        return;
+      }
+      const decoded = decodeInbound(m.data);
+      if (!decoded.ok || decoded.value.type !== 'TradeSignal') {
+        this.metrics.consumed.inc({ outcome: 'bad' });
+        this.log.warn({ subject: m.subject }, 'unreadable message on the signal stream skipped');
+        return;
+      }
+      const master = decoded.value.message.source_account;
+      const seq = Number(m.headers?.get(H_SEQ) ?? 0);
+      if (seq > 0 && seq <= (this.handled.get(master) ?? 0)) {
+        this.metrics.consumed.inc({ outcome: 'duplicate' });
+        return;
+      }
+      if (seq > 0) this.handled.set(master, seq);
+      if (this.where.isLocalLive(master, 'Master')) {
+        // A master seen at two relays: its signals are copied by the relay it is connected to.
+        this.metrics.consumed.inc({ outcome: 'master_here' });
+        return;
+      }
+      if (!this.where.hasLocalSlave(master)) {
+        this.metrics.consumed.inc({ outcome: 'no_local_slave' });
+        return;
+      }
+      const tap = this.tap();
+      if (tap) tap.remote = true;
+      try {
+        this.where.core.handle(decoded.value, process.hrtime.bigint());
+      } finally {
+        if (tap) tap.remote = false;
+      }
+      this.metrics.consumed.inc({ outcome: 'copied' });
+      const at = Number(m.headers?.get(H_AT) ?? 0);
+      if (at > 0) this.metrics.lag.observe(Math.max(0, Date.now() - at) / 1000);
+    } catch (err) {
+      this.metrics.consumed.inc({ outcome: 'error' });
+      this.log.error({ err: String(err) }, 'cluster signal not handled');
+    } finally {
+      // Copies are queued or parked synchronously by core.handle; the ack waits until the queued ones have been
+      // handed to the socket, so a relay killed before that gets the signal again after its restart.
+      this.toAck.push(m);
+      this.ackWhenFlushed();
+    }
+  }
+
+  private ackWhenFlushed(): void {
+    if (this.acking) return;
+    this.acking = true;
+    const batch = this.toAck;
+    this.toAck = [];
+    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the ack waits
+    // a little longer (a relay killed in between would otherwise have acked a copy it never sent).
+    void this.flushed()
+      .catch(() => {})
+      .then(() => new Promise((r) => setTimeout(r, this.cfg.ackGraceMs ?? 50)))
+      .then(() => {
+        for (const m of batch) m.ack();
+        this.acking = false;
+        if (this.toAck.length > 0) this.ackWhenFlushed();
+      });
+  }
+
+  private async samplePending(): Promise<void> {
+    try {
+      const info = await this.jsm.consumers.info(
+        this.names.signalStream,
+        this.names.durable(this.cfg.relayId),
+      );
+      this.metrics.pending.set(info.num_pending);
+    } catch {
+      // NATS unreachable: the gauge keeps its last value; sankey_cluster_nats_connected says why.
+    }
+  }
+
+  /** Stops waiting and sampling (first, before the publisher drains). */
+  halt(): void {
+    this.closed = true;
+    if (this.pendingTimer) clearInterval(this.pendingTimer);
+  }
+
+  /** Stops the consumer. */
+  stop(): void {
+    this.stopConsuming?.();
+  }
+}
