@@ -116,7 +116,9 @@ function ClusterDetails({ view }: { view: Cluster }) {
                       </span>
                     </td>
                     <td data-label={t('cluster.col.host')}>
-                      {r.host} <span className="muted small">pid {r.pid}</span>
+                      <span>
+                        {r.host} <span className="muted small">pid {r.pid}</span>
+                      </span>
                     </td>
                     <td className="mono" data-label={t('cluster.col.address')}>
                       {r.address ?? '–'}
