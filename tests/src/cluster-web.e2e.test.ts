@@ -93,6 +93,8 @@ describe.skipIf(!base || !webBuilt)('web app in cluster mode', () => {
       const node = (id: string) => page.locator(`[data-testid="account-node"][data-account-id="${id}"]`);
       await node('S1').getByTestId('ea-relay').filter({ hasText: 'relay-b' }).waitFor({ timeout: 20_000 });
       await node('M1').getByTestId('ea-relay').filter({ hasText: 'relay-a' }).waitFor({ timeout: 20_000 });
+      mkdirSync(SHOTS, { recursive: true });
+      await node('S1').screenshot({ path: join(SHOTS, 'cluster-node-phone.png') });
       await page.goto(`${web.base}/settings`);
       const card = page.getByTestId('cluster-card');
       await card.getByTestId('cluster-relay').nth(1).waitFor({ timeout: 20_000 });
@@ -113,7 +115,6 @@ describe.skipIf(!base || !webBuilt)('web app in cluster mode', () => {
       }));
       expect(widths.page).toBeLessThanOrEqual(375);
       expect(widths.card).toBeLessThanOrEqual(375);
-      mkdirSync(SHOTS, { recursive: true });
       await card.screenshot({ path: join(SHOTS, 'cluster-settings-phone.png') });
     } finally {
       await browser.close();
