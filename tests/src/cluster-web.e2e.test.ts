@@ -116,6 +116,9 @@ describe.skipIf(!base || !webBuilt)('web app in cluster mode', () => {
       expect(widths.page).toBeLessThanOrEqual(375);
       expect(widths.card).toBeLessThanOrEqual(375);
       await card.screenshot({ path: join(SHOTS, 'cluster-settings-phone.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
+      await card.screenshot({ path: join(SHOTS, 'cluster-settings-1440.png') });
     } finally {
       await browser.close();
     }

@@ -134,14 +134,14 @@ export function SettingsView() {
           ) : null}
         </Card>
 
-        <ClusterCard />
-
         <Card title={t('settings.ini')}>
           <p className="muted small">{t('settings.iniHelp')}</p>
           <a className="btn btn-outline" href="/api/ea/sankey_copier.ini" download data-testid="ini-download">
             <Download size={16} /> {t('settings.iniDownload')}
           </a>
         </Card>
+
+        <ClusterCard />
 
         {form ? (
           <Card title={t('settings.general')} testId="settings-form">
