@@ -127,9 +127,12 @@ describe('Settings → Cluster', () => {
     expect(a.textContent).toContain('10.0.0.1');
     expect(within(a).getByTestId('cluster-relay-eas').textContent).toBe('1');
     expect(within(a).getByTestId('cluster-relay-nats').textContent).toBe('Connected');
+    // Uptime from the relay's own clock: seen 09:00:00, started 08:00:00.
+    expect(within(a).getByTestId('cluster-relay-uptime').textContent).toBe('1h 0m 0s');
     expect(b.textContent).toContain('vps-b');
     expect(b.textContent).not.toContain('(this relay)');
     expect(within(b).getByTestId('cluster-relay-eas').textContent).toBe('2');
+    expect(within(b).getByTestId('cluster-relay-uptime').textContent).toBe('0h 30m 1s');
     // Started and last seen as local times (not the raw ISO strings).
     expect(b.textContent).not.toContain('2026-01-01T08:30');
     expect(b.textContent).toMatch(/01\/01\/2026/);

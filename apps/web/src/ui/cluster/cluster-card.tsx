@@ -1,6 +1,6 @@
 'use client';
 // Settings → Cluster (docs/cluster.md): alone, or the cluster's name, this relay's NATS connection, every live relay
-// (id, host, address, started, last seen, EAs) and every EA with the relay it is on. Polls every few seconds.
+// (id, host, address, started, uptime, last seen, EAs) and every EA with the relay it is on. Polls every few seconds.
 import type { ClusterView } from '@sankey/shared/api/cluster-views';
 import { errorMessage } from '../../client/trpc';
 import { Badge, Card } from '../components/ui';
@@ -14,6 +14,22 @@ export type ClusterCardState =
   | { kind: 'ready'; view: ClusterView };
 
 type Cluster = Extract<ClusterView, { mode: 'cluster' }>;
+
+/**
+ * How long a relay has been up: its last refresh minus its start, both from that relay's own clock (clocks do not
+ * compare across machines, so the browser's is not used). Null when either time is unreadable.
+ */
+export function relayUptimeS(r: { startedAt: string; seenAt: string }): number | null {
+  const ms = Date.parse(r.seenAt) - Date.parse(r.startedAt);
+  return Number.isNaN(ms) ? null : Math.max(0, Math.round(ms / 1000));
+}
+
+function formatUptime(s: number): string {
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${d > 0 ? `${d}d ` : ''}${h}h ${m}m ${s % 60}s`;
+}
 
 export function ClusterCard() {
   const query = useClusterQuery();
@@ -67,6 +83,10 @@ function ClusterDetails({ view }: { view: Cluster }) {
       ? iso
       : d.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
   };
+  const uptime = (r: { startedAt: string; seenAt: string }) => {
+    const s = relayUptimeS(r);
+    return s === null ? '–' : formatUptime(s);
+  };
   const eas = [...view.eas].sort(
     (a, b) =>
       (a.relayId < b.relayId ? -1 : a.relayId > b.relayId ? 1 : 0) ||
@@ -97,6 +117,7 @@ function ClusterDetails({ view }: { view: Cluster }) {
                 <th scope="col">{t('cluster.col.host')}</th>
                 <th scope="col">{t('cluster.col.address')}</th>
                 <th scope="col">{t('cluster.col.started')}</th>
+                <th scope="col">{t('cluster.col.uptime')}</th>
                 <th scope="col">{t('cluster.col.seen')}</th>
                 <th scope="col" className="num">
                   {t('cluster.col.eas')}
@@ -124,6 +145,9 @@ function ClusterDetails({ view }: { view: Cluster }) {
                       {r.address ?? '–'}
                     </td>
                     <td data-label={t('cluster.col.started')}>{time(r.startedAt)}</td>
+                    <td data-label={t('cluster.col.uptime')} data-testid="cluster-relay-uptime">
+                      {uptime(r)}
+                    </td>
                     <td data-label={t('cluster.col.seen')}>{time(r.seenAt)}</td>
                     <td className="num" data-label={t('cluster.col.eas')} data-testid="cluster-relay-eas">
                       {r.eas}
