@@ -55,7 +55,7 @@ export async function startWeb(relay: {
     base,
     async call(path, input) {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${relay.apiToken}` };
-      const isQuery = /\.(list|get|status|socketToken)$/.test(path);
+      const isQuery = /\.(list|get|status|socketToken|cluster)$/.test(path);
       const res = isQuery
         ? await fetch(
             `${base}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,

@@ -2,9 +2,11 @@
 // (docs/api.md, Realtime events and Relay control API). A thin adapter: every answer comes from the RelayHttpSource. Every request but /healthz must
 // carry an allowed Host (docs/api.md, Host allow-list); socket tokens of revoked sessions are refused and their
 // connections closed; an unknown bearer or socket token makes it re-read the API token (rotation).
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asDatabaseUnavailable } from '@sankey/db/errors';
+import type { ClusterView } from '@sankey/shared/api/cluster-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@sankey/shared/api/events';
 import { allowedHostnames, hostAllowed } from '@sankey/shared/api/host-allow-list';
 import { bearerMatches, type SocketTokenClaims, verifySocketToken } from '@sankey/shared/api/socket-token';
@@ -55,7 +57,7 @@ export interface RelayHttpSource {
   metrics(): Promise<{ contentType: string; body: string }>;
   healthy(): boolean;
   /** Cluster mode: live relays and every EA of the cluster with its relay (docs/api.md, `GET /internal/v1/cluster`). */
-  cluster?: () => Promise<unknown>;
+  cluster?: () => Promise<ClusterView>;
   /** Dead letters, delivery metrics, endpoints and the blocklist (docs/api.md); absent in some tests. */
   ops?: RelayOpsRoutes;
   /** Risk controls per account (docs/api.md, "Risk controls"). */

@@ -1,5 +1,6 @@
 // The relay's control API (docs/api.md, Relay control API) as the web app sees it. Every call has a short timeout and answers null
 // when the relay is unreachable or answers nonsense, so the services can fall back (docs/api.md, Procedures).
+import { type ClusterView, clusterViewSchema } from '@sankey/shared/api/cluster-views';
 import {
   type EaConnection,
   eaConnectionSchema,
@@ -61,6 +62,8 @@ export interface RelayClient extends RelayOpsClient, RelayRiskClient {
   signals(query: { masterAccount?: string; limit?: number }): Promise<SignalJournalEntryView[] | null>;
   /** The relay's latency ring (docs/api.md, latency.summary). */
   latency(): Promise<LatencySummary | null>;
+  /** Alone, or the cluster's live relays and every EA with the relay it is on (docs/cluster.md). */
+  cluster(): Promise<ClusterView | null>;
   /** Best effort: false when the relay could not be told (it polls the outbox anyway). */
   nudge(): Promise<boolean>;
   /**
@@ -193,6 +196,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): RelayClient
       return call('GET', `/signals${qs ? `?${qs}` : ''}`, z.array(signalJournalEntrySchema));
     },
     latency: () => call('GET', '/latency', latencySummarySchema),
+    cluster: () => call('GET', '/cluster', clusterViewSchema),
     nudge: async () => (await call('POST', '/outbox/nudge', null)) !== null,
     revokeSessions: async (sessionIds) =>
       (await call('POST', '/sessions/revoke', null, { sessionIds })) !== null,

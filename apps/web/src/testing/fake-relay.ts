@@ -2,6 +2,7 @@
 // control API (docs/api.md, Relay control API) for the HTTP tests.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ClusterView } from '@sankey/shared/api/cluster-views';
 import type {
   BlockedEaView,
   DeadLetterView,
@@ -31,6 +32,7 @@ export interface RelayData {
   logs: LogsPage;
   signals: SignalJournalEntryView[];
   latency: LatencySummary | null;
+  cluster: ClusterView;
 }
 
 export const relayData = (): RelayData => ({
@@ -47,6 +49,7 @@ export const relayData = (): RelayData => ({
   logs: { entries: [], nextCursor: null },
   signals: [],
   latency: null,
+  cluster: { mode: 'alone' },
 });
 
 export const connection = (accountId: string, eaType: 'Master' | 'Slave'): EaConnection => ({
@@ -89,6 +92,7 @@ export class FakeRelayClient implements RelayClient {
     return this.reachable ? this.data.signals : null;
   };
   latency = async () => (this.reachable ? this.data.latency : null);
+  cluster = async () => (this.reachable ? this.data.cluster : null);
   nudge = async () => {
     if (!this.reachable) return false;
     this.nudges++;
@@ -234,6 +238,8 @@ export async function startFakeRelayServer(initialApiToken: string) {
         return send(200, state.data.signals);
       case 'GET /internal/v1/latency':
         return state.data.latency ? send(200, state.data.latency) : send(404, { error: 'not_found' });
+      case 'GET /internal/v1/cluster':
+        return send(200, state.data.cluster);
       case 'POST /internal/v1/outbox/nudge':
         state.nudges++;
         return send(202, { ok: true });

@@ -111,6 +111,9 @@ export function createSystemService(deps: SystemDeps) {
     /** The relay's latency ring (p50/p99, rates); null when the relay is unreachable. */
     latency: () => deps.relay.latency(),
 
+    /** Alone or the cluster's relays and EAs (docs/cluster.md); null when the relay is unreachable. */
+    cluster: () => deps.relay.cluster(),
+
     /** The ini with the ports the relay actually bound: asked live, else runtime.json, else the defaults. */
     async ini(): Promise<string> {
       const [status, settings] = await Promise.all([deps.relay.status(), deps.store.globalSettings.get()]);

@@ -5,6 +5,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { clsx } from 'clsx';
 import { ChevronDown, ChevronUp, ListOrdered, Settings2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
+import { EaRelayBadge, useEaRelay } from '../cluster/cluster-context';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
@@ -35,6 +36,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
   const hasWarning = model.warnings.length > 0;
   const barTone = hasWarning && model.enabled ? 'yellow' : tone;
   const isMaster = model.kind === 'master';
+  const relay = useEaRelay(model.accountId, isMaster ? 'Master' : 'Slave');
   const money = (v: number) =>
     `${v.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${c?.currency ?? ''}`;
   const prefixWarning =
@@ -81,6 +83,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             <span className={clsx('dot', `dot-${connectionTone(c)}`)} />
             <span data-testid="connection-status">{c ? t(`conn.${c.status}`) : t('conn.unknown')}</span>
             {c ? <Badge tone={c.platform === 'MT4' ? 'blue' : 'purple'}>{c.platform}</Badge> : null}
+            <EaRelayBadge accountId={model.accountId} eaType={isMaster ? 'Master' : 'Slave'} />
             <span className="muted">{t('node.links', { count: model.links })}</span>
           </span>
         </div>
@@ -176,6 +179,14 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             <dd>{c.server}</dd>
             <dt>{t('node.platform')}</dt>
             <dd>{c.platform}</dd>
+            {relay === null ? null : (
+              <>
+                <dt>{t('cluster.relayDetail')}</dt>
+                <dd className="mono" data-testid="detail-relay">
+                  {relay}
+                </dd>
+              </>
+            )}
             <dt>{t('node.balance')}</dt>
             <dd data-testid="detail-balance">{money(c.balance)}</dd>
             <dt>{t('node.equity')}</dt>

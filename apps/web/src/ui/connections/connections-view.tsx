@@ -12,6 +12,7 @@ import {
 } from '@xyflow/react';
 import { Plus } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ClusterProvider } from '../cluster/cluster-context';
 import { ConfirmDialog } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import {
@@ -168,121 +169,123 @@ export function ConnectionsView() {
 
   return (
     <RiskProvider>
-      <div className="page page-connections">
-        <div className="page-header">
-          <div>
-            <h1 className="page-title">{t('connections.title')}</h1>
-            <p className="muted small">{t('connections.subtitle')}</p>
-          </div>
-          <div className="toolbar">
-            <label className="row small">
-              <span className="muted">{t('connections.filter')}</span>
-              <select
-                className="input input-sm"
-                data-testid="master-filter"
-                value={activeFilter ?? ''}
-                onChange={(e) => setFilter(e.target.value || null)}
+      <ClusterProvider>
+        <div className="page page-connections">
+          <div className="page-header">
+            <div>
+              <h1 className="page-title">{t('connections.title')}</h1>
+              <p className="muted small">{t('connections.subtitle')}</p>
+            </div>
+            <div className="toolbar">
+              <label className="row small">
+                <span className="muted">{t('connections.filter')}</span>
+                <select
+                  className="input input-sm"
+                  data-testid="master-filter"
+                  value={activeFilter ?? ''}
+                  onChange={(e) => setFilter(e.target.value || null)}
+                >
+                  <option value="">{t('connections.filterAll', { count: options.length })}</option>
+                  {options.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {t('connections.filterOption', { id: o.id, links: o.links })}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="create-connection-button"
+                onClick={() => setWizardOpen(true)}
               >
-                <option value="">{t('connections.filterAll', { count: options.length })}</option>
-                {options.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {t('connections.filterOption', { id: o.id, links: o.links })}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button
-              type="button"
-              className="btn btn-primary"
-              data-testid="create-connection-button"
-              onClick={() => setWizardOpen(true)}
-            >
-              <Plus size={16} /> {t('connections.create')}
-            </button>
+                <Plus size={16} /> {t('connections.create')}
+              </button>
+            </div>
           </div>
-        </div>
-        {activeFilter ? (
-          <div className="alert alert-info row-between" data-testid="master-filter-indicator">
-            <span>{t('connections.viewing', { id: activeFilter })}</span>
-            <button type="button" className="btn btn-outline btn-sm" onClick={() => setFilter(null)}>
-              {t('connections.clearFilter')}
-            </button>
-          </div>
-        ) : null}
+          {activeFilter ? (
+            <div className="alert alert-info row-between" data-testid="master-filter-indicator">
+              <span>{t('connections.viewing', { id: activeFilter })}</span>
+              <button type="button" className="btn btn-outline btn-sm" onClick={() => setFilter(null)}>
+                {t('connections.clearFilter')}
+              </button>
+            </div>
+          ) : null}
 
-        {state.loaded && graph.nodes.length === 0 ? (
-          <div className="empty" data-testid="connections-empty">
-            <p className="strong">{t('connections.empty')}</p>
-            <p className="muted">{t('connections.emptyHint')}</p>
-          </div>
-        ) : (
-          <div className="flow-wrap" data-testid="connections-graph">
-            {state.loaded ? null : <p className="flow-loading muted">{t('common.loading')}</p>}
-            <ReactFlow<AccountNodeType, LinkEdgeType>
-              nodes={rfNodes as AccountNodeType[]}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              onNodesChange={onNodesChange}
-              nodesConnectable={false}
-              elementsSelectable={false}
-              minZoom={0.1}
-              maxZoom={2}
-              panOnScroll={narrow}
-              proOptions={{ hideAttribution: false }}
-            >
-              <FitOnChange layoutKey={layoutKey} narrow={narrow} />
-              <Background gap={20} />
-              <Controls showInteractive={false} />
-            </ReactFlow>
-          </div>
-        )}
-        {unlinked.length > 0 ? (
-          <p className="muted small" data-testid="unlinked">
-            {t('connections.unlinked', {
-              list: unlinked
-                .map(
-                  (c) =>
-                    `${c.accountId} (${c.eaType === 'Master' ? t('node.master') : t('node.slave')}, ${t(`conn.${c.status}`)})`,
-                )
-                .join(', '),
-            })}
+          {state.loaded && graph.nodes.length === 0 ? (
+            <div className="empty" data-testid="connections-empty">
+              <p className="strong">{t('connections.empty')}</p>
+              <p className="muted">{t('connections.emptyHint')}</p>
+            </div>
+          ) : (
+            <div className="flow-wrap" data-testid="connections-graph">
+              {state.loaded ? null : <p className="flow-loading muted">{t('common.loading')}</p>}
+              <ReactFlow<AccountNodeType, LinkEdgeType>
+                nodes={rfNodes as AccountNodeType[]}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodesChange={onNodesChange}
+                nodesConnectable={false}
+                elementsSelectable={false}
+                minZoom={0.1}
+                maxZoom={2}
+                panOnScroll={narrow}
+                proOptions={{ hideAttribution: false }}
+              >
+                <FitOnChange layoutKey={layoutKey} narrow={narrow} />
+                <Background gap={20} />
+                <Controls showInteractive={false} />
+              </ReactFlow>
+            </div>
+          )}
+          {unlinked.length > 0 ? (
+            <p className="muted small" data-testid="unlinked">
+              {t('connections.unlinked', {
+                list: unlinked
+                  .map(
+                    (c) =>
+                      `${c.accountId} (${c.eaType === 'Master' ? t('node.master') : t('node.slave')}, ${t(`conn.${c.status}`)})`,
+                  )
+                  .join(', '),
+              })}
+            </p>
+          ) : null}
+          <p className="muted small legend">
+            <strong>{t('connections.legend')}:</strong> {t('connections.legendText')}
           </p>
-        ) : null}
-        <p className="muted small legend">
-          <strong>{t('connections.legend')}:</strong> {t('connections.legendText')}
-        </p>
 
-        <CreateLinkWizard
-          open={wizardOpen}
-          onClose={() => setWizardOpen(false)}
-          initialMaster={activeFilter}
-        />
-        <MasterDrawer
-          masterId={masterDrawer}
-          onClose={() => setMasterDrawer(null)}
-          onEditMember={(tradeGroupId, slaveAccount) => {
-            setMasterDrawer(null);
-            setMemberDrawer({ tradeGroupId, slaveAccount });
-          }}
-        />
-        <MemberDrawer member={member} onClose={() => setMemberDrawer(null)} />
-        <ConfirmDialog
-          open={toDelete !== null}
-          title={t('delete.title')}
-          body={t('delete.body', {
-            master: toDelete?.member.tradeGroupId ?? '',
-            slave: toDelete?.member.slaveAccount ?? '',
-          })}
-          confirmLabel={t('common.delete')}
-          onCancel={() => setToDelete(null)}
-          onConfirm={() => {
-            const m = toDelete;
-            setToDelete(null);
-            if (m) void actions.deleteMember(m.member.tradeGroupId, m.member.slaveAccount);
-          }}
-        />
-      </div>
+          <CreateLinkWizard
+            open={wizardOpen}
+            onClose={() => setWizardOpen(false)}
+            initialMaster={activeFilter}
+          />
+          <MasterDrawer
+            masterId={masterDrawer}
+            onClose={() => setMasterDrawer(null)}
+            onEditMember={(tradeGroupId, slaveAccount) => {
+              setMasterDrawer(null);
+              setMemberDrawer({ tradeGroupId, slaveAccount });
+            }}
+          />
+          <MemberDrawer member={member} onClose={() => setMemberDrawer(null)} />
+          <ConfirmDialog
+            open={toDelete !== null}
+            title={t('delete.title')}
+            body={t('delete.body', {
+              master: toDelete?.member.tradeGroupId ?? '',
+              slave: toDelete?.member.slaveAccount ?? '',
+            })}
+            confirmLabel={t('common.delete')}
+            onCancel={() => setToDelete(null)}
+            onConfirm={() => {
+              const m = toDelete;
+              setToDelete(null);
+              if (m) void actions.deleteMember(m.member.tradeGroupId, m.member.slaveAccount);
+            }}
+          />
+        </div>
+      </ClusterProvider>
     </RiskProvider>
   );
 }

@@ -1,9 +1,11 @@
 // Every user-visible string of the admin UI in English and Japanese. `ja` must have exactly the keys of `en`
 // (the type says so), so a missing translation is a compile error. `{name}` placeholders are filled by `format`.
+import { clusterEn, clusterJa } from './cluster-dict';
 import { opsEn, opsJa } from './ops-dict';
 
 export const en = {
   ...opsEn,
+  ...clusterEn,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader trade copier',
 
@@ -566,6 +568,7 @@ export type Dict = Record<MessageKey, string>;
 
 export const ja: Dict = {
   ...opsJa,
+  ...clusterJa,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader トレードコピー',
 

@@ -1,11 +1,12 @@
 'use client';
-// Settings page: relay status and ports, the EA ini download, log shipping, synonym groups, heartbeat timeout,
+// Settings page: relay status and ports, the cluster (cluster-card.tsx), the EA ini download, log shipping, synonym groups, heartbeat timeout,
 // and the admin password and API token (security-cards.tsx).
 import { LOG_LEVELS } from '@sankey/shared/protocol/constants';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download, RefreshCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { errorMessage, useTRPC } from '../../client/trpc';
+import { ClusterCard } from '../cluster/cluster-card';
 import { useToast } from '../components/toast';
 import { Badge, Card, Checkbox, Field } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
@@ -139,6 +140,8 @@ export function SettingsView() {
             <Download size={16} /> {t('settings.iniDownload')}
           </a>
         </Card>
+
+        <ClusterCard />
 
         {form ? (
           <Card title={t('settings.general')} testId="settings-form">

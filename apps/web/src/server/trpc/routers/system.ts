@@ -1,4 +1,5 @@
 // connections, settings, system and logs: the procedures backed by the relay's control API or global settings.
+import { clusterViewSchema } from '@sankey/shared/api/cluster-views';
 import {
   changePasswordInputSchema,
   connectionGetInputSchema,
@@ -44,6 +45,8 @@ export const settingsRouter = router({
 
 export const systemRouter = router({
   status: p.output(systemStatusSchema).query(({ ctx }) => ctx.services.system.status()),
+  // Alone, or the cluster's relays and each EA's relay (docs/cluster.md); null when the relay is unreachable.
+  cluster: p.output(clusterViewSchema.nullable()).query(({ ctx }) => ctx.services.system.cluster()),
   socketToken: p
     .output(socketTokenSchema)
     .query(({ ctx }) =>
