@@ -114,14 +114,15 @@ export class ConfigPublisher {
     this.send(masterId, masterId, { type: 'MasterConfig', message }, trigger);
   }
 
-  /** `config/global`, only when a log host is configured (docs/protocol.md §6.3 step 2). */
-  global(trigger: ConfigTrigger): void {
+  /** `config/global`, only when a log host is configured (docs/protocol.md §6.3 step 2); true when it was queued. */
+  global(trigger: ConfigTrigger): boolean {
     const msg = globalConfigMessage(this.state.settings.logShipping, new Date(this.deps.clock.nowMs()));
-    if (!msg) return;
+    if (!msg) return false;
     const frame = this.encode(GLOBAL_CONFIG_TOPIC, { type: 'GlobalConfig', message: msg });
-    if (!frame) return;
+    if (!frame) return false;
     this.deps.frames.send({ frame, topic: GLOBAL_CONFIG_TOPIC, stream: '', cls: 'control' });
     this.deps.metrics.configSent('global', trigger);
+    return true;
   }
 
   /** Encodes or refuses (counted, logged): a frame the EA cannot hold is never published (D3). */

@@ -1,3 +1,4 @@
+import { defaultGlobalSettings } from '@sankey/shared/domain/settings';
 import type { SlaveConfigMessage } from '@sankey/shared/protocol/messages';
 import { describe, expect, it } from 'vitest';
 import { engines, heartbeat, makeCore, open, register } from '../testing/core-harness';
@@ -23,6 +24,33 @@ describe.each(Object.entries(engines))(
         warning_codes: ['slave_offline', 'master_offline'],
       });
       expect(h.statusWrites).toEqual([]);
+    });
+
+    it('config/global goes with Register and once more with the next heartbeat (the DLL subscribes it after Register)', () => {
+      const h = setup();
+      const settings = defaultGlobalSettings();
+      h.core.applyGlobalSettings({
+        ...settings,
+        logShipping: { ...settings.logShipping, host: 'http://logs:9428/' },
+      });
+      h.take();
+      const globals = () => h.take().filter((f) => f.topic === 'config/global').length;
+      h.handle(register('S9', 'Slave'));
+      expect(globals()).toBe(1);
+      h.handle(heartbeat('S9', 'Slave'));
+      expect(globals()).toBe(1);
+      h.handle(heartbeat('S9', 'Slave'));
+      expect(globals()).toBe(0);
+      h.handle(register('S8', 'Slave'));
+      h.take();
+      h.handle({
+        type: 'Unregister',
+        message: { message_type: 'Unregister', account_id: 'S8', timestamp: 0, ea_type: 'Slave' },
+      });
+      h.handle(register('S7', 'Slave'));
+      h.take();
+      h.handle(heartbeat('S7', 'Slave'));
+      expect(globals()).toBe(1);
     });
 
     it('a master on another relay (cluster mode): its members here get configs, the master and nobody else does', () => {

@@ -30,6 +30,12 @@ export class ConnectionHandlers {
   private readonly refusals: RateLimitedLog;
   /** Monotonic time of the last D17 refresh, per master. */
   private readonly equityRefreshedAt = new Map<string, number>();
+  /**
+   * EAs sent a `config/global` in reply to their Register. The DLL subscribes `config/global` only after pushing
+   * Register (docs/protocol.md §5.1), so that copy can miss it (slow joiner, §12 item 13): it goes once more with
+   * the EA's next heartbeat, when the subscription is in place. EAs accept duplicate configs.
+   */
+  private readonly globalFollowUp = new Set<string>();
 
   constructor(
     private readonly state: CoreState,
@@ -67,7 +73,7 @@ export class ConnectionHandlers {
     if (entry.eaType === 'Slave' && (entry.symbolContext ?? null) !== (before ?? null)) {
       for (const m of store.membershipsOf(entry.accountId)) this.state.compile(m.tradeGroupId);
     }
-    this.configs.global('register');
+    if (this.configs.global('register')) this.globalFollowUp.add(`${entry.eaType}:${entry.accountId}`);
 
     if (msg.ea_type === 'Master') {
       const group = store.getGroup(msg.account_id);
@@ -97,7 +103,8 @@ export class ConnectionHandlers {
       : null;
     const seen = this.state.connections.heartbeat(msg, this.now());
     if (seen === null) return this.refuse(msg.account_id);
-    if (seen === 'new' && origin === 'local') this.configs.global('register');
+    const followUp = this.globalFollowUp.delete(`${eaTypeKey(msg.ea_type)}:${msg.account_id}`);
+    if ((seen === 'new' || followUp) && origin === 'local') this.configs.global('register');
     if (old?.status !== 'Online' || old.isTradeAllowed !== msg.is_trade_allowed) {
       this.deps.events.emit('ea_connected', { accountId: msg.account_id, eaType: eaTypeKey(msg.ea_type) });
       this.deps.events.snapshotChanged();
@@ -227,6 +234,8 @@ export class ConnectionHandlers {
   /** §6.6 with D4: the entry named by `ea_type` when it is valid, else the master-priority lookup. */
   unregister(msg: UnregisterMessage): void {
     const { connections } = this.state;
+    for (const t of msg.ea_type ? [eaTypeKey(msg.ea_type)] : ['Master', 'Slave'])
+      this.globalFollowUp.delete(`${t}:${msg.account_id}`);
     const byType =
       msg.ea_type === 'Master' || msg.ea_type === 'Slave'
         ? connections.get(msg.account_id, msg.ea_type)
