@@ -1,17 +1,12 @@
 // The control API's operator routes (docs/api.md: dead letters, delivery metrics, endpoints, blocklist). Queries and
 // bodies are validated with zod; a refused retry answers 409 with the reason in words.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountIdInputSchema as accountId } from '@sankey/shared/api/account-id-input';
 import { z } from 'zod';
 import type { RelayOpsSource } from '../ops';
-import { json, readJson } from './respond';
+import { badRequest, json, readJson } from './respond';
 
 export type RelayOpsRoutes = RelayOpsSource;
-
-const accountId = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
 
 const listQuery = z.strictObject({
   reason: z.string().min(1).max(64).optional(),
@@ -28,16 +23,6 @@ const purgeBody = z.strictObject({ olderThanDays: z.number().min(0).max(3650) })
 const metricsQuery = z.strictObject({ window: z.coerce.number().int().min(1).max(10_000).default(1000) });
 const blockBody = z.strictObject({ accountId, reason: z.string().max(200).default('') });
 const unblockBody = z.strictObject({ accountId });
-
-/** Answers 400 with the first issue; true (the route was answered). */
-function badRequest(res: ServerResponse, error: z.ZodError): true {
-  const issue = error.issues[0];
-  json(res, 400, {
-    error: 'bad_request',
-    message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-  });
-  return true;
-}
 
 /** Answers `route` when it is one of these; false otherwise (the caller answers 404). */
 export async function routeOps(

@@ -1,5 +1,6 @@
 // JSON in and out for the control API (docs/api.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,4 +27,14 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/** Answers 400 naming the first issue; true (the route was answered). */
+export function badRequest(res: ServerResponse, error: z.ZodError): true {
+  const issue = error.issues[0];
+  json(res, 400, {
+    error: 'bad_request',
+    message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  });
+  return true;
 }

@@ -2,30 +2,16 @@
 // close-only and closeAll. Bodies are validated with zod (the guard with the shared schema); a closeAll that would
 // reach other slaves (shared delivery) answers 409 `shared_delivery` with the reason in words.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountIdInputSchema as accountId } from '@sankey/shared/api/account-id-input';
 import { equityGuardSchema } from '@sankey/shared/domain/risk';
 import { z } from 'zod';
 import type { RelayRiskSource } from '../risk-ops';
-import { json, readJson } from './respond';
-
-const accountId = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
+import { badRequest, json, readJson } from './respond';
 
 const guardBody = z.strictObject({ accountId, guard: equityGuardSchema });
 const accountBody = z.strictObject({ accountId });
 const closeOnlyBody = z.strictObject({ accountId, closeOnly: z.boolean() });
 const accountQuery = z.strictObject({ account: accountId.optional() });
-
-function badRequest(res: ServerResponse, error: z.ZodError): true {
-  const issue = error.issues[0];
-  json(res, 400, {
-    error: 'bad_request',
-    message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-  });
-  return true;
-}
 
 /** Answers `route` when it is one of these; false otherwise. */
 export async function routeRisk(

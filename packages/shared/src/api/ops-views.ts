@@ -1,6 +1,7 @@
 // What the relay's operator routes answer (docs/api.md: dead letters, delivery metrics, endpoints, blocklist), shared
 // by the relay, the CLI and the web app's relay client.
 import { z } from 'zod';
+import { accountIdInputSchema as accountIdInput } from './account-id-input';
 
 export const deadLetterViewSchema = z.object({
   id: z.number().int(),
@@ -104,11 +105,6 @@ export const parkedViewSchema = z.object({
 export type ParkedView = z.infer<typeof parkedViewSchema>;
 
 // tRPC inputs (docs/api.md: deliveries.*, endpoints.list, blocklist.*).
-const accountIdInput = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
 
 export const deliveriesListInputSchema = z
   .strictObject({

@@ -2,12 +2,7 @@
 // an account's equity guard with its trading day, day-start equity and trip, and a master's close-only flag.
 import { z } from 'zod';
 import { equityGuardSchema } from '../domain/risk';
-
-const accountIdInput = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[^\s/\p{Cc}]+$/u, 'an account id has no space, / or control character');
+import { accountIdInputSchema as accountIdInput } from './account-id-input';
 
 export const accountRiskViewSchema = z.object({
   accountId: z.string(),
