@@ -1,75 +1,26 @@
 // The admin API (the built Next.js app under `next start`) driving the real relay: every mutation kind reaches the
 // simulated EAs as the config docs/protocol.md §7.4 prescribes. Plain HTTP with the bearer token, as curl would.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { SimMaster, SimSlave } from '@sankey/ea-sim/index';
 import { startTestRelay, type TestRelay } from '@sankey/relay/testing/start-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './until';
-
-const root = resolve(import.meta.dirname, '../..');
-const webDir = join(root, 'apps/web');
-const built = existsSync(join(webDir, '.next/BUILD_ID'));
+import { startWeb, type WebProcess, webBuilt } from './web-process';
 
 let relay: TestRelay;
-let web: ChildProcess;
-let base = '';
+let web: WebProcess | undefined;
 let m1: SimMaster;
 let s1: SimSlave;
 let s2: SimSlave;
 
-const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => r(port));
-    });
-  });
-
-async function call(path: string, input?: unknown, token: string | null = relay.apiToken) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const isQuery = /\.(list|get|status|socketToken)$/.test(path);
-  const res = isQuery
-    ? await fetch(
-        `${base}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
-        { headers },
-      )
-    : await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
-  const body = (await res.json()) as {
-    result?: { data: unknown };
-    error?: { message: string; data: { code: string } };
-  };
-  return { status: res.status, data: body.result?.data as never, error: body.error };
-}
+const call = (path: string, input?: unknown, token?: string | null) => {
+  if (!web) throw new Error('the web app is not running');
+  return web.call(path, input, token);
+};
 
 beforeAll(async () => {
-  if (!built) return;
+  if (!webBuilt) return;
   relay = await startTestRelay();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  web = spawn(
-    process.execPath,
-    [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      cwd: webDir,
-      env: {
-        ...process.env,
-        SANKEY_DATA_DIR: relay.dataDir,
-        DATABASE_URL: relay.url,
-        SANKEY_RELAY_URL: relay.endpoints.http,
-        SANKEY_API_TOKEN: relay.apiToken,
-        SANKEY_ADMIN_PASSWORD: 'e2e-admin-password',
-        SANKEY_SKIP_MIGRATE: '1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    },
-  );
-  await until(async () => (await fetch(`${base}/login`)).status, 200, 60_000, 'web /login');
+  web = await startWeb(relay, 60_000);
   const endpoints = {
     receiverEndpoint: relay.endpoints.receiver,
     publisherEndpoint: relay.endpoints.publisher,
@@ -89,15 +40,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([m1, s1, s2].map((s) => s?.stop({ unregister: false })));
-  if (web && web.exitCode === null) {
-    const exited = new Promise((r) => web.once('exit', r));
-    web.kill('SIGTERM');
-    await exited;
-  }
+  await web?.stop();
   await relay?.stop();
 });
 
-describe.skipIf(!built)('admin API → relay → EAs', () => {
+describe.skipIf(!webBuilt)('admin API → relay → EAs', () => {
   it('refuses calls without the bearer token', async () => {
     expect((await call('tradeGroups.list', undefined, null)).status).toBe(401);
     expect((await call('tradeGroups.list', undefined, 'wrong-token')).status).toBe(401);

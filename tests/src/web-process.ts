@@ -19,16 +19,20 @@ export interface TrpcAnswer {
 
 export interface WebProcess {
   base: string;
-  call(path: string, input?: unknown): Promise<TrpcAnswer>;
+  /** A tRPC call with the relay's bearer token, another `token`, or none (`null`). */
+  call(path: string, input?: unknown, token?: string | null): Promise<TrpcAnswer>;
   stop(): Promise<void>;
 }
 
-export async function startWeb(relay: {
-  dataDir: string;
-  url: string;
-  apiToken: string;
-  endpoints: { http: string };
-}): Promise<WebProcess> {
+export async function startWeb(
+  relay: {
+    dataDir: string;
+    url: string;
+    apiToken: string;
+    endpoints: { http: string };
+  },
+  readyTimeoutMs = 90_000,
+): Promise<WebProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -50,11 +54,12 @@ export async function startWeb(relay: {
       stdio: 'ignore',
     },
   );
-  await until(async () => (await fetch(`${base}/login`)).status, 200, 90_000, 'web /login');
+  await until(async () => (await fetch(`${base}/login`)).status, 200, readyTimeoutMs, 'web /login');
   return {
     base,
-    async call(path, input) {
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${relay.apiToken}` };
+    async call(path, input, token = relay.apiToken) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
       const isQuery = /\.(list|get|status|socketToken|cluster)$/.test(path);
       const res = isQuery
         ? await fetch(
