@@ -22,13 +22,20 @@ export async function drainWithDeadline(
   deadlineMs: number,
   pending: () => LeftAtDeadline,
 ): Promise<LeftAtDeadline | null> {
+  return (await finishedWithin(work, deadlineMs)) ? null : pending();
+}
+
+/** True when `work` resolved within `ms`; false at the deadline (the work is left running). */
+async function finishedWithin(work: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((r) => {
-    timer = setTimeout(() => r('timeout'), deadlineMs);
+  const deadline = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), Math.max(0, ms));
   });
-  const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
-  clearTimeout(timer);
-  return outcome === 'done' ? null : pending();
+  try {
+    return await Promise.race([work.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function reportLeftBehind(
@@ -68,7 +75,8 @@ export async function deadLetterAbandoned(
   try {
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      await withTimeout(deps.write(chunk), giveUpAt - Date.now());
+      if (!(await finishedWithin(deps.write(chunk), giveUpAt - Date.now())))
+        throw new Error('dead-letter write timed out');
       written += chunk.length;
     }
   } catch (err) {
@@ -82,16 +90,4 @@ export async function deadLetterAbandoned(
     deps.log.warn({ frames: written }, 'shutdown deadline: queued copies written as dead letters');
   }
   return written;
-}
-
-async function withTimeout(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('dead-letter write timed out')), Math.max(0, ms));
-  });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
