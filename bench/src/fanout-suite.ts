@@ -61,6 +61,17 @@ async function measure(
   };
 }
 
+/** The relay's delivery counters (where a copy that did not arrive went), for a failed run's message. */
+const deliveryMetrics = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) =>
+      /^sankey_(signals_copied|signals_filtered|parked_frames|dead_letters|send_dropped|send_queue_depth|send_failures|inbound_refused|outbound_frames_refused|blocked_frames|connected_eas)/.test(
+        l,
+      ),
+    )
+    .join('\n');
+
 export async function fanoutSuite(log: (line: string) => void): Promise<FanoutRow[]> {
   const sizes = [...new Set([...benchEnv.fanout, ...benchEnv.prefixFanout])];
   const groups = sizes.map((n) => ({ master: `M${n}`, slaves: slaveIds(`M${n}`, n) }));
@@ -86,7 +97,11 @@ export async function fanoutSuite(log: (line: string) => void): Promise<FanoutRo
         : benchEnv.prefixFanout.map((n) => [n, 'prefix', 'closed'] as [number, SubMode, LoopMode])),
     ];
     for (const [n, sub, mode] of cases) {
-      const r = await measure(relay, `M${n}`, n, sub, mode, stack);
+      const r = await measure(relay, `M${n}`, n, sub, mode, stack).catch(async (e: unknown) => {
+        throw new Error(
+          `${(e as Error).message}\nrelay at the time:\n${deliveryMetrics(await stack.metrics())}`,
+        );
+      });
       // The baseline right after, so both see the same machine load.
       const fwd = await startProcess(
         [

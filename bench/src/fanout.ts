@@ -143,11 +143,18 @@ export class Fleet {
       // The first signal also waits for subscriptions to reach the publisher on a loaded machine.
       const ok = await this.until(end * deliveries, from === 0 ? 30_000 : 10_000);
       if (!ok) {
-        missing += end * deliveries - this.received;
+        const got = this.received;
+        const silent = this.counts.reduce((n, c) => n + (c === 0 ? 1 : 0), 0);
+        missing += end * deliveries - got;
         this.received = end * deliveries;
         // Re-align every slave's count on the next signal so later frames are attributed correctly.
         this.counts.fill(end * this.perSignal);
-        if (from === 0) throw new Error(`${this.master}: no copies arrived — are all members at status 2?`);
+        if (from === 0) {
+          throw new Error(
+            `${this.master}: the first signal's copies did not all arrive (${got}/${end * deliveries} ` +
+              `frames, ${silent} of ${this.slaves} subscribers got nothing) — are all members at status 2?`,
+          );
+        }
       }
       await sleep(opts.pauseMs ?? 1);
     }
