@@ -1,8 +1,10 @@
 // The network between the relay and PostgreSQL is cut for 10 s while the master trades (issue 14, Database
 // trouble): a TCP proxy between them drops every connection and refuses new ones, then comes back. The relay stays
 // up and copies everything, its control API answers 503 database_unavailable meanwhile, and afterwards the journal
-// catches up and admin changes apply again, without a restart. The test's own admin client connects directly, so
-// the database itself stays up. Runs when TEST_POSTGRES_URL is set.
+// catches up and admin changes apply again, without a restart. The web app, reaching PostgreSQL through the same
+// proxy, refuses an admin change with tRPC SERVICE_UNAVAILABLE "database unavailable (unreachable)" meanwhile and
+// takes it once the network is back. The test's own admin client connects directly, so the database itself stays
+// up. Runs when TEST_POSTGRES_URL is set.
 import { randomBytes } from 'node:crypto';
 import { testPostgresUrl } from '@sankey/db/env';
 import { withPostgresSchema } from '@sankey/db/urls';
@@ -10,6 +12,7 @@ import type { SimMaster, SimSlave } from '@sankey/ea-sim/index';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { startWeb, type WebProcess, webBuilt } from './web-process';
 import { type World, world } from './world';
 
 const base = testPostgresUrl();
@@ -18,8 +21,10 @@ const CUT_MS = 10_000;
 const TRADES = 100; // an Open and a Close each: 200 signals
 let w: World | undefined;
 let proxy: TcpProxy | undefined;
+let web: WebProcess | undefined;
 
 afterAll(async () => {
+  await web?.stop();
   await w?.close();
   await proxy?.close();
   if (!base) return;
@@ -55,6 +60,8 @@ describe.skipIf(!base)('PostgreSQL cut off from the relay for 10 s', () => {
         { slaveAccount: 'S2', enabled: true },
       ],
     });
+    if (!webBuilt) throw new Error('apps/web is not built (npx turbo run build --filter=@sankey/web)');
+    web = await startWeb({ ...w.t, url: withPostgresSchema(proxied.toString(), schema) });
     const slaves: SimSlave[] = [await w.slave('S1'), await w.slave('S2')];
     const master: SimMaster = await w.master('M1');
     for (const s of slaves) await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 10_000);
@@ -83,6 +90,22 @@ describe.skipIf(!base)('PostgreSQL cut off from the relay for 10 s', () => {
     expect(await res.json()).toMatchObject({ error: 'database_unavailable', reason: 'unreachable' });
     expect(refusedAfterMs).toBeLessThan(8000);
 
+    // So does the web app: an operator's change is refused with a clear reason, not a hang or a generic 500.
+    const webAsked = Date.now();
+    const webRefused = await web.call('members.update', {
+      tradeGroupId: 'M1',
+      slaveAccount: 'S2',
+      slaveSettings: { lotMultiplier: 2 },
+    });
+    const webRefusedAfterMs = Date.now() - webAsked;
+    expect(webRefused.status).toBe(503);
+    expect(webRefused.error?.data.code).toBe('SERVICE_UNAVAILABLE');
+    expect(webRefused.error?.message).toBe('database unavailable (unreachable), retry');
+    expect(webRefusedAfterMs).toBeLessThan(10_000);
+    expect(Date.now()).toBeLessThan(cutAt + CUT_MS); // refused while the network was still cut
+    const webMetrics = await (await fetch(`${web.base}/api/metrics`)).text();
+    expect(webMetrics).toMatch(/^sankey_web_database_unavailable_total\{reason="unreachable"\} [1-9]/m);
+
     await trading;
     for (const s of slaves) {
       await expect.poll(() => s.commands().length, { timeout: 10_000 }).toBe(2 * TRADES);
@@ -110,11 +133,27 @@ describe.skipIf(!base)('PostgreSQL cut off from the relay for 10 s', () => {
       headers: { authorization: `Bearer ${w.t.apiToken}` },
     });
     expect(ok.status).toBe(200);
+    // The web app takes the change it refused, without a restart, and it reaches the EA.
+    const mark2 = slaves[1]!.mark();
+    await expect
+      .poll(
+        async () =>
+          (
+            await web!.call('members.update', {
+              tradeGroupId: 'M1',
+              slaveAccount: 'S2',
+              slaveSettings: { lotMultiplier: 2 },
+            })
+          ).status,
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(200);
+    await slaves[1]!.waitForConfig((c) => c.lot_multiplier === 2, 10_000, { since: mark2 });
 
     console.info(
       `postgres cut ${CUT_MS} ms: ${2 * TRADES} signals, ${latencies.length}/${4 * TRADES} copies delivered, ` +
         `copy latency p50 ${percentile(latencies, 50)} ms p99 ${percentile(latencies, 99)} ms; control API ` +
-        `refused after ${refusedAfterMs} ms; journal complete ${caughtUpAfterMs} ms after the network returned`,
+        `refused after ${refusedAfterMs} ms, web app after ${webRefusedAfterMs} ms; journal complete ${caughtUpAfterMs} ms after the network returned`,
     );
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import { createOutboxRepository } from '@sankey/db/repositories/outbox';
 import { inject } from 'vitest';
 import { createWebApp } from '../server/app';
 import { parseEnv } from '../server/env';
-import { handleIni, handleLogin, handleLogout, handleTrpc } from '../server/http/handlers';
+import { handleIni, handleLogin, handleLogout, handleMetrics, handleTrpc } from '../server/http/handlers';
 import { silentLogger } from '../server/logger';
 import { allowedHostnames, refuseForeignHost } from '../server/request-guard';
 import { hashPassword } from '../server/services/auth';
@@ -100,6 +100,7 @@ export async function startTestWeb(opts: TestWebOptions = {}) {
         if (path === '/api/auth/login' && request.method === 'POST') return handleLogin(request, app);
         if (path === '/api/auth/logout' && request.method === 'POST') return handleLogout(request, app);
         if (path === '/api/ea/sankey_copier.ini' && request.method === 'GET') return handleIni(request, app);
+        if (path === '/api/metrics' && request.method === 'GET') return handleMetrics();
         return new Response('not found', { status: 404 });
       })
       .then((response) => send(res, response))

@@ -1,11 +1,12 @@
 // Fetch-API handlers behind the Next routes (app/api/**/route.ts). They take the app explicitly so the tests
 // serve exactly the same code from a plain node:http server.
-import { asDatabaseUnavailable } from '@sankey/db/errors';
+import { asDatabaseUnavailable, DatabaseUnavailable } from '@sankey/db/errors';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Services } from '../app';
 import { clearedSessionCookie, sameOrigin, sessionCookie, sessionTokenOf } from '../cookies';
 import { AppError, HTTP_STATUS } from '../errors';
 import type { Logger } from '../logger';
+import { outageMeter } from '../outage';
 import { clientKeyOf } from '../request-guard';
 import { createTrpcContext, describeZodError, zodErrorOf } from '../trpc/init';
 import { appRouter } from '../trpc/router';
@@ -43,6 +44,8 @@ export function handleTrpc(req: Request, app: HandlerApp): Promise<Response> {
         const zod = zodErrorOf(error.cause);
         const message = zod ? describeZodError(zod) : error.message;
         app.log.info({ path, type, code: error.code, message }, 'request refused');
+      } else if (error.code === 'SERVICE_UNAVAILABLE' && error.cause instanceof DatabaseUnavailable) {
+        outageMeter().refused(error.cause.reason, path ?? 'trpc', app.log);
       } else if (error.code === 'SERVICE_UNAVAILABLE') {
         app.log.warn({ path, type, code: error.code, message: error.message }, 'request refused');
       } else app.log.error({ path, type, code: error.code, err: error.cause ?? error }, 'request failed');
@@ -109,7 +112,7 @@ export async function handleLogin(req: Request, app: HandlerApp): Promise<Respon
     // The session could not be stored: the database is locked or away (docs/api.md, Errors).
     const unavailable = asDatabaseUnavailable(err);
     if (unavailable) {
-      app.log.warn({ reason: unavailable.reason }, 'login refused: database unavailable');
+      outageMeter().refused(unavailable.reason, 'login', app.log);
       return isJson
         ? json(503, { error: 'SERVICE_UNAVAILABLE', message: unavailable.message }, { 'retry-after': '1' })
         : redirect(`/login?error=1${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
@@ -139,4 +142,10 @@ export async function handleIni(req: Request, app: HandlerApp): Promise<Response
       'cache-control': 'no-store',
     },
   });
+}
+
+/** GET /api/metrics: the web app's Prometheus text (database outages; the relay has its own /metrics). */
+export async function handleMetrics(): Promise<Response> {
+  const { registry } = outageMeter();
+  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } });
 }
