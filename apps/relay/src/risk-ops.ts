@@ -2,6 +2,7 @@
 // (set, remove, reset a trip), master close-only and closeAll. Settings and state are stored in `account_risk`
 // before they take effect, and the guards' own changes (a new day, a trip) are written as they happen, in order,
 // so that a restart keeps a trip and the day-start equity.
+import type { MemberControlsView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { Logger } from './core/ports';
 import type { RelayCore } from './core/relay-core';
@@ -24,6 +25,8 @@ export type SetGuardResult =
 export interface RelayRiskSource {
   accounts(): AccountRiskView[];
   members(): MemberRiskState[];
+  /** Every member with a control set, each with its state and until when. */
+  controls(): MemberControlsView[];
   account(accountId: string): AccountRiskView;
   setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
   removeGuard(accountId: string): Promise<boolean>;
@@ -116,6 +119,10 @@ export class RelayRiskOps implements RelayRiskSource {
 
   members(): MemberRiskState[] {
     return this.core.risk.memberStates();
+  }
+
+  controls(): MemberControlsView[] {
+    return this.core.risk.memberControls();
   }
 
   account(accountId: string): AccountRiskView {

@@ -2,6 +2,7 @@
 // Opens with the reason) and, when close-only starts or ends, re-send the member's config so that its EA refuses
 // Opens itself whichever slave's topic they arrive on (shared delivery). Driven by the relay's 1 s tick (windows,
 // equity, day starts) and by the signal path (open-position caps).
+import type { MemberControlsView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard, TradingHours } from '@sankey/shared/domain/risk';
 import type { MemberState } from '../../state/groups';
 import type { ConfigPublisher } from '../config-publisher';
@@ -9,6 +10,7 @@ import { RISK } from '../engine';
 import type { Clock, Logger } from '../ports';
 import type { CoreState } from '../state';
 import type { CloseAllResult } from './close-all';
+import { memberControlStates } from './control-states';
 import {
   EquityGuards,
   type GuardEvent,
@@ -191,6 +193,31 @@ export class RiskControls {
           reasons,
           openCopies: this.deps.ledger.openCount(m.tradeGroupId, m.slaveAccount),
         });
+      }
+    return out;
+  }
+
+  /** Every member with a control set, each control with its state and until when (card, drawer, details). */
+  memberControls(): MemberControlsView[] {
+    const now = this.deps.clock.nowMs();
+    const out: MemberControlsView[] = [];
+    for (const group of this.state.store.allGroups())
+      for (const m of this.state.store.membersOf(group.id)) {
+        const { tradeGroupId: master, slaveAccount: slave } = m;
+        const controls = memberControlStates(
+          {
+            risk: m.settings.risk,
+            masterCloseOnly: this.closeOnlyMasters.has(master),
+            word: this.state.risk.get(master, slave),
+            openCopies:
+              m.settings.risk.maxOpenPositions === null ? 0 : this.deps.ledger.openCount(master, slave),
+            guard: this.guards.guard(slave),
+            guardState: this.guards.state(slave),
+            equity: this.equityOf(slave),
+          },
+          now,
+        );
+        if (controls.length > 0) out.push({ tradeGroupId: master, slaveAccount: slave, controls });
       }
     return out;
   }
