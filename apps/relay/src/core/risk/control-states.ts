@@ -18,6 +18,31 @@ export interface ControlInputs {
   equity: number | null;
 }
 
+/** A member under a control now: why its Opens are refused (first the link's own, then the master's, …). */
+export interface MemberRiskState {
+  tradeGroupId: string;
+  slaveAccount: string;
+  reasons: (
+    | 'manual_close_only'
+    | 'master_close_only'
+    | 'equity_guard'
+    | 'max_positions'
+    | 'outside_trading_hours'
+  )[];
+  openCopies: number;
+}
+
+/** An account's risk state as the control API shows it. */
+export interface AccountRiskView {
+  accountId: string;
+  equityGuard: EquityGuard | null;
+  /** The trading day, its start equity and a trip (with when it clears by itself: the next day start). */
+  day: string | null;
+  dayStartEquity: number | null;
+  tripped: { reason: string; at: string; equity: number; until: string } | null;
+  masterCloseOnly: boolean;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The equity at which the guard trips: the higher of the minimum and the day-start equity less the daily limit. */
