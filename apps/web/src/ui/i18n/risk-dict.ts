@@ -13,7 +13,7 @@ export const riskControlEn = {
   'control.guard.trippedReset':
     'Equity guard: tripped ({reason}: equity {equity} vs limit {limit}) until reset',
   'control.guard.active': 'Equity guard: active (equity {equity}, trips at {limit})',
-  'control.guard.noEquity': 'Equity guard: active (no equity reported yet)',
+  'control.guard.noEquity': 'Equity guard: active (no equity reported to this relay yet)',
   'control.cap.tripped': 'Position cap: {open}/{max} open, close-only until a Close brings it under {max}',
   'control.cap.active': 'Position cap: {open}/{max} open',
   'control.manual': 'Link close-only: until switched off',
@@ -33,7 +33,7 @@ export const riskControlJa: Record<keyof typeof riskControlEn, string> = {
   'control.guard.trippedReset':
     '資産ガード: 作動中（{reason}: 有効証拠金 {equity} / 上限 {limit}）リセットまで',
   'control.guard.active': '資産ガード: 有効（有効証拠金 {equity}、{limit} で作動）',
-  'control.guard.noEquity': '資産ガード: 有効（有効証拠金の報告待ち）',
+  'control.guard.noEquity': '資産ガード: 有効（このリレーには有効証拠金がまだ届いていません）',
   'control.cap.tripped': 'ポジション上限: {open}/{max} 保有、決済で {max} 未満になるまで決済のみ',
   'control.cap.active': 'ポジション上限: {open}/{max} 保有',
   'control.manual': 'リンクの決済のみ: オフにするまで',
