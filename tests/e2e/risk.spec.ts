@@ -17,7 +17,8 @@ let slave: SimSlave;
 /** A tRPC query (GET with ?input=) with the bearer token. */
 async function query<T>(path: string, input: unknown): Promise<T> {
   const { baseUrl, apiToken } = e2eEnv();
-  const res = await fetch(`${baseUrl}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+  const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const res = await fetch(`${baseUrl}/api/trpc/${path}${qs}`, {
     headers: { authorization: `Bearer ${apiToken}` },
   });
   const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
@@ -80,4 +81,91 @@ test('a tripped equity guard shows on the slave card and is reset after confirma
     accountId: SLAVE,
   });
   expect(after).toMatchObject({ tripped: null, dayStartEquity: 9_400 });
+});
+
+// Trading hours' until when (docs/risk-controls.md, "Until when"): a London window that opens tomorrow at 10:00;
+// the slave's card says it is closed until then, in the viewer's time (the browser runs in Tokyo) plus London's.
+test.describe('trading hours until when', () => {
+  test.use({ viewport: { width: 375, height: 812 }, timezoneId: 'Asia/Tokyo' });
+  const HM = 'RK_Master_4002';
+  const HS = 'RK_Slave_H';
+  let hm: SimMaster;
+  let hs: SimSlave;
+
+  test.beforeAll(async () => {
+    hm = await simMaster(HM);
+    hs = await simSlave(HS, { equity: 10_000 });
+    const londonWeekday = new Date().toLocaleString('en-US', { timeZone: 'Europe/London', weekday: 'short' });
+    const today = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(londonWeekday);
+    await trpc('tradeGroups.create', {
+      id: HM,
+      masterSettings: { enabled: true },
+      members: [
+        {
+          slaveAccount: HS,
+          enabled: true,
+          slaveSettings: {
+            risk: {
+              tradingHours: {
+                timeZone: 'Europe/London',
+                windows: [{ day: (today + 1) % 7, from: '10:00', to: '11:00' }],
+              },
+            },
+          },
+        },
+      ],
+    });
+    await hs.waitForConfig((c) => c.master_account === HM && c.status === 2 && !c.allow_new_orders, 15_000);
+  });
+
+  test.afterAll(async () => {
+    await trpc('tradeGroups.delete', { id: HM }).catch(() => {});
+    await Promise.all([hm, hs].map((ea) => ea?.stop().catch(() => {})));
+  });
+
+  test('the slave card and its details say closed until the window opens, in English and Japanese', async ({
+    page,
+  }) => {
+    const all = await query<
+      { slaveAccount: string; controls: { control: string; until: string | null }[] }[]
+    >('risk.controls', undefined);
+    const member = all.find((m) => m.slaveAccount === HS);
+    const until = new Date(member?.controls.find((c) => c.control === 'trading_hours')?.until ?? '');
+    const opts = { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    const tokyo = until.toLocaleString('en-GB', {
+      ...opts,
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'Asia/Tokyo',
+    });
+    const london = until.toLocaleString('en-GB', { ...opts, timeZone: 'Europe/London' });
+    expect(london).toMatch(/ 10:00$/);
+
+    await login(page);
+    await page.getByTestId('master-filter').selectOption(HM); // only this link's cards, inside the 375 px graph
+    const card = page.locator(`[data-testid="account-node"][data-account-id="${HS}"]`);
+    await expect(card.getByTestId('card-controls')).toHaveText(
+      `${HM}: Trading hours: closed until ${tokyo} your time (${london} Europe/London)`,
+    );
+    await expect(card.getByTestId('close-only-badge')).toHaveText('Close-only');
+    await card.getByTestId('node-expand').click();
+    await expect(card.getByTestId('detail-controls')).toHaveText(
+      `${HM}: Trading hours: closed until ${tokyo} your time (${london} Europe/London)`,
+    );
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'risk-hours-until-375');
+
+    await page.getByTestId('language-switch').click();
+    const ja = until.toLocaleString('ja-JP', {
+      ...opts,
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'Asia/Tokyo',
+    });
+    const jaLondon = until.toLocaleString('ja-JP', { ...opts, timeZone: 'Europe/London' });
+    await expect(card.getByTestId('card-controls')).toHaveText(
+      `${HM}: 取引時間: あなたの時刻 ${ja}（Europe/London ${jaLondon}） まで時間外（新規停止）`,
+    );
+    await screenshot(page, 'risk-hours-until-375-ja');
+  });
 });

@@ -2,12 +2,14 @@
 // (set, remove, reset a trip), master close-only and closeAll. Settings and state are stored in `account_risk`
 // before they take effect, and the guards' own changes (a new day, a trip) are written as they happen, in order,
 // so that a restart keeps a trip and the day-start equity.
+import type { MemberControlsView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { Logger } from './core/ports';
 import type { RelayCore } from './core/relay-core';
 import type { CloseAllResult } from './core/risk/close-all';
 import type { AccountRiskView, MemberRiskState } from './core/risk/controls';
 import type { GuardEvent, GuardState, GuardStore } from './core/risk/equity-guard';
+import { applySharedRow } from './core/risk/shared-row';
 import type { LiveEvents } from './http/live-events';
 import type { RelayMetrics } from './observability/metrics';
 import type { RelayStorage } from './outbox/storage';
@@ -24,6 +26,8 @@ export type SetGuardResult =
 export interface RelayRiskSource {
   accounts(): AccountRiskView[];
   members(): MemberRiskState[];
+  /** Every member with a control set, each with its state and until when. */
+  controls(): MemberControlsView[];
   account(accountId: string): AccountRiskView;
   setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
   removeGuard(accountId: string): Promise<boolean>;
@@ -35,6 +39,8 @@ export interface RelayRiskSource {
 export class RelayRiskOps implements RelayRiskSource {
   /** Set once the core is built (the core writes through `store`). */
   core!: RelayCore;
+  /** Cluster mode: the other relays, told after each write of an account's row (docs/cluster.md). */
+  peers: { notify(accountId: string): void } | null = null;
   /** Writes in call order: a day start followed by its equity must not land the other way round. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -55,8 +61,13 @@ export class RelayRiskOps implements RelayRiskSource {
     return run;
   }
 
+  /** Writes the account's row after every earlier write, then tells the other relays (cluster mode). */
+  private stored(accountId: string, fn: () => Promise<void>): Promise<void> {
+    return this.serial(fn).then(() => this.peers?.notify(accountId));
+  }
+
   private write(what: string, accountId: string, fn: () => Promise<void>): void {
-    this.serial(fn).catch((err: unknown) => {
+    this.stored(accountId, fn).catch((err: unknown) => {
       this.log.error({ err, accountId }, `equity guard ${what} not stored (a restart may not keep it)`);
     });
   }
@@ -110,12 +121,41 @@ export class RelayRiskOps implements RelayRiskSource {
     return rows.length;
   }
 
+  /**
+   * Cluster mode: another relay changed this account's row (or, without an id, a periodic catch-up of every row).
+   * Read after every write queued here, so this relay's own latest changes are in what it reads.
+   */
+  async applyShared(accountId?: string): Promise<void> {
+    const since = this.core.risk.now();
+    const rows = await this.serial(() => this.storage.loadAccountRisk());
+    const byId = new Map(rows.map((r) => [r.accountId, r]));
+    const ids = accountId ? [accountId] : [...new Set([...byId.keys(), ...this.core.risk.accounts()])];
+    for (const id of ids) {
+      const r = byId.get(id);
+      const row = r
+        ? {
+            ...r,
+            tripped: r.tripped && {
+              reason: r.tripped.reason,
+              atMs: r.tripped.at.getTime(),
+              equity: r.tripped.equity,
+            },
+          }
+        : null;
+      applySharedRow(this.core.risk, id, row, since);
+    }
+  }
+
   accounts(): AccountRiskView[] {
     return this.core.risk.accounts().map((id) => this.core.risk.view(id));
   }
 
   members(): MemberRiskState[] {
     return this.core.risk.memberStates();
+  }
+
+  controls(): MemberControlsView[] {
+    return this.core.risk.memberControls();
   }
 
   account(accountId: string): AccountRiskView {
@@ -135,14 +175,14 @@ export class RelayRiskOps implements RelayRiskSource {
             'delivery, or save the guard without closeAll.',
         };
     }
-    await this.serial(() => this.storage.setEquityGuard(accountId, guard));
+    await this.stored(accountId, () => this.storage.setEquityGuard(accountId, guard));
     this.core.risk.setEquityGuard(accountId, guard);
     return { ok: true, view: this.account(accountId) };
   }
 
   async removeGuard(accountId: string): Promise<boolean> {
     const had = this.core.risk.guards.guard(accountId) !== undefined;
-    await this.serial(() => this.storage.setEquityGuard(accountId, null));
+    await this.stored(accountId, () => this.storage.setEquityGuard(accountId, null));
     this.core.risk.setEquityGuard(accountId, null);
     return had;
   }
@@ -152,7 +192,7 @@ export class RelayRiskOps implements RelayRiskSource {
   }
 
   async setMasterCloseOnly(masterId: string, on: boolean): Promise<AccountRiskView> {
-    await this.serial(() => this.storage.setMasterCloseOnly(masterId, on));
+    await this.stored(masterId, () => this.storage.setMasterCloseOnly(masterId, on));
     this.core.risk.setMasterCloseOnly(masterId, on);
     return this.account(masterId);
   }

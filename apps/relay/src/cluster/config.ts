@@ -22,6 +22,8 @@ export interface ClusterConfig {
   reconnectGraceMs?: number;
   /** How long after its copies were handed to the PUB socket a signal is acked (ms, default 50). */
   ackGraceMs?: number;
+  /** How often every `account_risk` row is re-read, catching risk changes announced while NATS was down (ms). */
+  riskResyncMs?: number;
   /** How long a relay id's key lives without a refresh (ms). */
   relayTtlMs?: number;
 }

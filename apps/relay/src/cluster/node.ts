@@ -15,6 +15,7 @@ import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './joi
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
+import { type RiskPeerSide, RiskSync } from './risk-sync';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
@@ -33,6 +34,7 @@ export class ClusterNode {
   private readonly inlet: SignalInlet;
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
+  private readonly risk: RiskSync;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -57,6 +59,7 @@ export class ClusterNode {
       this.where,
     );
     this.router = new SyncRouter(j.nc, j.names, id, log, this.where);
+    this.risk = new RiskSync(j.nc, j.names, id, log);
   }
 
   /** Connects, makes sure the stream and buckets exist and claims the relay id (ClusterStartError when taken). */
@@ -115,6 +118,16 @@ export class ClusterNode {
     this.relays.start();
   }
 
+  /**
+   * Risk state across relays (docs/cluster.md): an account's equity guard runs on the relay its slave EA is live
+   * on; the others mirror its `account_risk` row, re-read when a relay announces a change, and every row now and then.
+   */
+  shareRisk(side: RiskPeerSide, controls: { ownsAccount: (accountId: string) => boolean }): void {
+    controls.ownsAccount = (accountId) =>
+      this.where.core !== undefined && this.where.isLocalLive(accountId, 'Slave');
+    this.risk.start(side, this.cfg.riskResyncMs ?? 10_000);
+  }
+
   /** Handles one message from a local EA (in place of core.handle). */
   handleLocal(msg: DecodedInbound, receivedAtNs: bigint): void {
     const { core, injected, remote, mine } = this.where;
@@ -163,6 +176,7 @@ export class ClusterNode {
     this.eaState.stop();
     this.inlet.stop();
     this.router.stop();
+    this.risk.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.
     await Promise.race([this.nc.drain(), new Promise((r) => setTimeout(r, 2000))]).catch(() => {});

@@ -31,6 +31,9 @@ export async function routeRisk(
     case 'GET /risk/members':
       json(res, 200, { members: risk.members() });
       return true;
+    case 'GET /risk/controls':
+      json(res, 200, { members: risk.controls() });
+      return true;
     case 'POST /risk/guard': {
       const b = guardBody.safeParse(await readJson(req));
       if (!b.success) return badRequest(res, b.error);

@@ -5,7 +5,9 @@ import {
   accountRiskViewSchema,
   type CloseAllResultView,
   closeAllResultSchema,
+  type MemberControlsView,
   type MemberRiskStateView,
+  memberControlsSchema,
   memberRiskStateSchema,
 } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
@@ -15,6 +17,8 @@ import type { CallFn, CommandFn, RelayAnswer } from './relay-ops-client';
 export interface RelayRiskClient {
   riskAccounts(accountId?: string): Promise<AccountRiskView[] | null>;
   riskMembers(): Promise<MemberRiskStateView[] | null>;
+  /** Every member with a control set, each with its state and until when. */
+  riskControls(): Promise<MemberControlsView[] | null>;
   setEquityGuard(accountId: string, guard: EquityGuard): Promise<RelayAnswer<AccountRiskView>>;
   removeEquityGuard(accountId: string): Promise<RelayAnswer<{ ok: true }>>;
   resetEquityGuard(accountId: string): Promise<RelayAnswer<AccountRiskView>>;
@@ -34,6 +38,9 @@ export function relayRiskClient(call: CallFn, command: CommandFn): RelayRiskClie
       )?.accounts ?? null,
     riskMembers: async () =>
       (await call('GET', '/risk/members', z.object({ members: z.array(memberRiskStateSchema) })))?.members ??
+      null,
+    riskControls: async () =>
+      (await call('GET', '/risk/controls', z.object({ members: z.array(memberControlsSchema) })))?.members ??
       null,
     setEquityGuard: (accountId, guard) => command('/risk/guard', accountRiskViewSchema, { accountId, guard }),
     removeEquityGuard: (accountId) =>

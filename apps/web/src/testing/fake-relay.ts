@@ -143,6 +143,7 @@ export class FakeRelayClient implements RelayClient {
   riskAccounts = async (accountId?: string) =>
     this.reachable ? (accountId ? [this.risk(accountId)] : this.riskRows) : null;
   riskMembers = async () => (this.reachable ? [] : null);
+  riskControls = async () => (this.reachable ? [] : null);
   setEquityGuard = async (accountId: string, guard: EquityGuard) =>
     this.answer(this.putRisk({ ...this.risk(accountId), equityGuard: guard }));
   removeEquityGuard = async (accountId: string): Promise<RelayAnswer<{ ok: true }>> => {

@@ -60,6 +60,25 @@ function setup(lang: Lang = 'en') {
           },
         ],
       },
+      controls: {
+        query: async () => [
+          {
+            tradeGroupId: 'M1',
+            slaveAccount: 'S1',
+            controls: [
+              {
+                control: 'equity_guard',
+                closeOnly: true,
+                reason: 'daily_loss',
+                until: '2026-01-02T00:00:00Z',
+                timeZone: 'UTC',
+                equity: 9_490,
+                limit: 9_500,
+              },
+            ],
+          },
+        ],
+      },
       resetGuard: { mutate: resetGuard },
     },
   } as unknown as ApiClient;
@@ -110,6 +129,7 @@ describe('risk state on the account cards', () => {
     const banner = await screen.findByTestId('guard-tripped');
     expect(banner.textContent).toContain('daily loss limit reached');
     expect(banner.textContent).toContain('Close-only until');
+    await waitFor(() => expect(banner.textContent).toContain('(equity 9,490.00 vs limit 9,500.00)'));
     expect(screen.getByTestId('detail-guard').textContent).toBe('daily loss 5 % · day-start equity 10000');
     for (const card of ['slave-card', 'master-card', 'other-card'])
       expect(screen.getByTestId(card).querySelector('[data-testid="close-only-badge"]')?.textContent).toBe(
@@ -159,6 +179,7 @@ describe('equity guard editor', () => {
       risk: {
         list: { query: async () => [] },
         members: { query: async () => [] },
+        controls: { query: async () => [] },
         setGuard: { mutate: setGuard },
       },
     } as unknown as ApiClient;

@@ -46,3 +46,51 @@ export const masterCloseOnlyInputSchema = z.strictObject({
   accountId: accountIdInput,
   closeOnly: z.boolean(),
 });
+
+/**
+ * One control of a member and its state now (docs/risk-controls.md, "Until when"): whether it holds the member
+ * close-only, until when (an instant, or what ends it), and the figures behind it. `until` is an ISO instant.
+ */
+export const riskControlStateSchema = z.discriminatedUnion('control', [
+  /** Closed (close-only) until the next window opens, or open until the window closes; null: never changes. */
+  z.object({
+    control: z.literal('trading_hours'),
+    closeOnly: z.boolean(),
+    until: z.string().nullable(),
+    timeZone: z.string(),
+  }),
+  /**
+   * Tripped for a daily loss: until the account's next day start (`until`); for the minimum equity: until an
+   * operator reset (`until` null). Not tripped: `until` null. `equity` is the trip's (or the latest) equity and
+   * `limit` the equity at which it trips (the higher of the minimum and the day-start equity less the daily limit).
+   */
+  z.object({
+    control: z.literal('equity_guard'),
+    closeOnly: z.boolean(),
+    reason: z.enum(['min_equity', 'daily_loss']).nullable(),
+    until: z.string().nullable(),
+    timeZone: z.string(),
+    equity: z.number().nullable(),
+    limit: z.number().nullable(),
+  }),
+  /** n of max copies open; close-only until a Close brings the count under max. */
+  z.object({
+    control: z.literal('max_positions'),
+    closeOnly: z.boolean(),
+    open: z.number().int(),
+    max: z.number().int(),
+  }),
+  /** The link's own close-only, until switched off. */
+  z.object({ control: z.literal('manual_close_only'), closeOnly: z.literal(true) }),
+  /** The master's close-only, until switched off. */
+  z.object({ control: z.literal('master_close_only'), closeOnly: z.literal(true) }),
+]);
+export type RiskControlState = z.infer<typeof riskControlStateSchema>;
+
+/** Every control set for a member (not only those in force), each with its state. */
+export const memberControlsSchema = z.object({
+  tradeGroupId: z.string(),
+  slaveAccount: z.string(),
+  controls: z.array(riskControlStateSchema),
+});
+export type MemberControlsView = z.infer<typeof memberControlsSchema>;

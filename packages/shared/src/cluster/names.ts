@@ -59,6 +59,9 @@ export function clusterNames(cluster: string) {
     /** A master's PositionSnapshot, routed to the relays holding its slaves. */
     snapshotSubject: (master: string) => `${cluster}.snapshot.${encodeToken(master)}`,
     snapshotWildcard: `${cluster}.snapshot.>`,
+    /** "This account's `account_risk` row changed" (guard, trip, reset, master close-only): peers re-read it. */
+    riskSubject: (accountId: string) => `${cluster}.risk.${encodeToken(accountId)}`,
+    riskWildcard: `${cluster}.risk.>`,
     /** Who is where and their runtime state. */
     eaBucket: `${cluster}_ea`,
     eaKey: (accountId: string, kind: EaKind) => `${encodeToken(accountId)}.${kind}`,
@@ -79,6 +82,12 @@ export function parseEaKey(key: string): { accountId: string; kind: EaKind } | n
   const kind = key.slice(dot + 1);
   if (kind !== 'Master' && kind !== 'Slave') return null;
   return { accountId: decodeToken(key.slice(0, dot)), kind };
+}
+
+/** The account of a risk subject, or null. */
+export function accountOfRiskSubject(names: ClusterNames, subject: string): string | null {
+  const prefix = `${names.cluster}.risk.`;
+  return subject.startsWith(prefix) ? decodeToken(subject.slice(prefix.length)) : null;
 }
 
 /** The master account of a signal subject, or null. */

@@ -2,6 +2,7 @@
 // Opens with the reason) and, when close-only starts or ends, re-send the member's config so that its EA refuses
 // Opens itself whichever slave's topic they arrive on (shared delivery). Driven by the relay's 1 s tick (windows,
 // equity, day starts) and by the signal path (open-position caps).
+import type { MemberControlsView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard, TradingHours } from '@sankey/shared/domain/risk';
 import type { MemberState } from '../../state/groups';
 import type { ConfigPublisher } from '../config-publisher';
@@ -9,6 +10,7 @@ import { RISK } from '../engine';
 import type { Clock, Logger } from '../ports';
 import type { CoreState } from '../state';
 import type { CloseAllResult } from './close-all';
+import { type AccountRiskView, type MemberRiskState, memberControlStates } from './control-states';
 import {
   EquityGuards,
   type GuardEvent,
@@ -35,30 +37,7 @@ export interface RiskDeps {
   onGuardEvent?: ((event: GuardEvent, accountId: string, state: GuardState) => void) | undefined;
 }
 
-/** A member under a control now: why its Opens are refused (first the link's own, then the master's, …). */
-export interface MemberRiskState {
-  tradeGroupId: string;
-  slaveAccount: string;
-  reasons: (
-    | 'manual_close_only'
-    | 'master_close_only'
-    | 'equity_guard'
-    | 'max_positions'
-    | 'outside_trading_hours'
-  )[];
-  openCopies: number;
-}
-
-/** An account's risk state as the control API shows it. */
-export interface AccountRiskView {
-  accountId: string;
-  equityGuard: EquityGuard | null;
-  /** The trading day, its start equity and a trip (with when it clears by itself: the next day start). */
-  day: string | null;
-  dayStartEquity: number | null;
-  tripped: { reason: string; at: string; equity: number; until: string } | null;
-  masterCloseOnly: boolean;
-}
+export type { AccountRiskView, MemberRiskState } from './control-states';
 
 const key = (master: string, slave: string) => `${master}\u0000${slave}`;
 
@@ -70,6 +49,8 @@ export class RiskControls {
   private readonly pendingCloseAll: string[] = [];
   /** Installed by the core: closes every open copy of a slave account (isolated delivery only). */
   closeAll: (slave: string) => CloseAllResult = () => ({ ok: true, closes: 0, members: [] });
+  /** Whether this relay runs the account's guard (cluster: the relay holding its slave EA; docs/cluster.md). */
+  ownsAccount: (accountId: string) => boolean = () => true;
   /** Master accounts whose Opens are refused for every member (manual close-only per master). */
   private readonly closeOnlyMasters = new Set<string>();
 
@@ -88,7 +69,8 @@ export class RiskControls {
   /** The 1 s tick: day starts and equity first (they cover all of an account's memberships), then every member. */
   tick(): void {
     const now = this.deps.clock.nowMs();
-    for (const account of this.guards.accounts()) this.guards.check(account, this.equityOf(account), now);
+    for (const account of this.guards.accounts())
+      if (this.ownsAccount(account)) this.guards.check(account, this.equityOf(account), now);
     const zones = new Map<string, LocalTime>();
     for (const group of this.state.store.allGroups())
       for (const m of this.state.store.membersOf(group.id)) this.apply(m, now, zones, false);
@@ -161,6 +143,11 @@ export class RiskControls {
     for (const m of this.state.store.membersOf(masterId)) this.apply(m, now, zones, false);
   }
 
+  /** The controls' clock (trip times are on it). */
+  now(): number {
+    return this.deps.clock.nowMs();
+  }
+
   isMasterCloseOnly(masterId: string): boolean {
     return this.closeOnlyMasters.has(masterId);
   }
@@ -195,6 +182,31 @@ export class RiskControls {
     return out;
   }
 
+  /** Every member with a control set, each control with its state and until when (card, drawer, details). */
+  memberControls(): MemberControlsView[] {
+    const now = this.deps.clock.nowMs();
+    const out: MemberControlsView[] = [];
+    for (const group of this.state.store.allGroups())
+      for (const m of this.state.store.membersOf(group.id)) {
+        const { tradeGroupId: master, slaveAccount: slave } = m;
+        const controls = memberControlStates(
+          {
+            risk: m.settings.risk,
+            masterCloseOnly: this.closeOnlyMasters.has(master),
+            word: this.state.risk.get(master, slave),
+            openCopies:
+              m.settings.risk.maxOpenPositions === null ? 0 : this.deps.ledger.openCount(master, slave),
+            guard: this.guards.guard(slave),
+            guardState: this.guards.state(slave),
+            equity: this.equityOf(slave),
+          },
+          now,
+        );
+        if (controls.length > 0) out.push({ tradeGroupId: master, slaveAccount: slave, controls });
+      }
+    return out;
+  }
+
   view(accountId: string): AccountRiskView {
     const guard = this.guards.guard(accountId) ?? null;
     const st = guard ? this.guards.state(accountId) : undefined;
@@ -223,9 +235,10 @@ export class RiskControls {
     return e && e.status !== 'Registered' ? e.equity : null;
   }
 
-  private refreshAccount(accountId: string): void {
+  /** Re-checks the account's guard (where it runs) and applies its memberships (configs when that changed). */
+  refreshAccount(accountId: string): void {
     const now = this.deps.clock.nowMs();
-    this.guards.check(accountId, this.equityOf(accountId), now);
+    if (this.ownsAccount(accountId)) this.guards.check(accountId, this.equityOf(accountId), now);
     const zones = new Map<string, LocalTime>();
     for (const m of this.state.store.membershipsOf(accountId)) this.apply(m, now, zones, false);
     this.runCloseAll();

@@ -1,7 +1,12 @@
 // Risk controls an operator runs per account (docs/api.md: risk.*; docs/risk-controls.md), over the relay's control
 // API: equity guards (set, remove, reset a trip), a master's close-only flag and closeAll. Reads answer null when the
 // relay is unreachable; commands fail with SERVICE_UNAVAILABLE then, and the relay's refusals keep their reason.
-import type { AccountRiskView, CloseAllResultView, MemberRiskStateView } from '@sankey/shared/api/risk-views';
+import type {
+  AccountRiskView,
+  CloseAllResultView,
+  MemberControlsView,
+  MemberRiskStateView,
+} from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { AppError, type AppErrorCode } from '../errors';
 import type { RelayAnswer } from '../relay-ops-client';
@@ -24,6 +29,10 @@ export function createRiskService(deps: Pick<ServiceDeps, 'relay' | 'log'>) {
     /** Members under a control now, with why; null when the relay is unreachable. */
     members(): Promise<MemberRiskStateView[] | null> {
       return relay.riskMembers();
+    },
+    /** Every member with a control set, with its state and until when; null when the relay is unreachable. */
+    controls(): Promise<MemberControlsView[] | null> {
+      return relay.riskControls();
     },
     async setGuard(accountId: string, guard: EquityGuard): Promise<AccountRiskView> {
       const done = settle(await relay.setEquityGuard(accountId, guard));

@@ -9,6 +9,7 @@ import { EaRelayBadge, useEaRelay } from '../cluster/cluster-context';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
+import { CardControls, ControlDetails } from '../risk/control-states';
 import { CloseOnlyBadge, GuardDetails, GuardTripped } from '../risk/risk-badges';
 import { badgeLabel, explainWarning, statusLabel } from './labels';
 
@@ -152,6 +153,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
         </div>
       </div>
       {isMaster ? null : <GuardTripped accountId={model.accountId} />}
+      {isMaster ? null : <CardControls slaveAccount={model.accountId} />}
       {model.warnings.length > 0 || prefixWarning ? (
         <ul className="node-warnings">
           {model.warnings.map((w) => (
@@ -200,6 +202,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             <dt>{t('node.connectedAt')}</dt>
             <dd>{formatDateTime(c.connectedAt, lang)}</dd>
             {isMaster ? null : <GuardDetails accountId={model.accountId} />}
+            {isMaster ? null : <ControlDetails slaveAccount={model.accountId} />}
           </dl>
         ) : (
           <p className="muted small details">{t('node.noConnection')}</p>

@@ -12,6 +12,7 @@ import { SlaveSettingsForm } from '../forms/slave-settings-form';
 import { historyHref } from '../history/labels';
 import { useI18n } from '../i18n/i18n';
 import { useLiveActions } from '../live/live-provider';
+import { MemberControls } from '../risk/control-states';
 import { GuardEditor } from '../risk/guard-editor';
 import { GuardSummary, MemberRiskNow } from '../risk/risk-badges';
 
@@ -97,6 +98,7 @@ export function MemberDrawer(props: { member: MemberView | null; onClose: () => 
         </Link>
       </p>
       <MemberRiskNow tradeGroupId={member.tradeGroupId} slaveAccount={member.slaveAccount} />
+      <MemberControls tradeGroupId={member.tradeGroupId} slaveAccount={member.slaveAccount} />
       <GuardSummary accountId={member.slaveAccount} />
       <SlaveSettingsForm
         value={form}

@@ -2,10 +2,12 @@
 // (the type says so), so a missing translation is a compile error. `{name}` placeholders are filled by `format`.
 import { clusterEn, clusterJa } from './cluster-dict';
 import { opsEn, opsJa } from './ops-dict';
+import { riskControlEn, riskControlJa } from './risk-dict';
 
 export const en = {
   ...opsEn,
   ...clusterEn,
+  ...riskControlEn,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader trade copier',
 
@@ -298,6 +300,7 @@ export const en = {
     'A link of this account is close-only: no new copies; Closes and Modifies still copied.',
   'risk.closeOnlyGuardTip': 'The equity guard tripped: every link of this account is close-only.',
   'risk.guardTripped': 'Equity guard tripped: {reason}. Close-only until {until} (or a reset).',
+  'risk.guardTrippedReset': 'Equity guard tripped: {reason}. Close-only until reset.',
   'risk.reason.daily_loss': 'daily loss limit reached',
   'risk.reason.min_equity': 'equity below the minimum',
   'risk.reset': 'Reset guard',
@@ -569,6 +572,7 @@ export type Dict = Record<MessageKey, string>;
 export const ja: Dict = {
   ...opsJa,
   ...clusterJa,
+  ...riskControlJa,
   'app.name': 'Sankey Copier',
   'app.tagline': 'MetaTrader トレードコピー',
 
@@ -858,6 +862,7 @@ export const ja: Dict = {
   'risk.closeOnlyLinkTip': 'この口座のリンクが決済のみです。新規はコピーせず、決済・変更はコピーします。',
   'risk.closeOnlyGuardTip': '資産ガードが作動しました。この口座のすべてのリンクが決済のみです。',
   'risk.guardTripped': '資産ガード作動: {reason}。{until} まで（またはリセットまで）決済のみ。',
+  'risk.guardTrippedReset': '資産ガード作動: {reason}。リセットまで決済のみ。',
   'risk.reason.daily_loss': '1日の損失上限に到達',
   'risk.reason.min_equity': '有効証拠金が最低額を下回った',
   'risk.reset': 'ガードをリセット',

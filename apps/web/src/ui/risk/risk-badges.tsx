@@ -8,7 +8,7 @@ import { ShieldAlert } from 'lucide-react';
 import { Badge, Checkbox } from '../components/ui';
 import type { Translate } from '../i18n/i18n';
 import { useI18n } from '../i18n/i18n';
-import { useAccountRisk, useRiskActions, useSlaveRiskStates } from './risk-context';
+import { useAccountRisk, useRiskActions, useSlaveControls, useSlaveRiskStates } from './risk-context';
 
 export function guardReason(reason: string, t: Translate): string {
   return reason === 'daily_loss' || reason === 'min_equity' ? t(`risk.reason.${reason}`) : reason;
@@ -18,6 +18,9 @@ function formatTime(iso: string, lang: string) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB');
 }
+
+const money = (v: number | null, lang: string) =>
+  v === null ? '—' : v.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { minimumFractionDigits: 2 });
 
 /** Why a member's Opens are refused now, in words. */
 export function memberReasons(reasons: readonly string[], t: Translate): string {
@@ -65,14 +68,21 @@ export function GuardTripped(props: { accountId: string }) {
   const { t, lang } = useI18n();
   const risk = useAccountRisk(props.accountId);
   const actions = useRiskActions();
+  // The guard's figures (equity vs limit) as the relay computed them for any of the account's links.
+  const guard = useSlaveControls(props.accountId)
+    .flatMap((m) => m.controls)
+    .find((c) => c.control === 'equity_guard');
   if (!risk?.tripped || !actions) return null;
+  const reason = guardReason(risk.tripped.reason, t);
   return (
     <div className="alert alert-error small nodrag" role="status" data-testid="guard-tripped">
       <ShieldAlert size={14} aria-hidden="true" />{' '}
-      {t('risk.guardTripped', {
-        reason: guardReason(risk.tripped.reason, t),
-        until: formatTime(risk.tripped.until, lang),
-      })}{' '}
+      {risk.tripped.reason === 'min_equity'
+        ? t('risk.guardTrippedReset', { reason })
+        : t('risk.guardTripped', { reason, until: formatTime(risk.tripped.until, lang) })}
+      {guard?.control === 'equity_guard'
+        ? ` (${t('control.figures', { equity: money(guard.equity, lang), limit: money(guard.limit, lang) })})`
+        : ''}{' '}
       <button
         type="button"
         className="btn btn-outline btn-sm"

@@ -2,7 +2,7 @@
 // Per-account risk state for the connections page (docs/risk-controls.md): the equity guards and master close-only
 // flags from risk.list, refreshed every few seconds, and the reset of a tripped guard behind a confirmation. The
 // dialog lives here, outside the graph (a fixed overlay inside a transformed graph node would be misplaced).
-import type { AccountRiskView, MemberRiskStateView } from '@sankey/shared/api/risk-views';
+import type { AccountRiskView, MemberControlsView, MemberRiskStateView } from '@sankey/shared/api/risk-views';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { errorMessage, redirectIfUnauthorized } from '../../client/trpc';
@@ -15,6 +15,8 @@ export interface RiskContextValue {
   byAccount: ReadonlyMap<string, AccountRiskView>;
   /** Members under a control now, by slave account. */
   bySlave: ReadonlyMap<string, readonly MemberRiskStateView[]>;
+  /** Every member with a control set (each control's state, until when, why), by slave account. */
+  controlsBySlave: ReadonlyMap<string, readonly MemberControlsView[]>;
   askReset: (accountId: string) => void;
   setMasterCloseOnly: (accountId: string, closeOnly: boolean) => Promise<void>;
   /** Saves (guard) or removes (null) an account's equity guard; resolves with the server's message on refusal. */
@@ -33,6 +35,17 @@ export function useSlaveRiskStates(slaveAccount: string): readonly MemberRiskSta
   return useContext(RiskContext)?.bySlave.get(slaveAccount) ?? [];
 }
 
+/** The slave account's members with a control set, each control with its state (empty outside a RiskProvider). */
+export function useSlaveControls(slaveAccount: string): readonly MemberControlsView[] {
+  return useContext(RiskContext)?.controlsBySlave.get(slaveAccount) ?? [];
+}
+
+function bySlave<T extends { slaveAccount: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) out.set(r.slaveAccount, [...(out.get(r.slaveAccount) ?? []), r]);
+  return out;
+}
+
 export function useRiskActions(): RiskContextValue | null {
   return useContext(RiskContext);
 }
@@ -43,15 +56,21 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
   const toast = useToast();
   const [rows, setRows] = useState<readonly AccountRiskView[]>([]);
   const [memberRows, setMemberRows] = useState<readonly MemberRiskStateView[]>([]);
+  const [controlRows, setControlRows] = useState<readonly MemberControlsView[]>([]);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const reload = useCallback(async () => {
     try {
       // null: the relay is unreachable; keep what was shown.
-      const [list, members] = await Promise.all([api.risk.list.query(), api.risk.members.query()]);
+      const [list, members, controls] = await Promise.all([
+        api.risk.list.query(),
+        api.risk.members.query(),
+        api.risk.controls.query(),
+      ]);
       if (list) setRows(list);
       if (members) setMemberRows(members);
+      if (controls) setControlRows(controls);
     } catch (err) {
       redirectIfUnauthorized(err);
     }
@@ -82,10 +101,8 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
   const value = useMemo<RiskContextValue>(
     () => ({
       byAccount: new Map(rows.map((r) => [r.accountId, r])),
-      bySlave: memberRows.reduce((acc, m) => {
-        acc.set(m.slaveAccount, [...(acc.get(m.slaveAccount) ?? []), m]);
-        return acc;
-      }, new Map<string, MemberRiskStateView[]>()),
+      bySlave: bySlave(memberRows),
+      controlsBySlave: bySlave(controlRows),
       askReset: setConfirm,
       setMasterCloseOnly: async (accountId, closeOnly) => {
         try {
@@ -109,7 +126,7 @@ export function RiskProvider({ children, pollMs = 3000 }: { children: ReactNode;
         }
       },
     }),
-    [rows, memberRows, api, reload, toast, t],
+    [rows, memberRows, controlRows, api, reload, toast, t],
   );
 
   return (

@@ -3,6 +3,7 @@ import {
   accountRiskViewSchema,
   closeAllResultSchema,
   masterCloseOnlyInputSchema,
+  memberControlsSchema,
   memberRiskStateSchema,
   riskAccountInputSchema,
   riskListInputSchema,
@@ -21,6 +22,10 @@ export const riskRouter = router({
   members: p
     .output(z.array(memberRiskStateSchema).nullable())
     .query(({ ctx }) => ctx.services.risk.members()),
+  /** Every member with a control set, each control's state with until when and why. */
+  controls: p
+    .output(z.array(memberControlsSchema).nullable())
+    .query(({ ctx }) => ctx.services.risk.controls()),
   setGuard: p
     .input(setGuardInputSchema)
     .output(accountRiskViewSchema)
