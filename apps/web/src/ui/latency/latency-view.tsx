@@ -69,6 +69,16 @@ export function LatencyDashboard({ summary }: { summary: LatencySummary }) {
           signals: n.signalsPerS,
           copies: n.copiesPerS,
         });
+  const hour = summary.hourSeries;
+  const day = summary.daySeries;
+  const lat = { series: latency, unit: ms, testId: 'latency-chart' };
+  const rate = { series: rates, unit: perS, testId: 'rate-chart' };
+  const charts = [
+    { points: hour, label: t('latency.chartHour'), ...lat },
+    { points: hour, label: t('latency.ratesHour'), ...rate },
+    { points: day, label: t('latency.chartDay'), ...lat },
+    { points: day, label: t('latency.ratesDay'), ...rate },
+  ];
   return (
     <>
       <p className="latency-words" data-testid="latency-words">
@@ -80,38 +90,9 @@ export function LatencyDashboard({ summary }: { summary: LatencySummary }) {
         <Figures title={t('latency.day')} f={summary.last24h} testId="latency-day" />
       </div>
       <div className="charts">
-        <TimeChart
-          points={summary.hourSeries}
-          series={latency}
-          label={t('latency.chartHour')}
-          empty={empty}
-          unit={ms}
-          testId="latency-chart"
-        />
-        <TimeChart
-          points={summary.hourSeries}
-          series={rates}
-          label={t('latency.ratesHour')}
-          empty={empty}
-          unit={perS}
-          testId="rate-chart"
-        />
-        <TimeChart
-          points={summary.daySeries}
-          series={latency}
-          label={t('latency.chartDay')}
-          empty={empty}
-          unit={ms}
-          testId="latency-chart"
-        />
-        <TimeChart
-          points={summary.daySeries}
-          series={rates}
-          label={t('latency.ratesDay')}
-          empty={empty}
-          unit={perS}
-          testId="rate-chart"
-        />
+        {charts.map((c) => (
+          <TimeChart key={c.label} {...c} empty={empty} />
+        ))}
       </div>
     </>
   );
