@@ -146,6 +146,30 @@ describe('latency dashboard', () => {
     expect(hour.querySelectorAll('.visx-axis-tick').length).toBeGreaterThan(3);
     expect(hour.textContent).toMatch(/\d\d:\d\d/);
     expect(hour.textContent).toContain('500 µs');
+    // Joined samples are a line, not dots; a lone sample between empty minutes is a dot per series.
+    expect(hour.querySelectorAll('circle')).toHaveLength(0);
+    const empty = { p50Ms: null, p99Ms: null, signalsPerS: 0, copiesPerS: 0 };
+    const lone = renderToString(
+      <I18nProvider initial="en">
+        <LatencyDashboard
+          summary={{
+            ...summary(figures()),
+            hourSeries: [
+              { at: '2026-06-01T12:00:00.000Z', ...empty },
+              { at: '2026-06-01T12:01:00.000Z', p50Ms: 0.1, p99Ms: 0.3, signalsPerS: 1, copiesPerS: 2 },
+              { at: '2026-06-01T12:02:00.000Z', ...empty },
+            ],
+          }}
+        />
+      </I18nProvider>,
+    );
+    const loneChart = new DOMParser()
+      .parseFromString(lone, 'text/html')
+      .querySelector('[data-testid="latency-chart"]')!;
+    expect([...loneChart.querySelectorAll('circle')].map((c) => c.getAttribute('class'))).toEqual([
+      'chart-dot chart-p50',
+      'chart-dot chart-p99',
+    ]);
     const rate = doc.querySelectorAll('[data-testid="rate-chart"]')[0]!;
     expect(rate.querySelector('path.chart-signals')?.getAttribute('d')).toMatch(/^M.*L.*L/);
     expect(rate.querySelector('path.chart-copies')?.getAttribute('d')).toMatch(/^M.*L.*L/);

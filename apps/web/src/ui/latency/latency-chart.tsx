@@ -8,9 +8,10 @@ import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 
-const W = 600;
-const H = 180;
-const M = { top: 12, right: 16, bottom: 26, left: 52 };
+// Drawn at about the width it gets on a phone (375 px) and half a desktop, so labels stay readable at both.
+const W = 480;
+const H = 200;
+const M = { top: 12, right: 16, bottom: 28, left: 60 };
 
 export type Series = {
   key: string;
@@ -71,14 +72,32 @@ export function TimeChart({ points, series, label, empty, unit, testId }: Props)
           />
           {hasData ? (
             series.map((s) => (
-              <LinePath<LatencyPoint>
-                key={s.key}
-                data={[...points]}
-                x={(p) => x(new Date(Date.parse(p.at)))}
-                y={(p) => y(s.pick(p) ?? 0)}
-                defined={(p) => s.pick(p) !== null}
-                className={`chart-line chart-${s.key}`}
-              />
+              <g key={s.key}>
+                <LinePath<LatencyPoint>
+                  data={[...points]}
+                  x={(p) => x(new Date(Date.parse(p.at)))}
+                  y={(p) => y(s.pick(p) ?? 0)}
+                  defined={(p) => s.pick(p) !== null}
+                  className={`chart-line chart-${s.key}`}
+                />
+                {/* A sample with no neighbour draws no line: a dot shows it. */}
+                {points.map((p, i) => {
+                  const val = s.pick(p);
+                  const near = (j: number) => {
+                    const q = points[j];
+                    return q !== undefined && s.pick(q) !== null;
+                  };
+                  return val === null || near(i - 1) || near(i + 1) ? null : (
+                    <circle
+                      key={p.at}
+                      cx={x(new Date(Date.parse(p.at)))}
+                      cy={y(val)}
+                      r={3}
+                      className={`chart-dot chart-${s.key}`}
+                    />
+                  );
+                })}
+              </g>
             ))
           ) : (
             <text x={innerW / 2} y={innerH / 2} textAnchor="middle" className="chart-label chart-empty">
