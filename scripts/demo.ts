@@ -114,8 +114,8 @@ const sims: (SimMaster | SimSlave)[] = [];
 let timer: NodeJS.Timeout | null = null;
 let awayTimer: NodeJS.Timeout | null = null;
 let backTimer: NodeJS.Timeout | null = null;
-const AWAY_EVERY_MS = 60_000;
-const AWAY_MS = 20_000;
+const AWAY_EVERY_MS = scriptEnv.demoAwayEveryMs;
+const AWAY_MS = scriptEnv.demoAwayMs;
 let stopping = false;
 
 function startChild(name: string, cwd: string, args: string[], extra: Record<string, string> = {}) {
@@ -286,8 +286,8 @@ try {
   for (const [i, s] of SLAVES.entries()) sims.push(makeSlave(i, s));
   await Promise.all(sims.map((s) => s.start()));
 
-  // The last slave's terminal drops out for AWAY_MS every minute (gone without Unregister, as a crash or a lost
-  // network), so the EA health and Deliveries pages have something to show: its copies wait (parked), a stale
+  // The last slave's terminal drops out for AWAY_MS every AWAY_EVERY_MS (20 s a minute unless SANKEY_DEMO_AWAY_MS
+  // and SANKEY_DEMO_AWAY_EVERY_MS say otherwise; gone without Unregister, as a crash or a lost network), so the EA health and Deliveries pages have something to show: its copies wait (parked), a stale
   // Open becomes a dead letter, and when it is back the relay hands it what waited.
   const awayIndex = SLAVES.length - 1;
   const away = SLAVES[awayIndex]!;
@@ -323,8 +323,12 @@ try {
   }
   say(`  Master ${MASTER} copies to:`);
   for (const s of SLAVES) say(`    ${s.id}  ${s.what}`);
-  say('  The master opens and closes random trades every ~2 s. Ctrl-C stops everything.');
-  say(`  ${away.id} goes offline for 20 s every minute: watch EA health and Deliveries.`);
+  say(
+    `  The master opens and closes random trades every ~${scriptEnv.demoTradeEveryMs / 1000} s. Ctrl-C stops everything.`,
+  );
+  say(
+    `  ${away.id} goes offline for ${AWAY_MS / 1000} s every ${AWAY_EVERY_MS / 1000} s: watch EA health and Deliveries.`,
+  );
   say('');
 
   let ticket = 1000;
@@ -349,7 +353,7 @@ try {
           say(`${MASTER} close #${sig.ticket}`);
         });
     step.catch((err: unknown) => say(`trade failed: ${String(err)}`));
-  }, 2_000);
+  }, scriptEnv.demoTradeEveryMs);
 } catch (err) {
   say(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
   await stop(1);

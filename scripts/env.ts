@@ -17,6 +17,10 @@ export const scriptEnv = {
   relayUrl: get('SANKEY_RELAY_URL'),
   /** `npm run demo -- --cluster`: the NATS server the two demo relays meet on. */
   natsUrl: get('SANKEY_NATS_URL') ?? 'nats://127.0.0.1:4222',
+  /** `npm run demo`: Demo_Slave_C goes away every … ms for … ms (tests shorten both), and the master trades every … ms. */
+  demoAwayEveryMs: Number(get('SANKEY_DEMO_AWAY_EVERY_MS') ?? 60_000),
+  demoAwayMs: Number(get('SANKEY_DEMO_AWAY_MS') ?? 20_000),
+  demoTradeEveryMs: Number(get('SANKEY_DEMO_TRADE_EVERY_MS') ?? 2_000),
   /** The relay's graceful-shutdown deadline; `npm start` kills a child still running 5 s after it. */
   shutdownDeadlineMs: Number(get('SANKEY_SHUTDOWN_DEADLINE_MS') ?? 30_000),
 };

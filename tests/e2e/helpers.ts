@@ -81,3 +81,13 @@ export function cjkFont(page: Page, text: string) {
     };
   }, text);
 }
+
+/** Whether the relay counts the EA as listening (its heartbeats arrive); undefined when it does not know it. */
+export async function relayListening(accountId: string): Promise<boolean | undefined> {
+  const { relayHttp, apiToken } = e2eEnv();
+  const res = await fetch(`${relayHttp}/internal/v1/endpoints`, {
+    headers: { authorization: `Bearer ${apiToken}` },
+  });
+  const body = (await res.json()) as { endpoints: { accountId: string; listening: boolean }[] };
+  return body.endpoints.find((e) => e.accountId === accountId)?.listening;
+}

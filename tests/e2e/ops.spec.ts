@@ -3,8 +3,7 @@
 // Blocking an EA from EA health stops its copies (checked at the simulated slave); unblocking restores them.
 import { expect, type Page, test } from '@playwright/test';
 import type { SimMaster, SimSlave } from '@sankey/ea-sim/index';
-import { e2eEnv } from './env';
-import { login, screenshot, simMaster, simSlave, trpc } from './helpers';
+import { login, relayListening, screenshot, simMaster, simSlave, trpc } from './helpers';
 
 const MASTER = 'OPS_Master_5001';
 const AWAY = 'OPS_Slave_Away';
@@ -61,15 +60,6 @@ test.afterAll(async () => {
 });
 
 /** The relay's own view of an EA (control API): whether it is subscribed to anything. */
-async function relayListening(accountId: string): Promise<boolean | undefined> {
-  const { relayHttp, apiToken } = e2eEnv();
-  const res = await fetch(`${relayHttp}/internal/v1/endpoints`, {
-    headers: { authorization: `Bearer ${apiToken}` },
-  });
-  const body = (await res.json()) as { endpoints: { accountId: string; listening: boolean }[] };
-  return body.endpoints.find((e) => e.accountId === accountId)?.listening;
-}
-
 const healthRow = (page: Page, account: string) =>
   page.locator(`[data-testid="health-row"][data-account="${account}"]`);
 const deliveryRow = (page: Page, ticket: number) =>

@@ -2,6 +2,7 @@
 // The Trades rows and the latency dashboard as a user sees them, in English and Japanese.
 import type { LatencyFigures, LatencySummary, TradeView } from '@sankey/shared/api/views';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lang } from './i18n/dict';
 import { I18nProvider } from './i18n/i18n';
@@ -107,18 +108,71 @@ const summary = (now: LatencyFigures): LatencySummary => ({
   now,
   lastHour: now,
   last24h: now,
-  hourSeries: [{ at: '2026-06-01T12:00:00.000Z', p50Ms: 0.08, p99Ms: 0.4, signalsPerS: 1, copiesPerS: 2 }],
+  hourSeries: [
+    { at: '2026-06-01T12:00:00.000Z', p50Ms: 0.08, p99Ms: 0.4, signalsPerS: 1, copiesPerS: 2 },
+    { at: '2026-06-01T12:01:00.000Z', p50Ms: 0.09, p99Ms: 0.5, signalsPerS: 2, copiesPerS: 4 },
+    { at: '2026-06-01T12:02:00.000Z', p50Ms: null, p99Ms: null, signalsPerS: 0, copiesPerS: 0 },
+  ],
   daySeries: [],
 });
 
 describe('latency dashboard', () => {
-  it('states the current figures in words and shows p50/p99 per window and two charts', () => {
+  it('states the current figures in words and shows p50/p99 per window and four charts', () => {
     within('en', <LatencyDashboard summary={summary(figures())} />);
     expect(screen.getByTestId('latency-words').textContent).toBe(
       'Half of the copies in the last minute left the relay within 85 µs, and 99 in 100 within 420 µs; 0.833 signals/s came in and 1.667 copies/s went out.',
     );
     expect(screen.getByTestId('latency-hour-p50').textContent).toBe('85 µs');
     expect(screen.getAllByTestId('latency-chart')).toHaveLength(2);
+    expect(screen.getAllByTestId('rate-chart')).toHaveLength(2);
+    // The day has no samples yet: its charts say so instead of drawing lines.
+    expect(screen.getByRole('img', { name: /over the last 24 hours \(ms/ }).textContent).toContain(
+      'No samples yet: the relay adds one every 10 s',
+    );
+  });
+
+  it('renders its charts on the server: the visx lines and time axis are in the HTML string', () => {
+    const html = renderToString(
+      <I18nProvider initial="en">
+        <LatencyDashboard summary={summary(figures())} />
+      </I18nProvider>,
+    );
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const hour = doc.querySelectorAll('[data-testid="latency-chart"]')[0]!;
+    const lines = (cls: string) => hour.querySelector(`path.${cls}`)?.getAttribute('d') ?? '';
+    // Two points a minute apart, then a gap (null) that the line does not draw through.
+    expect(lines('chart-p50')).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+    expect(lines('chart-p99')).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+    expect(hour.querySelectorAll('.visx-axis-tick').length).toBeGreaterThan(3);
+    expect(hour.textContent).toMatch(/\d\d:\d\d/);
+    expect(hour.textContent).toContain('500 µs');
+    // Joined samples are a line, not dots; a lone sample between empty minutes is a dot per series.
+    expect(hour.querySelectorAll('circle')).toHaveLength(0);
+    const empty = { p50Ms: null, p99Ms: null, signalsPerS: 0, copiesPerS: 0 };
+    const lone = renderToString(
+      <I18nProvider initial="en">
+        <LatencyDashboard
+          summary={{
+            ...summary(figures()),
+            hourSeries: [
+              { at: '2026-06-01T12:00:00.000Z', ...empty },
+              { at: '2026-06-01T12:01:00.000Z', p50Ms: 0.1, p99Ms: 0.3, signalsPerS: 1, copiesPerS: 2 },
+              { at: '2026-06-01T12:02:00.000Z', ...empty },
+            ],
+          }}
+        />
+      </I18nProvider>,
+    );
+    const loneChart = new DOMParser()
+      .parseFromString(lone, 'text/html')
+      .querySelector('[data-testid="latency-chart"]')!;
+    expect([...loneChart.querySelectorAll('circle')].map((c) => c.getAttribute('class'))).toEqual([
+      'chart-dot chart-p50',
+      'chart-dot chart-p99',
+    ]);
+    const rate = doc.querySelectorAll('[data-testid="rate-chart"]')[0]!;
+    expect(rate.querySelector('path.chart-signals')?.getAttribute('d')).toMatch(/^M.*L.*L/);
+    expect(rate.querySelector('path.chart-copies')?.getAttribute('d')).toMatch(/^M.*L.*L/);
   });
 
   it('says what to do when nothing was relayed, in Japanese', () => {

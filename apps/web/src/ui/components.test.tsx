@@ -3,11 +3,12 @@
 // feed's filter and Japanese rendering — against a fake API, no socket.
 import type { MemberView } from '@sankey/shared/api/views';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../client/trpc';
 import { ActivityView } from './activity/activity-view';
 import { ToastProvider } from './components/toast';
-import { Switch } from './components/ui';
+import { ConfirmDialog, Switch } from './components/ui';
 import type { Lang } from './i18n/dict';
 import { I18nProvider } from './i18n/i18n';
 import { buildGraph } from './live/derive';
@@ -243,5 +244,48 @@ describe('activity feed', () => {
       });
     });
     expect(screen.getByTestId('activity-item').textContent).toContain('from M1 (as M1~0123abcd) to S1');
+  });
+});
+
+function Opener() {
+  const [open, setOpen] = useState(false);
+  return (
+    <I18nProvider initial="en">
+      <button type="button" onClick={() => setOpen(true)}>
+        Block
+      </button>
+      <ConfirmDialog
+        open={open}
+        title="Block S1?"
+        body="Its copies stop."
+        confirmLabel="Block"
+        onConfirm={() => setOpen(false)}
+        onCancel={() => setOpen(false)}
+      >
+        <input aria-label="reason" />
+      </ConfirmDialog>
+    </I18nProvider>
+  );
+}
+
+describe('confirm dialog keyboard contract', () => {
+  it('takes focus on its field, keeps Tab inside, cancels with Escape and gives focus back', () => {
+    render(<Opener />);
+    const opener = screen.getByRole('button', { name: 'Block' });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = screen.getByTestId('confirm-dialog');
+    expect(document.activeElement).toBe(screen.getByLabelText('reason'));
+    // From the last button, Tab wraps to the field; Shift+Tab from the field to the last button.
+    const confirm = screen.getByTestId('confirm-button');
+    confirm.focus();
+    fireEvent.keyDown(window, { key: 'Tab' });
+    expect(document.activeElement).toBe(screen.getByLabelText('reason'));
+    fireEvent.keyDown(window, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(confirm);
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('confirm-dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
   });
 });

@@ -118,17 +118,52 @@ export function Checkbox(props: {
   );
 }
 
-function useEscape(open: boolean, onClose: () => void) {
-  const ref = useRef(onClose);
-  ref.current = onClose;
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal's keyboard contract: focus moves into it when it opens (a field first, else its first button), Tab and
+ * Shift+Tab stay inside it, Escape closes the topmost one, and focus goes back where it was when it closes.
+ */
+function useModal(open: boolean, onClose: () => void) {
+  const box = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     if (!open) return;
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const el = box.current;
+    const items = () => (el ? [...el.querySelectorAll<HTMLElement>(FOCUSABLE)] : []);
+    const first = el?.querySelector<HTMLElement>('input:not([disabled]), select, textarea') ?? items()[0];
+    first?.focus();
+    const topmost = () => {
+      const modals = document.querySelectorAll('[aria-modal="true"]');
+      return modals[modals.length - 1] === el;
+    };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') ref.current();
+      if (!topmost()) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+        return;
+      }
+      if (e.key !== 'Tab' || !el) return;
+      const list = items();
+      if (list.length === 0) return;
+      const at = list.indexOf(document.activeElement as HTMLElement);
+      const next = e.shiftKey ? (at <= 0 ? list.length - 1 : at - 1) : at === list.length - 1 ? 0 : at + 1;
+      if (at === -1 || (e.shiftKey && at === 0) || (!e.shiftKey && at === list.length - 1)) {
+        e.preventDefault();
+        list[next]?.focus();
+      }
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      if (before?.isConnected) before.focus();
+    };
   }, [open]);
+  return box;
 }
 
 /** Side sheet on wide screens, bottom sheet on phones (CSS). */
@@ -143,7 +178,7 @@ export function Drawer(props: {
   side?: 'right' | 'bottom';
 }) {
   const { t } = useI18n();
-  useEscape(props.open, props.onClose);
+  const box = useModal(props.open, props.onClose);
   if (!props.open) return null;
   return (
     <div className="overlay" data-side={props.side ?? 'right'}>
@@ -154,6 +189,7 @@ export function Drawer(props: {
         onClick={props.onClose}
       />
       <div
+        ref={box}
         className={clsx('drawer', props.side === 'bottom' && 'drawer-bottom')}
         role="dialog"
         aria-modal="true"
@@ -193,7 +229,7 @@ export function ConfirmDialog(props: {
   children?: ReactNode;
 }) {
   const { t } = useI18n();
-  useEscape(props.open, props.onCancel);
+  const box = useModal(props.open, props.onCancel);
   if (!props.open) return null;
   return (
     <div className="overlay overlay-center">
@@ -204,6 +240,7 @@ export function ConfirmDialog(props: {
         onClick={props.onCancel}
       />
       <div
+        ref={box}
         className="dialog"
         role="alertdialog"
         aria-modal="true"

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RotateCcw, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { errorMessage, errorReason, useTRPC } from '../../client/trpc';
+import { DataTable, FilterBar, FilterSelect, PageHeader, PageMessage, useDateTime } from '../components/page';
 import { useToast } from '../components/toast';
 import { Badge, ConfirmDialog } from '../components/ui';
 import type { Translate } from '../i18n/i18n';
@@ -40,101 +41,78 @@ export interface DeliveryTableProps {
 }
 
 export function DeliveryTable({ rows, refusals, busyId, onRetry }: DeliveryTableProps) {
-  const { t, lang } = useI18n();
-  const time = (iso: string) =>
-    new Date(iso).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-    });
+  const { t } = useI18n();
+  const time = useDateTime();
   const lots = (n: number | null) => (n === null ? '–' : String(Math.round(n * 1e6) / 1e6));
+  const columns = (
+    ['state', 'time', 'slave', 'master', 'ticket', 'kind', 'symbol', 'lots', 'reason', 'actions'] as const
+  ).map((c) => ({ label: t(`deliveries.col.${c}`), ...(c === 'lots' && { className: 'num' }) }));
   return (
-    <div className="table-wrap">
-      <table className="table table-cards" data-testid="deliveries-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('deliveries.col.state')}</th>
-            <th scope="col">{t('deliveries.col.time')}</th>
-            <th scope="col">{t('deliveries.col.slave')}</th>
-            <th scope="col">{t('deliveries.col.master')}</th>
-            <th scope="col">{t('deliveries.col.ticket')}</th>
-            <th scope="col">{t('deliveries.col.kind')}</th>
-            <th scope="col">{t('deliveries.col.symbol')}</th>
-            <th scope="col" className="num">
-              {t('deliveries.col.lots')}
-            </th>
-            <th scope="col">{t('deliveries.col.reason')}</th>
-            <th scope="col">{t('deliveries.col.actions')}</th>
+    <DataTable testId="deliveries-table" columns={columns} cards>
+      {rows.map((r) => {
+        const refusal = r.deadLetterId === null ? undefined : refusals[r.deadLetterId];
+        return (
+          <tr
+            key={r.rowId}
+            data-testid="delivery-row"
+            data-state={r.state}
+            data-ticket={r.ticket ?? ''}
+            data-account={r.slaveAccount}
+          >
+            <td data-label={t('deliveries.col.state')}>
+              <Badge tone={r.state === 'parked' ? 'blue' : 'red'}>{t(`deliveries.state.${r.state}`)}</Badge>
+            </td>
+            <td className="small nowrap" data-label={t('deliveries.col.time')}>
+              <time dateTime={r.at}>{time(r.at)}</time>
+            </td>
+            <td className="mono card-head" data-label={t('deliveries.col.slave')}>
+              {r.slaveAccount}
+            </td>
+            <td className="mono" data-label={t('deliveries.col.master')}>
+              {r.masterAccount ?? '–'}
+            </td>
+            <td className="mono" data-label={t('deliveries.col.ticket')}>
+              {r.ticket ? `#${r.ticket}` : '–'}
+            </td>
+            <td data-label={t('deliveries.col.kind')}>{t(`deliveries.kind.${r.kind}`)}</td>
+            <td data-label={t('deliveries.col.symbol')}>{r.symbol ?? '–'}</td>
+            <td className="mono num" data-label={t('deliveries.col.lots')}>
+              {lots(r.lots)}
+            </td>
+            <td className="small delivery-why" data-label={t('deliveries.col.reason')}>
+              <span data-testid="delivery-why">{whyText(r, t)}</span>
+              {r.state === 'parked' && r.expiresAt && (
+                <span className="muted"> · {t('deliveries.expires', { time: time(r.expiresAt) })}</span>
+              )}
+              {r.attempts !== null && (
+                <span className="muted"> · {t('deliveries.attempts', { count: r.attempts })}</span>
+              )}
+              {refusal && (
+                <span className="error-text delivery-refusal" role="alert" data-testid="delivery-refusal">
+                  {t('deliveries.refused', { message: refusal })}
+                </span>
+              )}
+            </td>
+            <td data-label={t('deliveries.col.actions')}>
+              {r.deadLetterId !== null && r.kind !== 'config' ? (
+                <button
+                  type="button"
+                  className="btn btn-outline btn-sm"
+                  data-testid="delivery-retry"
+                  disabled={busyId === r.deadLetterId}
+                  onClick={() => onRetry(r)}
+                >
+                  <RotateCcw size={14} aria-hidden="true" />
+                  {t('deliveries.retry')}
+                </button>
+              ) : (
+                '–'
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const refusal = r.deadLetterId === null ? undefined : refusals[r.deadLetterId];
-            return (
-              <tr
-                key={r.rowId}
-                data-testid="delivery-row"
-                data-state={r.state}
-                data-ticket={r.ticket ?? ''}
-                data-account={r.slaveAccount}
-              >
-                <td data-label={t('deliveries.col.state')}>
-                  <Badge tone={r.state === 'parked' ? 'blue' : 'red'}>
-                    {t(`deliveries.state.${r.state}`)}
-                  </Badge>
-                </td>
-                <td className="small nowrap" data-label={t('deliveries.col.time')}>
-                  <time dateTime={r.at}>{time(r.at)}</time>
-                </td>
-                <td className="mono card-head" data-label={t('deliveries.col.slave')}>
-                  {r.slaveAccount}
-                </td>
-                <td className="mono" data-label={t('deliveries.col.master')}>
-                  {r.masterAccount ?? '–'}
-                </td>
-                <td className="mono" data-label={t('deliveries.col.ticket')}>
-                  {r.ticket ? `#${r.ticket}` : '–'}
-                </td>
-                <td data-label={t('deliveries.col.kind')}>{t(`deliveries.kind.${r.kind}`)}</td>
-                <td data-label={t('deliveries.col.symbol')}>{r.symbol ?? '–'}</td>
-                <td className="mono num" data-label={t('deliveries.col.lots')}>
-                  {lots(r.lots)}
-                </td>
-                <td className="small delivery-why" data-label={t('deliveries.col.reason')}>
-                  <span data-testid="delivery-why">{whyText(r, t)}</span>
-                  {r.state === 'parked' && r.expiresAt && (
-                    <span className="muted"> · {t('deliveries.expires', { time: time(r.expiresAt) })}</span>
-                  )}
-                  {r.attempts !== null && (
-                    <span className="muted"> · {t('deliveries.attempts', { count: r.attempts })}</span>
-                  )}
-                  {refusal && (
-                    <span className="error-text delivery-refusal" role="alert" data-testid="delivery-refusal">
-                      {t('deliveries.refused', { message: refusal })}
-                    </span>
-                  )}
-                </td>
-                <td data-label={t('deliveries.col.actions')}>
-                  {r.deadLetterId !== null && r.kind !== 'config' ? (
-                    <button
-                      type="button"
-                      className="btn btn-outline btn-sm"
-                      data-testid="delivery-retry"
-                      disabled={busyId === r.deadLetterId}
-                      onClick={() => onRetry(r)}
-                    >
-                      <RotateCcw size={14} aria-hidden="true" />
-                      {t('deliveries.retry')}
-                    </button>
-                  ) : (
-                    '–'
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -175,24 +153,24 @@ export function DeliveriesBody({
   ...table
 }: { state: DeliveriesBodyState } & Omit<DeliveryTableProps, 'rows'>) {
   const { t } = useI18n();
-  if (state.kind === 'loading') return <p className="empty muted">{t('common.loading')}</p>;
+  if (state.kind === 'loading') return <PageMessage>{t('common.loading')}</PageMessage>;
   if (state.kind === 'error')
     return (
-      <p className="empty error-text" role="alert" data-testid="deliveries-error">
+      <PageMessage tone="error" testId="deliveries-error">
         {t('deliveries.error', { message: state.message })}
-      </p>
+      </PageMessage>
     );
   if (state.kind === 'unreachable')
     return (
-      <p className="empty error-text" role="alert" data-testid="deliveries-unreachable">
+      <PageMessage tone="error" testId="deliveries-unreachable">
         {t('deliveries.unreachable')}
-      </p>
+      </PageMessage>
     );
   if (state.rows.length === 0)
     return (
-      <p className="empty muted" data-testid="deliveries-empty">
+      <PageMessage testId="deliveries-empty">
         {state.filtered ? t('deliveries.emptyFiltered') : t('deliveries.empty')}
-      </p>
+      </PageMessage>
     );
   return <DeliveryTable rows={state.rows} {...table} />;
 }
@@ -286,75 +264,45 @@ export function DeliveriesView({ initialAccount = '' }: { initialAccount?: strin
 
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1 className="page-title">{t('deliveries.title')}</h1>
-          <p className="muted small">{t('deliveries.subtitle')}</p>
-        </div>
-        <div className="toolbar">
-          <button
-            type="button"
-            className="btn btn-outline"
-            data-testid="deliveries-purge"
-            disabled={!dead.data || dead.data.length === 0}
-            onClick={() => setPurgeOpen(true)}
-          >
-            <Trash2 size={16} aria-hidden="true" />
-            {t('deliveries.purge')}
-          </button>
-        </div>
-      </div>
+      <PageHeader title={t('deliveries.title')} subtitle={t('deliveries.subtitle')}>
+        <button
+          type="button"
+          className="btn btn-outline"
+          data-testid="deliveries-purge"
+          disabled={!dead.data || dead.data.length === 0}
+          onClick={() => setPurgeOpen(true)}
+        >
+          <Trash2 size={16} aria-hidden="true" />
+          {t('deliveries.purge')}
+        </button>
+      </PageHeader>
       <WaitingSummary slaves={parked.data?.slaves ?? []} />
-      <div className="filters" data-testid="deliveries-filters">
-        <label className="filter small">
-          <span className="muted">{t('deliveries.filter.account')}</span>
-          <select
-            className="input input-sm"
-            data-testid="deliveries-filter-account"
-            value={f.account}
-            onChange={(e) => set('account', e.target.value)}
-          >
-            <option value="">{t('deliveries.filter.allAccounts')}</option>
-            {accounts.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('deliveries.filter.kind')}</span>
-          <select
-            className="input input-sm"
-            data-testid="deliveries-filter-kind"
-            value={f.kind}
-            onChange={(e) => set('kind', e.target.value as DeliveryFilters['kind'])}
-          >
-            <option value="">{t('deliveries.filter.allKinds')}</option>
-            {DELIVERY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`deliveries.kind.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('deliveries.filter.state')}</span>
-          <select
-            className="input input-sm"
-            data-testid="deliveries-filter-state"
-            value={f.state}
-            onChange={(e) => set('state', e.target.value as DeliveryFilters['state'])}
-          >
-            <option value="">{t('deliveries.filter.allStates')}</option>
-            {DELIVERY_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`deliveries.state.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <FilterBar testId="deliveries-filters">
+        <FilterSelect
+          label={t('deliveries.filter.account')}
+          allLabel={t('deliveries.filter.allAccounts')}
+          testId="deliveries-filter-account"
+          value={f.account}
+          options={accounts}
+          onChange={(v) => set('account', v)}
+        />
+        <FilterSelect
+          label={t('deliveries.filter.kind')}
+          allLabel={t('deliveries.filter.allKinds')}
+          testId="deliveries-filter-kind"
+          value={f.kind}
+          options={DELIVERY_KINDS.map((k) => ({ value: k, label: t(`deliveries.kind.${k}`) }))}
+          onChange={(v) => set('kind', v)}
+        />
+        <FilterSelect
+          label={t('deliveries.filter.state')}
+          allLabel={t('deliveries.filter.allStates')}
+          testId="deliveries-filter-state"
+          value={f.state}
+          options={DELIVERY_STATES.map((v) => ({ value: v, label: t(`deliveries.state.${v}`) }))}
+          onChange={(v) => set('state', v)}
+        />
+      </FilterBar>
       <DeliveriesBody
         state={state}
         refusals={refusals}

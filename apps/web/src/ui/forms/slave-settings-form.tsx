@@ -51,6 +51,90 @@ export function SlaveSettingsForm(props: {
     </Field>
   );
 
+  type ChoiceKey = 'lotCalculationMode' | 'syncMode' | 'whenOff';
+  const choice = <K extends ChoiceKey>(
+    key: K,
+    label: MessageKey,
+    options: readonly SlaveFormState[K][],
+    optionLabel: (o: SlaveFormState[K]) => string,
+    help?: MessageKey,
+  ) => (
+    <Field label={t(label)} help={help ? t(help) : undefined} error={props.errors[key]}>
+      {(a) => (
+        <select
+          {...a}
+          className="input"
+          name={key}
+          value={v[key]}
+          onChange={(e) => set(key, e.target.value as SlaveFormState[K])}
+        >
+          {options.map((m) => (
+            <option key={m} value={m}>
+              {optionLabel(m)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+
+  type FlagKey = 'reverseTrade' | 'copyPendingOrders' | 'usePendingOrderForDelayed' | 'riskCloseOnly';
+  const check = (key: FlagKey, label: MessageKey) => (
+    <Checkbox name={key} checked={v[key]} onChange={(x) => set(key, x)} label={t(label)} />
+  );
+
+  /** A list setting edited as rows (symbol mappings, trading windows): one row each, remove and add buttons. */
+  const rows = <K extends 'symbolMappings' | 'tradingWindows'>(
+    key: K,
+    blank: SlaveFormState[K][number],
+    render: (
+      row: SlaveFormState[K][number],
+      i: number,
+      update: (patch: Partial<SlaveFormState[K][number]>) => void,
+      invalid: boolean,
+    ) => ReactNode,
+    fields: readonly string[],
+  ) => {
+    const list = v[key] as SlaveFormState[K][number][];
+    const put = (next: SlaveFormState[K][number][]) => set(key, next as SlaveFormState[K]);
+    return (
+      <>
+        {list.map((row, i) => {
+          const err = fields.map((f) => props.errors[`${key}.${i}.${f}`]).find(Boolean);
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
+            <div className="mapping-row" key={i}>
+              {render(
+                row,
+                i,
+                (patch) => put(list.map((r, j) => (j === i ? { ...r, ...patch } : r))),
+                Boolean(err),
+              )}
+              <button
+                type="button"
+                className="btn btn-ghost btn-icon"
+                aria-label={t('common.remove')}
+                onClick={() => put(list.filter((_, j) => j !== i))}
+              >
+                <Trash2 size={16} />
+              </button>
+              {err ? <p className="field-message error-text mapping-error">{err}</p> : null}
+            </div>
+          );
+        })}
+        {props.errors[key] ? <p className="field-message error-text">{props.errors[key]}</p> : null}
+        <button
+          type="button"
+          className="btn btn-outline btn-sm"
+          data-testid={key === 'symbolMappings' ? 'add-mapping' : 'add-window'}
+          onClick={() => put([...list, blank])}
+        >
+          <Plus size={14} /> {t(key === 'symbolMappings' ? 'form.addMapping' : 'form.addWindow')}
+        </button>
+      </>
+    );
+  };
+
   return (
     <div className="slave-form" data-testid="slave-settings-form">
       {props.errors['form'] ? (
@@ -59,36 +143,13 @@ export function SlaveSettingsForm(props: {
         </p>
       ) : null}
       <Section title={t('form.section.lots')}>
-        <Field label={t('form.lotMode')} error={props.errors['lotCalculationMode']}>
-          {(a) => (
-            <select
-              {...a}
-              className="input"
-              name="lotCalculationMode"
-              value={v.lotCalculationMode}
-              onChange={(e) =>
-                set('lotCalculationMode', e.target.value as SlaveFormState['lotCalculationMode'])
-              }
-            >
-              {LOT_CALCULATION_MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`form.lotMode.${m}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {choice('lotCalculationMode', 'form.lotMode', LOT_CALCULATION_MODES, (m) => t(`form.lotMode.${m}`))}
         {v.lotCalculationMode === 'multiplier'
           ? text('lotMultiplier', 'form.lotMultiplier', 'form.lotMultiplierHelp', true)
           : null}
         {text('sourceLotMin', 'form.sourceLotMin', 'form.sourceLotHelp', true)}
         {text('sourceLotMax', 'form.sourceLotMax', undefined, true)}
-        <Checkbox
-          name="reverseTrade"
-          checked={v.reverseTrade}
-          onChange={(x) => set('reverseTrade', x)}
-          label={t('form.reverse')}
-        />
+        {check('reverseTrade', 'form.reverse')}
       </Section>
 
       <Section title={t('form.section.symbols')}>
@@ -97,24 +158,18 @@ export function SlaveSettingsForm(props: {
         <div className="field field-wide">
           <span className="field-label">{t('form.mappings')}</span>
           <p className="field-message muted">{t('form.mappingsHelp')}</p>
-          {v.symbolMappings.map((row, i) => {
-            const update = (patch: Partial<typeof row>) =>
-              set(
-                'symbolMappings',
-                v.symbolMappings.map((r, j) => (j === i ? { ...r, ...patch } : r)),
-              );
-            const err =
-              props.errors[`symbolMappings.${i}.source`] ?? props.errors[`symbolMappings.${i}.target`];
-            return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
-              <div className="mapping-row" key={i}>
+          {rows(
+            'symbolMappings',
+            { source: '', target: '' },
+            (row, i, update, invalid) => (
+              <>
                 <input
                   className="input"
                   aria-label={t('form.mappingSource')}
                   placeholder={t('form.mappingSource')}
                   name={`mapping-source-${i}`}
                   value={row.source}
-                  aria-invalid={Boolean(err)}
+                  aria-invalid={invalid}
                   onChange={(e) => update({ source: e.target.value.toUpperCase() })}
                 />
                 <span aria-hidden="true">→</span>
@@ -124,34 +179,13 @@ export function SlaveSettingsForm(props: {
                   placeholder={t('form.mappingTarget')}
                   name={`mapping-target-${i}`}
                   value={row.target}
-                  aria-invalid={Boolean(err)}
+                  aria-invalid={invalid}
                   onChange={(e) => update({ target: e.target.value.toUpperCase() })}
                 />
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-icon"
-                  aria-label={t('common.remove')}
-                  onClick={() =>
-                    set(
-                      'symbolMappings',
-                      v.symbolMappings.filter((_, j) => j !== i),
-                    )
-                  }
-                >
-                  <Trash2 size={16} />
-                </button>
-                {err ? <p className="field-message error-text mapping-error">{err}</p> : null}
-              </div>
-            );
-          })}
-          <button
-            type="button"
-            className="btn btn-outline btn-sm"
-            data-testid="add-mapping"
-            onClick={() => set('symbolMappings', [...v.symbolMappings, { source: '', target: '' }])}
-          >
-            <Plus size={14} /> {t('form.addMapping')}
-          </button>
+              </>
+            ),
+            ['source', 'target'],
+          )}
         </div>
       </Section>
 
@@ -160,32 +194,11 @@ export function SlaveSettingsForm(props: {
         {text('blockedSymbols', 'form.blockedSymbols', 'form.listHelp')}
         {text('allowedMagicNumbers', 'form.allowedMagic', 'form.listHelp')}
         {text('blockedMagicNumbers', 'form.blockedMagic', 'form.listHelp')}
-        <Checkbox
-          name="copyPendingOrders"
-          checked={v.copyPendingOrders}
-          onChange={(x) => set('copyPendingOrders', x)}
-          label={t('form.copyPending')}
-        />
+        {check('copyPendingOrders', 'form.copyPending')}
       </Section>
 
       <Section title={t('form.section.sync')}>
-        <Field label={t('form.syncMode')} error={props.errors['syncMode']}>
-          {(a) => (
-            <select
-              {...a}
-              className="input"
-              name="syncMode"
-              value={v.syncMode}
-              onChange={(e) => set('syncMode', e.target.value as SlaveFormState['syncMode'])}
-            >
-              {SYNC_MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`form.syncMode.${m}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {choice('syncMode', 'form.syncMode', SYNC_MODES, (m) => t(`form.syncMode.${m}`))}
         {v.syncMode === 'limit_order'
           ? text('limitOrderExpiryMin', 'form.limitExpiry', undefined, true)
           : null}
@@ -198,55 +211,21 @@ export function SlaveSettingsForm(props: {
         {text('maxSlippage', 'form.maxSlippage', 'form.maxSlippageHelp', true)}
         {text('maxRetries', 'form.maxRetries', undefined, true)}
         {text('maxSignalDelayMs', 'form.maxSignalDelay', 'form.maxSignalDelayHelp', true)}
-        <Checkbox
-          name="usePendingOrderForDelayed"
-          checked={v.usePendingOrderForDelayed}
-          onChange={(x) => set('usePendingOrderForDelayed', x)}
-          label={t('form.usePendingForDelayed')}
-        />
-        <Field label={t('form.whenOff')} help={t('form.whenOffHelp')} error={props.errors['whenOff']}>
-          {(a) => (
-            <select
-              {...a}
-              className="input"
-              name="whenOff"
-              value={v.whenOff}
-              onChange={(e) => set('whenOff', e.target.value as SlaveFormState['whenOff'])}
-            >
-              {WHEN_OFF_MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`form.whenOff.${m}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {check('usePendingOrderForDelayed', 'form.usePendingForDelayed')}
+        {choice('whenOff', 'form.whenOff', WHEN_OFF_MODES, (m) => t(`form.whenOff.${m}`), 'form.whenOffHelp')}
       </Section>
 
       <Section title={t('form.section.risk')}>
-        <Checkbox
-          name="riskCloseOnly"
-          checked={v.riskCloseOnly}
-          onChange={(x) => set('riskCloseOnly', x)}
-          label={t('form.riskCloseOnly')}
-        />
+        {check('riskCloseOnly', 'form.riskCloseOnly')}
         {text('maxOpenPositions', 'form.maxOpenPositions', 'form.maxOpenPositionsHelp', true)}
         <div className="field field-wide" data-testid="trading-hours">
           <span className="field-label">{t('form.tradingHours')}</span>
           <p className="field-message muted">{t('form.tradingHoursHelp')}</p>
-          {v.tradingWindows.map((row, i) => {
-            const update = (patch: Partial<typeof row>) =>
-              set(
-                'tradingWindows',
-                v.tradingWindows.map((r, j) => (j === i ? { ...r, ...patch } : r)),
-              );
-            const err =
-              props.errors[`tradingWindows.${i}.from`] ??
-              props.errors[`tradingWindows.${i}.to`] ??
-              props.errors[`tradingWindows.${i}.day`];
-            return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
-              <div className="mapping-row" key={i}>
+          {rows(
+            'tradingWindows',
+            { day: 1, from: '08:00', to: '22:00' },
+            (row, i, update, invalid) => (
+              <>
                 <select
                   className="input"
                   aria-label={t('form.windowDay')}
@@ -266,7 +245,7 @@ export function SlaveSettingsForm(props: {
                   placeholder="08:00"
                   name={`window-from-${i}`}
                   value={row.from}
-                  aria-invalid={Boolean(err)}
+                  aria-invalid={invalid}
                   onChange={(e) => update({ from: e.target.value })}
                 />
                 <input
@@ -275,39 +254,13 @@ export function SlaveSettingsForm(props: {
                   placeholder="22:00"
                   name={`window-to-${i}`}
                   value={row.to}
-                  aria-invalid={Boolean(err)}
+                  aria-invalid={invalid}
                   onChange={(e) => update({ to: e.target.value })}
                 />
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-icon"
-                  aria-label={t('common.remove')}
-                  onClick={() =>
-                    set(
-                      'tradingWindows',
-                      v.tradingWindows.filter((_, j) => j !== i),
-                    )
-                  }
-                >
-                  <Trash2 size={16} />
-                </button>
-                {err ? <p className="field-message error-text mapping-error">{err}</p> : null}
-              </div>
-            );
-          })}
-          {props.errors['tradingWindows'] ? (
-            <p className="field-message error-text">{props.errors['tradingWindows']}</p>
-          ) : null}
-          <button
-            type="button"
-            className="btn btn-outline btn-sm"
-            data-testid="add-window"
-            onClick={() =>
-              set('tradingWindows', [...v.tradingWindows, { day: 1, from: '08:00', to: '22:00' }])
-            }
-          >
-            <Plus size={14} /> {t('form.addWindow')}
-          </button>
+              </>
+            ),
+            ['from', 'to', 'day'],
+          )}
         </div>
         {v.tradingWindows.length > 0
           ? text('tradingTimeZone', 'form.tradingTimeZone', 'form.tradingTimeZoneHelp')

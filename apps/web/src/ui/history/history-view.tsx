@@ -6,6 +6,15 @@ import type { ChangeHistoryView } from '@sankey/shared/api/views';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTRPC, useTRPCClient } from '../../client/trpc';
+import {
+  DataTable,
+  FilterBar,
+  FilterSelect,
+  MoreButton,
+  PageHeader,
+  PageMessage,
+  useDateTime,
+} from '../components/page';
 import { Badge } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { useLiveState } from '../live/live-provider';
@@ -20,41 +29,27 @@ const STATE_TONE: Record<ChangeHistoryView['state'], 'green' | 'amber' | 'red' |
 };
 
 export function HistoryRows({ entries }: { entries: readonly ChangeHistoryView[] }) {
-  const { t, lang } = useI18n();
-  const time = (iso: string) =>
-    new Date(iso).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-    });
+  const { t } = useI18n();
+  const time = useDateTime();
+  const columns = (['time', 'change', 'state', 'attempts', 'error'] as const).map((c) => ({
+    label: t(`history.col.${c}`),
+  }));
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="history-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('history.col.time')}</th>
-            <th scope="col">{t('history.col.change')}</th>
-            <th scope="col">{t('history.col.state')}</th>
-            <th scope="col">{t('history.col.attempts')}</th>
-            <th scope="col">{t('history.col.error')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-testid="history-row" data-state={e.state} data-outbox-id={e.outboxId}>
-              <td className="mono small nowrap">
-                <time dateTime={e.createdAt}>{time(e.createdAt)}</time>
-              </td>
-              <td>{describeChange(e, t)}</td>
-              <td>
-                <Badge tone={STATE_TONE[e.state]}>{t(`history.state.${e.state}`)}</Badge>
-              </td>
-              <td className="mono">{e.attempts}</td>
-              <td className="small history-error">{e.error ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="history-table" columns={columns}>
+      {entries.map((e) => (
+        <tr key={e.id} data-testid="history-row" data-state={e.state} data-outbox-id={e.outboxId}>
+          <td className="mono small nowrap">
+            <time dateTime={e.createdAt}>{time(e.createdAt)}</time>
+          </td>
+          <td>{describeChange(e, t)}</td>
+          <td>
+            <Badge tone={STATE_TONE[e.state]}>{t(`history.state.${e.state}`)}</Badge>
+          </td>
+          <td className="mono">{e.attempts}</td>
+          <td className="small history-error">{e.error ?? ''}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -100,49 +95,28 @@ export function HistoryView({
 
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1 className="page-title">{t('history.title')}</h1>
-          <p className="muted small">{t('history.subtitle')}</p>
-        </div>
-      </div>
-      <div className="filters" data-testid="history-filters">
-        <label className="filter small">
-          <span className="muted">{t('history.filter.group')}</span>
-          <select
-            className="input input-sm"
-            data-testid="history-filter-group"
-            value={group}
-            onChange={(e) => {
-              setGroup(e.target.value);
-              setSlave('');
-            }}
-          >
-            <option value="">{t('history.filter.allGroups')}</option>
-            {groups.map((g) => (
-              <option key={g} value={g}>
-                {g}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('history.filter.slave')}</span>
-          <select
-            className="input input-sm"
-            data-testid="history-filter-slave"
-            value={slave}
-            onChange={(e) => setSlave(e.target.value)}
-          >
-            <option value="">{t('history.filter.allSlaves')}</option>
-            {slaves.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <PageHeader title={t('history.title')} subtitle={t('history.subtitle')} />
+      <FilterBar testId="history-filters">
+        <FilterSelect
+          label={t('history.filter.group')}
+          allLabel={t('history.filter.allGroups')}
+          testId="history-filter-group"
+          value={group}
+          options={groups}
+          onChange={(v) => {
+            setGroup(v);
+            setSlave('');
+          }}
+        />
+        <FilterSelect
+          label={t('history.filter.slave')}
+          allLabel={t('history.filter.allSlaves')}
+          testId="history-filter-slave"
+          value={slave}
+          options={slaves}
+          onChange={setSlave}
+        />
+      </FilterBar>
       <HistoryBody
         state={
           query.isError
@@ -152,17 +126,7 @@ export function HistoryView({
               : { kind: 'ready', entries, filtered: Boolean(group || slave) }
         }
       />
-      {query.hasNextPage && (
-        <button
-          type="button"
-          className="btn btn-outline"
-          data-testid="history-more"
-          disabled={query.isFetchingNextPage}
-          onClick={() => void query.fetchNextPage()}
-        >
-          {t('history.more')}
-        </button>
-      )}
+      <MoreButton query={query} label={t('history.more')} testId="history-more" />
     </div>
   );
 }
@@ -177,16 +141,16 @@ export function HistoryBody({ state }: { state: HistoryBodyState }) {
   const { t } = useI18n();
   if (state.kind === 'error')
     return (
-      <p className="empty error-text" role="alert" data-testid="history-error">
+      <PageMessage tone="error" testId="history-error">
         {t('history.error', { message: state.message })}
-      </p>
+      </PageMessage>
     );
-  if (state.kind === 'loading') return <p className="empty muted">{t('common.loading')}</p>;
+  if (state.kind === 'loading') return <PageMessage>{t('common.loading')}</PageMessage>;
   if (state.entries.length === 0)
     return (
-      <p className="empty muted" data-testid="history-empty">
+      <PageMessage testId="history-empty">
         {state.filtered ? t('history.emptyFiltered') : t('history.empty')}
-      </p>
+      </PageMessage>
     );
   return <HistoryRows entries={state.entries} />;
 }

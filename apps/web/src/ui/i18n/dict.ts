@@ -444,6 +444,9 @@ export const en = {
   'latency.none': '–',
   'latency.chartHour': 'p50 and p99 over the last hour (ms, one point a minute)',
   'latency.chartDay': 'p50 and p99 over the last 24 hours (ms, one point every 30 minutes)',
+  'latency.ratesHour': 'Signals and copies per second over the last hour (one point a minute)',
+  'latency.ratesDay': 'Signals and copies per second over the last 24 hours (one point every 30 minutes)',
+  'latency.chartEmpty': 'No samples yet: the relay adds one every {every} s while it runs',
   'latency.unreachable':
     'The relay is not reachable, so there are no figures. Start it (npm start) and this page fills in by itself.',
   'latency.loading': 'Loading latency…',
@@ -1006,6 +1009,9 @@ export const ja: Dict = {
   'latency.none': '–',
   'latency.chartHour': '直近1時間の p50 と p99（ミリ秒、1分ごと）',
   'latency.chartDay': '直近24時間の p50 と p99（ミリ秒、30分ごと）',
+  'latency.ratesHour': '直近1時間の毎秒シグナル数とコピー数（1分ごと）',
+  'latency.ratesDay': '直近24時間の毎秒シグナル数とコピー数（30分ごと）',
+  'latency.chartEmpty': 'まだサンプルがありません。リレーの稼働中は{every}秒ごとに1つ追加されます',
   'latency.unreachable':
     'リレーに接続できないため数値がありません。リレーを起動する（npm start）と自動で表示されます。',
   'latency.loading': 'レイテンシを読み込み中…',

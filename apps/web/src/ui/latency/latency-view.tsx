@@ -1,13 +1,13 @@
 'use client';
 // The latency dashboard: the relay's p50/p99 and signal/copy rates for the last minute, hour and day, in figures,
-// in words and as two small charts (docs/api.md, latency.summary).
+// in words and as four small charts (p50/p99 and signals/copies per second, last hour and last day) (docs/api.md, latency.summary).
 import type { LatencyFigures, LatencySummary } from '@sankey/shared/api/views';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../client/trpc';
 import { Card } from '../components/ui';
 import type { Translate } from '../i18n/i18n';
 import { useI18n } from '../i18n/i18n';
-import { LatencyChart } from './latency-chart';
+import { type Series, TimeChart } from './latency-chart';
 
 export function formatMs(ms: number | null, t: Translate, overflow = false): string {
   if (ms === null) return t('latency.none');
@@ -43,8 +43,22 @@ function Figures({ title, f, testId }: { title: string; f: LatencyFigures; testI
   );
 }
 
+// Axis labels: the same short forms as the figures (µs under 1 ms).
+const ms = (v: number) =>
+  v === 0 ? '0' : v < 1 ? `${Math.round(v * 1000)} µs` : `${Number(v.toFixed(2))} ms`;
+const perS = (v: number) => `${Number(v.toFixed(2))}/s`;
+
 export function LatencyDashboard({ summary }: { summary: LatencySummary }) {
   const { t } = useI18n();
+  const latency: Series[] = [
+    { key: 'p50', label: t('latency.p50'), pick: (p) => p.p50Ms },
+    { key: 'p99', label: t('latency.p99'), pick: (p) => p.p99Ms },
+  ];
+  const empty = t('latency.chartEmpty', { every: summary.sampleEveryS });
+  const rates: Series[] = [
+    { key: 'signals', label: t('latency.signalsPerS'), pick: (p) => p.signalsPerS },
+    { key: 'copies', label: t('latency.copiesPerS'), pick: (p) => p.copiesPerS },
+  ];
   const n = summary.now;
   const words =
     n.copies === 0 && n.signals === 0
@@ -55,6 +69,16 @@ export function LatencyDashboard({ summary }: { summary: LatencySummary }) {
           signals: n.signalsPerS,
           copies: n.copiesPerS,
         });
+  const hour = summary.hourSeries;
+  const day = summary.daySeries;
+  const lat = { series: latency, unit: ms, testId: 'latency-chart' };
+  const rate = { series: rates, unit: perS, testId: 'rate-chart' };
+  const charts = [
+    { points: hour, label: t('latency.chartHour'), ...lat },
+    { points: hour, label: t('latency.ratesHour'), ...rate },
+    { points: day, label: t('latency.chartDay'), ...lat },
+    { points: day, label: t('latency.ratesDay'), ...rate },
+  ];
   return (
     <>
       <p className="latency-words" data-testid="latency-words">
@@ -65,8 +89,11 @@ export function LatencyDashboard({ summary }: { summary: LatencySummary }) {
         <Figures title={t('latency.hour')} f={summary.lastHour} testId="latency-hour" />
         <Figures title={t('latency.day')} f={summary.last24h} testId="latency-day" />
       </div>
-      <LatencyChart points={summary.hourSeries} label={t('latency.chartHour')} />
-      <LatencyChart points={summary.daySeries} label={t('latency.chartDay')} />
+      <div className="charts">
+        {charts.map((c) => (
+          <TimeChart key={c.label} {...c} empty={empty} />
+        ))}
+      </div>
     </>
   );
 }

@@ -6,6 +6,16 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { ChevronDown, ChevronRight, Download } from 'lucide-react';
 import { Fragment, useMemo, useState } from 'react';
 import { useTRPC, useTRPCClient } from '../../client/trpc';
+import {
+  DataTable,
+  FilterBar,
+  FilterInput,
+  FilterSelect,
+  MoreButton,
+  PageHeader,
+  PageMessage,
+  useDateTime,
+} from '../components/page';
 import { Badge } from '../components/ui';
 import { explainReason } from '../connections/labels';
 import type { Translate } from '../i18n/i18n';
@@ -49,7 +59,8 @@ export function slaveDetail(s: TradeView['slaves'][number], t: Translate): strin
 }
 
 export function TradeRows({ trades }: { trades: readonly TradeView[] }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const time = useDateTime();
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const toggle = (id: number) =>
     setOpen((prev) => {
@@ -57,98 +68,78 @@ export function TradeRows({ trades }: { trades: readonly TradeView[] }) {
       if (!next.delete(id)) next.add(id);
       return next;
     });
-  const time = (iso: string) =>
-    new Date(iso).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-    });
+  const columns = [
+    { label: <span className="sr-only">{t('trades.details')}</span> },
+    ...(['time', 'master', 'ticket', 'symbol', 'type', 'lots', 'state', 'slaves'] as const).map((c) => ({
+      label: t(`trades.col.${c}`),
+    })),
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="trades-table">
-        <thead>
-          <tr>
-            <th scope="col">
-              <span className="sr-only">{t('trades.details')}</span>
-            </th>
-            <th scope="col">{t('trades.col.time')}</th>
-            <th scope="col">{t('trades.col.master')}</th>
-            <th scope="col">{t('trades.col.ticket')}</th>
-            <th scope="col">{t('trades.col.symbol')}</th>
-            <th scope="col">{t('trades.col.type')}</th>
-            <th scope="col">{t('trades.col.lots')}</th>
-            <th scope="col">{t('trades.col.state')}</th>
-            <th scope="col">{t('trades.col.slaves')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {trades.map((tr) => {
-            const expanded = open.has(tr.id);
-            return (
-              <Fragment key={tr.id}>
-                <tr data-testid="trade-row" data-ticket={tr.ticket}>
-                  <td>
-                    <button
-                      type="button"
-                      className="btn btn-ghost btn-icon"
-                      aria-expanded={expanded}
-                      aria-label={t('trades.expand', { ticket: tr.ticket })}
-                      data-testid="trade-expand"
-                      onClick={() => toggle(tr.id)}
-                    >
-                      {expanded ? <ChevronDown size={16} /> : <ChevronRight size={16} />}
-                    </button>
-                  </td>
-                  <td className="mono small nowrap">
-                    <time dateTime={tr.openedAt}>{time(tr.openedAt)}</time>
-                  </td>
-                  <td className="mono">{tr.masterAccount}</td>
-                  <td className="mono">#{tr.ticket}</td>
-                  <td>{tr.symbol ?? '–'}</td>
-                  <td>{tr.orderType ?? '–'}</td>
-                  <td className="mono">{tr.lots ?? '–'}</td>
-                  <td>
-                    <Badge tone={tr.state === 'open' ? 'blue' : 'gray'}>
-                      {t(`trades.state.${tr.state}`)}
-                    </Badge>
-                  </td>
-                  <td className="small nowrap">
-                    {t('trades.summary', { copied: tr.copied, filtered: tr.filtered })}
-                  </td>
-                </tr>
-                {expanded && (
-                  <tr className="trade-detail">
-                    <td colSpan={9}>
-                      {tr.slaves.length === 0 ? (
-                        <p className="muted small">{t('trades.noSlaves')}</p>
-                      ) : (
-                        <ul className="slave-outcomes" data-testid="slave-outcomes">
-                          {tr.slaves.map((s) => (
-                            <li key={s.slaveAccount} data-testid="slave-outcome" data-outcome={s.outcome}>
-                              <span className="mono">{s.slaveAccount}</span>
-                              <Badge tone={OUTCOME_TONE[s.outcome]}>{t(`trades.outcome.${s.outcome}`)}</Badge>
-                              <span className="small">{slaveDetail(s, t)}</span>
-                              {s.via ? (
-                                <span className="muted small mono" data-testid="slave-via" title={s.via}>
-                                  {t('trades.detail.via', { alias: s.via })}
-                                </span>
-                              ) : null}
-                              {/* The shared-delivery hazard does not apply to a trade copied under aliases. */}
-                              {s.outcome === 'filtered' && !tr.slaves.some((x) => x.via) && (
-                                <span className="muted small">{t('trades.detail.shared')}</span>
-                              )}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="trades-table" columns={columns}>
+      {trades.map((tr) => {
+        const expanded = open.has(tr.id);
+        return (
+          <Fragment key={tr.id}>
+            <tr data-testid="trade-row" data-ticket={tr.ticket}>
+              <td>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-icon"
+                  aria-expanded={expanded}
+                  aria-label={t('trades.expand', { ticket: tr.ticket })}
+                  data-testid="trade-expand"
+                  onClick={() => toggle(tr.id)}
+                >
+                  {expanded ? <ChevronDown size={16} /> : <ChevronRight size={16} />}
+                </button>
+              </td>
+              <td className="mono small nowrap">
+                <time dateTime={tr.openedAt}>{time(tr.openedAt)}</time>
+              </td>
+              <td className="mono">{tr.masterAccount}</td>
+              <td className="mono">#{tr.ticket}</td>
+              <td>{tr.symbol ?? '–'}</td>
+              <td>{tr.orderType ?? '–'}</td>
+              <td className="mono">{tr.lots ?? '–'}</td>
+              <td>
+                <Badge tone={tr.state === 'open' ? 'blue' : 'gray'}>{t(`trades.state.${tr.state}`)}</Badge>
+              </td>
+              <td className="small nowrap">
+                {t('trades.summary', { copied: tr.copied, filtered: tr.filtered })}
+              </td>
+            </tr>
+            {expanded && (
+              <tr className="trade-detail">
+                <td colSpan={9}>
+                  {tr.slaves.length === 0 ? (
+                    <p className="muted small">{t('trades.noSlaves')}</p>
+                  ) : (
+                    <ul className="slave-outcomes" data-testid="slave-outcomes">
+                      {tr.slaves.map((s) => (
+                        <li key={s.slaveAccount} data-testid="slave-outcome" data-outcome={s.outcome}>
+                          <span className="mono">{s.slaveAccount}</span>
+                          <Badge tone={OUTCOME_TONE[s.outcome]}>{t(`trades.outcome.${s.outcome}`)}</Badge>
+                          <span className="small">{slaveDetail(s, t)}</span>
+                          {s.via ? (
+                            <span className="muted small mono" data-testid="slave-via" title={s.via}>
+                              {t('trades.detail.via', { alias: s.via })}
+                            </span>
+                          ) : null}
+                          {/* The shared-delivery hazard does not apply to a trade copied under aliases. */}
+                          {s.outcome === 'filtered' && !tr.slaves.some((x) => x.via) && (
+                            <span className="muted small">{t('trades.detail.shared')}</span>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -203,110 +194,67 @@ export function TradesView({ initialAccount = '' }: { initialAccount?: string })
 
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1 className="page-title">{t('trades.title')}</h1>
-          <p className="muted small">{t('trades.subtitle')}</p>
-        </div>
-        <div className="toolbar">
-          <button
-            type="button"
-            className="btn btn-outline"
-            data-testid="trades-export"
-            disabled={trades.length === 0}
-            onClick={() => download('trades.csv', tradesToCsv(trades))}
-          >
-            <Download size={16} aria-hidden="true" />
-            {t('trades.export')}
-          </button>
-        </div>
-      </div>
-      <div className="filters" data-testid="trades-filters">
-        <label className="filter small">
-          <span className="muted">{t('trades.filter.account')}</span>
-          <select
-            className="input input-sm"
-            data-testid="trades-filter-account"
-            value={f.account}
-            onChange={(e) => set('account', e.target.value)}
-          >
-            <option value="">{t('trades.filter.allAccounts')}</option>
-            {accounts.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('trades.filter.symbol')}</span>
-          <input
-            className="input input-sm"
-            data-testid="trades-filter-symbol"
-            value={f.symbol}
-            maxLength={31}
-            onChange={(e) => set('symbol', e.target.value)}
-          />
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('trades.filter.from')}</span>
-          <input
-            type="datetime-local"
-            className="input input-sm"
-            value={f.from}
-            onChange={(e) => set('from', e.target.value)}
-          />
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('trades.filter.to')}</span>
-          <input
-            type="datetime-local"
-            className="input input-sm"
-            value={f.to}
-            onChange={(e) => set('to', e.target.value)}
-          />
-        </label>
-        <label className="filter small">
-          <span className="muted">{t('trades.filter.outcome')}</span>
-          <select
-            className="input input-sm"
-            data-testid="trades-filter-outcome"
-            value={f.outcome}
-            onChange={(e) => set('outcome', e.target.value as TradeFilters['outcome'])}
-          >
-            <option value="">{t('trades.filter.anyOutcome')}</option>
-            {FILTERABLE.map((o) => (
-              <option key={o} value={o}>
-                {t(`trades.outcome.${o}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <PageHeader title={t('trades.title')} subtitle={t('trades.subtitle')}>
+        <button
+          type="button"
+          className="btn btn-outline"
+          data-testid="trades-export"
+          disabled={trades.length === 0}
+          onClick={() => download('trades.csv', tradesToCsv(trades))}
+        >
+          <Download size={16} aria-hidden="true" />
+          {t('trades.export')}
+        </button>
+      </PageHeader>
+      <FilterBar testId="trades-filters">
+        <FilterSelect
+          label={t('trades.filter.account')}
+          allLabel={t('trades.filter.allAccounts')}
+          testId="trades-filter-account"
+          value={f.account}
+          options={accounts}
+          onChange={(v) => set('account', v)}
+        />
+        <FilterInput
+          label={t('trades.filter.symbol')}
+          testId="trades-filter-symbol"
+          value={f.symbol}
+          maxLength={31}
+          onChange={(v) => set('symbol', v)}
+        />
+        <FilterInput
+          label={t('trades.filter.from')}
+          type="datetime-local"
+          value={f.from}
+          onChange={(v) => set('from', v)}
+        />
+        <FilterInput
+          label={t('trades.filter.to')}
+          type="datetime-local"
+          value={f.to}
+          onChange={(v) => set('to', v)}
+        />
+        <FilterSelect
+          label={t('trades.filter.outcome')}
+          allLabel={t('trades.filter.anyOutcome')}
+          testId="trades-filter-outcome"
+          value={f.outcome}
+          options={FILTERABLE.map((o) => ({ value: o, label: t(`trades.outcome.${o}`) }))}
+          onChange={(v) => set('outcome', v)}
+        />
+      </FilterBar>
       {query.isError ? (
-        <p className="empty error-text" role="alert" data-testid="trades-error">
+        <PageMessage tone="error" testId="trades-error">
           {t('trades.error', { message: query.error.message })}
-        </p>
+        </PageMessage>
       ) : query.isPending ? (
-        <p className="empty muted">{t('trades.loading')}</p>
+        <PageMessage>{t('trades.loading')}</PageMessage>
       ) : trades.length === 0 ? (
-        <p className="empty muted" data-testid="trades-empty">
-          {t('trades.empty')}
-        </p>
+        <PageMessage testId="trades-empty">{t('trades.empty')}</PageMessage>
       ) : (
         <>
           <TradeRows trades={trades} />
-          {query.hasNextPage && (
-            <button
-              type="button"
-              className="btn btn-outline"
-              data-testid="trades-more"
-              disabled={query.isFetchingNextPage}
-              onClick={() => void query.fetchNextPage()}
-            >
-              {t('trades.more')}
-            </button>
-          )}
+          <MoreButton query={query} label={t('trades.more')} testId="trades-more" />
         </>
       )}
     </div>
