@@ -85,7 +85,12 @@ export class ClusterNode {
   }
 
   relayInfo(): RelayInfo {
-    return relayInfo(this.cfg, this.deps.startedAt, this.where.localConnections().length);
+    return relayInfo(
+      this.cfg,
+      this.deps.startedAt,
+      this.where.localConnections().length,
+      this.metrics.lagWindow.snapshot(),
+    );
   }
 
   /** The journal as the core should see it (the master's relay journals; copies from the stream are not). */

@@ -34,6 +34,7 @@ const cluster: ClusterView = {
       startedAt: '2026-01-01T08:00:00.000Z',
       seenAt: '2026-01-01T09:00:00.000Z',
       eas: 1,
+      lag: { pending: 0, p50Ms: null, p99Ms: null, samples: 0, lastCopyAt: null },
     },
     {
       relayId: 'relay-b',
@@ -43,6 +44,7 @@ const cluster: ClusterView = {
       startedAt: '2026-01-01T08:30:00.000Z',
       seenAt: '2026-01-01T09:00:01.000Z',
       eas: 2,
+      lag: { pending: 3, p50Ms: 0.42, p99Ms: 12.3, samples: 40, lastCopyAt: '2026-01-01T08:59:56.000Z' },
     },
   ],
   eas: [
@@ -129,6 +131,12 @@ describe('Settings → Cluster', () => {
     expect(within(a).getByTestId('cluster-relay-nats').textContent).toBe('Connected');
     // Uptime from the relay's own clock: seen 09:00:00, started 08:00:00.
     expect(within(a).getByTestId('cluster-relay-uptime').textContent).toBe('1h 0m 0s');
+    // Lag per relay, with units: none copied yet on A; B's median, p99, pending and last copy on its own clock.
+    expect(within(a).getByTestId('cluster-relay-lag').textContent).toBe('No cross-relay copy yet0 pending');
+    expect(within(b).getByTestId('cluster-relay-lag-p50').textContent).toBe('p50 0.42 ms · p99 12 ms');
+    expect(within(b).getByTestId('cluster-relay-pending').textContent).toBe(
+      '3 pending · last copy 5 s before last seen',
+    );
     expect(b.textContent).toContain('vps-b');
     expect(b.textContent).not.toContain('(this relay)');
     expect(within(b).getByTestId('cluster-relay-eas').textContent).toBe('2');
@@ -155,6 +163,10 @@ describe('Settings → Cluster', () => {
     await waitFor(() => expect(screen.getByTestId('cluster-nats').textContent).toBe('NATS 切断'));
     expect(screen.getByText('稼働中のリレー (2)')).toBeTruthy();
     expect(screen.getByText('リレーごとの EA (3)')).toBeTruthy();
+    const jb = screen.getAllByTestId('cluster-relay')[1] as HTMLElement;
+    expect(within(jb).getByTestId('cluster-relay-pending').textContent).toBe(
+      '未配信 3 件 · 最終コピーは最終確認の 5 秒前',
+    );
     expect(within(screen.getAllByTestId('cluster-relay')[0] as HTMLElement).getByText('切断')).toBeTruthy();
     cleanup();
     render(
