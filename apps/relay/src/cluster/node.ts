@@ -11,6 +11,7 @@ import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
 import { type EaStateValue, eaStateValue } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
+import { type BridgedEvents, CLUSTER_EVENTS, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
@@ -33,6 +34,7 @@ export class ClusterNode {
   private readonly inlet: SignalInlet;
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
+  private bridge: ClusterEventBridge | null = null;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -120,6 +122,22 @@ export class ClusterNode {
     this.relays.start();
   }
 
+  /** Live events to and from the other relays' browsers (docs/cluster.md, Live events). */
+  bridgeEvents(
+    events: BridgedEvents & { setOrigin(relayId: string, which: typeof CLUSTER_EVENTS): void },
+  ): void {
+    events.setOrigin(this.cfg.relayId, CLUSTER_EVENTS);
+    this.bridge = new ClusterEventBridge(
+      this.nc,
+      this.names,
+      this.cfg.relayId,
+      events,
+      this.deps.registry,
+      this.deps.log,
+    );
+    this.bridge.start();
+  }
+
   /** Handles one message from a local EA (in place of core.handle). */
   handleLocal(msg: DecodedInbound, receivedAtNs: bigint): void {
     const { core, injected, remote, mine } = this.where;
@@ -168,6 +186,7 @@ export class ClusterNode {
     this.eaState.stop();
     this.inlet.stop();
     this.router.stop();
+    this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.
     await Promise.race([this.nc.drain(), new Promise((r) => setTimeout(r, 2000))]).catch(() => {});

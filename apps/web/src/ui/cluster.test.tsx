@@ -8,6 +8,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../client/trpc';
 import { fakeTrpcClient, type Handlers } from '../testing/fake-trpc';
+import { ActivityList } from './activity/activity-view';
 import { ClusterCard } from './cluster/cluster-card';
 import { ClusterProvider } from './cluster/cluster-context';
 import { ToastProvider } from './components/toast';
@@ -260,5 +261,42 @@ describe('relay badge on the graph', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByTestId('ea-relay')).toBeNull();
     expect(screen.queryByTestId('detail-relay')).toBeNull();
+  });
+});
+
+describe('Activity in a cluster', () => {
+  it('names the relay each event happened on (absent alone)', () => {
+    const payload = {
+      masterAccount: 'M1',
+      slaveAccount: 'S1',
+      memberId: 1,
+      action: 'Open' as const,
+      ticket: '7',
+      symbol: 'EURUSD',
+      lots: 0.1,
+      relayLatencyUs: 420,
+      at: '2026-01-01T09:00:00.000Z',
+    };
+    render(
+      <I18nProvider initial="en">
+        <ActivityList
+          entries={[
+            {
+              seq: 2,
+              at: payload.at,
+              kind: 'trade_copied',
+              accounts: ['M1', 'S1'],
+              payload: { ...payload, relayId: 'relay-b' },
+            },
+            { seq: 1, at: payload.at, kind: 'trade_copied', accounts: ['M1', 'S1'], payload },
+          ]}
+        />
+      </I18nProvider>,
+    );
+    const [remote, alone] = screen.getAllByTestId('activity-item') as [HTMLElement, HTMLElement];
+    expect(remote.dataset.relayId).toBe('relay-b');
+    expect(within(remote).getByTestId('activity-relay').textContent).toBe(' relay-b');
+    expect(within(remote).getByTestId('activity-relay').title).toBe('On relay relay-b');
+    expect(within(alone).queryByTestId('activity-relay')).toBeNull();
   });
 });
