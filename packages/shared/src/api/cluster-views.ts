@@ -38,6 +38,8 @@ export const clusterEaViewSchema = z.object({
   relayId: z.string(),
   status: z.enum(CONNECTION_STATUSES),
   lastHeartbeat: z.string(),
+  /** MT4 or MT5, as the EA's relay reported it (absent from relays that do not say). */
+  platform: z.string().optional(),
 });
 export type ClusterEaView = z.infer<typeof clusterEaViewSchema>;
 

@@ -39,6 +39,7 @@ export const clusterEn = {
   'cluster.col.status': 'Status',
   'cluster.onRelay': 'On relay {relay}',
   'cluster.relayDetail': 'Relay',
+  'cluster.unlinked': 'no link',
 } as const;
 
 export const clusterJa: Record<keyof typeof clusterEn, string> = {
@@ -80,4 +81,5 @@ export const clusterJa: Record<keyof typeof clusterEn, string> = {
   'cluster.col.status': '状態',
   'cluster.onRelay': 'リレー {relay} に接続',
   'cluster.relayDetail': 'リレー',
+  'cluster.unlinked': 'リンクなし',
 };
