@@ -25,6 +25,7 @@ class Events implements BridgedEvents {
   readonly listeners = new Set<(e: RelayEventName, p: unknown) => void>();
   readonly clients: { event: string; payload: unknown }[] = [];
   slow = false;
+  setOrigin() {}
   subscribe(fn: (e: RelayEventName, p: unknown) => void) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -44,7 +45,7 @@ async function relay(id: string) {
   conns.push(nc);
   const events = new Events();
   const registry = new client.Registry();
-  const bridge = new ClusterEventBridge(nc, names, id, events, registry, log, { flushMs: 5 });
+  const bridge = new ClusterEventBridge(nc, names, id, events, registry, log, undefined, { flushMs: 5 });
   bridge.start();
   bridges.push(bridge);
   await nc.flush();

@@ -28,6 +28,12 @@ export const CLUSTER_EVENTS: ReadonlySet<RelayEventName> = new Set<RelayEventNam
 
 /** What the bridge needs of the relay's live events (LiveEvents). */
 export interface BridgedEvents {
+  /** Tags `events` with the relay id and drops those `suppress` names. */
+  setOrigin(
+    relayId: string,
+    events: ReadonlySet<RelayEventName>,
+    suppress: (event: RelayEventName, payload: unknown) => boolean,
+  ): void;
   subscribe(fn: (event: RelayEventName, payload: unknown) => void): () => void;
   /** Emits to the socket.io clients only; returns how many clients skipped it (send buffer over the bound). */
   emitToClients(event: RelayEventName, payload: unknown, maxBuffered: number): number;
@@ -36,6 +42,14 @@ export interface BridgedEvents {
 interface Batch {
   relayId: string;
   events: { event: string; payload: unknown }[];
+}
+
+/** Where things happen, as the cluster node knows it. */
+export interface EventPlacement {
+  /** True while the relay copies another relay's signal. */
+  copyingRemote(): boolean;
+  /** The slave's EA is connected to another relay. */
+  slaveElsewhere(account: string): boolean;
 }
 
 export interface EventBridgeOptions {
@@ -62,6 +76,7 @@ export class ClusterEventBridge {
     private readonly events: BridgedEvents,
     registry: client.Registry,
     private readonly log: Logger,
+    private readonly placement: EventPlacement = { copyingRemote: () => false, slaveElsewhere: () => false },
     opts: EventBridgeOptions = {},
   ) {
     this.flushMs = opts.flushMs ?? 25;
@@ -78,6 +93,7 @@ export class ClusterEventBridge {
   }
 
   start(): void {
+    this.events.setOrigin(this.relayId, CLUSTER_EVENTS, (e, p) => this.announcedElsewhere(e, p));
     this.unsubscribe = this.events.subscribe((event, payload) => {
       if (CLUSTER_EVENTS.has(event)) this.queue(event, payload);
     });
@@ -87,6 +103,19 @@ export class ClusterEventBridge {
         if (!err && msg.subject !== own) this.receive(msg);
       },
     });
+  }
+
+  /**
+   * Events another relay announces: a signal of another relay's master copied here (its relay announced
+   * trade_received), and what becomes of a member whose slave is on another relay (that relay copies or filters).
+   */
+  private announcedElsewhere(event: RelayEventName, payload: unknown): boolean {
+    if (event === 'trade_received') return this.placement.copyingRemote();
+    if (event === 'trade_filtered' || event === 'trade_copied') {
+      const slave = (payload as { slaveAccount?: unknown }).slaveAccount;
+      return typeof slave === 'string' && this.placement.slaveElsewhere(slave);
+    }
+    return false;
   }
 
   private queue(event: RelayEventName, payload: unknown): void {

@@ -11,7 +11,7 @@ import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
 import { type EaStateValue, eaStateValue } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
-import { type BridgedEvents, CLUSTER_EVENTS, ClusterEventBridge } from './event-bridge';
+import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
@@ -123,18 +123,12 @@ export class ClusterNode {
   }
 
   /** Live events to and from the other relays' browsers (docs/cluster.md, Live events). */
-  bridgeEvents(
-    events: BridgedEvents & { setOrigin(relayId: string, which: typeof CLUSTER_EVENTS): void },
-  ): void {
-    events.setOrigin(this.cfg.relayId, CLUSTER_EVENTS);
-    this.bridge = new ClusterEventBridge(
-      this.nc,
-      this.names,
-      this.cfg.relayId,
-      events,
-      this.deps.registry,
-      this.deps.log,
-    );
+  bridgeEvents(events: BridgedEvents): void {
+    const { registry, log } = this.deps;
+    this.bridge = new ClusterEventBridge(this.nc, this.names, this.cfg.relayId, events, registry, log, {
+      copyingRemote: () => this.tap?.remote === true,
+      slaveElsewhere: (account) => this.where.isElsewhere(account, 'Slave'),
+    });
     this.bridge.start();
   }
 

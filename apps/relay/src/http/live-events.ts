@@ -24,7 +24,11 @@ export class LiveEvents implements EventSink {
   /** In-process listeners (tests, metrics); socket.io clients get the same events. */
   private readonly listeners = new Set<(event: RelayEventName, payload: unknown) => void>();
   /** Cluster mode: this relay's id, added as `relayId` to the events other relays' browsers see too. */
-  private origin: { relayId: string; events: ReadonlySet<RelayEventName> } | null = null;
+  private origin: {
+    relayId: string;
+    events: ReadonlySet<RelayEventName>;
+    suppress: (event: RelayEventName, payload: unknown) => boolean;
+  } | null = null;
 
   constructor(
     private readonly snapshot: () => SystemSnapshot,
@@ -44,12 +48,20 @@ export class LiveEvents implements EventSink {
     return this.listeners.size > 0 || (!!this.io && this.io.engine.clientsCount > 0);
   }
 
-  /** Cluster mode: tags `events` with this relay's id (docs/cluster.md, Live events). */
-  setOrigin(relayId: string, events: ReadonlySet<RelayEventName>): void {
-    this.origin = { relayId, events };
+  /**
+   * Cluster mode: tags `events` with this relay's id, and drops the events `suppress` says another relay emits
+   * already (docs/cluster.md, Live events).
+   */
+  setOrigin(
+    relayId: string,
+    events: ReadonlySet<RelayEventName>,
+    suppress: (event: RelayEventName, payload: unknown) => boolean = () => false,
+  ): void {
+    this.origin = { relayId, events, suppress };
   }
 
   emit<E extends RelayEventName>(event: E, raw: RelayEventPayload<E>): void {
+    if (this.origin?.suppress(event, raw)) return;
     const payload = this.origin?.events.has(event) ? { ...raw, relayId: this.origin.relayId } : raw;
     for (const l of this.listeners) l(event, payload);
     if (this.io && this.io.engine.clientsCount > 0) (this.io.emit as unknown as AnyEmit)(event, payload);
