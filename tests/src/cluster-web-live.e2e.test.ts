@@ -75,6 +75,10 @@ describe.skipIf(!base || !webBuilt)('web app of relay A in a cluster', () => {
       expect(await s2.getByTestId('connection-status').textContent()).toBe('Online');
       const s1Node = page.locator('[data-testid="account-node"][data-account-id="S1"]');
       expect(await s1Node.getAttribute('data-kind')).toBe('slave');
+      // Linked, on relay B: its live status comes from the cluster, not from relay A's own table.
+      await expect
+        .poll(async () => s1Node.getByTestId('connection-status').textContent(), { timeout: 20_000 })
+        .toBe('Online');
       mkdirSync(SHOTS, { recursive: true });
       await page
         .getByTestId('connections-graph')

@@ -235,6 +235,19 @@ describe('relay badge on the graph', () => {
     await waitFor(() => expect(screen.getByTestId('ea-relay').textContent).toBe(' relay-a'));
   });
 
+  it('shows the status of an EA on another relay from the cluster (not in this relay’s table)', async () => {
+    const remote = buildGraph(
+      { connections: [], tradeGroups: [group('M1')], members: [member('M1', 'S2')], pending: {} },
+      null,
+    ).nodes.find((n) => n.accountId === 'S2') as NodeModel;
+    renderNode(remote, { 'system.cluster': () => cluster });
+    await waitFor(() => expect(screen.getByTestId('connection-status').textContent).toBe('Timed out'));
+    cleanup();
+    renderNode(remote, { 'system.cluster': () => ({ mode: 'alone' }) });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getByTestId('connection-status').textContent).toBe('Not connected');
+  });
+
   it('shows no relay alone or with the relay unreachable', async () => {
     const asked: string[] = [];
     renderNode(node('S1'), {

@@ -90,10 +90,11 @@ export function ConnectionsView() {
   // Cluster mode: every EA of the cluster in no group is a node too, on whichever relay it is (not when filtering).
   const eaNodes = useMemo(
     () =>
-      cluster.data?.mode === 'cluster' && activeFilter === null
+      // Not before the groups have loaded: a linked EA would show as unlinked for a moment.
+      state.loaded && cluster.data?.mode === 'cluster' && activeFilter === null
         ? clusterEaNodes(graph.nodes, cluster.data.eas, state.connections)
         : [],
-    [cluster.data, activeFilter, graph.nodes, state.connections],
+    [state.loaded, cluster.data, activeFilter, graph.nodes, state.connections],
   );
   const positions = useMemo(
     () => layout(graph.nodes, expanded, narrow, eaNodes),
