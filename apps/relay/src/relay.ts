@@ -179,6 +179,7 @@ export class Relay {
     await this.outbox.settleBacklog(backlogUpTo);
     await cluster?.start(this.core, { catchUp: () => this.outbox.drain(), flushed: () => this.zmq.flush() });
     cluster?.shareRisk(this.riskOps, this.core.risk);
+    cluster?.bridgeEvents(this.events);
 
     this.http = relayHttpServer({
       relay: this,

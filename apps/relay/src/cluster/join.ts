@@ -10,6 +10,7 @@ import type client from 'prom-client';
 import type { Logger } from '../core/ports';
 import type { ClusterConfig } from './config';
 import { connectNats } from './connect';
+import type { RelayLag } from './lag-window';
 import { ClusterMetrics } from './metrics';
 import { type RelayInfo, RelayRegistry } from './relay-registry';
 import { ensureStream } from './stream-setup';
@@ -80,7 +81,12 @@ export async function joinCluster(
 }
 
 /** This relay's liveness entry with `eas` local EAs. */
-export function relayInfo(cfg: ClusterConfig, startedAt: number, eas: number): RelayInfo {
+export function relayInfo(
+  cfg: ClusterConfig,
+  startedAt: number,
+  eas: number,
+  lag: RelayLag | null = null,
+): RelayInfo {
   return {
     relayId: cfg.relayId,
     pid: process.pid,
@@ -89,5 +95,6 @@ export function relayInfo(cfg: ClusterConfig, startedAt: number, eas: number): R
     startedAt: new Date(startedAt).toISOString(),
     seenAt: new Date().toISOString(),
     eas,
+    lag,
   };
 }

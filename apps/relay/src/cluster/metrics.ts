@@ -1,5 +1,6 @@
 // Cluster mode's Prometheus metrics (docs/architecture.md, Observability: `sankey_cluster_*`), on the relay's registry.
 import client from 'prom-client';
+import { LagWindow } from './lag-window';
 
 export class ClusterMetrics {
   readonly connected: client.Gauge;
@@ -12,6 +13,8 @@ export class ClusterMetrics {
   readonly lag: client.Histogram;
   readonly remoteEas: client.Gauge;
   readonly kvWrites: client.Counter<'outcome'>;
+  /** The last copies' lag and the pending count, for the Relays panel (published with the liveness entry). */
+  readonly lagWindow = new LagWindow();
 
   constructor(registry: client.Registry) {
     const registers = [registry];

@@ -11,6 +11,7 @@ import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
 import { type EaStateValue, eaStateValue } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
+import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
@@ -35,6 +36,7 @@ export class ClusterNode {
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
+  private bridge: ClusterEventBridge | null = null;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -88,7 +90,12 @@ export class ClusterNode {
   }
 
   relayInfo(): RelayInfo {
-    return relayInfo(this.cfg, this.deps.startedAt, this.where.localConnections().length);
+    return relayInfo(
+      this.cfg,
+      this.deps.startedAt,
+      this.where.localConnections().length,
+      this.metrics.lagWindow.snapshot(),
+    );
   }
 
   /** The journal as the core should see it (the master's relay journals; copies from the stream are not). */
@@ -126,6 +133,16 @@ export class ClusterNode {
     controls.ownsAccount = (accountId) =>
       this.where.core !== undefined && this.where.isLocalLive(accountId, 'Slave');
     this.risk.start(side, this.cfg.riskResyncMs ?? 10_000);
+  }
+
+  /** Live events to and from the other relays' browsers (docs/cluster.md, Live events). */
+  bridgeEvents(events: BridgedEvents): void {
+    const { registry, log } = this.deps;
+    this.bridge = new ClusterEventBridge(this.nc, this.names, this.cfg.relayId, events, registry, log, {
+      copyingRemote: () => this.tap?.remote === true,
+      slaveElsewhere: (account) => this.where.isElsewhere(account, 'Slave'),
+    });
+    this.bridge.start();
   }
 
   /** Handles one message from a local EA (in place of core.handle). */
@@ -177,6 +194,7 @@ export class ClusterNode {
     this.inlet.stop();
     this.router.stop();
     this.risk.stop();
+    this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.
     await Promise.race([this.nc.drain(), new Promise((r) => setTimeout(r, 2000))]).catch(() => {});

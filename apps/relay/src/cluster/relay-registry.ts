@@ -4,6 +4,7 @@
 // refresh period without a change the new process takes it over.
 import type { KV } from '@nats-io/kv';
 import { ClusterStartError } from './config';
+import type { RelayLag } from './lag-window';
 
 export interface RelayInfo {
   relayId: string;
@@ -14,6 +15,8 @@ export interface RelayInfo {
   /** Wall time of the last refresh (display only: clocks do not compare across machines). */
   seenAt: string;
   eas: number;
+  /** This relay's cross-relay lag (null before it is known). */
+  lag: RelayLag | null;
 }
 
 export class RelayRegistry {

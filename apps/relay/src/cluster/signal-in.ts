@@ -118,7 +118,10 @@ export class SignalInlet {
       }
       this.metrics.consumed.inc({ outcome: 'copied' });
       const at = Number(m.headers?.get(H_AT) ?? 0);
-      if (at > 0) this.metrics.lag.observe(Math.max(0, Date.now() - at) / 1000);
+      if (at > 0) {
+        this.metrics.lag.observe(Math.max(0, Date.now() - at) / 1000);
+        this.metrics.lagWindow.record(Date.now() - at);
+      }
     } catch (err) {
       this.metrics.consumed.inc({ outcome: 'error' });
       this.log.error({ err: String(err) }, 'cluster signal not handled');
@@ -154,6 +157,7 @@ export class SignalInlet {
         this.names.durable(this.cfg.relayId),
       );
       this.metrics.pending.set(info.num_pending);
+      this.metrics.lagWindow.pending = info.num_pending;
     } catch {
       // NATS unreachable: the gauge keeps its last value; sankey_cluster_nats_connected says why.
     }

@@ -23,6 +23,12 @@ export class LiveEvents implements EventSink {
   private lastSnapshotAt = 0;
   /** In-process listeners (tests, metrics); socket.io clients get the same events. */
   private readonly listeners = new Set<(event: RelayEventName, payload: unknown) => void>();
+  /** Cluster mode: this relay's id, added as `relayId` to the events other relays' browsers see too. */
+  private origin: {
+    relayId: string;
+    events: ReadonlySet<RelayEventName>;
+    suppress: (event: RelayEventName, payload: unknown) => boolean;
+  } | null = null;
 
   constructor(
     private readonly snapshot: () => SystemSnapshot,
@@ -42,9 +48,38 @@ export class LiveEvents implements EventSink {
     return this.listeners.size > 0 || (!!this.io && this.io.engine.clientsCount > 0);
   }
 
-  emit<E extends RelayEventName>(event: E, payload: RelayEventPayload<E>): void {
+  /**
+   * Cluster mode: tags `events` with this relay's id, and drops the events `suppress` says another relay emits
+   * already (docs/cluster.md, Live events).
+   */
+  setOrigin(
+    relayId: string,
+    events: ReadonlySet<RelayEventName>,
+    suppress: (event: RelayEventName, payload: unknown) => boolean = () => false,
+  ): void {
+    this.origin = { relayId, events, suppress };
+  }
+
+  emit<E extends RelayEventName>(event: E, raw: RelayEventPayload<E>): void {
+    if (this.origin?.suppress(event, raw)) return;
+    const payload = this.origin?.events.has(event) ? { ...raw, relayId: this.origin.relayId } : raw;
     for (const l of this.listeners) l(event, payload);
     if (this.io && this.io.engine.clientsCount > 0) (this.io.emit as unknown as AnyEmit)(event, payload);
+  }
+
+  /**
+   * Another relay's event, to the socket.io clients only (not to the in-process listeners, so it is never sent on).
+   * A client whose send buffer holds more than `maxBuffered` packets skips it; returns how many did.
+   */
+  emitToClients(event: RelayEventName, payload: unknown, maxBuffered: number): number {
+    if (!this.io || this.io.engine.clientsCount === 0) return 0;
+    let skipped = 0;
+    for (const socket of this.io.of('/').sockets.values()) {
+      const buffered = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (buffered > maxBuffered) skipped++;
+      else (socket.emit as unknown as AnyEmit)(event, payload);
+    }
+    return skipped;
   }
 
   snapshotChanged(balanceOnly = false): void {

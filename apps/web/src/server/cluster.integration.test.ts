@@ -33,6 +33,7 @@ const relayAnswer = {
       startedAt: '2026-01-01T00:00:00.000Z',
       seenAt: '2026-01-01T00:01:00.000Z',
       eas: 1,
+      lag: null,
     },
     {
       relayId: 'relay-b',
@@ -42,6 +43,7 @@ const relayAnswer = {
       startedAt: '2026-01-01T00:00:05.000Z',
       seenAt: '2026-01-01T00:01:01.000Z',
       eas: 1,
+      lag: null,
     },
   ],
   eas: [

@@ -8,6 +8,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../client/trpc';
 import { fakeTrpcClient, type Handlers } from '../testing/fake-trpc';
+import { ActivityList } from './activity/activity-view';
 import { ClusterCard } from './cluster/cluster-card';
 import { ClusterProvider } from './cluster/cluster-context';
 import { ToastProvider } from './components/toast';
@@ -34,6 +35,7 @@ const cluster: ClusterView = {
       startedAt: '2026-01-01T08:00:00.000Z',
       seenAt: '2026-01-01T09:00:00.000Z',
       eas: 1,
+      lag: { pending: 0, p50Ms: null, p99Ms: null, samples: 0, lastCopyAt: null },
     },
     {
       relayId: 'relay-b',
@@ -43,6 +45,7 @@ const cluster: ClusterView = {
       startedAt: '2026-01-01T08:30:00.000Z',
       seenAt: '2026-01-01T09:00:01.000Z',
       eas: 2,
+      lag: { pending: 3, p50Ms: 0.42, p99Ms: 12.3, samples: 40, lastCopyAt: '2026-01-01T08:59:56.000Z' },
     },
   ],
   eas: [
@@ -129,6 +132,12 @@ describe('Settings → Cluster', () => {
     expect(within(a).getByTestId('cluster-relay-nats').textContent).toBe('Connected');
     // Uptime from the relay's own clock: seen 09:00:00, started 08:00:00.
     expect(within(a).getByTestId('cluster-relay-uptime').textContent).toBe('1h 0m 0s');
+    // Lag per relay, with units: none copied yet on A; B's median, p99, pending and last copy on its own clock.
+    expect(within(a).getByTestId('cluster-relay-lag').textContent).toBe('No cross-relay copy yet0 pending');
+    expect(within(b).getByTestId('cluster-relay-lag-p50').textContent).toBe('p50 0.42 ms · p99 12 ms');
+    expect(within(b).getByTestId('cluster-relay-pending').textContent).toBe(
+      '3 pending · last copy 5 s before last seen',
+    );
     expect(b.textContent).toContain('vps-b');
     expect(b.textContent).not.toContain('(this relay)');
     expect(within(b).getByTestId('cluster-relay-eas').textContent).toBe('2');
@@ -155,6 +164,10 @@ describe('Settings → Cluster', () => {
     await waitFor(() => expect(screen.getByTestId('cluster-nats').textContent).toBe('NATS 切断'));
     expect(screen.getByText('稼働中のリレー (2)')).toBeTruthy();
     expect(screen.getByText('リレーごとの EA (3)')).toBeTruthy();
+    const jb = screen.getAllByTestId('cluster-relay')[1] as HTMLElement;
+    expect(within(jb).getByTestId('cluster-relay-pending').textContent).toBe(
+      '未配信 3 件 · 最終コピーは最終確認の 5 秒前',
+    );
     expect(within(screen.getAllByTestId('cluster-relay')[0] as HTMLElement).getByText('切断')).toBeTruthy();
     cleanup();
     render(
@@ -222,6 +235,19 @@ describe('relay badge on the graph', () => {
     await waitFor(() => expect(screen.getByTestId('ea-relay').textContent).toBe(' relay-a'));
   });
 
+  it('shows the status of an EA on another relay from the cluster (not in this relay’s table)', async () => {
+    const remote = buildGraph(
+      { connections: [], tradeGroups: [group('M1')], members: [member('M1', 'S2')], pending: {} },
+      null,
+    ).nodes.find((n) => n.accountId === 'S2') as NodeModel;
+    renderNode(remote, { 'system.cluster': () => cluster });
+    await waitFor(() => expect(screen.getByTestId('connection-status').textContent).toBe('Timed out'));
+    cleanup();
+    renderNode(remote, { 'system.cluster': () => ({ mode: 'alone' }) });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getByTestId('connection-status').textContent).toBe('Not connected');
+  });
+
   it('shows no relay alone or with the relay unreachable', async () => {
     const asked: string[] = [];
     renderNode(node('S1'), {
@@ -248,5 +274,42 @@ describe('relay badge on the graph', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByTestId('ea-relay')).toBeNull();
     expect(screen.queryByTestId('detail-relay')).toBeNull();
+  });
+});
+
+describe('Activity in a cluster', () => {
+  it('names the relay each event happened on (absent alone)', () => {
+    const payload = {
+      masterAccount: 'M1',
+      slaveAccount: 'S1',
+      memberId: 1,
+      action: 'Open' as const,
+      ticket: '7',
+      symbol: 'EURUSD',
+      lots: 0.1,
+      relayLatencyUs: 420,
+      at: '2026-01-01T09:00:00.000Z',
+    };
+    render(
+      <I18nProvider initial="en">
+        <ActivityList
+          entries={[
+            {
+              seq: 2,
+              at: payload.at,
+              kind: 'trade_copied',
+              accounts: ['M1', 'S1'],
+              payload: { ...payload, relayId: 'relay-b' },
+            },
+            { seq: 1, at: payload.at, kind: 'trade_copied', accounts: ['M1', 'S1'], payload },
+          ]}
+        />
+      </I18nProvider>,
+    );
+    const [remote, alone] = screen.getAllByTestId('activity-item') as [HTMLElement, HTMLElement];
+    expect(remote.dataset.relayId).toBe('relay-b');
+    expect(within(remote).getByTestId('activity-relay').textContent).toBe(' relay-b');
+    expect(within(remote).getByTestId('activity-relay').title).toBe('On relay relay-b');
+    expect(within(alone).queryByTestId('activity-relay')).toBeNull();
   });
 });

@@ -13,6 +13,21 @@ export const clusterRelayViewSchema = z.object({
   seenAt: z.string(),
   /** EAs connected to this relay. */
   eas: z.number().int(),
+  /**
+   * The relay's cross-relay lag as it published it with its liveness entry: its consumer's pending messages, the
+   * median and p99 of its last copies' lag (master's relay published → copies handed over, ms) and when it last
+   * copied another relay's signal (its own clock). Null from a relay that does not publish it yet.
+   */
+  lag: z
+    .object({
+      pending: z.number().int().nullable(),
+      p50Ms: z.number().nullable(),
+      p99Ms: z.number().nullable(),
+      samples: z.number().int(),
+      lastCopyAt: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type ClusterRelayView = z.infer<typeof clusterRelayViewSchema>;
 
@@ -23,6 +38,8 @@ export const clusterEaViewSchema = z.object({
   relayId: z.string(),
   status: z.enum(CONNECTION_STATUSES),
   lastHeartbeat: z.string(),
+  /** MT4 or MT5, as the EA's relay reported it (absent from relays that do not say). */
+  platform: z.string().optional(),
 });
 export type ClusterEaView = z.infer<typeof clusterEaViewSchema>;
 

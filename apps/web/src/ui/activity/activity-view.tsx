@@ -4,6 +4,7 @@
 import type { FilterReason, TradeAction } from '@sankey/shared/protocol/constants';
 import { useQuery } from '@tanstack/react-query';
 import { clsx } from 'clsx';
+import { Server } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTRPC } from '../../client/trpc';
 import { Badge } from '../components/ui';
@@ -62,12 +63,32 @@ export function ActivityList({ entries }: { entries: readonly ActivityEntry[] })
   return (
     <ol className="activity-list" data-testid="activity-list">
       {entries.map((e) => (
-        <li key={e.seq} className={clsx('activity-item')} data-testid="activity-item" data-kind={e.kind}>
+        <li
+          key={e.seq}
+          className={clsx('activity-item')}
+          data-testid="activity-item"
+          data-kind={e.kind}
+          data-relay-id={e.payload.relayId}
+        >
           <time className="mono muted small" dateTime={e.at}>
             {new Date(e.at).toLocaleTimeString(lang === 'ja' ? 'ja-JP' : 'en-GB')}
           </time>
           <Badge tone={TONE[e.kind]}>{t(`activity.kind.${e.kind}`)}</Badge>
-          <span className="activity-text">{describeActivity(e, t)}</span>
+          <span className="activity-text">
+            {describeActivity(e, t)}
+            {e.payload.relayId ? (
+              <>
+                {' '}
+                <Badge
+                  tone="gray"
+                  testId="activity-relay"
+                  title={t('cluster.onRelay', { relay: e.payload.relayId })}
+                >
+                  <Server size={12} aria-hidden="true" /> <span className="mono">{e.payload.relayId}</span>
+                </Badge>
+              </>
+            ) : null}
+          </span>
         </li>
       ))}
     </ol>

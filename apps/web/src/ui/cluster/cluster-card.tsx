@@ -24,6 +24,26 @@ export function relayUptimeS(r: { startedAt: string; seenAt: string }): number |
   return Number.isNaN(ms) ? null : Math.max(0, Math.round(ms / 1000));
 }
 
+type RelayLagView = NonNullable<Cluster['relays'][number]['lag']>;
+
+/** Milliseconds with a precision that suits their size (0.42 ms, 3.1 ms, 250 ms). */
+export function formatMs(ms: number): string {
+  return ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+/**
+ * Seconds between a relay's last cross-relay copy and its last refresh, both on that relay's clock; null when it
+ * has copied nothing yet or a time is unreadable.
+ */
+export function lastCopyAgeS(r: {
+  seenAt: string;
+  lag: { lastCopyAt: string | null } | null;
+}): number | null {
+  if (!r.lag?.lastCopyAt) return null;
+  const ms = Date.parse(r.seenAt) - Date.parse(r.lag.lastCopyAt);
+  return Number.isNaN(ms) ? null : Math.max(0, Math.round(ms / 1000));
+}
+
 function formatUptime(s: number): string {
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3600);
@@ -122,6 +142,7 @@ function ClusterDetails({ view }: { view: Cluster }) {
                 <th scope="col" className="num">
                   {t('cluster.col.eas')}
                 </th>
+                <th scope="col">{t('cluster.col.lag')}</th>
                 <th scope="col">{t('cluster.col.nats')}</th>
               </tr>
             </thead>
@@ -151,6 +172,9 @@ function ClusterDetails({ view }: { view: Cluster }) {
                     <td data-label={t('cluster.col.seen')}>{time(r.seenAt)}</td>
                     <td className="num" data-label={t('cluster.col.eas')} data-testid="cluster-relay-eas">
                       {r.eas}
+                    </td>
+                    <td data-label={t('cluster.col.lag')} data-testid="cluster-relay-lag">
+                      <RelayLagCell relay={r} />
                     </td>
                     <td data-label={t('cluster.col.nats')} data-testid="cluster-relay-nats">
                       {here ? (
@@ -207,5 +231,32 @@ function ClusterDetails({ view }: { view: Cluster }) {
         </div>
       )}
     </div>
+  );
+}
+
+function RelayLagCell({ relay }: { relay: Cluster['relays'][number] }) {
+  const { t } = useI18n();
+  const lag: RelayLagView | null = relay.lag;
+  if (lag === null) return <span className="muted">–</span>;
+  const age = lastCopyAgeS(relay);
+  return (
+    <span className="cluster-lag">
+      {lag.p50Ms === null ? (
+        <span className="muted" data-testid="cluster-relay-lag-none">
+          {t('cluster.lagNone')}
+        </span>
+      ) : (
+        <span data-testid="cluster-relay-lag-p50" title={t('cluster.lagHelp', { samples: lag.samples })}>
+          {t('cluster.lagP50', {
+            p50: formatMs(lag.p50Ms),
+            p99: lag.p99Ms === null ? '–' : formatMs(lag.p99Ms),
+          })}
+        </span>
+      )}
+      <span className="muted small" data-testid="cluster-relay-pending">
+        {lag.pending === null ? t('cluster.pendingUnknown') : t('cluster.pending', { count: lag.pending })}
+        {age === null ? null : ` · ${t('cluster.lastCopy', { age })}`}
+      </span>
+    </span>
   );
 }

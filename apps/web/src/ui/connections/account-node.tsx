@@ -5,7 +5,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { clsx } from 'clsx';
 import { ChevronDown, ChevronUp, ListOrdered, Settings2, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
-import { EaRelayBadge, useEaRelay } from '../cluster/cluster-context';
+import { EaRelayBadge, useClusterEa, useEaRelay } from '../cluster/cluster-context';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
@@ -38,6 +38,9 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
   const barTone = hasWarning && model.enabled ? 'yellow' : tone;
   const isMaster = model.kind === 'master';
   const relay = useEaRelay(model.accountId, isMaster ? 'Master' : 'Slave');
+  // Cluster mode: an EA on another relay is not in this relay's table; its status comes from the KV bucket.
+  const clusterEa = useClusterEa(model.accountId, isMaster ? 'Master' : 'Slave');
+  const status = c?.status ?? clusterEa?.status;
   const money = (v: number) =>
     `${v.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${c?.currency ?? ''}`;
   const prefixWarning =
@@ -81,8 +84,8 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             {model.accountId}
           </span>
           <span className="row small">
-            <span className={clsx('dot', `dot-${connectionTone(c)}`)} />
-            <span data-testid="connection-status">{c ? t(`conn.${c.status}`) : t('conn.unknown')}</span>
+            <span className={clsx('dot', `dot-${connectionTone(status ? { status } : undefined)}`)} />
+            <span data-testid="connection-status">{status ? t(`conn.${status}`) : t('conn.unknown')}</span>
             {c ? <Badge tone={c.platform === 'MT4' ? 'blue' : 'purple'}>{c.platform}</Badge> : null}
             <EaRelayBadge accountId={model.accountId} eaType={isMaster ? 'Master' : 'Slave'} />
             <span className="muted">{t('node.links', { count: model.links })}</span>

@@ -12,11 +12,12 @@ import {
 } from '@xyflow/react';
 import { Plus } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ClusterProvider } from '../cluster/cluster-context';
+import { ClusterProvider, useClusterQuery } from '../cluster/cluster-context';
 import { ConfirmDialog } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import {
   buildGraph,
+  clusterEaNodes,
   type EdgeModel,
   layout,
   masterOptions,
@@ -27,11 +28,12 @@ import { useLiveActions, useLiveState } from '../live/live-provider';
 import { RiskProvider } from '../risk/risk-context';
 import { CreateLinkWizard } from '../wizard/create-link-wizard';
 import { AccountNode, type AccountNodeType } from './account-node';
+import { ClusterEaNode, type ClusterEaNodeType } from './cluster-ea-node';
 import { LinkEdge, type LinkEdgeType } from './link-edge';
 import { MasterDrawer } from './master-drawer';
 import { MemberDrawer } from './member-drawer';
 
-const nodeTypes = { account: AccountNode };
+const nodeTypes = { account: AccountNode, ea: ClusterEaNode };
 const edgeTypes = { link: LinkEdge };
 
 function useNarrow(): boolean {
@@ -76,12 +78,29 @@ export function ConnectionsView() {
   );
   const [toDelete, setToDelete] = useState<EdgeModel | null>(null);
   const [dragged, setDragged] = useState<ReadonlySet<string>>(new Set());
-  const [rfNodes, setRfNodes] = useState<AccountNodeType[]>([]);
+  const [rfNodes, setRfNodes] = useState<(AccountNodeType | ClusterEaNodeType)[]>([]);
+  const cluster = useClusterQuery();
+  const { store } = actions;
+  const refetchCluster = cluster.refetch;
+  // An EA connecting or leaving on any relay (cluster mode: the events of every relay): its node follows at once.
+  useEffect(() => store.onEaEvent(() => void refetchCluster()), [store, refetchCluster]);
 
   const activeFilter = filter && state.tradeGroups.some((g) => g.id === filter) ? filter : null;
   const graph = useMemo(() => buildGraph(state, activeFilter), [state, activeFilter]);
-  const positions = useMemo(() => layout(graph.nodes, expanded, narrow), [graph.nodes, expanded, narrow]);
-  const layoutKey = `${graph.nodes.map((n) => n.id).join('|')}#${narrow}`;
+  // Cluster mode: every EA of the cluster in no group is a node too, on whichever relay it is (not when filtering).
+  const eaNodes = useMemo(
+    () =>
+      // Not before the groups have loaded: a linked EA would show as unlinked for a moment.
+      state.loaded && cluster.data?.mode === 'cluster' && activeFilter === null
+        ? clusterEaNodes(graph.nodes, cluster.data.eas, state.connections)
+        : [],
+    [state.loaded, cluster.data, activeFilter, graph.nodes, state.connections],
+  );
+  const positions = useMemo(
+    () => layout(graph.nodes, expanded, narrow, eaNodes),
+    [graph.nodes, expanded, narrow, eaNodes],
+  );
+  const layoutKey = `${[...graph.nodes, ...eaNodes].map((n) => n.id).join('|')}#${narrow}`;
 
   const onToggle = useCallback(
     (model: NodeModel, enabled: boolean) => {
@@ -111,7 +130,7 @@ export function ConnectionsView() {
   useEffect(() => {
     setRfNodes((prev) => {
       const old = new Map(prev.map((n) => [n.id, n]));
-      return graph.nodes.map((model) => {
+      const accounts = graph.nodes.map((model): AccountNodeType => {
         const before = old.get(model.id);
         const position = (dragged.has(model.id) && before?.position) ||
           positions.get(model.id) || { x: 0, y: 0 };
@@ -125,8 +144,21 @@ export function ConnectionsView() {
           data: { model, expanded: expanded.has(model.id), narrow, onToggle, onSettings, onExpand },
         };
       });
+      const eas = eaNodes.map(
+        (model): ClusterEaNodeType => ({
+          id: model.id,
+          type: 'ea' as const,
+          position: (dragged.has(model.id) && old.get(model.id)?.position) ||
+            positions.get(model.id) || { x: 0, y: 0 },
+          ...(old.get(model.id)?.measured ? { measured: old.get(model.id)?.measured } : {}),
+          style: { width: narrow ? Math.min(NODE_WIDTH, 340) : NODE_WIDTH },
+          dragHandle: '.account-node-header',
+          data: { model },
+        }),
+      );
+      return [...accounts, ...eas];
     });
-  }, [graph.nodes, positions, dragged, expanded, narrow, onToggle, onSettings, onExpand]);
+  }, [graph.nodes, eaNodes, positions, dragged, expanded, narrow, onToggle, onSettings, onExpand]);
 
   const edges: LinkEdgeType[] = useMemo(
     () =>
@@ -147,7 +179,7 @@ export function ConnectionsView() {
     [graph.edges, actions],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<AccountNodeType>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<AccountNodeType | ClusterEaNodeType>[]) => {
     const moved = changes
       .filter((c) => c.type === 'position' && c.dragging)
       .map((c) => (c as { id: string }).id);
@@ -212,7 +244,7 @@ export function ConnectionsView() {
             </div>
           ) : null}
 
-          {state.loaded && graph.nodes.length === 0 ? (
+          {state.loaded && graph.nodes.length === 0 && eaNodes.length === 0 ? (
             <div className="empty" data-testid="connections-empty">
               <p className="strong">{t('connections.empty')}</p>
               <p className="muted">{t('connections.emptyHint')}</p>
@@ -220,8 +252,8 @@ export function ConnectionsView() {
           ) : (
             <div className="flow-wrap" data-testid="connections-graph">
               {state.loaded ? null : <p className="flow-loading muted">{t('common.loading')}</p>}
-              <ReactFlow<AccountNodeType, LinkEdgeType>
-                nodes={rfNodes as AccountNodeType[]}
+              <ReactFlow<AccountNodeType | ClusterEaNodeType, LinkEdgeType>
+                nodes={rfNodes}
                 edges={edges}
                 nodeTypes={nodeTypes}
                 edgeTypes={edgeTypes}
@@ -239,7 +271,7 @@ export function ConnectionsView() {
               </ReactFlow>
             </div>
           )}
-          {unlinked.length > 0 ? (
+          {unlinked.length > 0 && cluster.data?.mode !== 'cluster' ? (
             <p className="muted small" data-testid="unlinked">
               {t('connections.unlinked', {
                 list: unlinked

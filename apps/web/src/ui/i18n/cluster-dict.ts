@@ -20,6 +20,14 @@ export const clusterEn = {
   'cluster.col.seen': 'Last seen',
   'cluster.col.eas': 'EAs',
   'cluster.col.nats': 'NATS',
+  'cluster.col.lag': 'Lag',
+  'cluster.lagP50': 'p50 {p50} ms · p99 {p99} ms',
+  'cluster.lagNone': 'No cross-relay copy yet',
+  'cluster.lagHelp':
+    'Master’s relay published → this relay handed its copies over, over its last {samples} copies (clocks of two machines)',
+  'cluster.pending': '{count} pending',
+  'cluster.pendingUnknown': 'pending not sampled yet',
+  'cluster.lastCopy': 'last copy {age} s before last seen',
   'cluster.here': 'this relay',
   'cluster.natsYes': 'Connected',
   'cluster.natsNo': 'Disconnected',
@@ -31,6 +39,7 @@ export const clusterEn = {
   'cluster.col.status': 'Status',
   'cluster.onRelay': 'On relay {relay}',
   'cluster.relayDetail': 'Relay',
+  'cluster.unlinked': 'no link',
 } as const;
 
 export const clusterJa: Record<keyof typeof clusterEn, string> = {
@@ -53,6 +62,14 @@ export const clusterJa: Record<keyof typeof clusterEn, string> = {
   'cluster.col.seen': '最終確認',
   'cluster.col.eas': 'EA 数',
   'cluster.col.nats': 'NATS',
+  'cluster.col.lag': '遅延',
+  'cluster.lagP50': 'p50 {p50} ms · p99 {p99} ms',
+  'cluster.lagNone': 'リレー間コピーはまだありません',
+  'cluster.lagHelp':
+    'マスターのリレーが発行 → このリレーがコピーを渡すまで (直近 {samples} 件、2 台のマシンの時計)',
+  'cluster.pending': '未配信 {count} 件',
+  'cluster.pendingUnknown': '未配信数はまだ取得していません',
+  'cluster.lastCopy': '最終コピーは最終確認の {age} 秒前',
   'cluster.here': 'このリレー',
   'cluster.natsYes': '接続中',
   'cluster.natsNo': '切断',
@@ -64,4 +81,5 @@ export const clusterJa: Record<keyof typeof clusterEn, string> = {
   'cluster.col.status': '状態',
   'cluster.onRelay': 'リレー {relay} に接続',
   'cluster.relayDetail': 'リレー',
+  'cluster.unlinked': 'リンクなし',
 };

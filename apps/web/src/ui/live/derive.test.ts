@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connection, group, member } from '../test-fixtures';
 import {
   buildGraph,
+  clusterEaNodes,
   estimateHeight,
   layout,
   masterBadge,
@@ -113,5 +114,56 @@ describe('graph model', () => {
     const narrow = layout(g.nodes, new Set(), true);
     expect(narrow.get('slave:S1')!.x).toBe(0);
     expect(narrow.get('slave:S1')!.y).toBeGreaterThan(narrow.get('master:M2')!.y);
+  });
+});
+
+describe('cluster EAs in no group (cluster mode)', () => {
+  const ea = (
+    accountId: string,
+    eaType: 'Master' | 'Slave',
+    relayId: string,
+    status = 'Online' as const,
+  ) => ({
+    accountId,
+    eaType,
+    relayId,
+    status,
+    lastHeartbeat: '2026-01-01T09:00:00Z',
+  });
+
+  it('are nodes of their own unless a group already shows them; local status wins over the bucket', () => {
+    const graph = buildGraph(
+      {
+        connections: [connection('S3', 'Slave', { status: 'Timeout' })],
+        tradeGroups: [group('M1')],
+        members: [member('M1', 'S1')],
+        pending: {},
+      },
+      null,
+    );
+    const nodes = clusterEaNodes(
+      graph.nodes,
+      [
+        ea('M1', 'Master', 'relay-a'),
+        ea('S1', 'Slave', 'relay-b'),
+        ea('S2', 'Slave', 'relay-b'),
+        ea('S3', 'Slave', 'relay-a'),
+        ea('M9', 'Master', 'relay-b'),
+        // The same account as a master: another EA, so another node.
+        ea('S1', 'Master', 'relay-b'),
+      ],
+      [connection('S3', 'Slave', { status: 'Timeout' })],
+    );
+    expect(nodes.map((n) => `${n.id}@${n.relayId}:${n.status}`)).toEqual([
+      'ea:Master:M9@relay-b:Online',
+      'ea:Master:S1@relay-b:Online',
+      'ea:Slave:S3@relay-a:Timeout',
+      'ea:Slave:S2@relay-b:Online',
+    ]);
+    const pos = layout(graph.nodes, new Set(), false, nodes);
+    // Unlinked masters under the masters, unlinked slaves under the slaves.
+    expect(pos.get('ea:Master:M9')?.x).toBe(pos.get('master:M1')?.x);
+    expect(pos.get('ea:Slave:S2')?.x).toBe(pos.get('slave:S1')?.x);
+    expect(pos.get('ea:Slave:S3')!.y).toBeGreaterThan(pos.get('slave:S1')!.y);
   });
 });

@@ -1,5 +1,6 @@
 // Pure derivations for the connections view: runtime badges from intent + evaluated status, which warnings a
 // node shows, the master filter, and the graph model (nodes, edges, positions). No React here, so it is unit-tested.
+import type { ClusterEaView } from '@sankey/shared/api/cluster-views';
 import type { EaConnection, MemberView, TradeGroupView } from '@sankey/shared/api/views';
 import { prefixPeers } from '@sankey/shared/domain/links';
 import type { WarningCode } from '@sankey/shared/protocol/constants';
@@ -58,7 +59,7 @@ export function connectionOf(
 }
 
 export type ConnectionTone = 'green' | 'amber' | 'gray';
-export function connectionTone(c: EaConnection | undefined): ConnectionTone {
+export function connectionTone(c: Pick<EaConnection, 'status'> | undefined): ConnectionTone {
   if (c?.status === 'Online') return 'green';
   if (c?.status === 'Timeout') return 'amber';
   return 'gray';
@@ -200,9 +201,56 @@ export function buildGraph(
   return { nodes, edges };
 }
 
+/**
+ * An EA of the cluster that is in no trade group (cluster mode, docs/cluster.md): a node of its own, on whichever
+ * relay it is, with that relay and its live status (this relay's connection table when the EA is here, else the KV
+ * bucket as system.cluster reports it).
+ */
+export interface EaNodeModel {
+  kind: 'ea';
+  id: string;
+  accountId: string;
+  eaType: 'Master' | 'Slave';
+  relayId: string;
+  status: EaConnection['status'];
+  platform: string | null;
+}
+
+export const eaNodeId = (eaType: string, accountId: string) => `ea:${eaType}:${accountId}`;
+
+/** The cluster's EAs that no node of the graph shows, masters first, each sorted by relay then account. */
+export function clusterEaNodes(
+  nodes: readonly NodeModel[],
+  eas: readonly ClusterEaView[],
+  connections: readonly EaConnection[],
+): EaNodeModel[] {
+  const shown = new Set(nodes.map((n) => `${n.kind === 'master' ? 'Master' : 'Slave'}\u0000${n.accountId}`));
+  return eas
+    .filter((e) => !shown.has(`${e.eaType}\u0000${e.accountId}`))
+    .map((e): EaNodeModel => {
+      const here = connectionOf(connections, e.accountId, e.eaType);
+      return {
+        kind: 'ea',
+        id: eaNodeId(e.eaType, e.accountId),
+        accountId: e.accountId,
+        eaType: e.eaType,
+        relayId: e.relayId,
+        status: here?.status ?? e.status,
+        platform: here?.platform ?? e.platform ?? null,
+      };
+    })
+    .sort(
+      (a, b) =>
+        (a.eaType === b.eaType ? 0 : a.eaType === 'Master' ? -1 : 1) ||
+        a.relayId.localeCompare(b.relayId) ||
+        a.accountId.localeCompare(b.accountId),
+    );
+}
+
 export const NODE_WIDTH = 320;
 const COLUMN_GAP = 200;
 const ROW_GAP = 28;
+const EA_NODE_HEIGHT = 80;
 
 /** Rough rendered height, so the columns do not overlap (React Flow measures the real size afterwards). */
 export function estimateHeight(node: NodeModel, expanded: boolean): number {
@@ -214,6 +262,7 @@ export function layout(
   nodes: readonly NodeModel[],
   expanded: ReadonlySet<string>,
   narrow: boolean,
+  eaNodes: readonly EaNodeModel[] = [],
 ): Map<string, { x: number; y: number }> {
   const out = new Map<string, { x: number; y: number }>();
   let yMaster = 0;
@@ -224,10 +273,19 @@ export function layout(
     out.set(n.id, { x: 0, y: yMaster });
     yMaster += estimateHeight(n, expanded.has(n.id)) + ROW_GAP;
   }
+  // Unlinked masters of the cluster under the masters (before the slaves on a narrow screen).
+  for (const n of eaNodes.filter((e) => e.eaType === 'Master')) {
+    out.set(n.id, { x: 0, y: yMaster });
+    yMaster += EA_NODE_HEIGHT + ROW_GAP;
+  }
   if (narrow) ySlave = yMaster + 60;
   for (const n of slaves) {
     out.set(n.id, { x: narrow ? 0 : NODE_WIDTH + COLUMN_GAP, y: ySlave });
     ySlave += estimateHeight(n, expanded.has(n.id)) + ROW_GAP;
+  }
+  for (const n of eaNodes.filter((e) => e.eaType === 'Slave')) {
+    out.set(n.id, { x: narrow ? 0 : NODE_WIDTH + COLUMN_GAP, y: ySlave });
+    ySlave += EA_NODE_HEIGHT + ROW_GAP;
   }
   return out;
 }

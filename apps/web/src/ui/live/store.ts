@@ -147,6 +147,14 @@ export class LiveStore {
   private readonly noticeListeners = new Set<(n: EaNotice) => void>();
 
   /** Notices are events, not state: each reaches the listeners registered when it arrives, once. */
+  private readonly eaListeners = new Set<() => void>();
+
+  /** Called on every `ea_connected` / `ea_disconnected`, of this relay or (cluster mode) another one. */
+  onEaEvent = (fn: () => void): (() => void) => {
+    this.eaListeners.add(fn);
+    return () => this.eaListeners.delete(fn);
+  };
+
   onNotice = (fn: (n: EaNotice) => void): (() => void) => {
     this.noticeListeners.add(fn);
     return () => this.noticeListeners.delete(fn);
@@ -292,6 +300,7 @@ export class LiveStore {
       case 'ea_connected':
       case 'ea_disconnected': {
         const p = payload as RelayEventPayload<'ea_disconnected'>;
+        for (const fn of this.eaListeners) fn();
         const status = event === 'ea_connected' ? 'Online' : 'Offline';
         this.set({
           connections: this.state.connections.map((c) =>
