@@ -33,10 +33,6 @@ export interface ZmqHooks {
   onSubscription?(topic: string, live: boolean): void;
 }
 
-/** Frames sent in a row before write() lets the event loop run (as the zeromq binding itself did, every 512). */
-const YIELD_EVERY = 512;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
 
 export class ZmqTransport {
@@ -61,10 +57,6 @@ export class ZmqTransport {
     this.pub = new XPublisher({
       linger: opts.lingerMs,
       sendHighWaterMark: 100_000,
-      // An XPUB never blocks (it drops at the high-water mark), so send() can always go straight to libzmq. With
-      // sendTimeout 0 the binding skips its per-send ZMQ_EVENTS check and its own every-512-sends detour through
-      // the event loop; write() yields to the event loop itself (YIELD_EVERY).
-      sendTimeout: 0,
       heartbeatInterval: opts.heartbeatIntervalMs ?? 2000,
       heartbeatTimeout: opts.heartbeatTimeoutMs ?? 6000,
     });
@@ -127,7 +119,6 @@ export class ZmqTransport {
 
   private async write(): Promise<void> {
     this.writing = true;
-    let inARow = 0;
     try {
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
         try {
@@ -135,10 +126,6 @@ export class ZmqTransport {
           this.hooks.onSent(item);
         } catch (err) {
           this.hooks.onSendFailed(item, err);
-        }
-        if (++inARow === YIELD_EVERY) {
-          inARow = 0;
-          await nextTurn();
         }
       }
     } finally {
