@@ -23,6 +23,8 @@ export interface Stack {
   receiver: number;
   publisher: number;
   relayHttp: number;
+  /** The process started: the relay itself in `relay` mode, scripts/start.ts in `npm-start` mode. */
+  pid: number;
   /** The web app's tRPC base, `npm start` mode only. */
   api?: string;
   /** Relay log lines that name a heartbeat timeout, so far. */
@@ -145,6 +147,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const metricsUrl = `http://127.0.0.1:${ports.relayHttp}/metrics`;
   return {
     ...ports,
+    pid: proc.pid,
     ...(api ? { api } : {}),
     timeouts: proc.timeouts,
     metrics: async () => (await fetch(metricsUrl)).text(),

@@ -8,6 +8,7 @@ import type { ConfigTrigger, CoreMetrics } from '../core/ports';
 import { type LatencyReading, LatencyRing } from './latency-ring';
 import type { LogShippingMetrics, ShippingDropReason } from './log-shipping';
 import { persistenceMetrics } from './persistence-metrics';
+import { Uncounted } from './uncounted';
 
 const LATENCY_BUCKETS_S = [
   10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 150e-6, 200e-6, 300e-6, 500e-6, 750e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3,
@@ -15,11 +16,14 @@ const LATENCY_BUCKETS_S = [
 
 export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   readonly registry = new client.Registry();
-  readonly framesIn = new client.Counter({
+  private readonly framesInUncounted = new Uncounted('type');
+  private readonly copiesUncounted = new Uncounted();
+  readonly framesIn: client.Counter<'type'> = new client.Counter({
     name: 'sankey_frames_in_total',
     help: 'Inbound frames by message type',
     labelNames: ['type'] as const,
     registers: [this.registry],
+    collect: (): void => this.framesInUncounted.flushInto(this.framesIn),
   });
   readonly decodeErrors = new client.Counter({
     name: 'sankey_decode_errors_total',
@@ -27,10 +31,11 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  readonly signalsCopied = new client.Counter({
+  readonly signalsCopied: client.Counter = new client.Counter({
     name: 'sankey_signals_copied_total',
     help: 'Trade frames published to slaves',
     registers: [this.registry],
+    collect: (): void => this.copiesUncounted.flushInto(this.signalsCopied),
   });
   readonly signalsFiltered = new client.Counter({
     name: 'sankey_signals_filtered_total',
@@ -229,7 +234,7 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   }
 
   frameIn(type: string): void {
-    this.framesIn.inc({ type });
+    this.framesInUncounted.add(type);
     this.totals.framesIn++;
     if (type === 'TradeSignal') this.totals.tradeSignals++;
   }
@@ -264,7 +269,7 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     this.totals.configsSent++;
   }
   signalCopied(): void {
-    this.signalsCopied.inc();
+    this.copiesUncounted.add();
     this.totals.signalsCopied++;
   }
   signalFiltered(reason: string): void {

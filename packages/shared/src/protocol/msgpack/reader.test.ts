@@ -99,4 +99,17 @@ describe('parseMsgpack', () => {
   ])('refuses %s (%s)', (hex) => {
     expect(parse(hex)).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('reads short strings right when they come again and when they share a cache slot', () => {
+    // 20,000 distinct short ids over a 4,096-slot cache: most slots are shared, and every id is read twice.
+    const ids = Array.from({ length: 20_000 }, (_, i) => `E${i.toString(36)}`);
+    ids.push('', 'a', 'ab', 'ba', 'x'.repeat(24), 'x'.repeat(25), 'naïve', 'Tokyo東京');
+    for (const pass of [1, 2]) {
+      for (const id of ids) {
+        const r = parseMsgpack(pack({ account_id: id, pass }));
+        if (!r.ok || r.node.t !== 'map') throw new Error(`${id}: not a map`);
+        expect(r.node.v.get('account_id')).toEqual({ t: 'str', v: id });
+      }
+    }
+  });
 });

@@ -28,6 +28,10 @@ const FALSE: MpNode = { t: 'bool', v: false };
 const BIN: MpNode = { t: 'bin' };
 const EXT: MpNode = { t: 'ext' };
 const TWO_32 = 0x1_0000_0000;
+/** ASCII strings up to this many bytes go through `textCache`. */
+const SHORT_TEXT = 24;
+const TEXT_CACHE_SIZE = 4096;
+const textCache: (string | undefined)[] = new Array(TEXT_CACHE_SIZE).fill(undefined);
 
 class Parser {
   pos = 0;
@@ -178,6 +182,31 @@ class Parser {
   private text(start: number, len: number): string | null {
     const bytes = this.bytes;
     const end = start + len;
+    if (len <= SHORT_TEXT) {
+      // Short ASCII (keys, ids, enum values) repeats from frame to frame: served from a small cache of decoded
+      // strings, checked byte by byte, so no new string is made and no call goes into the Buffer binding.
+      let h = len;
+      for (let i = start; i < end; i++) {
+        const b = bytes[i]!;
+        if (b >= 0x80) return this.slowText(start, len);
+        h = Math.imul(h ^ b, 0x01000193);
+      }
+      const slot = (h >>> 0) & (TEXT_CACHE_SIZE - 1);
+      const known = textCache[slot];
+      if (known !== undefined && known.length === len) {
+        let same = true;
+        for (let i = 0; i < len; i++) {
+          if (known.charCodeAt(i) !== bytes[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return known;
+      }
+      const s = this.buf.toString('latin1', start, end);
+      textCache[slot] = s;
+      return s;
+    }
     for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return this.slowText(start, len);
     // Pure ASCII (ids, symbols, keys): latin1 decoding is identical and skips UTF-8 validation.
     return this.buf.toString('latin1', start, end);
