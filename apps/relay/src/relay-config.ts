@@ -28,6 +28,8 @@ export interface RelayConfig {
   journalRetentionDays?: number;
   timeoutCheckMs?: number;
   sendQueueCapacity?: number;
+  /** How long closing the publisher lets frames already handed to ZeroMQ leave (default 2,000 ms). */
+  zmqLingerMs?: number;
   /** Connection-table cap (D18), default 10,000. */
   maxConnections?: number;
   /** Parked copies per EA past which it is reported throttled (docs/api.md, `ea_throttled`), default 1000. */
@@ -53,6 +55,6 @@ export function zmqOptions(config: RelayConfig) {
     receiverPort: config.receiverPort,
     publisherPort: config.publisherPort,
     sendQueueCapacity: config.sendQueueCapacity ?? 10_000,
-    lingerMs: 2000,
+    lingerMs: config.zmqLingerMs ?? 2000,
   };
 }

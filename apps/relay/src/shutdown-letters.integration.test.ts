@@ -35,7 +35,10 @@ describe('shutdown deadline with copies still queued', () => {
     );
     const t = await startTestRelay({
       dataDir: dir,
-      config: { shutdownDeadlineMs: 1, sendQueueCapacity: 100_000 },
+      // Frames already handed to ZeroMQ get 10 s to reach the subscriber (in this process) after the close, not the
+      // default 2 s: on a loaded 2-core machine 2 s was not enough, and what is dropped there is not a copy left
+      // in the send queue, which is what this test is about.
+      config: { shutdownDeadlineMs: 1, sendQueueCapacity: 100_000, zmqLingerMs: 10_000 },
     });
     const push = new Push({ linger: 0 });
     push.connect(t.endpoints.receiver);
