@@ -49,7 +49,7 @@ export class EaStateSync {
     if (!parsed) return;
     const key = keyOf(parsed.accountId, parsed.kind);
     if (e.operation !== 'PUT') {
-      where.remote.delete(key);
+      if (where.forget(key)) where.onRemoteSlave(parsed.accountId);
       where.mine.delete(key);
       if (where.injected.has(key)) this.enterRemote(parsed.accountId, key, null);
       this.metrics.remoteEas.set(where.remote.size);
@@ -76,9 +76,11 @@ export class EaStateSync {
       }
       return;
     }
-    where.remote.set(key, v);
+    // A slave's members are shown as its relay evaluates them: the UI is told when that changed.
+    const slaveChanged = where.seen(key, v);
     this.metrics.remoteEas.set(where.remote.size);
     if (parsed.kind === 'Master') this.enterRemote(parsed.accountId, key, v);
+    else if (slaveChanged) where.onRemoteSlave(parsed.accountId);
   }
 
   /** Another relay's master into the local connection table (only masters with a trade group here). */

@@ -119,6 +119,9 @@ export class ClusterNode {
     hooks: { catchUp?: () => Promise<void>; flushed?: () => Promise<void> } = {},
   ): Promise<void> {
     this.where.core = core;
+    // Members whose slave is on another relay are shown with that relay's view of the slave (views only).
+    core.useRemoteSlaves((slave) => this.where.remoteSlave(slave));
+    this.where.onRemoteSlave = (slave) => core.remoteSlaveChanged(slave);
     await this.eaState.watch();
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));
@@ -185,6 +188,7 @@ export class ClusterNode {
   /** Every second (the relay's timeout tick): statuses that changed without a message (timeouts) and refreshes. */
   tick(): void {
     this.eaState.tick();
+    this.where.checkRemoteSlaves();
   }
 
   async close(): Promise<void> {

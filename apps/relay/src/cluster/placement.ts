@@ -3,7 +3,7 @@
 // "here, live here, or elsewhere" for the other cluster modules; holds no I/O.
 import type { EaKind } from '@sankey/shared/cluster/names';
 import type { RelayCore } from '../core/relay-core';
-import type { ConnectionEntry } from '../state/connections';
+import type { ConnectionEntry, ConnectionSnapshot } from '../state/connections';
 import type { EaStateValue } from './ea-state';
 
 export const keyOf = (accountId: string, kind: EaKind) => `${kind}\u0000${accountId}`;
@@ -21,6 +21,12 @@ export class EaPlacement {
   readonly mine = new Set<string>();
   /** Remote masters entered into the local connection table (keyOf). */
   readonly injected = new Set<string>();
+  /** When this relay last read each remote entry (performance.now(), by keyOf): its own clock times them out. */
+  readonly seenAt = new Map<string, number>();
+  /** Remote slaves shown as timed out: live in the bucket, but no update within the heartbeat timeout (keyOf). */
+  readonly stale = new Set<string>();
+  /** Told when a remote slave's state as views show it changed (set by ClusterNode.start). */
+  onRemoteSlave: (accountId: string) => void = () => {};
 
   /** The connections of EAs actually on this relay (not remote entries entered from the bucket). */
   localConnections(): ConnectionEntry[] {
@@ -45,6 +51,52 @@ export class EaPlacement {
 
   isElsewhere(accountId: string, kind: EaKind): boolean {
     return this.remote.has(keyOf(accountId, kind)) && !this.isLocalLive(accountId, kind);
+  }
+
+  /** Another relay's entry, as the bucket gives it now; true when a slave's shown state may have changed. */
+  seen(key: string, v: EaStateValue, nowMono = performance.now()): boolean {
+    const before = this.remote.get(key);
+    const wasStale = this.stale.delete(key);
+    this.remote.set(key, v);
+    this.seenAt.set(key, nowMono);
+    return (
+      v.eaType === 'Slave' &&
+      (wasStale || before?.status !== v.status || before?.isTradeAllowed !== v.isTradeAllowed)
+    );
+  }
+
+  /** Another relay's entry is gone from the bucket; true when it was a slave's. */
+  forget(key: string): boolean {
+    const v = this.remote.get(key);
+    this.remote.delete(key);
+    this.seenAt.delete(key);
+    this.stale.delete(key);
+    return v?.eaType === 'Slave';
+  }
+
+  /**
+   * A slave on another relay as views show it (docs/cluster.md, Member status across relays): its state from the
+   * KV bucket, Timeout once no update arrived within the heartbeat timeout on this relay's clock
+   * (checkRemoteSlaves); undefined when the slave is not elsewhere.
+   */
+  remoteSlave(accountId: string): ConnectionSnapshot | undefined {
+    if (!this.isElsewhere(accountId, 'Slave')) return undefined;
+    const key = keyOf(accountId, 'Slave');
+    const v = this.remote.get(key)!;
+    const status = this.stale.has(key) && liveStatus(v.status) ? 'Timeout' : v.status;
+    return { status, isTradeAllowed: v.isTradeAllowed };
+  }
+
+  /** Every second: remote slaves whose entry stopped being refreshed are shown as timed out. */
+  checkRemoteSlaves(nowMono = performance.now()): void {
+    if (!this.core) return;
+    const timeoutMs = this.core.settings.heartbeatTimeoutS * 1000;
+    for (const [key, v] of this.remote) {
+      if (v.eaType !== 'Slave' || this.stale.has(key) || !liveStatus(v.status)) continue;
+      if (nowMono - (this.seenAt.get(key) ?? nowMono) <= timeoutMs) continue;
+      this.stale.add(key);
+      this.onRemoteSlave(v.accountId);
+    }
   }
 
   /** Some member of the master's trade group has its slave here. */

@@ -22,7 +22,9 @@ export class MemberStatus {
     return true;
   }
 
-  emitUpdated(member: MemberState, result: MemberResult): void {
+  /** Tells the UI of the member's evaluation; a slave on another relay is shown with its state there. */
+  emitUpdated(member: MemberState, ownResult: MemberResult): void {
+    const result = this.state.remoteSlave(member.slaveAccount) ? this.state.viewMember(member) : ownResult;
     this.events.emit('settings_updated', {
       masterAccount: member.tradeGroupId,
       slaveAccount: member.slaveAccount,

@@ -6,7 +6,7 @@
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { DecodedInbound } from '@sankey/shared/protocol/messages';
-import type { ConnectionEntry } from '../state/connections';
+import type { ConnectionEntry, ConnectionSnapshot } from '../state/connections';
 import type { GroupState, MemberState } from '../state/groups';
 import { AdminChanges, type MemberChangeKind } from './admin-changes';
 import { ConfigPublisher } from './config-publisher';
@@ -41,6 +41,7 @@ export class RelayCore {
   readonly risk: RiskControls;
   private readonly switches: DeliverySwitch;
   private readonly gate: StreamGate;
+  private readonly status: MemberStatus;
 
   constructor(rawDeps: RelayCoreDeps) {
     // Every frame goes through the gate, so a snapshot built over several ticks keeps its master's order (D14).
@@ -74,6 +75,7 @@ export class RelayCore {
         onClose: deps.onCloseAllClose ?? (() => {}),
       });
     const status = new MemberStatus(this.state, deps.statusWriter, deps.events);
+    this.status = status;
     this.inbound = {
       connections: new ConnectionHandlers(this.state, configs, status, deps),
       signals: new SignalPath(this.state, {
@@ -258,5 +260,25 @@ export class RelayCore {
 
   evaluateMember(member: MemberState, master?: MasterResult): MemberResult {
     return this.state.evaluateMember(member, master);
+  }
+
+  /** The evaluation views and the UI's events show: a slave on another relay counts as its relay says. */
+  viewMember(member: MemberState, master?: MasterResult): MemberResult {
+    return this.state.viewMember(member, master);
+  }
+
+  /**
+   * Cluster mode: where the state of slaves on other relays comes from (docs/cluster.md, Member status across
+   * relays). Views only; this relay still copies to its own slaves alone.
+   */
+  useRemoteSlaves(remoteSlave: (slaveAccount: string) => ConnectionSnapshot | undefined): void {
+    this.state.remoteSlave = remoteSlave;
+  }
+
+  /** A slave on another relay changed there: its members' `settings_updated`, with the new evaluation. */
+  remoteSlaveChanged(slaveAccount: string): void {
+    for (const member of this.state.store.membershipsOf(slaveAccount)) {
+      this.status.emitUpdated(member, this.state.viewMember(member));
+    }
   }
 }

@@ -17,6 +17,12 @@ export class CoreState {
   readonly isolation: Isolation;
   compileErrors = 0;
   onCompileError: (err: unknown, masterId: string) => void = () => {};
+  /**
+   * A slave connected to another relay of the cluster, as the cluster's shared state says (docs/cluster.md,
+   * Member status across relays); undefined when the slave is here, or alone. For views only: copying goes by
+   * this relay's own table.
+   */
+  remoteSlave: (slaveAccount: string) => ConnectionSnapshot | undefined = () => undefined;
   private readonly evaluator: Evaluator;
 
   constructor(
@@ -53,6 +59,14 @@ export class CoreState {
   evaluateMember(member: MemberState, master: MasterResult = this.masterStatus(member.tradeGroupId)) {
     const slave = this.connections.snapshotOf(this.connections.getSlave(member.slaveAccount));
     return this.evaluator.member(member.enabled, slave, master);
+  }
+
+  /** The evaluation views show: a slave on another relay is evaluated from its state there. */
+  viewMember(member: MemberState, master: MasterResult = this.masterStatus(member.tradeGroupId)) {
+    const remote = this.remoteSlave(member.slaveAccount);
+    return remote
+      ? this.evaluator.member(member.enabled, remote, master)
+      : this.evaluateMember(member, master);
   }
 
   memberWith(member: MemberState, slave: ConnectionSnapshot, master: MasterResult): MemberResult {

@@ -36,7 +36,7 @@ export function systemSnapshot(core: RelayCore, appliedOutboxId: number): System
     tradeGroups: groups.map((g) => tradeGroupView(core, g)),
     members: groups.flatMap((g) => {
       const master = core.masterStatus(g.id);
-      return core.membersOf(g.id).map((m) => memberView(m, core.evaluateMember(m, master)));
+      return core.membersOf(g.id).map((m) => memberView(m, core.viewMember(m, master)));
     }),
   };
 }
@@ -60,7 +60,7 @@ export function evaluations(core: RelayCore, filter: EvaluationFilter = {}): Gro
       masterRuntimeStatus: master.status,
       masterWarningCodes: warningsFromMask(master.warnings),
       members: (slave === undefined ? members : member ? [member] : []).map((m) => {
-        const r = core.evaluateMember(m, master);
+        const r = core.viewMember(m, master);
         return {
           slaveAccount: m.slaveAccount,
           status: r.status,
