@@ -1,6 +1,7 @@
 // Member status across relays (docs/cluster.md): the web app served with relay A (the master's relay) shows a link
 // whose slave is on relay B as that slave's relay evaluates it — copying, not "slave EA is not connected" — and
-// follows it live when the slave stops on B. Copying is unchanged: B alone copies to its slave, once. Two relay
+// follows it live when the slave stops on B, and when relay B is killed (timed out on A's clock, as its KV entry is
+// no longer refreshed). Copying is unchanged: B alone copies to its slave, once. Two relay
 // processes in one cluster on the machine's nats-server and PostgreSQL, the built web app (`next start`) talking to
 // relay A only, Chromium. Runs when TEST_POSTGRES_URL is set and the web app is built.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ if (!webBuilt)
   process.stdout.write('cluster remote status e2e skipped: the web app is not built (npm run build)\n');
 
 const SHOTS = resolve(import.meta.dirname, '../test-results/screenshots');
+
+const HEARTBEAT_TIMEOUT_S = 8;
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
@@ -41,6 +44,8 @@ describe.skipIf(!base || !webBuilt)(
       dirs.push(dataDir);
       const a = await w.relay('relay-a', { SANKEY_DATA_DIR: dataDir });
       const b = await w.relay('relay-b');
+      // A short heartbeat timeout (above the KV refresh of 5 s), so a relay that dies is noticed within the test.
+      await w.admin(a).updateSettings({ heartbeatTimeoutS: HEARTBEAT_TIMEOUT_S });
       await w.admin(a).createGroup('M1', {
         enabled: true,
         members: [{ slaveAccount: 'S1', enabled: true, slaveSettings: {} }],
@@ -125,6 +130,29 @@ describe.skipIf(!base || !webBuilt)(
         await page
           .getByTestId('connections-graph')
           .screenshot({ path: join(SHOTS, 'cluster-remote-slave-stopped.png') });
+
+        // S1 back on relay B: copying again. Then relay B dies (SIGKILL): nothing tells the bucket, so relay A
+        // times S1 out on its own clock when its entry is no longer refreshed.
+        await w.slave(b, 'S1');
+        await expect
+          .poll(() => edge.getAttribute('data-badge'), { timeout: 15_000, interval: 100 })
+          .toBe('receiving');
+        expect(await offlineWarning.count()).toBe(0);
+        const killedAt = Date.now();
+        await b.stop('SIGKILL');
+        await expect
+          .poll(() => edge.getAttribute('data-badge'), {
+            timeout: (HEARTBEAT_TIMEOUT_S + 10) * 1000,
+            interval: 250,
+          })
+          .toBe('standby');
+        const timedOutMs = Date.now() - killedAt;
+        process.stdout.write(
+          `relay A's page showed S1 timed out ${timedOutMs} ms after relay B was killed\n`,
+        );
+        expect(timedOutMs).toBeLessThan((HEARTBEAT_TIMEOUT_S + 7) * 1000);
+        await offlineWarning.waitFor({ timeout: 5_000 });
+        expect(await member()).toMatchObject({ status: 0, warningCodes: ['slave_offline'] });
       } finally {
         await browser.close();
       }
