@@ -1,7 +1,7 @@
 // Member status across relays (docs/cluster.md): relay A holds master M1, its member's slave S1 is on relay B.
 // A's views (socket.io snapshot, the evaluations route the web's tRPC views use, settings_updated) show S1 as the
 // cluster's EA state says, while A's copying is unchanged: no copy for S1 is sent or parked at A.
-import type { SettingsUpdated } from '@sankey/shared/api/events';
+import type { RelayEventPayload } from '@sankey/shared/api/events';
 import { describe, expect, it } from 'vitest';
 import { evaluations, systemSnapshot } from '../core/views';
 import { heartbeat, makeCore, open, register } from '../testing/core-harness';
@@ -43,7 +43,9 @@ function relayA() {
   where.onRemoteSlave = (slave) => h.core.remoteSlaveChanged(slave);
   const shown = () => evaluations(h.core)[0]!.members[0]!;
   const updates = () =>
-    h.events.filter((e) => e.event === 'settings_updated').map((e) => e.payload as SettingsUpdated);
+    h.events
+      .filter((e) => e.event === 'settings_updated')
+      .map((e) => e.payload as RelayEventPayload<'settings_updated'>);
   return { h, where, shown, updates };
 }
 
