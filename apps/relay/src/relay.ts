@@ -8,6 +8,7 @@ import { ClusterNode } from './cluster/node';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
 import { systemSnapshot } from './core/views';
+import { importSpilledLetters, type SpilledRow, spillLetters } from './delivery/letter-spill';
 import { LiveEvents } from './http/live-events';
 import { relayHttpServer } from './http/relay-http';
 import type { RelayHttpServer } from './http/server';
@@ -165,6 +166,14 @@ export class Relay {
     await this.riskOps.load();
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
+    // Letters the last shutdown could not store in time (shutdown-deadline.ts): stored now, the file deleted.
+    await importSpilledLetters(this.config.dataDir, {
+      stored: () => storage.listDeadLetters({ reason: 'shutdown_deadline', limit: 2000 }),
+      write: (rows) => storage.addDeadLetters(rows),
+      log: this.log,
+    }).catch((err: unknown) =>
+      this.log.error({ err }, 'dead-letter spill not imported; kept for the next start'),
+    );
 
     this.outbox = createOutboxConsumer(
       { storage, core: this.core, log: this.log, metrics: this.metrics },
@@ -218,6 +227,7 @@ export class Relay {
     const storage = this.deps.storage;
     return {
       write: storage.addDeadLetters.bind(storage),
+      spill: (rows: SpilledRow[]) => spillLetters(this.config.dataDir, rows),
       metrics: this.metrics,
       log: this.log,
       now: new Date(),
