@@ -23,6 +23,8 @@ export interface SideSummary {
   rounds: TurnFigures[];
   p50: Spread;
   p99: Spread;
+  /** Median over rounds of the relay's own p50 (absent when no round could read it). */
+  internalP50?: number;
 }
 
 export interface Spread {
@@ -56,11 +58,15 @@ export const spread = (xs: number[]): Spread => ({
   max: Math.max(...xs),
 });
 
-const side = (rounds: TurnFigures[]): SideSummary => ({
-  rounds,
-  p50: spread(rounds.map((r) => r.p50)),
-  p99: spread(rounds.map((r) => r.p99)),
-});
+const side = (rounds: TurnFigures[]): SideSummary => {
+  const internal = rounds.flatMap((r) => (r.internalP50 === undefined ? [] : [r.internalP50]));
+  return {
+    rounds,
+    p50: spread(rounds.map((r) => r.p50)),
+    p99: spread(rounds.map((r) => r.p99)),
+    ...(internal.length ? { internalP50: median(internal) } : {}),
+  };
+};
 
 export function summarize(n: number, base: TurnFigures[], head: TurnFigures[]): NSummary {
   const b = side(base);
@@ -77,21 +83,23 @@ export function summarize(n: number, base: TurnFigures[], head: TurnFigures[]): 
 
 const us = (x: number) => Math.round(x).toLocaleString('en-US');
 const range = (s: Spread) => `${us(s.min)}–${us(s.max)}`;
+const opt = (x: number | undefined) => (x === undefined ? '–' : us(x));
 
 export function compareTable(rows: NSummary[], baseLabel: string, headLabel: string): string {
   return [
-    `| N | base p50 (rounds) | head p50 (rounds) | p50 head/base | base p99 (rounds) | head p99 (rounds) | p99 head/base | missing | verdict |`,
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| N | base p50 (rounds) | head p50 (rounds) | p50 head/base | base p99 (rounds) | head p99 (rounds) | p99 head/base | relay internal p50 base / head | missing | verdict |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((r) => {
       const missing = [...r.base.rounds, ...r.head.rounds].reduce((n, t) => n + t.missing, 0);
       return (
         `| ${r.n} | ${us(r.base.p50.median)} (${range(r.base.p50)}) | ${us(r.head.p50.median)} (${range(r.head.p50)}) | ` +
         `${r.p50Ratio.toFixed(2)}× | ${us(r.base.p99.median)} (${range(r.base.p99)}) | ` +
-        `${us(r.head.p99.median)} (${range(r.head.p99)}) | ${r.p99Ratio.toFixed(2)}× | ${missing} | ${r.verdict} |`
+        `${us(r.head.p99.median)} (${range(r.head.p99)}) | ${r.p99Ratio.toFixed(2)}× | ${opt(r.base.internalP50)} / ${opt(r.head.internalP50)} | ${missing} | ${r.verdict} |`
       );
     }),
     '',
-    `µs, master send → slave receive per delivered frame; median of the per-round figures, (min–max over rounds). ` +
+    `µs, master send → slave receive per delivered frame; median of the per-round figures, (min–max over rounds); ` +
+      "relay internal = the relay's own histogram (frame read → last copy handed to the socket), median over rounds. " +
       `base = ${baseLabel}, head = ${headLabel}.`,
   ].join('\n');
 }
