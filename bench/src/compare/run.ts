@@ -129,7 +129,8 @@ const table = compareTable(rows, baseCommit.slice(0, 10), headLabel);
 const shortBase = baseCommit.slice(0, 7);
 const results = join(root, 'bench/results');
 mkdirSync(results, { recursive: true });
-const file = join(results, `compare-${shortBase}.json`);
+// compare-<base>.json against this checkout, compare-<base>-<head>.json against another commit.
+const file = join(results, `compare-${shortBase}${opts.head ? `-${head.commit.slice(0, 7)}` : ''}.json`);
 writeFileSync(
   file,
   `${JSON.stringify(
