@@ -1,10 +1,10 @@
 // `npm run bench:compare -- --base <commit> [--head <commit>] [--n 1,10,100] [--signals K] [--rounds R]
-// [--warmup W] [--cache-dir DIR]`: the relay of <commit> against this checkout's (or <head>'s), same machine,
+// [--warmup W] [--cache-dir DIR]` (or `--report <saved json>` to print a saved run's table again): the relay of <commit> against this checkout's (or <head>'s), same machine,
 // same measuring code (this checkout's Fleet: closed loop, one SUB per slave on its exact topic, members enabled
 // at status 2), in rounds: base then head in odd rounds, head then base in even ones, a fresh relay process and
 // database per turn. Writes bench/results/compare-<base>.json and prints a markdown table
 // (BENCHMARKS.md, "Comparing against a commit").
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,12 +26,31 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string' },
     'cache-dir': { type: 'string', default: join(tmpdir(), 'sankey-bench-compare') },
+    report: { type: 'string' },
   },
 });
+if (opts.report) {
+  // Re-prints the table of a saved run (its per-round figures summarized again by summary.ts).
+  const saved = JSON.parse(readFileSync(opts.report, 'utf8')) as {
+    base: string;
+    head: string;
+    headIsWorkingTree: boolean;
+    loadAverageAtStart: string;
+    loadAverageAtEnd: string;
+    rows: { n: number; base: { rounds: TurnFigures[] }; head: { rounds: TurnFigures[] } }[];
+  };
+  const rows = saved.rows.map((r) => summarize(r.n, r.base.rounds, r.head.rounds));
+  const headOf = saved.head.slice(0, 10) + (saved.headIsWorkingTree ? ' + working tree' : '');
+  process.stdout.write(
+    `load average ${saved.loadAverageAtStart} at start, ${saved.loadAverageAtEnd} at the end\n` +
+      `${compareTable(rows, saved.base.slice(0, 10), headOf)}\n`,
+  );
+  process.exit(0);
+}
 if (!opts.base) {
   process.stderr.write(
     'usage: npm run bench:compare -- --base <commit> [--head <commit>] [--n 1,10,100] ' +
-      '[--signals K] [--rounds R] [--warmup W] [--cache-dir DIR]\n',
+      '[--signals K] [--rounds R] [--warmup W] [--cache-dir DIR] | --report <results json>\n',
   );
   process.exit(2);
 }
