@@ -42,7 +42,7 @@ export function prepareTree(
     return { commit, dir, preparedS: 0 };
   }
   const t0 = Date.now();
-  log(`tree of ${commit.slice(0, 10)}: preparing in ${dir} (export, npm ci, build up to the relay)`);
+  log(`tree of ${commit.slice(0, 10)}: preparing in ${dir} (export, npm install, build up to the relay)`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const archive = spawnSync('git', ['archive', '--format=tar', commit], {
