@@ -1,9 +1,10 @@
 // `npm run bench:compare -- --base <commit> [--head <commit>] [--n 1,10,100] [--signals K] [--rounds R]
-// [--warmup W] [--cache-dir DIR]` (or `--report <saved json>` to print a saved run's table again): the relay of <commit> against this checkout's (or <head>'s), same machine,
-// same measuring code (this checkout's Fleet: closed loop, one SUB per slave on its exact topic, members enabled
-// at status 2), in rounds: base then head in odd rounds, head then base in even ones, a fresh relay process and
-// database per turn. Writes bench/results/compare-<base>.json and prints a markdown table
-// (BENCHMARKS.md, "Comparing against a commit").
+// [--warmup W] [--cache-dir DIR]`, or `--report <saved json>` to print a saved run's table again. The relay of
+// <commit> against this checkout's (or <head>'s), same machine, same measuring code (this checkout's Fleet: closed
+// loop, one SUB per slave on its exact topic, members enabled at status 2), in rounds: base then head in odd
+// rounds, head then base in even ones, a fresh relay process and database per turn. Writes
+// bench/results/compare-<base>[-<head>].json and prints a markdown table (BENCHMARKS.md, "Comparing against a
+// commit").
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,8 @@ const { values: opts } = parseArgs({
     head: { type: 'string' },
     n: { type: 'string', default: '1,10,100' },
     signals: { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '5' },
+    // 7: the verdict's false-alarm rate for equal relays is 3.5 % per N (BENCHMARKS.md).
+    rounds: { type: 'string', default: '7' },
     warmup: { type: 'string' },
     'cache-dir': { type: 'string', default: join(tmpdir(), 'sankey-bench-compare') },
     report: { type: 'string' },
