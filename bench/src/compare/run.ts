@@ -5,7 +5,7 @@
 // rounds, head then base in even ones, a fresh relay process and database per turn. Writes
 // bench/results/compare-<base>[-<head>].json and prints a markdown table (BENCHMARKS.md, "Comparing against a
 // commit").
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,9 @@ const { values: opts } = parseArgs({
 });
 if (opts.report) {
   // Re-prints the table of a saved run (its per-round figures summarized again by summary.ts).
-  const saved = JSON.parse(readFileSync(opts.report, 'utf8')) as {
+  // A path from here (bench/ under npm) or from the repository root.
+  const file = existsSync(opts.report) ? opts.report : join(root, opts.report);
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
     base: string;
     head: string;
     headIsWorkingTree: boolean;
