@@ -60,6 +60,7 @@ const relay = new Relay(
             cluster: env.SANKEY_CLUSTER,
             relayId: env.SANKEY_RELAY_ID,
             address: env.SANKEY_RELAY_URL,
+            ackGraceMs: env.SANKEY_CLUSTER_ACK_GRACE_MS,
           },
   },
   {

@@ -106,6 +106,8 @@ export class Relay {
           registry: this.metrics.registry,
           heartbeatTimeoutS: settings.heartbeatTimeoutS,
           startedAt: this.startedAt,
+          seqStore: storage,
+          deadLetters: p.deadLetters,
         })
       : null;
     const cluster = this.cluster;
@@ -147,6 +149,7 @@ export class Relay {
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
       isBlocked: this.ops.blocked.has,
+      ...(cluster ? { copyGuard: cluster.replay } : {}),
       aliasStore: p.aliasStore,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),

@@ -7,7 +7,8 @@ import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames } from '@sankey/shared/cluster/names';
 import type client from 'prom-client';
-import type { Logger } from '../core/ports';
+import type { DeadLetterSink, Logger } from '../core/ports';
+import type { DeliveredSeqStore } from '../ledger/ledger';
 import type { ClusterConfig } from './config';
 import { connectNats } from './connect';
 import { ClusterMetrics } from './metrics';
@@ -20,6 +21,10 @@ export interface ClusterNodeDeps {
   /** The heartbeat timeout in force (seconds): sizes the KV bucket's TTL. */
   heartbeatTimeoutS: number;
   startedAt: number;
+  /** Where each member's highest handed-over sequence number is kept (per-slave dedup). */
+  seqStore: DeliveredSeqStore;
+  /** Where stale Opens of a replay go (`stale_on_replay`). */
+  deadLetters: DeadLetterSink;
 }
 
 export interface Joined {

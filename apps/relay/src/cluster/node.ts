@@ -15,6 +15,7 @@ import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './joi
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
+import { ReplayGuard } from './replay-guard';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
@@ -28,6 +29,8 @@ export class ClusterNode {
   readonly relays: RelayRegistry;
   private readonly nc: NatsConnection;
   private readonly where = new EaPlacement();
+  /** Per-slave dedup of the stream's signals: the core's copy guard (relay.ts passes it on). */
+  readonly replay: ReplayGuard;
   private tap: JournalTap | null = null;
   private readonly outlet: SignalOutlet;
   private readonly inlet: SignalInlet;
@@ -45,8 +48,20 @@ export class ClusterNode {
     this.nc = j.nc;
     const { log } = deps;
     const id = cfg.relayId;
+    this.replay = new ReplayGuard(deps.seqStore, log);
     this.outlet = new SignalOutlet(j.js, j.jsm, j.names, id, cfg.bufferCapacity ?? 10_000, j.metrics, log);
-    this.inlet = new SignalInlet(j.js, j.jsm, j.names, cfg, j.metrics, log, this.where, () => this.tap);
+    this.inlet = new SignalInlet(
+      j.js,
+      j.jsm,
+      j.names,
+      cfg,
+      j.metrics,
+      log,
+      this.where,
+      () => this.tap,
+      this.replay,
+      deps.deadLetters,
+    );
     this.eaState = new EaStateSync(
       j.eaKv,
       j.names,

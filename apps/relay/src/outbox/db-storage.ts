@@ -12,7 +12,7 @@ import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/mem
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { DeliveredSeq, LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
 
@@ -239,6 +239,14 @@ export class DbRelayStorage implements RelayStorage {
 
   pruneLedger(before: Date): Promise<number> {
     return this.repos.deliveryLedger.pruneOlderThan(before);
+  }
+
+  loadDeliveredSeqs(): Promise<DeliveredSeq[]> {
+    return this.repos.deliveryLedger.listDeliveredSeqs();
+  }
+
+  raiseDeliveredSeqs(rows: DeliveredSeq[]): Promise<void> {
+    return this.repos.deliveryLedger.raiseDeliveredSeqs(rows);
   }
 
   close(): Promise<void> {
