@@ -215,6 +215,42 @@ describe.skipIf(!base)('cluster mode', () => {
     expect(new Set(sb.synced().map((p) => p.symbol))).toEqual(new Set(['EURUSD.m']));
   });
 
+  it('routes an isolated member’s sync under its alias (D23) from a slave on C to its master on A, and back', async () => {
+    w = await clusterWorld();
+    const [a, , c] = await w.relays(['relay-a', 'relay-b', 'relay-c']);
+    await w.admin(a!).createGroup('M5', {
+      enabled: true,
+      delivery: 'isolated',
+      members: [
+        { slaveAccount: 'SC', enabled: true, slaveSettings: { syncMode: 'limit_order', symbolSuffix: '.c' } },
+      ],
+    });
+    const positions = Array.from({ length: 4 }, (_, i) => ({
+      ticket: 8000 + i,
+      symbol: 'EURUSD',
+      orderType: 'Buy' as const,
+      lots: 0.1,
+      openPrice: 1.1,
+    }));
+    const m5 = await w.master(a!, 'M5', { initialPositions: positions });
+    await m5.waitForMessage('MasterConfig', (cfg) => cfg.status === 2);
+    // The slave knows its master only by its alias; its sync request names the alias.
+    const sc = await w.slave(c!, 'SC');
+    const cfg = await sc.waitForConfig((x) => x.master_account.startsWith('M5~') && x.status === 2, 20_000);
+    const alias = cfg.master_account;
+    // Its EA asks for a sync under the alias (as after a restart of its terminal).
+    await sc.sendSyncRequest({ masterAccount: alias });
+    const req = await m5.waitForMessage('SyncRequest', (r) => r.slave_account === 'SC', 20_000);
+    expect(req.master_account, 'the master hears its own id').toBe('M5');
+    await expect.poll(() => sc.synced().length, { timeout: 10_000 }).toBe(4);
+    expect(new Set(sc.synced().map((p) => p.symbol))).toEqual(new Set(['EURUSD.c']));
+    // Copies cross the relays under the alias too.
+    await m5.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+    await sc.waitForCommand((cmd) => cmd.ticket === 1, 10_000);
+    const frames = sc.received().filter((f) => f.message?.type === 'TradeSignal');
+    expect(new Set(frames.map((f) => f.topic))).toEqual(new Set([`trade/${alias}/SC`]));
+  });
+
   it('keeps a master’s sequence numbers increasing when its EA moves from relay A to relay C', async () => {
     w = await clusterWorld();
     const [a, b, c] = await w.relays(['relay-a', 'relay-b', 'relay-c']);

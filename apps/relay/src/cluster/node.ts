@@ -142,7 +142,9 @@ export class ClusterNode {
         return;
       }
       case 'SyncRequest': {
-        if (this.where.isElsewhere(msg.message.master_account, 'Master')) this.router.routeSync(msg);
+        // Isolated delivery (D23): the slave asks under its alias; the request goes to the real master's relay.
+        const master = core.masterFor(msg.message.master_account, msg.message.slave_account);
+        if (this.where.isElsewhere(master, 'Master')) this.router.routeSync(msg, master);
         else core.handle(msg, receivedAtNs);
         return;
       }
