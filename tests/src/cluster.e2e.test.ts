@@ -309,6 +309,41 @@ describe.skipIf(!base)('cluster mode', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
   });
 
+  it('purges processed outbox rows only once every live relay has applied them', async () => {
+    w = await clusterWorld();
+    const env = { SANKEY_OUTBOX_RETENTION_S: '1' };
+    const [a, b] = await w.relays(['relay-a', 'relay-b'], env);
+    const rows = async () =>
+      Number((await w!.db.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM outbox'))[0]!.n);
+    await w.admin(a!).createGroup('M6', { enabled: true, members: [{ slaveAccount: 'S1', enabled: true }] });
+    await expect.poll(rows, { timeout: 10_000 }).toBe(0);
+    // Relay B freezes: relay A applies the next changes (and marks them processed), but B's cursor, published with
+    // its relay id, stays behind them until its id expires: A keeps the rows.
+    b!.child.kill('SIGSTOP');
+    try {
+      for (let i = 0; i < 3; i++) await w.admin(a!).toggleGroup('M6', i % 2 === 1);
+      await expect
+        .poll(
+          async () =>
+            Number(
+              (
+                await w!.db.$queryRawUnsafe<{ n: bigint }[]>(
+                  'SELECT count(*) AS n FROM outbox WHERE "processedAt" IS NOT NULL',
+                )
+              )[0]!.n,
+            ),
+          { timeout: 5000 },
+        )
+        .toBe(3);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await rows(), 'kept while relay B has not applied them').toBe(3);
+    } finally {
+      b!.child.kill('SIGCONT');
+    }
+    // B applies them: now every live relay has, and they go.
+    await expect.poll(rows, { timeout: 10_000 }).toBe(0);
+  });
+
   it('refuses SQLite in cluster mode with a clear error and exit code 2', async () => {
     const run = runRelay({
       SANKEY_NATS_URL: NATS_URL,

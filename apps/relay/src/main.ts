@@ -48,6 +48,7 @@ const relay = new Relay(
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
     journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,
+    outboxRetentionS: env.SANKEY_OUTBOX_RETENTION_S,
     maxConnections: env.SANKEY_MAX_CONNECTIONS,
     cluster:
       env.SANKEY_NATS_URL === undefined

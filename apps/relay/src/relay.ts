@@ -49,7 +49,7 @@ export class Relay {
   /** This relay as a node of its cluster; null when alone (docs/cluster.md). */
   cluster: ClusterNode | null = null;
   private timeoutTimer: NodeJS.Timeout | null = null;
-  private outboxLagTimer: NodeJS.Timeout | null = null;
+  private outboxWatch: { stop(): void } | null = null;
   private startedAt = 0;
   /** Frames handed to the PUB socket. */
   framesSent = 0;
@@ -180,7 +180,11 @@ export class Relay {
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);
-    await cluster?.start(this.core, { catchUp: () => this.outbox.drain(), flushed: () => this.zmq.flush() });
+    await cluster?.start(this.core, {
+      catchUp: () => this.outbox.drain(),
+      flushed: () => this.zmq.flush(),
+      appliedOutbox: () => this.appliedOutboxId,
+    });
 
     this.http = relayHttpServer({
       relay: this,
@@ -211,7 +215,8 @@ export class Relay {
       this.cluster?.tick();
       this.ops.tick();
     }, timeoutEvery);
-    this.outboxLagTimer = watchOutbox(storage, this.metrics);
+    const retentionS = this.config.outboxRetentionS ?? 86_400;
+    this.outboxWatch = watchOutbox(storage, this.metrics, this.log, this.outbox, retentionS, cluster);
     this.zmq.startReading();
   }
 
@@ -242,7 +247,7 @@ export class Relay {
   private async shutdown(cause: CloseCause): Promise<void> {
     this.log.info({ reason: cause.reason }, 'relay shutting down');
     if (this.timeoutTimer) clearInterval(this.timeoutTimer);
-    if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
+    this.outboxWatch?.stop();
     this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading().then(() => this.core?.settled()); // snapshots being built finish first

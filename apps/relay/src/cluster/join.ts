@@ -72,7 +72,7 @@ export async function joinCluster(
     const relayKv = await kvm.create(names.relayBucket, { history: 1, ttl: cfg.relayTtlMs ?? 10_000 });
     const relays = new RelayRegistry(
       relayKv,
-      () => hooks.info() ?? relayInfo(cfg, deps.startedAt, 0),
+      () => hooks.info() ?? relayInfo(cfg, deps.startedAt, 0, 0),
       Math.max(200, Math.round((cfg.relayTtlMs ?? 10_000) / 5)),
       (err) => deps.log.warn({ err: String(err) }, 'relay liveness key not refreshed'),
     );
@@ -85,7 +85,12 @@ export async function joinCluster(
 }
 
 /** This relay's liveness entry with `eas` local EAs. */
-export function relayInfo(cfg: ClusterConfig, startedAt: number, eas: number): RelayInfo {
+export function relayInfo(
+  cfg: ClusterConfig,
+  startedAt: number,
+  eas: number,
+  outboxApplied: number,
+): RelayInfo {
   return {
     relayId: cfg.relayId,
     pid: process.pid,
@@ -94,5 +99,6 @@ export function relayInfo(cfg: ClusterConfig, startedAt: number, eas: number): R
     startedAt: new Date(startedAt).toISOString(),
     seenAt: new Date().toISOString(),
     eas,
+    outboxApplied,
   };
 }

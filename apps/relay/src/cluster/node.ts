@@ -36,6 +36,7 @@ export class ClusterNode {
   private readonly inlet: SignalInlet;
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
+  private appliedOutbox: () => number = () => 0;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -100,7 +101,12 @@ export class ClusterNode {
   }
 
   relayInfo(): RelayInfo {
-    return relayInfo(this.cfg, this.deps.startedAt, this.where.localConnections().length);
+    return relayInfo(
+      this.cfg,
+      this.deps.startedAt,
+      this.where.localConnections().length,
+      this.appliedOutbox(),
+    );
   }
 
   /** The journal as the core should see it (the master's relay journals; copies from the stream are not). */
@@ -117,13 +123,19 @@ export class ClusterNode {
   /**
    * Starts consuming, watching and refreshing: after the core has loaded its groups. `catchUp` applies the outbox
    * rows committed so far (a message from another relay may name a member this relay has not applied yet);
-   * `flushed` resolves when every frame queued so far has been handed to the PUB socket.
+   * `flushed` resolves when every frame queued so far has been handed to the PUB socket; `appliedOutbox` is the
+   * outbox id up to which every row is applied here (published with the relay id, for the outbox purge).
    */
   async start(
     core: RelayCore,
-    hooks: { catchUp?: () => Promise<void>; flushed?: () => Promise<void> } = {},
+    hooks: {
+      catchUp?: () => Promise<void>;
+      flushed?: () => Promise<void>;
+      appliedOutbox?: () => number;
+    } = {},
   ): Promise<void> {
     this.where.core = core;
+    if (hooks.appliedOutbox) this.appliedOutbox = hooks.appliedOutbox;
     await this.eaState.watch();
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));

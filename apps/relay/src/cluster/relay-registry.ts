@@ -14,6 +14,8 @@ export interface RelayInfo {
   /** Wall time of the last refresh (display only: clocks do not compare across machines). */
   seenAt: string;
   eas: number;
+  /** Every outbox row up to this id is applied here: processed rows up to every live relay's are purged. */
+  outboxApplied?: number;
 }
 
 export class RelayRegistry {

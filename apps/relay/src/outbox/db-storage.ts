@@ -110,6 +110,10 @@ export class DbRelayStorage implements RelayStorage {
     await this.repos.changeHistory.record(id, { state: 'failed', attempts, error });
   }
 
+  purgeOutbox(before: Date, upToId: number): Promise<number> {
+    return this.repos.outbox.purgeProcessedBefore(before, upToId);
+  }
+
   async outboxLagSeconds(): Promise<number> {
     return (await this.repos.outbox.lag()) / 1000;
   }

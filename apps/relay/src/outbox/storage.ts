@@ -78,6 +78,8 @@ export interface RelayStorage extends LedgerStore, DeliveredSeqStore {
   settleOutboxBacklog(upToId: number): Promise<number>;
   /** The row failed past its retry bound: its history entry says so (the row stays unprocessed). */
   recordOutboxFailure(id: number, attempts: number, error: string): Promise<void>;
+  /** Deletes rows processed before `before` with an id up to `upToId` (docs/database.md, Outbox retention). */
+  purgeOutbox(before: Date, upToId: number): Promise<number>;
   /** Age in seconds of the oldest unprocessed row, 0 when none. */
   outboxLagSeconds(): Promise<number>;
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;
