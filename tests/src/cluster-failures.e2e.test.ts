@@ -1,5 +1,9 @@
 // Cluster mode under failures (docs/cluster.md, Failures): a private nats-server on a free port that the test
 // stops and starts, so other tests keep the machine's. Runs when TEST_POSTGRES_URL is set.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testPostgresUrl } from '@sankey/db/env';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -140,6 +144,73 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
     await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+  });
+
+  it('joins a NATS server over TLS with SANKEY_NATS_TLS_CA, and refuses clearly without the CA', async () => {
+    // A CA and a server certificate for 127.0.0.1, made now with openssl in a temporary directory.
+    const dir = mkdtempSync(join(tmpdir(), 'sankey-tls-'));
+    try {
+      const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+      ssl(
+        'req',
+        '-x509',
+        ...ec,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=Sankey test CA',
+      );
+      ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+      writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.pem',
+        '-days',
+        '1',
+        '-extfile',
+        'ext.cnf',
+      );
+      nats = await privateNats([
+        '--tls',
+        '--tlscert',
+        join(dir, 'server.pem'),
+        '--tlskey',
+        join(dir, 'server.key'),
+      ]);
+      const url = `tls://127.0.0.1:${nats.port}`;
+      w = await clusterWorld({ natsUrl: url });
+      const ca = { SANKEY_NATS_TLS_CA: join(dir, 'ca.pem') };
+      const refused = runRelay(w.relayEnv('relay-x'));
+      expect(await refused.exited, refused.output()).toBe(2);
+      expect(refused.output()).toMatch(
+        /NATS at tls:\/\/127\.0\.0\.1:\d+ presented a certificate this relay does not trust .*SANKEY_NATS_TLS_CA/,
+      );
+      const [a, b] = await w.relays(['relay-a', 'relay-b'], ca);
+      await w
+        .admin(a!)
+        .createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+      const sb = await w.slave(b!, 'SB');
+      const m1 = await w.master(a!, 'M1');
+      await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+      await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
+      await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('relay B killed with SIGKILL during 1,000 signals and restarted: each Close once, stale Opens dead-lettered, C unaffected', async () => {
