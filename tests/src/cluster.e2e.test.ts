@@ -92,8 +92,18 @@ describe.skipIf(!base)('cluster mode', () => {
       if (t % 3 === 0) await m1.modify(t, { stopLoss: 1.1 });
       await m1.close(t);
     }
+    // Each slave's last Close on its own topic (the simulated DLL subscribes the master's prefix, so it also reads,
+    // and may act on, the other slaves' copies first).
     for (const s of [sa, sb, sc, sf])
-      await s.waitForCommand((cmd) => cmd.kind === 'close' && cmd.ticket === 39, 15_000);
+      await expect
+        .poll(
+          () =>
+            trades(s, `trade/M1/${s.accountId}`).some((x) => x.action === 'Close' && Number(x.ticket) === 39),
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe(true);
     const expected: string[] = [];
     for (let t = 10; t < 40; t++) {
       expected.push(`Open:${t}`);
