@@ -42,6 +42,11 @@ export class ReplayGuard implements CopyGuard {
     return true;
   }
 
+  /** The slave was handed this signal (or a later one of its master) already. */
+  had(master: string, slave: string, seq: number): boolean {
+    return (this.delivered.get(pair(master, slave)) ?? 0) >= seq;
+  }
+
   handed(master: string, slave: string): void {
     const c = this.current;
     if (!c || c.master !== master) return;

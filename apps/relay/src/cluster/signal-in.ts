@@ -137,7 +137,8 @@ export class SignalInlet {
         const stale = deadLetterStaleOnReplay(
           decoded.value.message,
           tap.remoteFilteredBy,
-          (slave) => this.where.isLocal(slave, 'Slave'),
+          // Not for a slave that had the Open before the crash.
+          (slave) => this.where.isLocal(slave, 'Slave') && !this.guard.had(master, slave, seq),
           this.deadLetters,
         );
         if (stale > 0) this.metrics.replayed.inc({ outcome: 'stale_on_replay' }, stale);
