@@ -284,7 +284,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     expect(executed(sb1, 'close').length, 'each Close executed once').toBe(500);
     expect(new Set(executed(sb1, 'close')).size).toBe(500);
     console.log(
-      `SIGKILL of relay B: Closes sent to SB1 twice by the relay: ${closes.length - 500}; copies it kept back as duplicates after the restart: ${await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')}`,
+      `SIGKILL of relay B: Closes sent to SB1 twice by the relay: ${closes.length - 500}; copies it kept back as duplicates after the restart: ${(await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')) || 0}`,
     );
     expect(executed(sb1, 'open').filter((t) => t <= 500).length).toBe(500);
     // SB2: no Open older than its 2 s reached it; the relay dead-lettered each of the ten as stale_on_replay.
