@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/ports';
-import type { StoredDeadLetter } from '../outbox/storage';
+import type { RelayStorage, StoredDeadLetter } from '../outbox/storage';
 
 const DIR = 'dead-letter-spill';
 const FILE = /^letters-\d+-\d+\.ndjson$/;
@@ -92,6 +92,19 @@ export async function importSpilledLetters(
     deps.log.error({ lines: result.unreadable }, 'dead-letter spill: unreadable lines skipped');
   }
   return result;
+}
+
+/** At start: the letters the last shutdown could not store in time, stored now; a failure keeps the file. */
+export async function importSpillAtStart(
+  dataDir: string,
+  storage: Pick<RelayStorage, 'listDeadLetters' | 'addDeadLetters'>,
+  log: Logger,
+): Promise<void> {
+  await importSpilledLetters(dataDir, {
+    stored: () => storage.listDeadLetters({ reason: 'shutdown_deadline', limit: 2000 }),
+    write: (rows) => storage.addDeadLetters(rows),
+    log,
+  }).catch((err: unknown) => log.error({ err }, 'dead-letter spill not imported; kept for the next start'));
 }
 
 const keyOf = (r: StoredDeadLetter): string =>
