@@ -12,6 +12,7 @@ const workspaces = [
   'apps/relay',
   'apps/web',
   'tests',
+  'bench',
 ];
 const reportOf = (ws: string) => join(root, ws, 'test-results', 'vitest.json');
 

@@ -49,3 +49,15 @@ export const childEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
   ...process.env,
   ...overrides,
 });
+
+/**
+ * The environment of a relay under comparison (bench/src/compare): inherited variables minus every `SANKEY_*`
+ * and `DATABASE_URL` of this shell (a stray `SANKEY_NATS_URL` would start one side in cluster mode), then
+ * `overrides`. Undefined values are left out by `spawn`.
+ */
+export const relayOnlyEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env))
+    if (key.startsWith('SANKEY_') || key === 'DATABASE_URL') delete env[key];
+  return { ...env, ...overrides };
+};

@@ -67,11 +67,20 @@ export async function seed(url: string, groups: GroupSeed[]): Promise<void> {
   await db.$disconnect();
 }
 
-/** Spawns node with `args`; resolves once stdout matches `ready`. Counts heartbeat-timeout log lines. */
-export async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd = root) {
+/**
+ * Spawns node with `args`; resolves once stdout matches `ready`. Counts heartbeat-timeout log lines. `envOf`
+ * builds the child's environment from `env` (default: this process's, with `env` applied).
+ */
+export async function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  cwd = root,
+  envOf: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv = childEnv,
+) {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd,
-    env: childEnv(env),
+    env: envOf(env),
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,
   });

@@ -170,6 +170,16 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
       relays.push(r);
       return r;
     },
+    /**
+     * Starts several relays: the first alone (it makes the stream and buckets), the others at once. A master on
+     * the first and slaves on the others is the world of issue #17 (relay A, B, C).
+     */
+    async relays(ids: string[], extra: Record<string, string> = {}): Promise<RelayProcess[]> {
+      const [first, ...rest] = ids;
+      const out = [await w.relay(first!, extra)];
+      out.push(...(await Promise.all(rest.map((id) => w.relay(id, extra)))));
+      return out;
+    },
     admin(r: RelayProcess) {
       return admin(db, r.endpoints.http, API_TOKEN);
     },

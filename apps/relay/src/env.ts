@@ -28,6 +28,8 @@ export const relayEnvSchema = z.object({
   SANKEY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often the outbox is polled when no nudge arrives (docs/protocol.md, Admin changes: at least every 100 ms). */
   SANKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(100),
+  /** Processed outbox rows older than this, applied by every live relay, are purged (docs/database.md). */
+  SANKEY_OUTBOX_RETENTION_S: z.coerce.number().int().min(1).max(31_536_000).default(86_400),
   SANKEY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Connection-table cap (D18): unlinked EAs beyond it are refused. */
   SANKEY_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
@@ -67,6 +69,8 @@ export const relayEnvSchema = z.object({
     .string()
     .regex(CLUSTER_NAME_PATTERN, 'letters, digits, _ and - only (1–32)')
     .default('sankey'),
+  /** How long after its copies were handed to the PUB socket a stream signal is acked (ms). */
+  SANKEY_CLUSTER_ACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
   SANKEY_RELAY_ID: z
     .string()
     .regex(RELAY_ID_PATTERN, 'letters, digits, _ and - only (1–64)')

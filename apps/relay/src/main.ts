@@ -48,6 +48,7 @@ const relay = new Relay(
     shutdownDeadlineMs: env.SANKEY_SHUTDOWN_DEADLINE_MS,
     outboxPollMs: env.SANKEY_OUTBOX_POLL_MS,
     journalRetentionDays: env.SANKEY_JOURNAL_RETENTION_DAYS,
+    outboxRetentionS: env.SANKEY_OUTBOX_RETENTION_S,
     maxConnections: env.SANKEY_MAX_CONNECTIONS,
     cluster:
       env.SANKEY_NATS_URL === undefined
@@ -60,6 +61,7 @@ const relay = new Relay(
             cluster: env.SANKEY_CLUSTER,
             relayId: env.SANKEY_RELAY_ID,
             address: env.SANKEY_RELAY_URL,
+            ackGraceMs: env.SANKEY_CLUSTER_ACK_GRACE_MS,
           },
   },
   {

@@ -24,6 +24,8 @@ export interface RelayConfig {
   outboxPollMs?: number;
   /** Retry timing of failing outbox rows (tests shorten it). */
   outboxRetry?: BackoffPolicy;
+  /** Processed outbox rows older than this (and applied by every live relay) are purged (default 24 h). */
+  outboxRetentionS?: number;
   /** Journal entries older than this are pruned (checked hourly). */
   journalRetentionDays?: number;
   timeoutCheckMs?: number;

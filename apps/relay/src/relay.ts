@@ -8,6 +8,7 @@ import { ClusterNode } from './cluster/node';
 import type { Clock } from './core/ports';
 import { RelayCore } from './core/relay-core';
 import { systemSnapshot } from './core/views';
+import { importSpillAtStart, type SpilledRow, spillLetters } from './delivery/letter-spill';
 import { LiveEvents } from './http/live-events';
 import { relayHttpServer } from './http/relay-http';
 import type { RelayHttpServer } from './http/server';
@@ -49,7 +50,7 @@ export class Relay {
   /** This relay as a node of its cluster; null when alone (docs/cluster.md). */
   cluster: ClusterNode | null = null;
   private timeoutTimer: NodeJS.Timeout | null = null;
-  private outboxLagTimer: NodeJS.Timeout | null = null;
+  private outboxWatch: { stop(): void } | null = null;
   private startedAt = 0;
   /** Frames handed to the PUB socket. */
   framesSent = 0;
@@ -106,6 +107,8 @@ export class Relay {
           registry: this.metrics.registry,
           heartbeatTimeoutS: settings.heartbeatTimeoutS,
           startedAt: this.startedAt,
+          seqStore: storage,
+          deadLetters: p.deadLetters,
         })
       : null;
     const cluster = this.cluster;
@@ -147,6 +150,7 @@ export class Relay {
       deadLetters: p.deadLetters,
       parkingStore: p.parkingStore,
       isBlocked: this.ops.blocked.has,
+      ...(cluster ? { copyGuard: cluster.replay } : {}),
       aliasStore: p.aliasStore,
       maxConnections: this.config.maxConnections ?? 10_000,
       onSignalDelivered: (ns) => this.metrics.relayLatency.observe(Number(ns) / 1e9),
@@ -165,6 +169,7 @@ export class Relay {
     await this.riskOps.load();
     this.core.loadAll(loaded.groups, loaded.members);
     this.core.restoreParked(p.parked);
+    await importSpillAtStart(this.config.dataDir, storage, this.log); // letters the last shutdown spilled
 
     this.outbox = createOutboxConsumer(
       { storage, core: this.core, log: this.log, metrics: this.metrics },
@@ -177,7 +182,11 @@ export class Relay {
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);
-    await cluster?.start(this.core, { catchUp: () => this.outbox.drain(), flushed: () => this.zmq.flush() });
+    await cluster?.start(this.core, {
+      catchUp: () => this.outbox.drain(),
+      flushed: () => this.zmq.flush(),
+      appliedOutbox: () => this.appliedOutboxId,
+    });
     cluster?.shareRisk(this.riskOps, this.core.risk);
     cluster?.bridgeEvents(this.events);
 
@@ -210,7 +219,8 @@ export class Relay {
       this.cluster?.tick();
       this.ops.tick();
     }, timeoutEvery);
-    this.outboxLagTimer = watchOutbox(storage, this.metrics);
+    const retentionS = this.config.outboxRetentionS ?? 86_400;
+    this.outboxWatch = watchOutbox(storage, this.metrics, this.log, this.outbox, retentionS, cluster);
     this.zmq.startReading();
   }
 
@@ -218,6 +228,7 @@ export class Relay {
     const storage = this.deps.storage;
     return {
       write: storage.addDeadLetters.bind(storage),
+      spill: (rows: SpilledRow[]) => spillLetters(this.config.dataDir, rows),
       metrics: this.metrics,
       log: this.log,
       now: new Date(),
@@ -241,7 +252,7 @@ export class Relay {
   private async shutdown(cause: CloseCause): Promise<void> {
     this.log.info({ reason: cause.reason }, 'relay shutting down');
     if (this.timeoutTimer) clearInterval(this.timeoutTimer);
-    if (this.outboxLagTimer) clearInterval(this.outboxLagTimer);
+    this.outboxWatch?.stop();
     this.metrics.stopSampling();
     const work = (async () => {
       await this.zmq?.stopReading().then(() => this.core?.settled()); // snapshots being built finish first

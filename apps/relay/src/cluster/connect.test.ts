@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, reconnectDelay } from './connect';
 
@@ -11,19 +14,37 @@ describe('NATS connection', () => {
   });
 
   it('passes the token and TLS CA and reconnects forever', () => {
-    const o = connectionOptions({
-      natsUrl: 'tls://a:4222,tls://b:4222',
-      token: 'secret',
-      tlsCaFile: '/ca.pem',
-      cluster: 'c',
-      relayId: 'r',
-    });
-    expect(o).toMatchObject({
-      servers: ['tls://a:4222', 'tls://b:4222'],
-      token: 'secret',
-      tls: { caFile: '/ca.pem' },
-    });
-    expect(o.maxReconnectAttempts).toBe(-1);
+    const dir = mkdtempSync(join(tmpdir(), 'sankey-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
+    try {
+      const o = connectionOptions({
+        natsUrl: 'tls://a:4222,tls://b:4222',
+        token: 'secret',
+        tlsCaFile: caFile,
+        cluster: 'c',
+        relayId: 'r',
+      });
+      expect(o).toMatchObject({
+        servers: ['tls://a:4222', 'tls://b:4222'],
+        token: 'secret',
+        tls: { caFile },
+      });
+      expect(o.maxReconnectAttempts).toBe(-1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a TLS CA file that does not exist with the variable named', () => {
+    expect(() =>
+      connectionOptions({
+        natsUrl: 'tls://a:4222',
+        tlsCaFile: '/nonexistent-ca.pem',
+        cluster: 'c',
+        relayId: 'r',
+      }),
+    ).toThrow(/SANKEY_NATS_TLS_CA \(\/nonexistent-ca\.pem\) does not exist/);
   });
 });
 

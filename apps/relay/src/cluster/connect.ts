@@ -1,7 +1,7 @@
 // The NATS connection of cluster mode (docs/cluster.md, Security): token or creds/nkey credentials and TLS when
 // configured, reconnection forever with backoff and jitter, and a clear refusal when the server wants credentials
 // the relay does not have.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   connect,
   credsAuthenticator,
@@ -10,6 +10,10 @@ import {
   nkeyAuthenticator,
 } from '@nats-io/transport-node';
 import { type ClusterConfig, ClusterStartError } from './config';
+
+/** TLS failures that retrying cannot fix: the server's certificate does not chain to a CA this relay trusts. */
+const CERT_FAILURE =
+  /CERT|certificate|UNABLE_TO_VERIFY|SELF_SIGNED|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/;
 
 /** Reconnect delays: doubling from 250 ms to 5 s, with up to ±30 % jitter so relays do not reconnect in step. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
@@ -43,7 +47,12 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
       ? credsAuthenticator(new Uint8Array(text))
       : nkeyAuthenticator(new TextEncoder().encode(body.trim()));
   }
-  if (cfg.tlsCaFile !== undefined) opts.tls = { caFile: cfg.tlsCaFile };
+  if (cfg.tlsCaFile !== undefined) {
+    if (!existsSync(cfg.tlsCaFile)) {
+      throw new ClusterStartError(`SANKEY_NATS_TLS_CA (${cfg.tlsCaFile}) does not exist`);
+    }
+    opts.tls = { caFile: cfg.tlsCaFile };
+  }
   return opts;
 }
 
@@ -59,6 +68,11 @@ export async function connectNats(cfg: ClusterConfig, onReconnect: () => void): 
     if (/auth|authorization|permission/i.test(text)) {
       throw new ClusterStartError(
         `NATS at ${cfg.natsUrl} refused this relay's credentials (${text.trim()}): set SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS as the server requires`,
+      );
+    }
+    if (CERT_FAILURE.test(text)) {
+      throw new ClusterStartError(
+        `NATS at ${cfg.natsUrl} presented a certificate this relay does not trust (${text.trim()}): set SANKEY_NATS_TLS_CA to the CA certificate (PEM) that signed the server's certificate`,
       );
     }
     // Not a refusal: the supervisor starts the relay again (exit code 1), by then NATS may be up.

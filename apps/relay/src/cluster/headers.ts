@@ -5,6 +5,8 @@ import { headers } from '@nats-io/transport-node';
 export const H_RELAY = 'Sankey-Relay';
 export const H_SEQ = 'Sankey-Seq';
 export const H_AT = 'Sankey-Published-Ms';
+/** On a routed sync request: the real master, when the slave asked under its alias (isolated delivery, D23). */
+export const H_MASTER = 'Sankey-Master';
 
 /** Headers naming the sending relay (core NATS routing: a relay skips its own messages). */
 export function relayHeaders(relayId: string) {

@@ -7,7 +7,8 @@ import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames } from '@sankey/shared/cluster/names';
 import type client from 'prom-client';
-import type { Logger } from '../core/ports';
+import type { DeadLetterSink, Logger } from '../core/ports';
+import type { DeliveredSeqStore } from '../ledger/ledger';
 import type { ClusterConfig } from './config';
 import { connectNats } from './connect';
 import type { RelayLag } from './lag-window';
@@ -21,6 +22,10 @@ export interface ClusterNodeDeps {
   /** The heartbeat timeout in force (seconds): sizes the KV bucket's TTL. */
   heartbeatTimeoutS: number;
   startedAt: number;
+  /** Where each member's highest handed-over sequence number is kept (per-slave dedup). */
+  seqStore: DeliveredSeqStore;
+  /** Where stale Opens of a replay go (`stale_on_replay`). */
+  deadLetters: DeadLetterSink;
 }
 
 export interface Joined {
@@ -68,7 +73,7 @@ export async function joinCluster(
     const relayKv = await kvm.create(names.relayBucket, { history: 1, ttl: cfg.relayTtlMs ?? 10_000 });
     const relays = new RelayRegistry(
       relayKv,
-      () => hooks.info() ?? relayInfo(cfg, deps.startedAt, 0),
+      () => hooks.info() ?? relayInfo(cfg, deps.startedAt, 0, 0),
       Math.max(200, Math.round((cfg.relayTtlMs ?? 10_000) / 5)),
       (err) => deps.log.warn({ err: String(err) }, 'relay liveness key not refreshed'),
     );
@@ -85,6 +90,7 @@ export function relayInfo(
   cfg: ClusterConfig,
   startedAt: number,
   eas: number,
+  outboxApplied: number,
   lag: RelayLag | null = null,
 ): RelayInfo {
   return {
@@ -96,5 +102,6 @@ export function relayInfo(
     seenAt: new Date().toISOString(),
     eas,
     lag,
+    outboxApplied,
   };
 }

@@ -15,6 +15,7 @@ export class ClusterMetrics {
   readonly kvWrites: client.Counter<'outcome'>;
   /** The last copies' lag and the pending count, for the Relays panel (published with the liveness entry). */
   readonly lagWindow = new LagWindow();
+  readonly replayed: client.Counter<'outcome'>;
 
   constructor(registry: client.Registry) {
     const registers = [registry];
@@ -69,6 +70,12 @@ export class ClusterMetrics {
     this.kvWrites = new client.Counter({
       name: 'sankey_cluster_kv_writes_total',
       help: "Writes of this relay's EAs' state to the KV bucket, by outcome",
+      labelNames: ['outcome'] as const,
+      registers,
+    });
+    this.replayed = new client.Counter({
+      name: 'sankey_cluster_replay_copies_total',
+      help: 'Copies of stream signals not sent: already handed to the slave (duplicate), or an Open replayed after a restart older than its max delay (stale_on_replay)',
       labelNames: ['outcome'] as const,
       registers,
     });

@@ -16,6 +16,7 @@ import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './joi
 import type { ClusterMetrics } from './metrics';
 import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
+import { ReplayGuard } from './replay-guard';
 import { type RiskPeerSide, RiskSync } from './risk-sync';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
@@ -30,6 +31,8 @@ export class ClusterNode {
   readonly relays: RelayRegistry;
   private readonly nc: NatsConnection;
   private readonly where = new EaPlacement();
+  /** Per-slave dedup of the stream's signals: the core's copy guard (relay.ts passes it on). */
+  readonly replay: ReplayGuard;
   private tap: JournalTap | null = null;
   private readonly outlet: SignalOutlet;
   private readonly inlet: SignalInlet;
@@ -37,6 +40,7 @@ export class ClusterNode {
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
   private bridge: ClusterEventBridge | null = null;
+  private appliedOutbox: () => number = () => 0;
 
   private constructor(
     readonly cfg: ClusterConfig,
@@ -49,8 +53,20 @@ export class ClusterNode {
     this.nc = j.nc;
     const { log } = deps;
     const id = cfg.relayId;
+    this.replay = new ReplayGuard(deps.seqStore, log);
     this.outlet = new SignalOutlet(j.js, j.jsm, j.names, id, cfg.bufferCapacity ?? 10_000, j.metrics, log);
-    this.inlet = new SignalInlet(j.js, j.jsm, j.names, cfg, j.metrics, log, this.where, () => this.tap);
+    this.inlet = new SignalInlet(
+      j.js,
+      j.jsm,
+      j.names,
+      cfg,
+      j.metrics,
+      log,
+      this.where,
+      () => this.tap,
+      this.replay,
+      deps.deadLetters,
+    );
     this.eaState = new EaStateSync(
       j.eaKv,
       j.names,
@@ -94,6 +110,7 @@ export class ClusterNode {
       this.cfg,
       this.deps.startedAt,
       this.where.localConnections().length,
+      this.appliedOutbox(),
       this.metrics.lagWindow.snapshot(),
     );
   }
@@ -112,16 +129,22 @@ export class ClusterNode {
   /**
    * Starts consuming, watching and refreshing: after the core has loaded its groups. `catchUp` applies the outbox
    * rows committed so far (a message from another relay may name a member this relay has not applied yet);
-   * `flushed` resolves when every frame queued so far has been handed to the PUB socket.
+   * `flushed` resolves when every frame queued so far has been handed to the PUB socket; `appliedOutbox` is the
+   * outbox id up to which every row is applied here (published with the relay id, for the outbox purge).
    */
   async start(
     core: RelayCore,
-    hooks: { catchUp?: () => Promise<void>; flushed?: () => Promise<void> } = {},
+    hooks: {
+      catchUp?: () => Promise<void>;
+      flushed?: () => Promise<void>;
+      appliedOutbox?: () => number;
+    } = {},
   ): Promise<void> {
     this.where.core = core;
     // Members whose slave is on another relay are shown with that relay's view of the slave (views only).
     core.useRemoteSlaves((slave) => this.where.remoteSlave(slave));
     this.where.onRemoteSlave = (slave) => core.remoteSlaveChanged(slave);
+    if (hooks.appliedOutbox) this.appliedOutbox = hooks.appliedOutbox;
     await this.eaState.watch();
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));
@@ -160,7 +183,9 @@ export class ClusterNode {
         return;
       }
       case 'SyncRequest': {
-        if (this.where.isElsewhere(msg.message.master_account, 'Master')) this.router.routeSync(msg);
+        // Isolated delivery (D23): the slave asks under its alias; the request goes to the real master's relay.
+        const master = core.masterFor(msg.message.master_account, msg.message.slave_account);
+        if (this.where.isElsewhere(master, 'Master')) this.router.routeSync(msg, master);
         else core.handle(msg, receivedAtNs);
         return;
       }

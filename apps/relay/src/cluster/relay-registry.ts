@@ -17,6 +17,8 @@ export interface RelayInfo {
   eas: number;
   /** This relay's cross-relay lag (null before it is known). */
   lag: RelayLag | null;
+  /** Every outbox row up to this id is applied here: processed rows up to every live relay's are purged. */
+  outboxApplied?: number;
 }
 
 export class RelayRegistry {
@@ -50,10 +52,9 @@ export class RelayRegistry {
         `relay id "${id}" is in use by a live relay (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}); give this relay another SANKEY_RELAY_ID`,
       );
     }
-    this.revision =
-      after === null || after.operation !== 'PUT'
-        ? await this.kv.create(id, data)
-        : await this.kv.update(id, data, after.revision);
+    // Not refreshed: its holder is gone. The key may expire (bucket TTL) meanwhile, so a create or an update
+    // against the revision seen could fail ("wrong last sequence"): take it over with a plain put.
+    this.revision = await this.kv.put(id, data);
   }
 
   start(): void {

@@ -4,11 +4,12 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
-import type { Logger } from '../core/ports';
+import type { DeadLetterSink, Logger } from '../core/ports';
 import type { ClusterConfig } from './config';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
 import type { ClusterMetrics } from './metrics';
 import type { EaPlacement } from './placement';
+import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
 import type { JournalTap } from './taps';
 
@@ -23,6 +24,8 @@ export class SignalInlet {
   private stopConsuming: (() => void) | null = null;
   private pendingTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The stream's last sequence number when this relay started: messages up to it are a replay. */
+  private replayUpTo = 0;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -33,6 +36,8 @@ export class SignalInlet {
     private readonly log: Logger,
     private readonly where: EaPlacement,
     private readonly tap: () => JournalTap | null,
+    private readonly guard: ReplayGuard,
+    private readonly deadLetters: DeadLetterSink,
   ) {}
 
   /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
@@ -42,6 +47,9 @@ export class SignalInlet {
     if (replay) {
       this.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
     }
+    this.replayUpTo = (await this.jsm.streams.info(this.names.signalStream)).state.last_seq;
+    const members = await this.guard.load();
+    if (members > 0) this.log.info({ members }, 'delivered sequence numbers loaded');
     // After a restart, the slaves the bucket says are here get a moment to reconnect before the backlog is
     // consumed: a Close for one of them must find it listening (and an Open older than its maximum delay is then
     // filtered as stale), not be dropped because it has not heartbeaten yet.
@@ -110,13 +118,31 @@ export class SignalInlet {
         return;
       }
       const tap = this.tap();
-      if (tap) tap.remote = true;
+      if (tap) {
+        tap.remote = true;
+        tap.remoteFilteredBy = undefined;
+      }
+      const duplicates = this.guard.duplicates;
+      this.guard.current = seq > 0 ? { master, seq } : null;
       try {
         this.where.core.handle(decoded.value, process.hrtime.bigint());
       } finally {
         if (tap) tap.remote = false;
+        this.guard.current = null;
       }
       this.metrics.consumed.inc({ outcome: 'copied' });
+      if (this.guard.duplicates > duplicates)
+        this.metrics.replayed.inc({ outcome: 'duplicate' }, this.guard.duplicates - duplicates);
+      if (m.seq <= this.replayUpTo && tap) {
+        const stale = deadLetterStaleOnReplay(
+          decoded.value.message,
+          tap.remoteFilteredBy,
+          // Not for a slave that had the Open before the crash.
+          (slave) => this.where.isLocal(slave, 'Slave') && !this.guard.had(master, slave, seq),
+          this.deadLetters,
+        );
+        if (stale > 0) this.metrics.replayed.inc({ outcome: 'stale_on_replay' }, stale);
+      }
       const at = Number(m.headers?.get(H_AT) ?? 0);
       if (at > 0) {
         this.metrics.lag.observe(Math.max(0, Date.now() - at) / 1000);
@@ -138,13 +164,21 @@ export class SignalInlet {
     this.acking = true;
     const batch = this.toAck;
     this.toAck = [];
-    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the ack waits
-    // a little longer (a relay killed in between would otherwise have acked a copy it never sent).
+    // The slaves' delivered sequence numbers are written before the ack: a signal replayed after a crash is not
+    // sent again to a slave that had it. Handed to the socket is not yet on the wire: libzmq's I/O thread writes it
+    // a moment later, so the ack waits a little longer (a relay killed in between would otherwise have acked a copy
+    // it never sent); the next batch does not wait for that grace (timers of one delay fire in order).
     void this.flushed()
       .catch(() => {})
-      .then(() => new Promise((r) => setTimeout(r, this.cfg.ackGraceMs ?? 50)))
+      .then(() => this.guard.persist())
       .then(() => {
-        for (const m of batch) m.ack();
+        setTimeout(() => {
+          try {
+            for (const m of batch) m.ack();
+          } catch {
+            // The connection closed meanwhile: the stream redelivers them after the restart (and dedup holds).
+          }
+        }, this.cfg.ackGraceMs ?? 50);
         this.acking = false;
         if (this.toAck.length > 0) this.ackWhenFlushed();
       });

@@ -10,7 +10,7 @@ import type {
   SyncRequestMessage,
 } from '@sankey/shared/protocol/messages';
 import type { Logger } from '../core/ports';
-import { H_RELAY, relayHeaders } from './headers';
+import { H_MASTER, H_RELAY, relayHeaders } from './headers';
 import type { EaPlacement } from './placement';
 
 export class SyncRouter {
@@ -24,10 +24,9 @@ export class SyncRouter {
     private readonly where: EaPlacement,
   ) {}
 
-  /** A local slave's sync request for a master on another relay. */
-  routeSync(msg: Extract<DecodedInbound, { type: 'SyncRequest' }>): void {
-    const m = msg.message;
-    this.publish(this.names.syncSubject(m.master_account, m.slave_account), msg);
+  /** A local slave's sync request for a master on another relay (`master`: the real one, behind an alias). */
+  routeSync(msg: Extract<DecodedInbound, { type: 'SyncRequest' }>, master: string): void {
+    this.publish(this.names.syncSubject(master, msg.message.slave_account), msg, master);
   }
 
   /** A local master's snapshot, for its slaves on other relays. */
@@ -35,9 +34,11 @@ export class SyncRouter {
     this.publish(this.names.snapshotSubject(msg.message.source_account), msg);
   }
 
-  private publish(subject: string, msg: DecodedInbound): void {
+  private publish(subject: string, msg: DecodedInbound, master?: string): void {
     try {
-      this.nc.publish(subject, encodeInbound(msg), { headers: relayHeaders(this.relayId) });
+      const headers = relayHeaders(this.relayId);
+      if (master !== undefined) headers.set(H_MASTER, master);
+      this.nc.publish(subject, encodeInbound(msg), { headers });
     } catch (err) {
       this.log.warn({ err: String(err), subject }, 'cluster routing failed');
     }
@@ -56,14 +57,18 @@ export class SyncRouter {
       const v = decoded.value;
       if (kind === 'sync' && v.type === 'SyncRequest') {
         const req = v.message as SyncRequestMessage;
-        if (!this.where.isLocalLive(req.master_account, 'Master')) return;
+        // Under an alias (D23), the request names the slave's alias and the header the real master, which the
+        // request is passed on with (this relay may not have used the member's alias yet).
+        const master = msg.headers?.get(H_MASTER) || req.master_account;
+        if (!this.where.isLocalLive(master, 'Master')) return;
+        const request: DecodedInbound = { type: 'SyncRequest', message: { ...req, master_account: master } };
         const known = () =>
           core()
-            .membersOf(req.master_account)
+            .membersOf(master)
             .some((m) => m.slaveAccount === req.slave_account);
-        if (known()) core().handle(v, process.hrtime.bigint());
+        if (known()) core().handle(request, process.hrtime.bigint());
         // The slave's relay applied the new member first: apply the outbox here, then pass the request on.
-        else void catchUp().then(() => core().handle(v, process.hrtime.bigint()));
+        else void catchUp().then(() => core().handle(request, process.hrtime.bigint()));
       } else if (kind === 'snapshot' && v.type === 'PositionSnapshot') {
         const master = (v.message as PositionSnapshotMessage).source_account;
         if (this.where.hasLocalSlave(master)) core().handle(v, process.hrtime.bigint());

@@ -9,6 +9,8 @@ export class JournalTap implements SignalRecorder {
   lastSeq: number | undefined;
   /** True while a signal from another relay is handled. */
   remote = false;
+  /** Per-member reasons of the last signal from another relay that the engine filtered for some member. */
+  remoteFilteredBy: Record<string, FilterReason> | undefined;
 
   constructor(
     private readonly inner: {
@@ -27,7 +29,10 @@ export class JournalTap implements SignalRecorder {
     filtered: Partial<Record<FilterReason, number>>,
     filteredBy?: Record<string, FilterReason>,
   ): void {
-    if (this.remote) return;
+    if (this.remote) {
+      this.remoteFilteredBy = filteredBy;
+      return;
+    }
     const seq = this.inner.record(sig, accepted, filtered, filteredBy);
     this.lastSeq = typeof seq === 'number' ? seq : undefined;
   }

@@ -9,6 +9,7 @@ import type { Listeners } from './listening';
 import type { ParkedCopy, ParkingLot } from './parking';
 import type {
   Clock,
+  CopyGuard,
   DeadLetterReason,
   DeadLetterSink,
   DeliveryLedgerPort,
@@ -27,6 +28,8 @@ export interface DeliveryDeps {
   log: Logger;
   /** The blocklist: a blocked slave gets no copies (absent: nobody is blocked). */
   isBlocked?: IsBlocked;
+  /** Cluster mode: per-slave dedup of the stream's signals (absent: every copy goes). */
+  copyGuard?: CopyGuard | undefined;
 }
 
 export interface TradeCopy {
@@ -59,10 +62,12 @@ export class Delivery {
   /** Sends or parks one copy. A Close whose Open is still parked cancels both (`closed_while_offline`). */
   deliver(copy: TradeCopy): DeliveryOutcome {
     const ticket = String(copy.ticket);
-    if (this.deps.isBlocked?.(copy.slave)) {
+    const guard = this.deps.copyGuard;
+    if (this.deps.isBlocked?.(copy.slave) || guard?.duplicate(copy.master, copy.slave)) {
       this.settle(copy.tracker);
       return 'cancelled';
     }
+    guard?.handed(copy.master, copy.slave);
     if (copy.action === 'Close' && this.parking.hasOpen(copy.master, copy.slave, ticket)) {
       for (const c of this.parking.cancelTicket(copy.master, copy.slave, ticket))
         this.dead(c, 'closed_while_offline');

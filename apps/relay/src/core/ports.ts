@@ -105,7 +105,8 @@ export type DeadLetterReason =
   | 'queue_overflow'
   | 'frame_refused'
   | 'send_failed'
-  | 'shutdown_deadline';
+  | 'shutdown_deadline'
+  | 'stale_on_replay';
 
 export interface DeadLetter {
   topic: string;
@@ -117,6 +118,17 @@ export interface DeadLetter {
   ticket?: string | undefined;
   action?: string | undefined;
   firstAttemptAt?: Date | undefined;
+}
+
+/**
+ * Cluster mode's per-slave dedup of signals from the stream (docs/cluster.md): asked for every copy of the signal
+ * being handled. Absent when alone.
+ */
+export interface CopyGuard {
+  /** This slave already had the signal being handled (replayed after a crash): its copy is not sent again. */
+  duplicate(master: string, slave: string): boolean;
+  /** The copy was sent, parked or cancelled its parked Open. */
+  handed(master: string, slave: string): void;
 }
 
 /** The blocklist (docs/api.md, blocklist): a blocked EA gets no configs and no copies. */

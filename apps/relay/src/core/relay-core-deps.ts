@@ -6,6 +6,7 @@ import type { AliasStorePort } from './isolation';
 import type { ParkingOptions, ParkingStorePort } from './parking';
 import type {
   Clock,
+  CopyGuard,
   CoreMetrics,
   DeadLetterSink,
   DeliveryLedgerPort,
@@ -41,6 +42,8 @@ export interface RelayCoreDeps {
   parking?: Partial<ParkingOptions>;
   /** The blocklist: blocked EAs get no configs and no copies (docs/api.md, blocklist). */
   isBlocked?: IsBlocked;
+  /** Cluster mode: per-slave dedup of the stream's signals by (master, seq). */
+  copyGuard?: CopyGuard;
   /** Connection-table cap (D18); unbounded when absent. */
   maxConnections?: number;
   /** Latency observer: frame received → last copy of the signal handed to the socket. */

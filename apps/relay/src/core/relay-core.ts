@@ -174,6 +174,12 @@ export class RelayCore {
     this.state.isolation.restore(rows);
   }
 
+  /** The master an id a slave asks under stands for: its alias's master (isolated delivery, D23), or the id. */
+  masterFor(id: string, slave: string): string {
+    const alias = this.state.isolation.resolve(id);
+    return alias && alias.slaveAccount === slave ? alias.masterAccount : id;
+  }
+
   /** The id slave S knows master M by now, and the phase of its delivery switch (D23). */
   deliveryRoute(master: string, slave: string) {
     const { isolation } = this.state;

@@ -136,6 +136,11 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly outboxPurged = new client.Counter({
+    name: 'sankey_outbox_rows_purged_total',
+    help: 'Processed outbox rows purged (older than the retention and applied by every live relay)',
+    registers: [this.registry],
+  });
   readonly logEntriesShipped = new client.Counter({
     name: 'sankey_log_shipping_entries_shipped_total',
     help: "The relay's own log entries delivered to VictoriaLogs",

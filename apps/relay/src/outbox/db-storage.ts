@@ -12,7 +12,7 @@ import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/mem
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { DeliveredSeq, LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
 
@@ -108,6 +108,10 @@ export class DbRelayStorage implements RelayStorage {
 
   async recordOutboxFailure(id: number, attempts: number, error: string): Promise<void> {
     await this.repos.changeHistory.record(id, { state: 'failed', attempts, error });
+  }
+
+  purgeOutbox(before: Date, upToId: number): Promise<number> {
+    return this.repos.outbox.purgeProcessedBefore(before, upToId);
   }
 
   async outboxLagSeconds(): Promise<number> {
@@ -239,6 +243,14 @@ export class DbRelayStorage implements RelayStorage {
 
   pruneLedger(before: Date): Promise<number> {
     return this.repos.deliveryLedger.pruneOlderThan(before);
+  }
+
+  loadDeliveredSeqs(): Promise<DeliveredSeq[]> {
+    return this.repos.deliveryLedger.listDeliveredSeqs();
+  }
+
+  raiseDeliveredSeqs(rows: DeliveredSeq[]): Promise<void> {
+    return this.repos.deliveryLedger.raiseDeliveredSeqs(rows);
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@ import type { AccountRiskDto } from '@sankey/db/repositories/account-risk';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { AliasRow as MemberAliasRow } from '../core/isolation';
-import type { LedgerStore } from '../ledger/ledger';
+import type { DeliveredSeqStore, LedgerStore } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
 export interface OutboxRow {
@@ -55,7 +55,7 @@ export interface StoredParkedFrame {
   expiresAt: Date;
 }
 
-export interface RelayStorage extends LedgerStore {
+export interface RelayStorage extends LedgerStore, DeliveredSeqStore {
   /** Everything at start; members whose stored settings do not validate are listed in `unreadable`. */
   loadAll(): Promise<{
     groups: GroupState[];
@@ -78,6 +78,8 @@ export interface RelayStorage extends LedgerStore {
   settleOutboxBacklog(upToId: number): Promise<number>;
   /** The row failed past its retry bound: its history entry says so (the row stays unprocessed). */
   recordOutboxFailure(id: number, attempts: number, error: string): Promise<void>;
+  /** Deletes rows processed before `before` with an id up to `upToId` (docs/database.md, Outbox retention). */
+  purgeOutbox(before: Date, upToId: number): Promise<number>;
   /** Age in seconds of the oldest unprocessed row, 0 when none. */
   outboxLagSeconds(): Promise<number>;
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;

@@ -6,6 +6,7 @@ import type { RelayCore } from '../core/relay-core';
 import type { RelayMetrics } from '../observability/metrics';
 import type { PersistenceHealth } from '../storage-health/health';
 import { OutboxConsumer } from './consumer';
+import { OutboxPurge } from './purge';
 import type { RelayStorage } from './storage';
 
 /**
@@ -43,14 +44,52 @@ export function createOutboxConsumer(
   );
 }
 
-/** Gauges of the outbox: lag every 5 s from the database, failing rows whenever metrics are read. */
-export function watchOutbox(storage: RelayStorage, metrics: RelayMetrics): NodeJS.Timeout {
-  return setInterval(() => {
+/**
+ * Gauges of the outbox (lag every 5 s from the database, failing rows whenever metrics are read), and the purge of
+ * processed rows past the retention that every live relay has applied: alone, up to this relay's cursor; in a
+ * cluster, up to the lowest cursor of the relays in the registry (docs/database.md, Outbox retention).
+ */
+export function watchOutbox(
+  storage: RelayStorage,
+  metrics: RelayMetrics,
+  log: Logger,
+  consumer: OutboxConsumer,
+  retentionS: number,
+  cluster: {
+    cfg: { relayId: string };
+    relays: { list(): Promise<{ relayId: string; outboxApplied?: number }[]> };
+  } | null,
+): { stop(): void } {
+  const lag = setInterval(() => {
     storage.outboxLagSeconds().then(
       (s) => metrics.outboxLag.set(s),
       () => {},
     );
   }, 5000);
+  const purge = new OutboxPurge(
+    {
+      purge: (before, upTo) => storage.purgeOutbox(before, upTo),
+      appliedEverywhere: async () => {
+        const own = consumer.appliedId;
+        if (!cluster) return own;
+        const others = (await cluster.relays.list())
+          .filter((r) => r.relayId !== cluster.cfg.relayId)
+          .map((r) => r.outboxApplied ?? 0);
+        return Math.min(own, ...others);
+      },
+      now: Date.now,
+      log,
+      onPurged: (n) => metrics.outboxPurged.inc(n),
+    },
+    retentionS * 1000,
+  );
+  purge.start();
+  return {
+    stop() {
+      clearInterval(lag);
+      purge.stop();
+    },
+  };
 }
 
 export function refreshOutboxGauges(consumer: OutboxConsumer, metrics: RelayMetrics): void {

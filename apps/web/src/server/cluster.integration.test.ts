@@ -107,6 +107,7 @@ describe('system.cluster', () => {
       {
         accountId: 'S1',
         eaType: 'Slave',
+        platform: 'MT5',
         relayId: 'relay-b',
         status: 'Online',
         lastHeartbeat: '2026-01-01T00:01:00.000Z',
@@ -114,6 +115,7 @@ describe('system.cluster', () => {
       {
         accountId: 'M1',
         eaType: 'Master',
+        platform: 'MT4',
         relayId: 'relay-a',
         status: 'Online',
         lastHeartbeat: '2026-01-01T00:01:00.000Z',

@@ -17,6 +17,13 @@ export interface DeliveryLedgerRow {
   updatedAt: Date;
 }
 
+export interface DeliveredSeqRow {
+  masterAccount: string;
+  slaveAccount: string;
+  seq: number;
+  updatedAt: Date;
+}
+
 const select = {
   masterAccount: true,
   slaveAccount: true,
@@ -97,6 +104,36 @@ export function createDeliveryLedgerRepository(client: DbClient) {
         select,
       });
       return rows as DeliveryLedgerRow[];
+    },
+
+    /**
+     * Per-slave dedup of cluster signals (docs/cluster.md): raises each member's highest handed-over sequence
+     * number (never lowers it: two batches may commit out of order).
+     */
+    async raiseDeliveredSeqs(rows: DeliveredSeqRow[]): Promise<void> {
+      if (rows.length === 0) return;
+      const pg = providerOfClient(client) === 'postgresql';
+      for (let i = 0; i < rows.length; i += 300) {
+        const params: unknown[] = [];
+        const values = rows
+          .slice(i, i + 300)
+          .map((r) => {
+            const at = params.length;
+            params.push(r.masterAccount, r.slaveAccount, r.seq, r.updatedAt);
+            return `(${[1, 2, 3, 4].map((k) => (pg ? `$${at + k}` : '?')).join(', ')})`;
+          })
+          .join(', ');
+        await client.$executeRawUnsafe(
+          `INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount") DO UPDATE SET "seq" = excluded."seq", "updatedAt" = excluded."updatedAt" WHERE excluded."seq" > "delivery_seq"."seq"`,
+          ...params,
+        );
+      }
+    },
+
+    /** Every member's highest handed-over sequence number (a relay's start in cluster mode). */
+    async listDeliveredSeqs(): Promise<DeliveredSeqRow[]> {
+      const rows = await client.deliverySeq.findMany();
+      return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
     },
 
     /** Deletes rows last changed before `before`. Returns how many. */

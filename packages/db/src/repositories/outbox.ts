@@ -147,9 +147,14 @@ export function createOutboxRepository(client: DbClient) {
       return oldest ? Math.max(0, now.getTime() - oldest.createdAt.getTime()) : 0;
     },
 
-    /** Retention: deletes processed rows processed before `before`. Returns the count. */
-    async purgeProcessedBefore(before: Date): Promise<number> {
-      const { count } = await client.outbox.deleteMany({ where: { processedAt: { lt: before } } });
+    /**
+     * Retention: deletes processed rows processed before `before` (and, when given, with an id up to `upToId`: the
+     * rows every live relay has applied). Returns the count.
+     */
+    async purgeProcessedBefore(before: Date, upToId?: number): Promise<number> {
+      const { count } = await client.outbox.deleteMany({
+        where: { processedAt: { lt: before }, ...(upToId !== undefined && { id: { lte: upToId } }) },
+      });
       return count;
     },
   };

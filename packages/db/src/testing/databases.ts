@@ -16,6 +16,7 @@ const TABLES = [
   'dead_letters',
   'trade_signal_journal',
   'delivery_ledger',
+  'delivery_seq',
   'parked_frames',
   'change_history',
   'blocked_eas',
