@@ -104,6 +104,19 @@ describe('a member whose slave is on another relay', () => {
     expect(updates().at(-1)).toMatchObject({ status: 2 });
   });
 
+  it('is shown the same way in the events of an admin change (member toggled here)', () => {
+    const { h, where } = relayA();
+    where.seen(S1, entry());
+    const member = h.core.member('M1', 'S1')!;
+    h.core.applyMemberChanged(h.core.group('M1')!, { ...member, enabled: false }, 'member.toggled');
+    h.core.applyMemberChanged(h.core.group('M1')!, { ...member, enabled: true }, 'member.toggled');
+    const toggled = h.events.filter((e) => e.event === 'member_status_changed').map((e) => e.payload);
+    expect(toggled).toMatchObject([
+      { slaveAccount: 'S1', enabled: false, status: 0 },
+      { slaveAccount: 'S1', enabled: true, status: 2, warningCodes: [] },
+    ]);
+  });
+
   it('is evaluated by this relay’s own table once the slave is here', () => {
     const { h, where, shown } = relayA();
     where.seen(S1, entry({ status: 'Offline' }));

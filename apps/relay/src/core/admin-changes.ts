@@ -113,7 +113,7 @@ export class AdminChanges {
     this.status.persist(member, now.status);
     this.configs.slave(member, now, memberTrigger[kind]);
     this.events.snapshotChanged();
-    this.events.emit(memberEvent[kind], memberView(member, this.state.viewMember(member)));
+    this.events.emit(memberEvent[kind], memberView(member, this.status.shown(member, now)));
   }
 
   /** member.deleted: -1 to that slave; if it was the last member, -1 master config and the group is gone. */

@@ -22,9 +22,14 @@ export class MemberStatus {
     return true;
   }
 
-  /** Tells the UI of the member's evaluation; a slave on another relay is shown with its state there. */
-  emitUpdated(member: MemberState, ownResult: MemberResult): void {
-    const result = this.state.remoteSlave(member.slaveAccount) ? this.state.viewMember(member) : ownResult;
+  /** The evaluation the UI is shown: this relay's own, or for a slave on another relay its state there. */
+  shown(member: MemberState, own: MemberResult): MemberResult {
+    return this.state.remoteSlave(member.slaveAccount) ? this.state.viewMember(member) : own;
+  }
+
+  /** Tells the UI of the member's evaluation. */
+  emitUpdated(member: MemberState, own: MemberResult): void {
+    const result = this.shown(member, own);
     this.events.emit('settings_updated', {
       masterAccount: member.tradeGroupId,
       slaveAccount: member.slaveAccount,
