@@ -157,7 +157,7 @@ export class Relay {
       onGlobalSettings: (next) => this.shipper.configure(next.logShipping),
       guardStore: this.riskOps.store,
       onGuardEvent: this.riskOps.onGuardEvent,
-      onCloseAllClose: () => this.metrics.closeAllCloses.inc(),
+      onCloseAllClose: () => this.metrics.risk.closeAllCloses.inc(),
     });
     this.ops.core = this.core;
     this.riskOps.core = this.core;

@@ -90,7 +90,7 @@ export class RelayRiskOps implements RelayRiskSource {
   };
 
   readonly onGuardEvent = (event: GuardEvent, accountId: string, st: GuardState): void => {
-    this.metrics.equityGuardEvents.inc({ event });
+    this.metrics.risk.equityGuardEvents.inc({ event });
     const detail = {
       accountId,
       event,

@@ -8,6 +8,7 @@ import type { ConfigTrigger, CoreMetrics } from '../core/ports';
 import { type LatencyReading, LatencyRing } from './latency-ring';
 import type { LogShippingMetrics, ShippingDropReason } from './log-shipping';
 import { persistenceMetrics } from './persistence-metrics';
+import { riskMetrics } from './risk-metrics';
 import { Uncounted } from './uncounted';
 
 const LATENCY_BUCKETS_S = [
@@ -181,17 +182,7 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
     labelNames: ['event'] as const,
     registers: [this.registry],
   });
-  readonly equityGuardEvents = new client.Counter({
-    name: 'sankey_equity_guard_events_total',
-    help: 'Equity guard events (D22): tripped, reset (by an operator), day_start_cleared',
-    labelNames: ['event'] as const,
-    registers: [this.registry],
-  });
-  readonly closeAllCloses = new client.Counter({
-    name: 'sankey_close_all_closes_total',
-    help: 'Closes sent by closeAll (an equity guard trip or an operator) for copies still open on a slave',
-    registers: [this.registry],
-  });
+  readonly risk = riskMetrics(this.registry);
   readonly deadLetterRetries = new client.Counter({
     name: 'sankey_dead_letter_retries_total',
     help: 'Operator retries of dead letters by outcome: sent, parked, cancelled, or why refused',
@@ -290,7 +281,6 @@ export class RelayMetrics implements CoreMetrics, LogShippingMetrics {
   inboundRefused(reason: string): void {
     this.inboundRefusals.inc({ reason });
   }
-  /** The gauges read at scrape time: EA connections per role and status, send-queue depth. */
   logsShipped(n: number): void {
     this.logEntriesShipped.inc(n);
   }
