@@ -1,7 +1,7 @@
 // The delivery ledger (docs/protocol.md D15): one row per member (master, slave) and master ticket with what the
 // relay did with the copy. Written by the relay in batches (last state per ticket wins); the open set (everything
 // not closed) is read back at start; closed rows are pruned by age.
-import { type DbClient, providerOfClient } from '../client';
+import { type DbClient, driverExecutor, providerOfClient } from '../client';
 
 export type DeliveryState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
 
@@ -28,43 +28,72 @@ const select = {
   updatedAt: true,
 } as const;
 
+const COLUMNS = '"masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt"';
+const ON_CONFLICT =
+  'ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", ' +
+  '"symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"';
+// `WHERE true`: SQLite would otherwise read `ON CONFLICT` as part of the SELECT's join.
+const UPSERT_SQLITE =
+  `INSERT INTO "delivery_ledger" (${COLUMNS}) SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, ` +
+  'r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7 ' +
+  `FROM json_each(?) AS r WHERE true ${ON_CONFLICT}`;
+const UPSERT_PG =
+  `INSERT INTO "delivery_ledger" (${COLUMNS}) SELECT r ->> 0, r ->> 1, r ->> 2, r ->> 3, r ->> 4, ` +
+  `(r ->> 5)::float8, (r ->> 6)::timestamptz AT TIME ZONE 'UTC', (r ->> 7)::timestamptz AT TIME ZONE 'UTC' ` +
+  `FROM jsonb_array_elements($1::jsonb) AS r ${ON_CONFLICT}`;
+/** Rows per statement: bounds one statement's parameter text (≈ 150 bytes a row). */
+const UPSERT_CHUNK = 2000;
+
+function* chunks<T>(xs: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
+}
+
+/**
+ * The rows as one JSON parameter. Dates as Prisma's adapters would bind them, so the stored text and its ordering
+ * are the same as Prisma's own writes: SQLite keeps ISO 8601 text with `+00:00`; PostgreSQL gets UTC instants for
+ * its `timestamp(3)` columns. Numbers survive JSON exactly (shortest round-trip form, read back by both databases).
+ */
+function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
+  const at = pg ? (d: Date) => d.toISOString() : (d: Date) => `${d.toISOString().slice(0, -1)}+00:00`;
+  return JSON.stringify(
+    rows.map((r) => [
+      r.masterAccount,
+      r.slaveAccount,
+      r.ticket,
+      r.state,
+      r.symbol,
+      r.lots,
+      at(r.openedAt),
+      at(r.updatedAt),
+    ]),
+  );
+}
+
 export function createDeliveryLedgerRepository(client: DbClient) {
   return {
     /**
-     * Writes each row's current state (insert, or overwrite state/symbol/lots/updatedAt per member and ticket):
-     * one multi-row `INSERT … ON CONFLICT DO UPDATE` per 200 rows — a signal fanned out to 1,000 slaves writes 1,000
-     * rows, so one statement per row would fall behind the signal path.
+     * Writes each row's current state (insert, or overwrite state/symbol/lots/updatedAt per member and ticket).
+     * A signal fanned out to 1,000 slaves writes 1,000 rows, so the whole batch goes in one statement with one
+     * parameter: the rows as a JSON array of arrays, expanded by the database (`json_each` / `jsonb_array_elements`).
+     * One parameter instead of eight per row: binding parameters one by one (Prisma's mapping, then the driver's)
+     * cost more CPU than the database spends on the row, and was most of the relay's storage-worker CPU
+     * (BENCHMARKS.md, Optimisations).
      */
     async upsertMany(rows: DeliveryLedgerRow[]): Promise<void> {
       if (rows.length === 0) return;
-      // The last state per ticket wins (a batch can hold an Open and its Close).
+      // The last state per ticket wins (a batch can hold an Open and its Close); one statement may not touch a
+      // row twice (PostgreSQL refuses it).
       const last = new Map<string, DeliveryLedgerRow>();
       for (const r of rows) last.set(`${r.masterAccount}\u0000${r.slaveAccount}\u0000${r.ticket}`, r);
-      const unique = [...last.values()];
       const pg = providerOfClient(client) === 'postgresql';
-      for (let i = 0; i < unique.length; i += 200) {
-        const chunk = unique.slice(i, i + 200);
-        const params: unknown[] = [];
-        const tuple = (r: DeliveryLedgerRow) => {
-          const at = params.length;
-          params.push(
-            r.masterAccount,
-            r.slaveAccount,
-            r.ticket,
-            r.state,
-            r.symbol,
-            r.lots,
-            r.openedAt,
-            r.updatedAt,
-          );
-          const ph = (k: number) => (pg ? `$${at + k}` : '?');
-          return `(${[1, 2, 3, 4, 5, 6, 7, 8].map(ph).join(', ')})`;
-        };
-        const values = chunk.map(tuple).join(', ');
-        await client.$executeRawUnsafe(
-          `INSERT INTO "delivery_ledger" ("masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", "symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"`,
-          ...params,
-        );
+      const sql = pg ? UPSERT_PG : UPSERT_SQLITE;
+      // Straight on the driver when the client has one (not inside a transaction): Prisma's raw-query path
+      // would cost more CPU than the statement itself.
+      const direct = driverExecutor(client);
+      for (const chunk of chunks([...last.values()], UPSERT_CHUNK)) {
+        const json = encodeRows(chunk, pg);
+        if (direct) await direct(sql, [json]);
+        else await client.$executeRawUnsafe(sql, json);
       }
     },
 

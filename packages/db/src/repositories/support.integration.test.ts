@@ -298,4 +298,54 @@ describeEachDb('delivery ledger', (ctx) => {
     expect(open.some((r) => r.ticket === '1' && r.slaveAccount === 'S1')).toBe(false);
     expect(await ledger().pruneOlderThan(new Date(2500))).toBe(448);
   });
+
+  it('reads back exactly what it wrote: odd symbols, null fields, any lots, 64-bit tickets, exact instants', async () => {
+    const lots = Array.from({ length: 200 }, (_, i) => (i === 0 ? null : Math.random() * 10 ** ((i % 9) - 4)));
+    const rows = lots.map((l, i) => ({
+      masterAccount: 'M\u00e9"1',
+      slaveAccount: `S\\${i}`,
+      ticket: i === 1 ? '-9223372036854775808' : String(2n ** 63n - 1n - BigInt(i)),
+      state: (['sent', 'closed', 'parked', 'dead_lettered'] as const)[i % 4]!,
+      symbol: i === 2 ? null : i === 3 ? 'GOLD "spot" \u91d1' : 'pro.XAUUSD.m',
+      lots: l,
+      openedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 0, i)),
+      updatedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 1, 999 - i)),
+    }));
+    await ledger().upsertMany(rows);
+    const back = await ledger().listForMember('M\u00e9"1', 'S\\3');
+    expect(back).toEqual([rows[3]]);
+    const all = await ledger().listForTickets(
+      ['M\u00e9"1'],
+      rows.map((r) => r.ticket),
+    );
+    const byTicket = new Map(all.map((r) => [r.ticket, r]));
+    for (const r of rows) expect(byTicket.get(r.ticket)).toEqual(r);
+  });
+
+  it('stores instants as Prisma does: the same stored value, compared right to the millisecond', async () => {
+    const at = new Date(Date.UTC(2026, 10, 27, 8, 30, 0, 500));
+    await ledger().upsertMany([row('1', 'closed', at.getTime())]);
+    // The same instant written by Prisma itself: the stored values must be identical (SQLite keeps text).
+    await ctx.db.deliveryLedger.create({ data: row('2', 'closed', at.getTime()) });
+    const stored = await ctx.db.$queryRawUnsafe<{ ticket: string; openedAt: string; updatedAt: string }[]>(
+      'SELECT "ticket", CAST("openedAt" AS TEXT) AS "openedAt", CAST("updatedAt" AS TEXT) AS "updatedAt" FROM "delivery_ledger" ORDER BY "ticket"',
+    );
+    expect(stored).toHaveLength(2);
+    expect({ ...stored[0], ticket: '' }).toEqual({ ...stored[1], ticket: '' });
+    expect(await ledger().pruneOlderThan(at)).toBe(0);
+    expect(await ledger().pruneOlderThan(new Date(at.getTime() + 1))).toBe(2);
+  });
+
+  it('writes inside a transaction too, and rolls back with it', async () => {
+    await expect(
+      withTransaction(ctx.db, async (tx) => {
+        await createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]);
+        expect(await createDeliveryLedgerRepository(tx).listOpen()).toHaveLength(1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await ledger().listOpen()).toEqual([]);
+    await withTransaction(ctx.db, (tx) => createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]));
+    expect(await ledger().listOpen()).toHaveLength(1);
+  });
 });
