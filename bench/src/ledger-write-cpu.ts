@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
-import { createDeliveryLedgerRepository, type DeliveryLedgerRow } from '@sankey/db/repositories/delivery-ledger';
+import {
+  createDeliveryLedgerRepository,
+  type DeliveryLedgerRow,
+} from '@sankey/db/repositories/delivery-ledger';
 
 const target = process.argv[2] ?? 'sqlite';
 const perBatch = Number(process.argv[3] ?? 1250);
@@ -67,7 +70,9 @@ for (let r = 0; r < rounds + 1; r++) {
   cloneNs.push(((c1 - c0) * 1000) / (batches * perBatch));
   writeNs.push(((c2 - c1) * 1000) / (batches * perBatch));
 }
-const rows = (await db.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT COUNT(*) AS n FROM "delivery_ledger"'))[0];
+const rows = (
+  await db.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT COUNT(*) AS n FROM "delivery_ledger"')
+)[0];
 process.stdout.write(
   `${JSON.stringify({
     target: target === 'sqlite' ? 'sqlite' : 'postgresql',

@@ -43,14 +43,14 @@ describe('worker relay storage', () => {
   });
 
   it("keeps a database error's name and code across the thread boundary", async () => {
-    // (M1, 2) is journaled already: the unique constraint fails in the worker (Prisma P2002).
+    // (M1, 2) is journaled already: the unique constraint fails in the worker (libsql's code, as UniqueViolation).
     const err = await storage.appendJournal([entry(2)]).then(
       () => null,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(Error);
-    expect(err).toMatchObject({ name: 'PrismaClientKnownRequestError', code: 'P2002' });
-    expect((err as Error).message).toMatch(/Unique constraint/i);
+    expect(err).toMatchObject({ name: 'UniqueViolation', code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect((err as Error).message).toMatch(/TradeSignalJournal already exists/);
   });
 
   it('fails a call the database does not answer in time with a transient timeout error, and keeps working', async () => {

@@ -28,7 +28,8 @@ const select = {
   updatedAt: true,
 } as const;
 
-const COLUMNS = '"masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt"';
+const COLUMNS =
+  '"masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt"';
 const ON_CONFLICT =
   'ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", ' +
   '"symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"';

@@ -247,6 +247,47 @@ describeEachDb('signal journal', (ctx) => {
     expect(await journal().pruneOlderThan(at(3))).toBe(2);
     expect((await journal().listRecent()).map((r) => r.masterAccount)).toEqual(['M2']);
   });
+
+  it('stores what Prisma would (same stored text), in batch order, and names a repeated sequence', async () => {
+    const payload = {
+      signal: { symbol: 'GOLD "spot"', lots: 0.1, magic: 2 ** 53 - 1 },
+      accepted: 3,
+      note: '\u91d1',
+    };
+    const e = (seq: number, ticket: string, masterAccount = 'M\u00e9') => ({
+      masterAccount,
+      seq,
+      receivedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 0, 7)),
+      action: 'Open',
+      ticket,
+      symbol: 'GOLD "spot"',
+      payload,
+    });
+    await journal().appendBatch([e(3, '9223372036854775807'), e(2, '-9223372036854775808'), e(1, '5')]);
+    // The same entry through Prisma's model API (createMany: Prisma's SQLite reads stop at 2^53, D18's tickets do not).
+    await ctx.db.tradeSignalJournal.createMany({
+      data: [{ ...e(4, '9223372036854775807'), seq: 4n, ticket: 9223372036854775807n }],
+    });
+    const stored = await ctx.db.$queryRawUnsafe<Record<string, string>[]>(
+      'SELECT CAST("seq" AS TEXT) AS "seq", CAST("ticket" AS TEXT) AS "ticket", CAST("receivedAt" AS TEXT) AS "receivedAt", CAST("payload" AS TEXT) AS "payload" FROM "trade_signal_journal" ORDER BY "id"',
+    );
+    expect(stored.map((r) => r.seq)).toEqual(['3', '2', '1', '4']);
+    expect(stored.map((r) => r.ticket)).toEqual([
+      '9223372036854775807',
+      '-9223372036854775808',
+      '5',
+      '9223372036854775807',
+    ]);
+    expect({ ...stored[0], seq: '' }).toEqual({ ...stored[3], seq: '' });
+    await journal().appendBatch([e(9, '77', 'M2'), e(8, '78', 'M2')]);
+    const back = await journal().listRecent({ masterAccount: 'M2' });
+    expect(back).toMatchObject([e(8, '78', 'M2'), e(9, '77', 'M2')]);
+    const err = await journal()
+      .appendBatch([e(10, '1', 'M2'), e(9, '1', 'M2')])
+      .catch((x: unknown) => x);
+    expect(err).toMatchObject({ name: 'UniqueViolation', entity: 'TradeSignalJournal' });
+    expect(await journal().listRecent({ masterAccount: 'M2' })).toHaveLength(2);
+  });
 });
 
 describeEachDb('parked frames', (ctx) => {
@@ -300,7 +341,9 @@ describeEachDb('delivery ledger', (ctx) => {
   });
 
   it('reads back exactly what it wrote: odd symbols, null fields, any lots, 64-bit tickets, exact instants', async () => {
-    const lots = Array.from({ length: 200 }, (_, i) => (i === 0 ? null : Math.random() * 10 ** ((i % 9) - 4)));
+    const lots = Array.from({ length: 200 }, (_, i) =>
+      i === 0 ? null : Math.random() * 10 ** ((i % 9) - 4),
+    );
     const rows = lots.map((l, i) => ({
       masterAccount: 'M\u00e9"1',
       slaveAccount: `S\\${i}`,
@@ -345,7 +388,9 @@ describeEachDb('delivery ledger', (ctx) => {
       }),
     ).rejects.toThrow('roll back');
     expect(await ledger().listOpen()).toEqual([]);
-    await withTransaction(ctx.db, (tx) => createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]));
+    await withTransaction(ctx.db, (tx) =>
+      createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]),
+    );
     expect(await ledger().listOpen()).toHaveLength(1);
   });
 });
