@@ -365,6 +365,19 @@ describeEachDb('delivery ledger', (ctx) => {
     for (const r of rows) expect(byTicket.get(r.ticket)).toEqual(r);
   });
 
+  it('writes one ticket copied to many slaves with per-slave symbols, lots and states exactly', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      ...row('42', i % 5 === 0 ? 'closed' : 'sent', 2000 + (i % 3), `S${i}`),
+      symbol: i % 4 === 0 ? null : i % 4 === 1 ? 'null' : 'EURUSD',
+      lots: i % 6 === 0 ? null : (i % 7) * 0.01,
+    }));
+    await ledger().upsertMany(rows);
+    const back = await ledger().listForTickets(['M1'], ['42']);
+    expect(back.sort((a, b) => Number(a.slaveAccount.slice(1)) - Number(b.slaveAccount.slice(1)))).toEqual(
+      rows,
+    );
+  });
+
   it('stores instants as Prisma does: the same stored value, compared right to the millisecond', async () => {
     const at = new Date(Date.UTC(2026, 10, 27, 8, 30, 0, 500));
     await ledger().upsertMany([row('1', 'closed', at.getTime())]);
