@@ -31,6 +31,7 @@ const sqlitePragmas = (busyTimeoutMs: number) => [
 
 type LibsqlConfig = ConstructorParameters<typeof PrismaLibSQL>[0];
 type LibsqlClient = ReturnType<PrismaLibSQL['createClient']>;
+type InStatement = Parameters<LibsqlClient['execute']>[0];
 
 /** A failure that says nothing about the connection (a constraint or a bad statement): the connection is kept. */
 const keepsConnection = (err: unknown) => {
@@ -173,6 +174,7 @@ function releasingOnEnd(tx: LibsqlTx, release: () => void): LibsqlTx {
 }
 
 class SankeyLibSQL extends PrismaLibSQL {
+  private direct: LibsqlClient | null = null;
   constructor(
     private readonly file: string,
     private readonly pragmas: readonly string[],
@@ -181,6 +183,15 @@ class SankeyLibSQL extends PrismaLibSQL {
   }
   override createClient(config: LibsqlConfig): LibsqlClient {
     return wrapLibsqlClient(() => super.createClient(config), this.file, this.pragmas);
+  }
+  /** A connection of its own for `driverExecutor` (opened on first use), under the same pragmas and file lock. */
+  directClient(): LibsqlClient {
+    this.direct ??= this.createClient({ url: `file:${this.file}` });
+    return this.direct;
+  }
+  closeDirect(): void {
+    this.direct?.close();
+    this.direct = null;
   }
 }
 
@@ -192,6 +203,19 @@ export function sqliteAdapter(url: string, busyTimeoutMs = SQLITE_BUSY_TIMEOUT_M
 }
 
 const providers = new WeakMap<object, Provider>();
+
+/**
+ * Runs one statement straight on the database driver, past Prisma: `?` placeholders on SQLite, `$1`… on
+ * PostgreSQL; resolves to the rows changed. For hot bulk writes only (the relay's delivery ledger): Prisma's raw
+ * query path costs more CPU per parameter than the database spends on the row (BENCHMARKS.md). Errors are the
+ * driver's own (`asDatabaseUnavailable` classifies them like Prisma's).
+ */
+export type DriverExecutor = (sql: string, args: unknown[]) => Promise<number>;
+const driverExecutors = new WeakMap<object, DriverExecutor>();
+
+/** The driver executor of a client made by `createDb`; none for a transaction client (use its own methods). */
+export const driverExecutor = (client: DbClient): DriverExecutor | undefined => driverExecutors.get(client);
+
 export const providerOf = (db: Db): Provider => providers.get(db) ?? 'sqlite';
 
 /**
@@ -230,10 +254,17 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
   let db: Db;
   if (provider === 'sqlite') {
     const { PrismaClient } = await import('../generated/sqlite/client');
-    db = new PrismaClient({
-      adapter: sqliteAdapter(options.url, options.sqliteBusyTimeoutMs),
-      log: options.log ?? [],
+    const adapter = sqliteAdapter(options.url, options.sqliteBusyTimeoutMs) as SankeyLibSQL;
+    db = new PrismaClient({ adapter, log: options.log ?? [] });
+    driverExecutors.set(db, async (sql, args) => {
+      const r = await adapter.directClient().execute({ sql, args } as InStatement);
+      return r.rowsAffected;
     });
+    const disconnect = db.$disconnect.bind(db);
+    db.$disconnect = async () => {
+      adapter.closeDirect();
+      await disconnect();
+    };
   } else {
     const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([
       import('../generated/postgres/client'),
@@ -256,6 +287,7 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
       log: options.log ?? [],
     });
     db = client as unknown as Db;
+    driverExecutors.set(db, async (sql, args) => (await pool.query(sql, args)).rowCount ?? 0);
   }
   await db.$connect();
   providers.set(db, provider);

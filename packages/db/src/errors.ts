@@ -8,12 +8,16 @@ export class DbError extends Error {
 /** A unique constraint was violated (Prisma P2002), e.g. a duplicate trade group or (group, slave) member. */
 export class UniqueViolation extends DbError {
   override name = 'UniqueViolation';
+  /** The code the cause carried (Prisma P2002, libsql SQLITE_CONSTRAINT_UNIQUE, PostgreSQL 23505), if any. */
+  readonly code?: string;
   constructor(
     readonly entity: string,
     readonly key: Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
     super(`${entity} already exists: ${JSON.stringify(key)}`, options);
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string') this.code = code;
   }
 }
 

@@ -120,7 +120,8 @@ export class SignalJournal {
       } catch (err) {
         // A write that timed out may still have completed in the database worker; its retry then collides
         // with its own rows (the batch is one statement, so it landed whole): it is written, not lost.
-        if ((err as { code?: unknown }).code === 'P2002') {
+        const e = err as { code?: unknown; name?: unknown };
+        if (e.name === 'UniqueViolation' || e.code === 'P2002') {
           this.health.succeeded('journal');
           this.log.warn({ entries: batch.length }, 'journal batch was already written');
           continue;

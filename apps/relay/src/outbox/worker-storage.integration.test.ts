@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { migrate } from '@sankey/db/migrate';
+import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { classifyFailure } from '@sankey/shared/retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignalJournal } from '../journal/journal';
+import { open } from '../testing/core-harness';
 import type { JournalEntry, RelayStorage } from './storage';
 import { startWorkerRelayStorage } from './worker-storage';
 
@@ -43,14 +46,14 @@ describe('worker relay storage', () => {
   });
 
   it("keeps a database error's name and code across the thread boundary", async () => {
-    // (M1, 2) is journaled already: the unique constraint fails in the worker (Prisma P2002).
+    // (M1, 2) is journaled already: the unique constraint fails in the worker (libsql's code, as UniqueViolation).
     const err = await storage.appendJournal([entry(2)]).then(
       () => null,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(Error);
-    expect(err).toMatchObject({ name: 'PrismaClientKnownRequestError', code: 'P2002' });
-    expect((err as Error).message).toMatch(/Unique constraint/i);
+    expect(err).toMatchObject({ name: 'UniqueViolation', code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect((err as Error).message).toMatch(/TradeSignalJournal already exists/);
   });
 
   it('fails a call the database does not answer in time with a transient timeout error, and keeps working', async () => {
@@ -96,6 +99,26 @@ describe('worker relay storage', () => {
       );
     await slow.close();
     await other.$disconnect();
+  });
+
+  it('treats a journal batch that already landed (a timed-out write, retried) as written, not failed', async () => {
+    // The write that timed out in the caller but completed in the worker: (MJ, 5) is in the database.
+    await storage.appendJournal([entry(5, 'MJ')]);
+    const warnings: string[] = [];
+    const log = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (_: object, msg?: string) => warnings.push(msg ?? ''),
+    };
+    // Its retry: the same sequence number (the clock reads 5 ms, nothing journalled before for MJ).
+    const journal = new SignalJournal(storage, new Map(), () => 5, log);
+    expect(journal.record(open('MJ').message as TradeSignal, 1, {})).toBe(5);
+    await journal.flush();
+    expect(journal.unwritten).toBe(0);
+    expect(journal.dropped).toBe(0);
+    expect(warnings).toEqual(['journal batch was already written']);
+    expect(await storage.recentSignals({ masterAccount: 'MJ' })).toHaveLength(1);
   });
 
   it('fails pending and later calls at once when the worker dies, and reports the crash once', async () => {

@@ -1,7 +1,7 @@
 // The delivery ledger (docs/protocol.md D15): one row per member (master, slave) and master ticket with what the
 // relay did with the copy. Written by the relay in batches (last state per ticket wins); the open set (everything
 // not closed) is read back at start; closed rows are pruned by age.
-import { type DbClient, providerOfClient } from '../client';
+import { type DbClient, driverExecutor, providerOfClient } from '../client';
 
 export type DeliveryState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
 
@@ -35,43 +35,90 @@ const select = {
   updatedAt: true,
 } as const;
 
+const COLUMNS =
+  '"masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt"';
+const ON_CONFLICT =
+  'ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", ' +
+  '"symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"';
+// The parameter holds one element per group of rows that differ only in the slave (a signal's copies):
+// [master, ticket, state, symbol, lots, openedAt, updatedAt, [slave, …]]. The group's fields are read once
+// (MATERIALIZED), each row only adds its slave: JSON extraction was half of SQLite's work per row.
+// `WHERE true`: SQLite would otherwise read `ON CONFLICT` as part of the SELECT's join.
+const UPSERT_SQLITE =
+  'WITH g AS MATERIALIZED (SELECT r.value ->> 0 AS m, r.value ->> 1 AS t, r.value ->> 2 AS st, ' +
+  'r.value ->> 3 AS sy, r.value ->> 4 AS l, r.value ->> 5 AS o, r.value ->> 6 AS u, r.value -> 7 AS ss ' +
+  `FROM json_each(?) AS r) INSERT INTO "delivery_ledger" (${COLUMNS}) ` +
+  `SELECT g.m, s.value, g.t, g.st, g.sy, g.l, g.o, g.u FROM g, json_each(g.ss) AS s WHERE true ${ON_CONFLICT}`;
+const UPSERT_PG =
+  'WITH g AS MATERIALIZED (SELECT r ->> 0 AS m, r ->> 1 AS t, r ->> 2 AS st, r ->> 3 AS sy, ' +
+  `(r ->> 4)::float8 AS l, (r ->> 5)::timestamptz AT TIME ZONE 'UTC' AS o, ` +
+  `(r ->> 6)::timestamptz AT TIME ZONE 'UTC' AS u, r -> 7 AS ss FROM jsonb_array_elements($1::jsonb) AS r) ` +
+  `INSERT INTO "delivery_ledger" (${COLUMNS}) SELECT g.m, s.slave, g.t, g.st, g.sy, g.l, g.o, g.u ` +
+  `FROM g CROSS JOIN LATERAL jsonb_array_elements_text(g.ss) AS s(slave) ${ON_CONFLICT}`;
+/** Rows per statement: bounds one statement's parameter text. */
+const UPSERT_CHUNK = 2000;
+
+function* chunks<T>(xs: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
+}
+
+type Group = [string, string, string, string | null, number | null, string, string, string[]];
+
+/**
+ * The rows as one JSON parameter, grouped (see UPSERT_SQLITE). Dates as Prisma's adapters would bind them, so the
+ * stored text and its ordering are the same as Prisma's own writes: SQLite keeps ISO 8601 text with `+00:00`;
+ * PostgreSQL gets UTC instants for its `timestamp(3)` columns. Numbers survive JSON exactly (shortest round-trip
+ * form, read back by both databases).
+ */
+function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
+  const at = pg ? (d: Date) => d.toISOString() : (d: Date) => `${d.toISOString().slice(0, -1)}+00:00`;
+  const groups = new Map<string, Group>();
+  for (const r of rows) {
+    // No NUL in account ids (D18), decimal tickets, states, instants; the symbol JSON-quoted; lots last.
+    const key = `${r.masterAccount}\u0000${r.ticket}\u0000${r.state}\u0000${r.openedAt.getTime()}\u0000${r.updatedAt.getTime()}\u0000${JSON.stringify(r.symbol)}\u0000${r.lots}`;
+    const g = groups.get(key);
+    if (g) g[7].push(r.slaveAccount);
+    else {
+      groups.set(key, [
+        r.masterAccount,
+        r.ticket,
+        r.state,
+        r.symbol,
+        r.lots,
+        at(r.openedAt),
+        at(r.updatedAt),
+        [r.slaveAccount],
+      ]);
+    }
+  }
+  return JSON.stringify([...groups.values()]);
+}
+
 export function createDeliveryLedgerRepository(client: DbClient) {
   return {
     /**
-     * Writes each row's current state (insert, or overwrite state/symbol/lots/updatedAt per member and ticket):
-     * one multi-row `INSERT … ON CONFLICT DO UPDATE` per 200 rows — a signal fanned out to 1,000 slaves writes 1,000
-     * rows, so one statement per row would fall behind the signal path.
+     * Writes each row's current state (insert, or overwrite state/symbol/lots/updatedAt per member and ticket).
+     * A signal fanned out to 1,000 slaves writes 1,000 rows, so the whole batch goes in one statement with one
+     * parameter: the rows as a JSON array of arrays, expanded by the database (`json_each` / `jsonb_array_elements`).
+     * One parameter instead of eight per row: binding parameters one by one (Prisma's mapping, then the driver's)
+     * cost more CPU than the database spends on the row, and was most of the relay's storage-worker CPU
+     * (BENCHMARKS.md, Optimisations).
      */
     async upsertMany(rows: DeliveryLedgerRow[]): Promise<void> {
       if (rows.length === 0) return;
-      // The last state per ticket wins (a batch can hold an Open and its Close).
+      // The last state per ticket wins (a batch can hold an Open and its Close); one statement may not touch a
+      // row twice (PostgreSQL refuses it).
       const last = new Map<string, DeliveryLedgerRow>();
       for (const r of rows) last.set(`${r.masterAccount}\u0000${r.slaveAccount}\u0000${r.ticket}`, r);
-      const unique = [...last.values()];
       const pg = providerOfClient(client) === 'postgresql';
-      for (let i = 0; i < unique.length; i += 200) {
-        const chunk = unique.slice(i, i + 200);
-        const params: unknown[] = [];
-        const tuple = (r: DeliveryLedgerRow) => {
-          const at = params.length;
-          params.push(
-            r.masterAccount,
-            r.slaveAccount,
-            r.ticket,
-            r.state,
-            r.symbol,
-            r.lots,
-            r.openedAt,
-            r.updatedAt,
-          );
-          const ph = (k: number) => (pg ? `$${at + k}` : '?');
-          return `(${[1, 2, 3, 4, 5, 6, 7, 8].map(ph).join(', ')})`;
-        };
-        const values = chunk.map(tuple).join(', ');
-        await client.$executeRawUnsafe(
-          `INSERT INTO "delivery_ledger" ("masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", "symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"`,
-          ...params,
-        );
+      const sql = pg ? UPSERT_PG : UPSERT_SQLITE;
+      // Straight on the driver when the client has one (not inside a transaction): Prisma's raw-query path
+      // would cost more CPU than the statement itself.
+      const direct = driverExecutor(client);
+      for (const chunk of chunks([...last.values()], UPSERT_CHUNK)) {
+        const json = encodeRows(chunk, pg);
+        if (direct) await direct(sql, [json]);
+        else await client.$executeRawUnsafe(sql, json);
       }
     },
 

@@ -247,6 +247,47 @@ describeEachDb('signal journal', (ctx) => {
     expect(await journal().pruneOlderThan(at(3))).toBe(2);
     expect((await journal().listRecent()).map((r) => r.masterAccount)).toEqual(['M2']);
   });
+
+  it('stores what Prisma would (same stored text), in batch order, and names a repeated sequence', async () => {
+    const payload = {
+      signal: { symbol: 'GOLD "spot"', lots: 0.1, magic: 2 ** 53 - 1 },
+      accepted: 3,
+      note: '\u91d1',
+    };
+    const e = (seq: number, ticket: string, masterAccount = 'M\u00e9') => ({
+      masterAccount,
+      seq,
+      receivedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 0, 7)),
+      action: 'Open',
+      ticket,
+      symbol: 'GOLD "spot"',
+      payload,
+    });
+    await journal().appendBatch([e(3, '9223372036854775807'), e(2, '-9223372036854775808'), e(1, '5')]);
+    // The same entry through Prisma's model API (createMany: Prisma's SQLite reads stop at 2^53, D18's tickets do not).
+    await ctx.db.tradeSignalJournal.createMany({
+      data: [{ ...e(4, '9223372036854775807'), seq: 4n, ticket: 9223372036854775807n }],
+    });
+    const stored = await ctx.db.$queryRawUnsafe<Record<string, string>[]>(
+      'SELECT CAST("seq" AS TEXT) AS "seq", CAST("ticket" AS TEXT) AS "ticket", CAST("receivedAt" AS TEXT) AS "receivedAt", CAST("payload" AS TEXT) AS "payload" FROM "trade_signal_journal" ORDER BY "id"',
+    );
+    expect(stored.map((r) => r.seq)).toEqual(['3', '2', '1', '4']);
+    expect(stored.map((r) => r.ticket)).toEqual([
+      '9223372036854775807',
+      '-9223372036854775808',
+      '5',
+      '9223372036854775807',
+    ]);
+    expect({ ...stored[0], seq: '' }).toEqual({ ...stored[3], seq: '' });
+    await journal().appendBatch([e(9, '77', 'M2'), e(8, '78', 'M2')]);
+    const back = await journal().listRecent({ masterAccount: 'M2' });
+    expect(back).toMatchObject([e(8, '78', 'M2'), e(9, '77', 'M2')]);
+    const err = await journal()
+      .appendBatch([e(10, '1', 'M2'), e(9, '1', 'M2')])
+      .catch((x: unknown) => x);
+    expect(err).toMatchObject({ name: 'UniqueViolation', entity: 'TradeSignalJournal' });
+    expect(await journal().listRecent({ masterAccount: 'M2' })).toHaveLength(2);
+  });
 });
 
 describeEachDb('parked frames', (ctx) => {
@@ -297,5 +338,72 @@ describeEachDb('delivery ledger', (ctx) => {
     expect(open.find((r) => r.ticket === '9223372036854775807')).toMatchObject({ state: 'sent', lots: 0.1 });
     expect(open.some((r) => r.ticket === '1' && r.slaveAccount === 'S1')).toBe(false);
     expect(await ledger().pruneOlderThan(new Date(2500))).toBe(448);
+  });
+
+  it('reads back exactly what it wrote: odd symbols, null fields, any lots, 64-bit tickets, exact instants', async () => {
+    const lots = Array.from({ length: 200 }, (_, i) =>
+      i === 0 ? null : Math.random() * 10 ** ((i % 9) - 4),
+    );
+    const rows = lots.map((l, i) => ({
+      masterAccount: 'M\u00e9"1',
+      slaveAccount: `S\\${i}`,
+      ticket: i === 1 ? '-9223372036854775808' : String(2n ** 63n - 1n - BigInt(i)),
+      state: (['sent', 'closed', 'parked', 'dead_lettered'] as const)[i % 4]!,
+      symbol: i === 2 ? null : i === 3 ? 'GOLD "spot" \u91d1' : 'pro.XAUUSD.m',
+      lots: l,
+      openedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 0, i)),
+      updatedAt: new Date(Date.UTC(2026, 10, 27, 8, 0, 1, 999 - i)),
+    }));
+    await ledger().upsertMany(rows);
+    const back = await ledger().listForMember('M\u00e9"1', 'S\\3');
+    expect(back).toEqual([rows[3]]);
+    const all = await ledger().listForTickets(
+      ['M\u00e9"1'],
+      rows.map((r) => r.ticket),
+    );
+    const byTicket = new Map(all.map((r) => [r.ticket, r]));
+    for (const r of rows) expect(byTicket.get(r.ticket)).toEqual(r);
+  });
+
+  it('writes one ticket copied to many slaves with per-slave symbols, lots and states exactly', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      ...row('42', i % 5 === 0 ? 'closed' : 'sent', 2000 + (i % 3), `S${i}`),
+      symbol: i % 4 === 0 ? null : i % 4 === 1 ? 'null' : 'EURUSD',
+      lots: i % 6 === 0 ? null : (i % 7) * 0.01,
+    }));
+    await ledger().upsertMany(rows);
+    const back = await ledger().listForTickets(['M1'], ['42']);
+    expect(back.sort((a, b) => Number(a.slaveAccount.slice(1)) - Number(b.slaveAccount.slice(1)))).toEqual(
+      rows,
+    );
+  });
+
+  it('stores instants as Prisma does: the same stored value, compared right to the millisecond', async () => {
+    const at = new Date(Date.UTC(2026, 10, 27, 8, 30, 0, 500));
+    await ledger().upsertMany([row('1', 'closed', at.getTime())]);
+    // The same instant written by Prisma itself: the stored values must be identical (SQLite keeps text).
+    await ctx.db.deliveryLedger.create({ data: row('2', 'closed', at.getTime()) });
+    const stored = await ctx.db.$queryRawUnsafe<{ ticket: string; openedAt: string; updatedAt: string }[]>(
+      'SELECT "ticket", CAST("openedAt" AS TEXT) AS "openedAt", CAST("updatedAt" AS TEXT) AS "updatedAt" FROM "delivery_ledger" ORDER BY "ticket"',
+    );
+    expect(stored).toHaveLength(2);
+    expect({ ...stored[0], ticket: '' }).toEqual({ ...stored[1], ticket: '' });
+    expect(await ledger().pruneOlderThan(at)).toBe(0);
+    expect(await ledger().pruneOlderThan(new Date(at.getTime() + 1))).toBe(2);
+  });
+
+  it('writes inside a transaction too, and rolls back with it', async () => {
+    await expect(
+      withTransaction(ctx.db, async (tx) => {
+        await createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]);
+        expect(await createDeliveryLedgerRepository(tx).listOpen()).toHaveLength(1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await ledger().listOpen()).toEqual([]);
+    await withTransaction(ctx.db, (tx) =>
+      createDeliveryLedgerRepository(tx).upsertMany([row('7', 'sent', 2000)]),
+    );
+    expect(await ledger().listOpen()).toHaveLength(1);
   });
 });
