@@ -29,8 +29,11 @@ export const benchEnv = {
   stormMembers: num('BENCH_STORM_MEMBERS', 1000),
   /** Skip parts: comma list of fanout,prefix,heartbeat,storm,hops,profile,core,dblock,cluster. */
   skip: new Set((get('BENCH_SKIP') ?? '').split(',').filter(Boolean)),
-  /** The baseline forwarder's socket: `pub`, or `xpub` once the relay publishes on an XPUB. */
-  forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'pub') as 'pub' | 'xpub',
+  /**
+   * The baseline forwarder's socket: `xpub` as the relay's publisher (D19), which also tells the benchmark when
+   * every subscription has arrived; `pub` for a bare PUB (its first frames may miss slow-joining subscribers).
+   */
+  forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'xpub') as 'pub' | 'xpub',
   /** Slave counts of the cross-relay benchmark (cluster mode: master on relay A, slaves on relay B). */
   clusterFanout: list('BENCH_CLUSTER_FANOUT', [1, 10, 100]),
   /** Signals per cross-relay run. */

@@ -1,6 +1,7 @@
 // Baseline for the fan-out benchmark: a process that republishes every frame from its PULL socket to N topics
 // (`trade/<master>/<slave>`, the relay's topics) with no decoding, filtering or encoding.
-// argv: <pub|xpub> <master> <slaves>. The socket type follows the relay's publisher (BENCH_FORWARDER_SOCKET).
+// argv: <pub|xpub> <master> <slaves>. The socket type follows the relay's publisher (BENCH_FORWARDER_SOCKET, XPUB
+// by default as the relay's).
 import { Publisher, Pull, XPublisher } from 'zeromq';
 import { slaveIds } from './ids';
 
@@ -13,10 +14,14 @@ const pub =
 await pull.bind('tcp://127.0.0.1:*');
 await pub.bind('tcp://127.0.0.1:*');
 if (pub instanceof XPublisher) {
-  // An XPUB hands subscriptions to the application; read them so they never back up.
+  // An XPUB hands subscriptions to the application: every one is reported (verbosity allSubs), counted and the
+  // count printed, so the benchmark starts sending only once every subscriber's subscription has arrived — a
+  // bare publisher drops frames for subscribers it has not heard from yet (the relay parks them instead, D19).
+  pub.verbosity = 'allSubs';
   void (async () => {
-    for await (const _ of pub) {
-      // subscriptions are not used
+    let subscribed = 0;
+    for await (const [msg] of pub) {
+      if (msg?.[0] === 1) process.stdout.write(`subscribed ${++subscribed}\n`);
     }
   })();
 }
