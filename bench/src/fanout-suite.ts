@@ -45,7 +45,8 @@ async function measure(
   // D19): at N = 1,000 the first signal missed 133 of 1,000 subscribers after the 1.3 s wait above. Wait for all.
   if (forwarderOutput && benchEnv.forwarderSocket === 'xpub') {
     const until = Date.now() + 60_000;
-    while (!forwarderOutput().includes(`subscribed ${n}\n`) && Date.now() < until) await sleep(50);
+    const all = `subscribed ${fleet.subscriptions}\n`;
+    while (!forwarderOutput().includes(all) && Date.now() < until) await sleep(50);
   }
   const signals =
     sub === 'prefix'

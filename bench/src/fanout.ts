@@ -50,6 +50,8 @@ export class Fleet {
   private latN = 0;
   private recordFrom = 0;
   readonly perSignal: number;
+  /** Subscriptions the publisher receives from this fleet (prefix mode: two per socket). */
+  readonly subscriptions: number;
   private readonly push = new Push({ linger: 0, sendHighWaterMark: 1_000_000 });
 
   constructor(
@@ -61,12 +63,16 @@ export class Fleet {
   ) {
     this.push.connect(receiver);
     this.perSignal = subscription === 'exact' ? 1 : slaves;
+    this.subscriptions = subscription === 'exact' ? slaves : 2 * slaves;
     this.counts = new Int32Array(slaves);
     const ids = slaveIds(master, slaves);
     for (let j = 0; j < slaves; j++) {
       const sub = new Subscriber({ linger: 0, receiveHighWaterMark: 1_000_000 });
       sub.connect(publisher);
-      sub.subscribe(subscription === 'exact' ? `trade/${master}/${ids[j]}` : `trade/${master}/`);
+      // Prefix: as a real slave subscribes — the DLL's `trade/<master>/` and the MQL's exact `trade/<master>/<slave>`
+      // (which tells the relay it is listening, D19); one pipe gets each frame once however many subscriptions match.
+      if (subscription === 'prefix') sub.subscribe(`trade/${master}/`, `trade/${master}/${ids[j]}`);
+      else sub.subscribe(`trade/${master}/${ids[j]}`);
       this.subs.push(sub);
       void this.loop(sub, j);
     }
