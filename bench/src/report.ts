@@ -77,7 +77,9 @@ export function fanoutTable(rows: FanoutRow[]): string {
   return [
     'One master, N slaves, every member enabled and at status 2; one SUB socket per slave. *exact*: each SUB on its',
     '`trade/<master>/<slave>` topic (N deliveries per signal); *prefix*: each SUB on `trade/<master>/` as the DLL',
-    'subscribes (N² deliveries, shared-delivery cost). Latency = master send → slave receive per delivered frame,',
+    'subscribes, plus its exact topic as the MQL does (N² deliveries, shared-delivery cost). The forwarder is an',
+    'XPUB like the relay; sending starts once it has seen every subscription (a bare publisher drops frames for',
+    'subscribers it has not heard from; the relay parks them, D19). Latency = master send → slave receive per delivered frame,',
     'µs, all sockets in the benchmark process. Closed loop: send, wait for every slave, 1 ms pause. Open loop:',
     "bursts sent back to back (at most 8,000 frames per burst, under the relay's send-queue capacity; at N ≥ 1,000",
     '`BENCH_OPEN_SIGNALS_LARGE` signals, default 500, the closed loop keeps the full count). Opens and',
