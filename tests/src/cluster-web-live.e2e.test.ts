@@ -119,6 +119,10 @@ describe.skipIf(!base || !webBuilt)('web app of relay A in a cluster', () => {
       await expect
         .poll(async () => (await lagOf('relay-a'))?.pending ?? null, { timeout: 15_000, interval: 250 })
         .not.toBeNull();
+      // Each relay samples its consumer's pending count on its own timer: wait for B's too.
+      await expect
+        .poll(async () => (await lagOf('relay-b'))?.pending ?? null, { timeout: 15_000, interval: 250 })
+        .not.toBeNull();
       const lagB = (await lagOf('relay-b'))!;
       expect(lagB.p50Ms).toBeGreaterThanOrEqual(0);
       expect(lagB.p50Ms).toBeLessThan(5_000);
@@ -136,9 +140,11 @@ describe.skipIf(!base || !webBuilt)('web app of relay A in a cluster', () => {
       await expect
         .poll(async () => row('relay-a').getByTestId('cluster-relay-lag').textContent(), { timeout: 20_000 })
         .toMatch(/^No cross-relay copy yet\d+ pending$/);
-      expect(await row('relay-b').getByTestId('cluster-relay-pending').textContent()).toMatch(
-        /^\d+ pending · last copy \d+ s before last seen$/,
-      );
+      await expect
+        .poll(async () => row('relay-b').getByTestId('cluster-relay-pending').textContent(), {
+          timeout: 20_000,
+        })
+        .toMatch(/^\d+ pending · last copy \d+ s before last seen$/);
       await card.getByTestId('cluster-relays').screenshot({ path: join(SHOTS, 'cluster-relays-lag.png') });
     } finally {
       await browser.close();
