@@ -98,8 +98,10 @@ describe.skipIf(!webBuilt)('npm run demo', () => {
 
       // Trades: rows, and a row opened shows copied slaves.
       await nav(page, 'trades');
+      // A few trades in: the very first may have been opened before the slaves were at status 2 (every outcome
+      // filtered), which CI once expanded and waited on in vain. The newest of three is copied to A and B.
+      await page.getByTestId('trade-row').nth(2).waitFor({ timeout: 30_000 });
       const row = page.getByTestId('trade-row').first();
-      await row.waitFor({ timeout: 20_000 });
       await row.getByTestId('trade-expand').click();
       await page.locator('[data-testid="slave-outcome"][data-outcome="copied"]').first().waitFor();
 
