@@ -358,9 +358,15 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       return by.SB !== undefined && by.SB === by.journal;
     };
     await expect.poll(seqs, { timeout: 5000 }).toBe(true);
+    const beforeRestart = sb.mark();
     b.child.kill('SIGKILL');
     await b.stop();
     b = await w.relay('relay-b', ports);
+    // The restarted B knows SB only from its next heartbeat: an Open before that would be filtered (slave offline),
+    // which CI once hit. Wait for B's config saying SB copies M1 again.
+    await sb.waitForConfig((cfg) => cfg.master_account === 'M1' && cfg.status === 2, 20_000, {
+      since: beforeRestart,
+    });
     await m1.open({ ticket: 6, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((cmd) => cmd.ticket === 6, 20_000);
     // Every frame SB got, counted at the slave: the seven signals before the crash once each, then the new one.
