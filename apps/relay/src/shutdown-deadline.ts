@@ -23,20 +23,8 @@ export async function drainWithDeadline(
   deadlineMs: number,
   pending: () => LeftAtDeadline,
 ): Promise<LeftAtDeadline | null> {
-  return (await finishedWithin(work, deadlineMs)) ? null : pending();
-}
-
-/** True when `work` resolved within `ms`; false at the deadline (the work is left running). */
-async function finishedWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const finished = await settledWithin(work.then(() => true), deadlineMs);
+  return finished ? null : pending();
 }
 
 export function reportLeftBehind(
