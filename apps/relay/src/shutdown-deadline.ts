@@ -23,7 +23,10 @@ export async function drainWithDeadline(
   deadlineMs: number,
   pending: () => LeftAtDeadline,
 ): Promise<LeftAtDeadline | null> {
-  const finished = await settledWithin(work.then(() => true), deadlineMs);
+  const finished = await settledWithin(
+    work.then(() => true),
+    deadlineMs,
+  );
   return finished ? null : pending();
 }
 
