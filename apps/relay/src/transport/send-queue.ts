@@ -28,6 +28,10 @@ class Fifo {
     return this.items[this.head];
   }
 
+  last(): OutboundFrame | undefined {
+    return this.items[this.items.length - 1];
+  }
+
   push(item: OutboundFrame): void {
     this.items.push(item);
   }
@@ -121,6 +125,16 @@ export class SendQueue {
       }
     }
     return 'queue_full';
+  }
+
+  /** Each stream's last queued frame: once it has left, so has everything its stream had queued before it. */
+  tails(): Map<string, OutboundFrame> {
+    const tails = new Map<string, OutboundFrame>();
+    for (const [stream, fifo] of this.streams) {
+      const last = fifo.last();
+      if (last) tails.set(stream, last);
+    }
+    return tails;
   }
 
   /** The next frame to send: the head of the best-ranked ready stream, streams taking turns on equal rank. */

@@ -4,6 +4,7 @@
 import { MAX_INBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
 import { Pull, XPublisher } from 'zeromq';
 import type { OutboundFrame } from '../core/ports';
+import { FlushBarriers } from './flush-barriers';
 import { type RefusalReason, SendQueue } from './send-queue';
 
 export interface ZmqOptions {
@@ -45,7 +46,9 @@ export class ZmqTransport {
   private readonly queue: SendQueue;
   private readLoop: Promise<void> | undefined;
   private writing = false;
-  private drainWaiters: (() => void)[] = [];
+  /** The frame being handed to the socket right now. */
+  private inFlight: OutboundFrame | null = null;
+  private readonly barriers = new FlushBarriers();
   private reading = false;
   receiverPort = 0;
   publisherPort = 0;
@@ -121,25 +124,32 @@ export class ZmqTransport {
     this.writing = true;
     try {
       for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+        this.inFlight = item;
         try {
           await this.pub.send(item.frame);
           this.hooks.onSent(item);
         } catch (err) {
           this.hooks.onSendFailed(item, err);
         }
+        this.inFlight = null;
+        if (this.barriers.active) this.barriers.handed(item);
       }
     } finally {
       this.writing = false;
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
+      this.inFlight = null;
+      this.barriers.releaseAll();
     }
   }
 
-  /** Resolves when every queued frame has been handed to the socket. */
+  /**
+   * Resolves when every frame queued so far has been handed to the socket (or failed to be), not waiting for the
+   * frames queued after the call (flush-barriers.ts).
+   */
   flush(): Promise<void> {
-    if (!this.writing && this.queue.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    const tails = this.queue.tails();
+    const inFlight = this.inFlight;
+    if (inFlight && !tails.has(inFlight.stream)) tails.set(inFlight.stream, inFlight);
+    return this.barriers.add(tails);
   }
 
   /** Takes every frame still waiting in the send queue out of it (the shutdown deadline passed): they will not be sent. */
