@@ -147,9 +147,10 @@ describe('a large snapshot while signals flow', () => {
     });
     const buildMs = performance.now() - t0;
     const maxDelay = Math.max(...delays);
-    // Generous for a loaded machine, yet far below what building the snapshot in one go stalls for.
+    // Against what building the snapshot in one go stalls for on this machine, measured just before: a loaded
+    // machine stretches both (a fixed cap of 250 ms once failed in CI at 344 ms with other jobs running).
     expect(stallMs).toBeGreaterThan(500);
-    expect(maxDelay).toBeLessThan(Math.min(250, stallMs / 2));
+    expect(maxDelay).toBeLessThan(stallMs / 2);
     expect(delays.length).toBeGreaterThan(10);
 
     // Every member got the whole snapshot, frames ≤ 4096 bytes, in order.
