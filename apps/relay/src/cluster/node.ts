@@ -18,6 +18,7 @@ import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
 import { ReplayGuard } from './replay-guard';
 import { type RiskPeerSide, RiskSync } from './risk-sync';
+import { DeliveredSeqPrune } from './seq-prune';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
@@ -39,6 +40,7 @@ export class ClusterNode {
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
+  private readonly seqPrune: DeliveredSeqPrune;
   private bridge: ClusterEventBridge | null = null;
   private appliedOutbox: () => number = () => 0;
 
@@ -78,6 +80,7 @@ export class ClusterNode {
     );
     this.router = new SyncRouter(j.nc, j.names, id, log, this.where);
     this.risk = new RiskSync(j.nc, j.names, id, log);
+    this.seqPrune = new DeliveredSeqPrune(j.jsm, j.names, deps.seqStore, log);
   }
 
   /** Connects, makes sure the stream and buckets exist and claims the relay id (ClusterStartError when taken). */
@@ -149,6 +152,7 @@ export class ClusterNode {
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));
     this.relays.start();
+    this.seqPrune.start();
   }
 
   /**
@@ -223,6 +227,7 @@ export class ClusterNode {
     this.inlet.stop();
     this.router.stop();
     this.risk.stop();
+    this.seqPrune.stop();
     this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.
