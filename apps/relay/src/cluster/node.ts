@@ -9,7 +9,7 @@ import type { SignalRecorder, StatusWriter } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
-import { type EaStateValue, eaStateValue } from './ea-state';
+import { type EaStateValue, eaStateValue, kvRefreshEveryMs } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
 import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
@@ -73,7 +73,7 @@ export class ClusterNode {
       j.eaKv,
       j.names,
       id,
-      cfg.refreshEveryMs ?? 5000,
+      () => kvRefreshEveryMs(this.where.core?.settings.heartbeatTimeoutS ?? deps.heartbeatTimeoutS),
       j.metrics,
       log,
       this.where,
