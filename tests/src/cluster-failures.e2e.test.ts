@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testPostgresUrl } from '@sankey/db/env';
+import type { ServerToClientEvents, SystemSnapshot } from '@sankey/shared/api/events';
+import { issueSocketToken } from '@sankey/shared/api/socket-token';
 import type { SlaveConfigMessage, TradeSignal } from '@sankey/shared/protocol/messages';
+import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_TOKEN, type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
 import { freePort } from './free-port';
@@ -95,6 +98,38 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     // Copying across goes on after the outage.
     await m1.open({ ticket: 50, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((c) => c.ticket === 50, 10_000);
+  });
+
+  it('sends its browsers a fresh system snapshot when NATS is back (the other relays’ live events of the outage are lost)', async () => {
+    nats = await privateNats();
+    w = await clusterWorld({ natsUrl: nats.url });
+    const a = await w.relay('relay-a');
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const socket: Socket<ServerToClientEvents> = io(a.endpoints.http, {
+      transports: ['websocket'],
+      auth: { token: issueSocketToken(API_TOKEN, Date.now()).token },
+      reconnection: false,
+    });
+    try {
+      const snapshots: SystemSnapshot[] = [];
+      socket.on('system_snapshot', (s) => snapshots.push(s));
+      await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      // No EA anywhere: nothing else makes the relay send a snapshot meanwhile.
+      await nats.stop();
+      await expect
+        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 10_000 })
+        .toBe(0);
+      const before = snapshots.length;
+      await nats.start();
+      await expect
+        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 20_000 })
+        .toBe(1);
+      await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBeGreaterThan(before);
+      expect(snapshots.at(-1)?.members.map((m) => m.slaveAccount)).toEqual(['SB']);
+      expect(await metric(a.endpoints.http, 'sankey_cluster_events_total{outcome="resync"}')).toBe(1);
+    } finally {
+      socket.close();
+    }
   });
 
   it('keeps a heartbeating remote master online at the slave relay, and times it out on that relay’s own clock when its KV entry stops changing', async () => {

@@ -88,10 +88,16 @@ export class ClusterNode {
     let node: ClusterNode | undefined;
     const joined = await joinCluster(cfg, deps, {
       info: () => node?.relayInfo(),
-      reconnected: () => node?.outlet.resume(),
+      reconnected: () => node?.reconnected(),
     });
     node = new ClusterNode(cfg, joined, deps);
     return node;
+  }
+
+  /** NATS is back: the buffered signals go out, and the browsers get a fresh snapshot (Live events). */
+  private reconnected(): void {
+    this.outlet.resume();
+    this.bridge?.reconnected();
   }
 
   /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
