@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testPostgresUrl } from '@sankey/db/env';
-import type { TradeSignal } from '@sankey/shared/protocol/messages';
+import type { ServerToClientEvents, SystemSnapshot } from '@sankey/shared/api/events';
+import { issueSocketToken } from '@sankey/shared/api/socket-token';
+import type { SlaveConfigMessage, TradeSignal } from '@sankey/shared/protocol/messages';
+import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_TOKEN, type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
 import { freePort } from './free-port';
@@ -97,23 +100,66 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await sb.waitForCommand((c) => c.ticket === 50, 10_000);
   });
 
-  it('times a remote master out on the slave relay’s own clock when its KV entry stops changing', async () => {
+  it('sends its browsers a fresh system snapshot when NATS is back (the other relays’ live events of the outage are lost)', async () => {
+    nats = await privateNats();
+    w = await clusterWorld({ natsUrl: nats.url });
+    const a = await w.relay('relay-a');
+    await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
+    const socket: Socket<ServerToClientEvents> = io(a.endpoints.http, {
+      transports: ['websocket'],
+      auth: { token: issueSocketToken(API_TOKEN, Date.now()).token },
+      reconnection: false,
+    });
+    try {
+      const snapshots: SystemSnapshot[] = [];
+      socket.on('system_snapshot', (s) => snapshots.push(s));
+      await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      // No EA anywhere: nothing else makes the relay send a snapshot meanwhile.
+      await nats.stop();
+      await expect
+        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 10_000 })
+        .toBe(0);
+      const before = snapshots.length;
+      await nats.start();
+      await expect
+        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 20_000 })
+        .toBe(1);
+      await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBeGreaterThan(before);
+      expect(snapshots.at(-1)?.members.map((m) => m.slaveAccount)).toEqual(['SB']);
+      expect(await metric(a.endpoints.http, 'sankey_cluster_events_total{outcome="resync"}')).toBe(1);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('keeps a heartbeating remote master online at the slave relay, and times it out on that relay’s own clock when its KV entry stops changing', async () => {
     w = await clusterWorld();
-    const env = { SANKEY_HEARTBEAT_TIMEOUT_S: '8' };
+    // The shortest timeouts flickered most: with a 5 s refresh, B timed the master out 3 s after each update.
+    const env = { SANKEY_HEARTBEAT_TIMEOUT_S: '3' };
     const a = await w.relay('relay-a', env);
     const b = await w.relay('relay-b', env);
     await w.admin(a).createGroup('M1', { enabled: true, members: [{ slaveAccount: 'SB', enabled: true }] });
     const sb = await w.slave(b, 'SB');
     await w.master(a, 'M1');
     await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
+    // Steady heartbeats at A for 8 s (more than a refresh period plus a timeout of the old 5 s refresh): B never
+    // sees the master offline, so SB is never told to stop copying.
+    const steady = sb.mark();
+    await new Promise((r) => setTimeout(r, 8000));
+    const flips = sb
+      .sinceMark(steady)
+      .filter((f) => f.message?.type === 'SlaveConfig')
+      .map((f) => f.message!.message as SlaveConfigMessage)
+      .filter((c) => c.master_account === 'M1' && c.status !== 2);
+    expect(flips, 'the remote master flipped offline at relay B').toEqual([]);
     // Relay A freezes (its master EA keeps heartbeating to it): no KV update reaches B any more.
     const mark = sb.mark();
     const frozenAt = Date.now();
     a.child.kill('SIGSTOP');
     try {
       await sb.waitForConfig((c) => c.master_account === 'M1' && c.status === 1, 30_000, { since: mark });
-      // Not before the heartbeat timeout: B waited for its own 8 s (the last KV update was up to 5 s earlier).
-      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(3000);
+      // Not before the heartbeat timeout: B waited for its own 3 s (the last KV update was up to 1 s earlier).
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(1500);
     } finally {
       a.child.kill('SIGCONT');
     }
@@ -324,7 +370,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     for (const s of [sb1, sb2]) await s.waitForCommand((cmd) => cmd.ticket === 900, 20_000);
   }, 180_000);
 
-  it('does not send a replayed signal again to a slave that had it (dedup by master and seq in the ledger)', async () => {
+  it('does not send a replayed signal again to a slave that had it (dedup by master and seq in the ledger); a stale replayed Open is dead-lettered with the member’s symbol, and its retry reaches the slave with it', async () => {
     w = await clusterWorld();
     const a = await w.relay('relay-a');
     const ports = {
@@ -341,9 +387,34 @@ describe.skipIf(!base)('cluster mode under failures', () => {
         { slaveAccount: 'SN', enabled: false, slaveSettings: { maxSignalDelayMs: 60_000 } },
       ],
     });
+    // M2's one member on B maps symbols and allows 1 s: an Open of M2 while B is down is stale when B is back.
+    await w.admin(a).createGroup('M2', {
+      enabled: true,
+      members: [
+        {
+          slaveAccount: 'SM',
+          enabled: true,
+          slaveSettings: {
+            maxSignalDelayMs: 1000,
+            symbolPrefix: 'p.',
+            symbolSuffix: '.m',
+            symbolMappings: [{ sourceSymbol: 'XAUUSD', targetSymbol: 'GOLD' }],
+          },
+        },
+      ],
+    });
     const sb = await w.slave(b, 'SB');
+    const sm = await w.slave(b, 'SM');
     const m1 = await w.master(a, 'M1');
+    const m2 = await w.master(a, 'M2');
     await sb.waitForConfig((cfg) => cfg.master_account === 'M1' && cfg.status === 2, 20_000);
+    await sm.waitForConfig((cfg) => cfg.master_account === 'M2' && cfg.status === 2, 20_000);
+    const smOpen = (ticket: number) =>
+      trades(sm, 'trade/M2/SM').find((x) => x.action === 'Open' && Number(x.ticket) === ticket)?.symbol;
+    // A live copy to SM, for reference: the member's mapping, prefix and suffix.
+    await m2.open({ ticket: 1, symbol: 'XAUUSD', orderType: 'Buy', lots: 0.1 });
+    await sm.waitForCommand((cmd) => cmd.kind === 'open' && cmd.ticket === 1, 10_000);
+    expect(smOpen(1)).toBe('p.GOLD.m');
     for (let t = 1; t <= 5; t++) await m1.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await m1.close(1);
     await m1.modify(2, { stopLoss: 1.05 });
@@ -361,6 +432,10 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     const beforeRestart = sb.mark();
     b.child.kill('SIGKILL');
     await b.stop();
+    await m2.open({ ticket: 2, symbol: 'XAUUSD', orderType: 'Buy', lots: 0.1 });
+    const m2OpenedAt = Date.now();
+    // B comes back once M2's Open is older than SM's 1 s (a relay's start alone takes longer).
+    await expect.poll(() => Date.now() - m2OpenedAt > 1500, { timeout: 5000, interval: 100 }).toBe(true);
     b = await w.relay('relay-b', ports);
     // The restarted B knows SB only from its next heartbeat: an Open before that would be filtered (slave offline),
     // which CI once hit. Wait for B's config saying SB copies M1 again.
@@ -381,5 +456,32 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       'Open:6',
     ]);
     expect(await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')).toBe(7);
+
+    // M2's stale Open was not sent to SM: B dead-lettered it with the frame a live copy would have carried.
+    const letters = async () => {
+      const res = await fetch(`${b.endpoints.http}/internal/v1/dead-letters?reason=stale_on_replay`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      return ((await res.json()) as { deadLetters: Record<string, unknown>[] }).deadLetters;
+    };
+    await expect.poll(async () => (await letters()).length, { timeout: 10_000 }).toBe(1);
+    const [letter] = await letters();
+    expect(letter).toMatchObject({
+      destination: 'SM',
+      ticket: '2',
+      topic: 'trade/M2/SM',
+      symbol: 'p.GOLD.m',
+    });
+    expect(smOpen(2), 'the stale Open was not sent').toBeUndefined();
+    // The operator retries it (forced: it is older than the member's max delay): SM gets the mapped symbol.
+    const res = await fetch(`${b.endpoints.http}/internal/v1/dead-letters/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: letter!.id, force: true }),
+    });
+    expect(res.status).toBe(200);
+    const cmd = await sm.waitForCommand((c) => c.kind === 'open' && c.ticket === 2, 10_000);
+    expect(cmd.symbol).toBe('p.GOLD.m');
+    expect(smOpen(2)).toBe('p.GOLD.m');
   });
 });

@@ -16,8 +16,6 @@ export interface ClusterConfig {
   address?: string | undefined;
   /** Cross-relay signals held while NATS is unreachable (oldest Opens dropped first past it). */
   bufferCapacity?: number;
-  /** How often this relay's liveness key and its EAs' unchanged state are refreshed (ms). */
-  refreshEveryMs?: number;
   /** After a restart: how long to wait for this relay's slaves to reconnect before consuming the backlog (ms). */
   reconnectGraceMs?: number;
   /** How long after its copies were handed to the PUB socket a signal is acked (ms, default 50). */

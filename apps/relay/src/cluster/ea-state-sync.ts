@@ -19,7 +19,8 @@ export class EaStateSync {
     private readonly eaKv: KV,
     private readonly names: ClusterNames,
     private readonly relayId: string,
-    private readonly refreshEveryMs: number,
+    /** The refresh interval now (kvRefreshEveryMs of the heartbeat timeout in force: a settings change applies). */
+    private readonly refreshEveryMs: () => number,
     private readonly metrics: ClusterMetrics,
     private readonly log: Logger,
     private readonly where: EaPlacement,
@@ -106,7 +107,7 @@ export class EaStateSync {
   /** A local EA's state into the bucket when it changed or is due a refresh (retried at the next tick on failure). */
   write(key: string, entry: ConnectionEntry): void {
     const now = performance.now();
-    if (!isDue(this.written.get(key), entry, now, this.refreshEveryMs)) return;
+    if (!isDue(this.written.get(key), entry, now, this.refreshEveryMs())) return;
     this.written.set(key, {
       status: entry.status,
       isTradeAllowed: entry.isTradeAllowed,

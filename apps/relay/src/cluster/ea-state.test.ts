@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEntry } from '../state/connections';
-import { eaStateValue, isDue, remoteInput } from './ea-state';
+import { eaStateValue, isDue, KV_REFRESHES_PER_TIMEOUT, kvRefreshEveryMs, remoteInput } from './ea-state';
 
 const entry = (over: Partial<ConnectionEntry> = {}): ConnectionEntry => ({
   accountId: 'M.1',
@@ -54,5 +54,15 @@ describe('EA state in the KV bucket', () => {
       message: { message_type: 'Unregister', account_id: 'M.1', timestamp: 7, ea_type: 'Master' },
     });
     expect(remoteInput({ ...v, eaType: 'Slave' }, 0)).toBeNull();
+  });
+});
+
+describe('kvRefreshEveryMs', () => {
+  it('rewrites a live entry at least three times per heartbeat timeout, whatever the timeout', () => {
+    expect(KV_REFRESHES_PER_TIMEOUT).toBeGreaterThanOrEqual(3);
+    for (const s of [2, 3, 6, 30, 3600]) expect(kvRefreshEveryMs(s) * 3).toBeLessThanOrEqual(s * 1000);
+    expect(kvRefreshEveryMs(3)).toBe(1000);
+    // Long timeouts keep the entry's equity fresh for the other relays' views.
+    expect(kvRefreshEveryMs(30)).toBe(5000);
   });
 });

@@ -63,6 +63,24 @@ export interface Written {
 }
 
 /**
+ * A live EA's entry is rewritten this many times per heartbeat timeout: the other relays time it out when no update
+ * arrived within the timeout, so one or two late refreshes (a loaded relay, a slow NATS round trip) must not make it
+ * flicker offline there. The one constant the refresh interval is derived from (docs/cluster.md, EA state).
+ */
+export const KV_REFRESHES_PER_TIMEOUT = 3;
+
+/**
+ * At most this long between rewrites even with a long timeout: the entry also carries what the other relays show
+ * (equity, balance) and a group created there meanwhile waits for the next one to see its master online.
+ */
+export const KV_REFRESH_MAX_MS = 5000;
+
+/** How often a live local EA's unchanged entry is rewritten, for the heartbeat timeout in force (ms). */
+export function kvRefreshEveryMs(heartbeatTimeoutS: number): number {
+  return Math.min(KV_REFRESH_MAX_MS, Math.floor((heartbeatTimeoutS * 1000) / KV_REFRESHES_PER_TIMEOUT));
+}
+
+/**
  * Whether a local EA's entry is due: on every change of status or trade-allowed flag at once, otherwise at
  * least every `refreshMs` while it heartbeats (a live EA's entry must stay fresh for the other relays' timeouts).
  */

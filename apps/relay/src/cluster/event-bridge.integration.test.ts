@@ -25,7 +25,11 @@ class Events implements BridgedEvents {
   readonly listeners = new Set<(e: RelayEventName, p: unknown) => void>();
   readonly clients: { event: string; payload: unknown }[] = [];
   slow = false;
+  resyncs = 0;
   setOrigin() {}
+  resync() {
+    this.resyncs++;
+  }
   subscribe(fn: (e: RelayEventName, p: unknown) => void) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

@@ -37,6 +37,8 @@ export interface BridgedEvents {
   subscribe(fn: (event: RelayEventName, payload: unknown) => void): () => void;
   /** Emits to the socket.io clients only; returns how many clients skipped it (send buffer over the bound). */
   emitToClients(event: RelayEventName, payload: unknown, maxBuffered: number): number;
+  /** Sends every socket.io client a fresh system snapshot. */
+  resync(): void;
 }
 
 interface Batch {
@@ -86,7 +88,7 @@ export class ClusterEventBridge {
       (registry.getSingleMetric('sankey_cluster_events_total') as client.Counter<'outcome'> | undefined) ??
       new client.Counter({
         name: 'sankey_cluster_events_total',
-        help: 'Live UI events between relays: published, received, bad, dropped_full (publish queue full), dropped_slow_client (per socket)',
+        help: 'Live UI events between relays: published, received, bad, dropped_full (publish queue full), dropped_slow_client (per socket), resync (snapshots sent after a NATS reconnect)',
         labelNames: ['outcome'] as const,
         registers: [registry],
       });
@@ -162,6 +164,17 @@ export class ClusterEventBridge {
       const skipped = this.events.emitToClients(event as RelayEventName, tagged, this.maxClientBuffer);
       if (skipped > 0) this.counter.inc({ outcome: 'dropped_slow_client' }, skipped);
     }
+  }
+
+  /**
+   * NATS is back: the other relays' events published meanwhile are lost (core NATS keeps nothing), so this relay's
+   * browsers get a fresh system snapshot instead of keeping a view with holes (counted as `resync`).
+   */
+  reconnected(): void {
+    if (!this.unsubscribe) return;
+    this.counter.inc({ outcome: 'resync' });
+    this.events.resync();
+    this.log.info({ cluster: this.names.cluster }, 'NATS back: browsers get a fresh snapshot');
   }
 
   stop(): void {

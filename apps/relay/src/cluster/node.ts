@@ -9,7 +9,7 @@ import type { SignalRecorder, StatusWriter } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
-import { type EaStateValue, eaStateValue } from './ea-state';
+import { type EaStateValue, eaStateValue, kvRefreshEveryMs } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
 import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
@@ -18,6 +18,7 @@ import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
 import { ReplayGuard } from './replay-guard';
 import { type RiskPeerSide, RiskSync } from './risk-sync';
+import { DeliveredSeqPrune } from './seq-prune';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
@@ -39,6 +40,7 @@ export class ClusterNode {
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
+  private readonly seqPrune: DeliveredSeqPrune;
   private bridge: ClusterEventBridge | null = null;
   private appliedOutbox: () => number = () => 0;
 
@@ -71,13 +73,14 @@ export class ClusterNode {
       j.eaKv,
       j.names,
       id,
-      cfg.refreshEveryMs ?? 5000,
+      () => kvRefreshEveryMs(this.where.core?.settings.heartbeatTimeoutS ?? deps.heartbeatTimeoutS),
       j.metrics,
       log,
       this.where,
     );
     this.router = new SyncRouter(j.nc, j.names, id, log, this.where);
     this.risk = new RiskSync(j.nc, j.names, id, log);
+    this.seqPrune = new DeliveredSeqPrune(j.jsm, j.names, deps.seqStore, log);
   }
 
   /** Connects, makes sure the stream and buckets exist and claims the relay id (ClusterStartError when taken). */
@@ -85,10 +88,16 @@ export class ClusterNode {
     let node: ClusterNode | undefined;
     const joined = await joinCluster(cfg, deps, {
       info: () => node?.relayInfo(),
-      reconnected: () => node?.outlet.resume(),
+      reconnected: () => node?.reconnected(),
     });
     node = new ClusterNode(cfg, joined, deps);
     return node;
+  }
+
+  /** NATS is back: the buffered signals go out, and the browsers get a fresh snapshot (Live events). */
+  private reconnected(): void {
+    this.outlet.resume();
+    this.bridge?.reconnected();
   }
 
   /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
@@ -149,6 +158,7 @@ export class ClusterNode {
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));
     this.relays.start();
+    this.seqPrune.start();
   }
 
   /**
@@ -223,6 +233,7 @@ export class ClusterNode {
     this.inlet.stop();
     this.router.stop();
     this.risk.stop();
+    this.seqPrune.stop();
     this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.

@@ -3,11 +3,10 @@
 // `delivery_seq` table before the signal is acked, and Opens replayed after a restart that are older than the
 // member's maxSignalDelayMs turned into dead letters (`stale_on_replay`) instead of being sent.
 
-import { encodeOutbound } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
-import { tradeTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
+import type { CopyFrame } from '../core/copies-ignoring-age';
 import type { CopyGuard, DeadLetterSink, Logger } from '../core/ports';
 import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/ledger';
 
@@ -79,30 +78,36 @@ export class ReplayGuard implements CopyGuard {
 
 /**
  * Opens of a replay (after a restart) the engine refused as older than the member's maximum delay
- * (`stale_signal`): each local slave's copy becomes a dead letter `stale_on_replay`, visible in the deliveries.
+ * (`stale_signal`): each local slave's copy becomes a dead letter `stale_on_replay`, visible in the deliveries. The
+ * letter holds the frame a live copy would have carried (`frames`: the engine's symbol for the member, its alias),
+ * so an operator's retry sends the slave exactly that; a member the engine refuses for another reason besides its
+ * age gets no letter (a live copy would not have reached it either).
  */
 export function deadLetterStaleOnReplay(
   sig: TradeSignal,
   filteredBy: Record<string, FilterReason> | undefined,
   isLocalSlave: (slave: string) => boolean,
+  frames: (sig: TradeSignal, wanted: (slave: string) => boolean) => CopyFrame[],
   sink: DeadLetterSink,
 ): number {
   if (sig.action !== 'Open' || !filteredBy) return 0;
-  let n = 0;
+  const stale = new Set<string>();
   for (const [slave, reason] of Object.entries(filteredBy)) {
-    if (reason !== 'stale_signal' || !isLocalSlave(slave)) continue;
-    const topic = tradeTopic(sig.source_account, slave);
+    if (reason === 'stale_signal' && isLocalSlave(slave)) stale.add(slave);
+  }
+  if (stale.size === 0) return 0;
+  const copies = frames(sig, (slave) => stale.has(slave));
+  for (const c of copies) {
     sink.add({
-      topic,
-      payload: encodeOutbound(topic, { type: 'TradeSignal', message: sig }),
+      topic: c.topic,
+      payload: c.frame,
       reason: 'stale_on_replay',
-      destination: slave,
+      destination: c.slave,
       masterAccount: sig.source_account,
       ticket: wireIntToDecimal(sig.ticket),
       action: sig.action,
       firstAttemptAt: new Date(),
     });
-    n++;
   }
-  return n;
+  return copies.length;
 }

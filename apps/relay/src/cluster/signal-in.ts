@@ -139,6 +139,7 @@ export class SignalInlet {
           tap.remoteFilteredBy,
           // Not for a slave that had the Open before the crash.
           (slave) => this.where.isLocal(slave, 'Slave') && !this.guard.had(master, slave, seq),
+          (sig, wanted) => this.where.core.framesIgnoringAge(sig, wanted),
           this.deadLetters,
         );
         if (stale > 0) this.metrics.replayed.inc({ outcome: 'stale_on_replay' }, stale);

@@ -5,12 +5,13 @@
 
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
-import type { DecodedInbound } from '@sankey/shared/protocol/messages';
+import type { DecodedInbound, TradeSignal } from '@sankey/shared/protocol/messages';
 import type { ConnectionEntry, ConnectionSnapshot } from '../state/connections';
 import type { GroupState, MemberState } from '../state/groups';
 import { AdminChanges, type MemberChangeKind } from './admin-changes';
 import { ConfigPublisher } from './config-publisher';
 import { ConnectionHandlers } from './connection-handlers';
+import { type CopyFrame, framesIgnoringAge } from './copies-ignoring-age';
 import { Delivery } from './delivery';
 import { DeliverySwitch } from './delivery-switch';
 import { dispatch, type InboundHandlers } from './dispatch';
@@ -181,6 +182,11 @@ export class RelayCore {
   }
 
   /** The id slave S knows master M by now, and the phase of its delivery switch (D23). */
+  /** The frames a live copy would carry to the wanted members, ignoring the Open's age (copies-ignoring-age.ts). */
+  framesIgnoringAge(sig: TradeSignal, wanted: (slave: string) => boolean): CopyFrame[] {
+    return framesIgnoringAge(this.state, sig, wanted);
+  }
+
   deliveryRoute(master: string, slave: string) {
     const { isolation } = this.state;
     return { via: isolation.via(master, slave), phase: isolation.phase(master, slave) };

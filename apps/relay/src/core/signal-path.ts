@@ -8,6 +8,7 @@ import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { tradeTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { MemberState } from '../state/groups';
+import { copyMessage } from './copy-frames';
 import type { Delivery } from './delivery';
 import type { SignalInput } from './engine';
 import type {
@@ -154,15 +155,11 @@ export class SignalPath {
       const via = isolation.via(masterId, slave);
       let payload: Buffer | undefined;
       if (via !== masterId) {
-        const message = { ...sig, source_account: via, ...(symbol === undefined ? {} : { symbol }) };
-        payload = encodePayload({ type: 'TradeSignal', message });
+        payload = encodePayload({ type: 'TradeSignal', message: copyMessage(sig, symbol, via) });
       } else {
         payload = lastPayload !== undefined && symbol === lastSymbol ? lastPayload : payloads.get(symbol);
         if (!payload) {
-          payload = encodePayload({
-            type: 'TradeSignal',
-            message: symbol === undefined ? sig : { ...sig, symbol },
-          });
+          payload = encodePayload({ type: 'TradeSignal', message: copyMessage(sig, symbol, masterId) });
           payloads.set(symbol, payload);
         }
         lastSymbol = symbol;

@@ -96,6 +96,14 @@ export class LiveEvents implements EventSink {
     this.balanceTimer = setTimeout(() => this.sendSnapshot(), wait);
   }
 
+  /**
+   * Every socket.io client gets a fresh `system_snapshot` (debounced like any change): cluster mode calls it when
+   * NATS is back, as the other relays' events of the outage are lost (docs/cluster.md, Live events).
+   */
+  resync(): void {
+    this.snapshotChanged();
+  }
+
   private sendSnapshot(): void {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     if (this.balanceTimer) clearTimeout(this.balanceTimer);

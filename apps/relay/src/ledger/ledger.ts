@@ -40,6 +40,8 @@ export interface DeliveredSeqStore {
   loadDeliveredSeqs(): Promise<DeliveredSeq[]>;
   /** Raises each member's highest handed-over sequence number (never lowers it). */
   raiseDeliveredSeqs(rows: DeliveredSeq[]): Promise<void>;
+  /** Deletes the rows last raised before `before` (cluster/seq-prune.ts says which instant is safe). */
+  pruneDeliveredSeqs(before: Date): Promise<number>;
 }
 
 export interface LedgerOptions {

@@ -253,6 +253,10 @@ export class DbRelayStorage implements RelayStorage {
     return this.repos.deliveryLedger.raiseDeliveredSeqs(rows);
   }
 
+  pruneDeliveredSeqs(before: Date): Promise<number> {
+    return this.repos.deliveryLedger.pruneDeliveredSeqs(before);
+  }
+
   close(): Promise<void> {
     return this.db.$disconnect();
   }

@@ -183,6 +183,16 @@ export function createDeliveryLedgerRepository(client: DbClient) {
       return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
     },
 
+    /**
+     * Forgets members' sequence numbers last raised before `before` (docs/cluster.md, Pruning the sequence
+     * numbers): the caller passes an instant before which every signal they cover has left the stream, so no
+     * replay can bring one back. Returns how many.
+     */
+    async pruneDeliveredSeqs(before: Date): Promise<number> {
+      const { count } = await client.deliverySeq.deleteMany({ where: { updatedAt: { lt: before } } });
+      return count;
+    },
+
     /** Deletes rows last changed before `before`. Returns how many. */
     async pruneOlderThan(before: Date): Promise<number> {
       const { count } = await client.deliveryLedger.deleteMany({ where: { updatedAt: { lt: before } } });
