@@ -2,7 +2,8 @@
 // relays as nodes): two relay processes in one cluster on the machine's nats-server and PostgreSQL, the built web
 // app (`next start`) talking to relay A only, Chromium. A master on A copies to a slave on B: the Activity page of
 // the browser (one socket.io connection, to relay A) shows B's trade_copied once, tagged relay-b; an EA connected
-// only to relay B is a node of A's graph with its relay; Settings → Cluster shows a lag for each relay. Runs when
+// only to relay B is a node of A's graph with its relay, and a row of A's Health page with its relay; Settings →
+// Cluster shows a lag for each relay. Runs when
 // TEST_POSTGRES_URL is set and the web app is built.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,29 @@ describe.skipIf(!base || !webBuilt)('web app of relay A in a cluster', () => {
       await page
         .getByTestId('connections-graph')
         .screenshot({ path: join(SHOTS, 'cluster-graph-remote-ea.png') });
+
+      // The Health page lists the same EAs, each with the relay it is on: S1 and S2 are relay B's, seen through
+      // the KV bucket (status, and when relay A last heard of them), M1 is relay A's own.
+      await page.goto(`${web.base}/health`);
+      const healthRow = (id: string) => page.locator(`[data-testid="health-row"][data-account="${id}"]`);
+      await healthRow('S2').waitFor({ timeout: 20_000 });
+      for (const id of ['S1', 'S2']) {
+        await expect
+          .poll(async () => healthRow(id).evaluate((r) => ({ ...(r as HTMLElement).dataset })), {
+            timeout: 15_000,
+          })
+          .toMatchObject({ relays: 'relay-b', remote: 'true', status: 'Online' });
+        expect(await healthRow(id).getByTestId('health-relay').textContent()).toBe('relay-b');
+        // Relay B refreshes its EAs' entries every 5 s: relay A heard of them within the last few seconds.
+        const seen = await healthRow(id).locator('time').getAttribute('datetime');
+        expect(Math.abs(Date.now() - Date.parse(seen!))).toBeLessThan(15_000);
+      }
+      expect(await healthRow('M1').getAttribute('data-relays')).toBe('relay-a');
+      expect(await healthRow('M1').getAttribute('data-remote')).toBe('false');
+      await page.getByTestId('health-table').screenshot({ path: join(SHOTS, 'cluster-health-remote.png') });
+      await page
+        .locator('[data-testid="live-indicator"][data-state="connected"]')
+        .waitFor({ timeout: 20_000 });
 
       // A trade copied on relay B reaches the browser connected to relay A.
       await page

@@ -9,7 +9,7 @@ import type { SignalRecorder, StatusWriter } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
-import { type EaStateValue, eaStateValue } from './ea-state';
+import { eaStateValue } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
 import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
@@ -94,14 +94,19 @@ export class ClusterNode {
   /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
   async view() {
     const relays = await this.relays.list().catch(() => [this.relayInfo()]);
-    const local: EaStateValue[] = this.where.localConnections().map((e) => eaStateValue(this.cfg.relayId, e));
+    // Local EAs' age from their last heartbeat (this machine's clock); remote ones' from their last KV update here.
+    const now = Date.now();
+    const local = this.where.localConnections().map((e) => ({
+      ...eaStateValue(this.cfg.relayId, e),
+      ageMs: Math.max(0, now - e.lastHeartbeatMs),
+    }));
     return {
       mode: 'cluster' as const,
       cluster: this.cfg.cluster,
       relayId: this.cfg.relayId,
       natsConnected: (await this.metrics.connected.get()).values[0]?.value === 1,
       relays: relays.sort((a, b) => (a.relayId < b.relayId ? -1 : a.relayId > b.relayId ? 1 : 0)),
-      eas: [...local, ...this.where.remote.values()],
+      eas: [...local, ...this.where.remoteViews()],
     };
   }
 
