@@ -18,6 +18,7 @@ import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
 import { ReplayGuard } from './replay-guard';
 import { type RiskPeerSide, RiskSync } from './risk-sync';
+import { RiskViews } from './risk-views';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
@@ -39,6 +40,7 @@ export class ClusterNode {
   private readonly eaState: EaStateSync;
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
+  private readonly riskViews: RiskViews;
   private bridge: ClusterEventBridge | null = null;
   private appliedOutbox: () => number = () => 0;
 
@@ -78,6 +80,7 @@ export class ClusterNode {
     );
     this.router = new SyncRouter(j.nc, j.names, id, log, this.where);
     this.risk = new RiskSync(j.nc, j.names, id, log);
+    this.riskViews = new RiskViews(j.nc, j.names, id, log, this.where);
   }
 
   /** Connects, makes sure the stream and buckets exist and claims the relay id (ClusterStartError when taken). */
@@ -159,11 +162,14 @@ export class ClusterNode {
   /**
    * Risk state across relays (docs/cluster.md): an account's equity guard runs on the relay its slave EA is live
    * on; the others mirror its `account_risk` row, re-read when a relay announces a change, and every row now and then.
+   * The controls view of a member whose slave is on another relay is that relay's (risk-views.ts).
    */
   shareRisk(side: RiskPeerSide, controls: { ownsAccount: (accountId: string) => boolean }): void {
     controls.ownsAccount = (accountId) =>
       this.where.core !== undefined && this.where.isLocalLive(accountId, 'Slave');
     this.risk.start(side, this.cfg.riskResyncMs ?? 10_000);
+    this.riskViews.start(() => side.localControls());
+    side.remoteControls = (local) => this.riskViews.merge(local);
   }
 
   /** Live events to and from the other relays' browsers (docs/cluster.md, Live events). */
@@ -228,6 +234,7 @@ export class ClusterNode {
     this.inlet.stop();
     this.router.stop();
     this.risk.stop();
+    this.riskViews.stop();
     this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.

@@ -99,7 +99,8 @@ function ControlList(props: { member: MemberControlsView; onlyCloseOnly?: boolea
 export function CardControls(props: { slaveAccount: string }) {
   const members = useSlaveControls(props.slaveAccount);
   return (
-    <div className="nodrag" data-testid="card-controls">
+    // Cluster mode: a slave on another relay's controls are that relay's view (docs/cluster.md).
+    <div className="nodrag" data-testid="card-controls" data-relay-id={members[0]?.relayId}>
       {members.map((m) => (
         <ControlList key={m.tradeGroupId} member={m} onlyCloseOnly withMaster />
       ))}
