@@ -88,6 +88,22 @@ describe('until when of each control', () => {
     );
   });
 
+  it('says on the card when another relay (the slave’s, cluster mode) computed them', async () => {
+    setup('en');
+    await waitFor(() => expect(lines('card')).toHaveLength(2));
+    expect(screen.getByTestId('card-controls').getAttribute('title')).toBeNull();
+    cleanup();
+    renderRisk(
+      'en',
+      riskApi({ controls: controls.map((m) => ({ ...m, relayId: 'relay-b' })) }),
+      <CardControls slaveAccount="S1" />,
+    );
+    await waitFor(() => expect(screen.getByTestId('card-controls').dataset.relayId).toBe('relay-b'));
+    expect(screen.getByTestId('card-controls').getAttribute('title')).toBe(
+      'As relay relay-b (the slave’s) computes them',
+    );
+  });
+
   it('speaks Japanese', async () => {
     setup('ja');
     await waitFor(() => expect(lines('card')).toHaveLength(2));
