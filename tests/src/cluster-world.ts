@@ -1,23 +1,27 @@
 // Cluster-mode worlds for end-to-end tests: relay processes (apps/relay/src/main.ts) sharing one PostgreSQL schema
-// and meeting on the machine's nats-server under a cluster name of their own, which is deleted afterwards.
+// and meeting on the machine's nats-server under a cluster name of their own, which is deleted afterwards; for the
+// web tests, the built web app of one relay and Chromium logged in to it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import type { Browser, Page } from '@playwright/test';
 import { createDb, type Db } from '@sankey/db/client';
 import { testPostgresUrl } from '@sankey/db/env';
 import { migrate } from '@sankey/db/migrate';
 import { withPostgresSchema } from '@sankey/db/urls';
 import { SimMaster, type SimMasterOptions, SimSlave, type SimSlaveOptions } from '@sankey/ea-sim/index';
+import type { ClusterView } from '@sankey/shared/api/cluster-views';
 import { clusterNames } from '@sankey/shared/cluster/names';
 import pg from 'pg';
 import { admin } from './admin';
 import { freePort } from './free-port';
+import { startWeb, type WebProcess, webBuilt } from './web-process';
 
 export const NATS_URL = 'nats://127.0.0.1:4222';
 const RELAY_DIR = fileURLToPath(new URL('../../apps/relay/', import.meta.url));
@@ -28,6 +32,8 @@ export interface RelayProcess {
   child: ChildProcess;
   output: () => string;
   endpoints: { receiver: string; publisher: string; http: string };
+  /** Its SANKEY_DATA_DIR (the web app of this relay reads the same one). */
+  dataDir: string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -96,6 +102,18 @@ export async function privateNats(args: string[] = []) {
   return server;
 }
 
+/** Where the cluster web tests put their screenshots. */
+export const SHOTS = resolve(import.meta.dirname, '../test-results/screenshots');
+export type ClusterAnswer = Extract<ClusterView, { mode: 'cluster' }>;
+
+/** Whether the cluster web tests can run (PostgreSQL and the built web app); says why not when they cannot. */
+export function clusterWebRuns(name: string): boolean {
+  const hasPostgres = testPostgresUrl() !== undefined;
+  if (!hasPostgres) process.stdout.write(`${name} skipped: TEST_POSTGRES_URL is not set\n`);
+  if (!webBuilt) process.stdout.write(`${name} skipped: the web app is not built (npm run build)\n`);
+  return hasPostgres && webBuilt;
+}
+
 export async function clusterWorld(opts: { natsUrl?: string } = {}) {
   const natsUrl = opts.natsUrl ?? NATS_URL;
   const base = testPostgresUrl()!;
@@ -108,6 +126,8 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
   const relays: RelayProcess[] = [];
   const sims: (SimMaster | SimSlave)[] = [];
   const dirs: string[] = [];
+  const webs: WebProcess[] = [];
+  const browsers: Browser[] = [];
 
   const relayEnv = (id: string, extra: Record<string, string> = {}) => {
     const dataDir = mkdtempSync(join(tmpdir(), `sankey-cluster-${id}-`));
@@ -136,7 +156,8 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
     relayEnv,
     /** Starts a relay process and waits until it is ready. */
     async relay(id: string, extra: Record<string, string> = {}): Promise<RelayProcess> {
-      const run = runRelay(relayEnv(id, extra));
+      const env = relayEnv(id, extra);
+      const run = runRelay(env);
       const ready = await new Promise<{ receiver: number; publisher: number; relayHttp: number }>(
         (resolve, reject) => {
           const timer = setInterval(() => {
@@ -161,6 +182,7 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
           publisher: `tcp://127.0.0.1:${ready.publisher}`,
           http: `http://127.0.0.1:${ready.relayHttp}`,
         },
+        dataDir: env.SANKEY_DATA_DIR,
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
           if (run.child.exitCode !== null) return run.child.exitCode;
           run.child.kill(signal);
@@ -180,8 +202,44 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
       out.push(...(await Promise.all(rest.map((id) => w.relay(id, extra)))));
       return out;
     },
+    /** The built web app (`next start`) talking to relay `r` only, on its data directory; stopped by close(). */
+    async web(r: RelayProcess): Promise<WebProcess> {
+      const web = await startWeb({ dataDir: r.dataDir, url, apiToken: API_TOKEN, endpoints: r.endpoints });
+      webs.push(web);
+      return web;
+    },
+    /** Chromium logged in to `web`, its live socket connected; closed by close(). Makes SHOTS for screenshots. */
+    async page(web: WebProcess, viewport = { width: 1280, height: 900 }): Promise<Page> {
+      mkdirSync(SHOTS, { recursive: true });
+      const [{ chromium }, { e2eBrowser }] = await Promise.all([
+        import('@playwright/test'),
+        import('../e2e/browser'),
+      ]);
+      const target = await e2eBrowser();
+      const browser = await chromium.launch({
+        executablePath: target.executablePath,
+        args: target.args,
+        ...(target.env && { env: target.env }),
+      });
+      browsers.push(browser);
+      const page = await browser.newPage({ viewport });
+      await page.goto(`${web.base}/login`);
+      await page.getByTestId('login-password').fill('e2e-admin-password');
+      await page.getByTestId('login-submit').click();
+      await page
+        .locator('[data-testid="live-indicator"][data-state="connected"]')
+        .waitFor({ timeout: 20_000 });
+      return page;
+    },
     admin(r: RelayProcess) {
       return admin(db, r.endpoints.http, API_TOKEN);
+    },
+    /** A trade group of `master`, enabled, copying to `slave` with the default settings (through relay `r`). */
+    link(r: RelayProcess, master: string, slave: string) {
+      return admin(db, r.endpoints.http, API_TOKEN).createGroup(master, {
+        enabled: true,
+        members: [{ slaveAccount: slave, enabled: true, slaveSettings: {} }],
+      });
     },
     async master(r: RelayProcess, accountId: string, opts: Partial<SimMasterOptions> = {}) {
       const m = new SimMaster({
@@ -208,6 +266,8 @@ export async function clusterWorld(opts: { natsUrl?: string } = {}) {
       return s;
     },
     async close() {
+      await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+      await Promise.all(webs.map((web) => web.stop()));
       await Promise.all(sims.map((s) => s.stop({ unregister: false }).catch(() => {})));
       await Promise.all(relays.map((r) => r.stop()));
       await db.$disconnect();

@@ -26,8 +26,11 @@ export type SetGuardResult =
 export interface RelayRiskSource {
   accounts(): AccountRiskView[];
   members(): MemberRiskState[];
-  /** Every member with a control set, each with its state and until when. */
-  controls(): MemberControlsView[];
+  /**
+   * Every member with a control set, each with its state and until when; in cluster mode a member whose slave is
+   * on another relay as that relay computes it.
+   */
+  controls(): Promise<MemberControlsView[]>;
   account(accountId: string): AccountRiskView;
   setGuard(accountId: string, guard: EquityGuard): Promise<SetGuardResult>;
   removeGuard(accountId: string): Promise<boolean>;
@@ -41,6 +44,8 @@ export class RelayRiskOps implements RelayRiskSource {
   core!: RelayCore;
   /** Cluster mode: the other relays, told after each write of an account's row (docs/cluster.md). */
   peers: { notify(accountId: string): void } | null = null;
+  /** Cluster mode: members of slaves on other relays as those relays compute them (docs/cluster.md). */
+  remoteControls: ((local: MemberControlsView[]) => Promise<MemberControlsView[]>) | null = null;
   /** Writes in call order: a day start followed by its equity must not land the other way round. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -154,8 +159,13 @@ export class RelayRiskOps implements RelayRiskSource {
     return this.core.risk.memberStates();
   }
 
-  controls(): MemberControlsView[] {
+  localControls(): MemberControlsView[] {
     return this.core.risk.memberControls();
+  }
+
+  controls(): Promise<MemberControlsView[]> {
+    const local = this.localControls();
+    return this.remoteControls ? this.remoteControls(local) : Promise.resolve(local);
   }
 
   account(accountId: string): AccountRiskView {

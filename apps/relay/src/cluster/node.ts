@@ -18,6 +18,7 @@ import { EaPlacement, keyOf } from './placement';
 import type { RelayInfo, RelayRegistry } from './relay-registry';
 import { ReplayGuard } from './replay-guard';
 import { type RiskPeerSide, RiskSync } from './risk-sync';
+import { RiskViews } from './risk-views';
 import { DeliveredSeqPrune } from './seq-prune';
 import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
@@ -41,6 +42,7 @@ export class ClusterNode {
   private readonly router: SyncRouter;
   private readonly risk: RiskSync;
   private readonly seqPrune: DeliveredSeqPrune;
+  private readonly riskViews: RiskViews;
   private bridge: ClusterEventBridge | null = null;
   private appliedOutbox: () => number = () => 0;
 
@@ -81,6 +83,7 @@ export class ClusterNode {
     this.router = new SyncRouter(j.nc, j.names, id, log, this.where);
     this.risk = new RiskSync(j.nc, j.names, id, log);
     this.seqPrune = new DeliveredSeqPrune(j.jsm, j.names, deps.seqStore, log);
+    this.riskViews = new RiskViews(j.nc, j.names, id, log, this.where);
   }
 
   /** Connects, makes sure the stream and buckets exist and claims the relay id (ClusterStartError when taken). */
@@ -103,14 +106,19 @@ export class ClusterNode {
   /** The cluster as this relay sees it: live relays, and every EA with the relay it is on (local ones first). */
   async view() {
     const relays = await this.relays.list().catch(() => [this.relayInfo()]);
-    const local: EaStateValue[] = this.where.localConnections().map((e) => eaStateValue(this.cfg.relayId, e));
+    // Local EAs' age from their last heartbeat (this machine's clock); remote ones' from their last KV update here.
+    const now = Date.now();
+    const local = this.where.localConnections().map((e) => ({
+      ...eaStateValue(this.cfg.relayId, e),
+      ageMs: Math.max(0, now - e.lastHeartbeatMs),
+    }));
     return {
       mode: 'cluster' as const,
       cluster: this.cfg.cluster,
       relayId: this.cfg.relayId,
       natsConnected: (await this.metrics.connected.get()).values[0]?.value === 1,
       relays: relays.sort((a, b) => (a.relayId < b.relayId ? -1 : a.relayId > b.relayId ? 1 : 0)),
-      eas: [...local, ...this.where.remote.values()],
+      eas: [...local, ...this.where.remoteViews()],
     };
   }
 
@@ -164,11 +172,14 @@ export class ClusterNode {
   /**
    * Risk state across relays (docs/cluster.md): an account's equity guard runs on the relay its slave EA is live
    * on; the others mirror its `account_risk` row, re-read when a relay announces a change, and every row now and then.
+   * The controls view of a member whose slave is on another relay is that relay's (risk-views.ts).
    */
   shareRisk(side: RiskPeerSide, controls: { ownsAccount: (accountId: string) => boolean }): void {
     controls.ownsAccount = (accountId) =>
       this.where.core !== undefined && this.where.isLocalLive(accountId, 'Slave');
     this.risk.start(side, this.cfg.riskResyncMs ?? 10_000);
+    this.riskViews.start(() => side.localControls());
+    side.remoteControls = (local) => this.riskViews.merge(local);
   }
 
   /** Live events to and from the other relays' browsers (docs/cluster.md, Live events). */
@@ -234,6 +245,7 @@ export class ClusterNode {
     this.router.stop();
     this.risk.stop();
     this.seqPrune.stop();
+    this.riskViews.stop();
     this.bridge?.stop();
     await this.relays.release();
     // Draining needs the server; when NATS is down, close after a short wait instead of hanging the shutdown.

@@ -87,6 +87,20 @@ export class EaPlacement {
     return { status, isTradeAllowed: v.isTradeAllowed };
   }
 
+  /**
+   * Other relays' EAs as this relay sees them (system.cluster, the graph and the Health page): each entry with how
+   * long ago this relay read its last KV update (its own monotonic clock; wall clocks do not compare across
+   * machines), and Timeout when a live entry was not refreshed within the heartbeat timeout.
+   */
+  remoteViews(nowMono = performance.now()): (EaStateValue & { ageMs: number })[] {
+    const timeoutMs = this.core ? this.core.settings.heartbeatTimeoutS * 1000 : Number.POSITIVE_INFINITY;
+    return [...this.remote].map(([key, v]) => {
+      const ageMs = Math.max(0, Math.round(nowMono - (this.seenAt.get(key) ?? nowMono)));
+      const stale = this.stale.has(key) || ageMs > timeoutMs;
+      return { ...v, status: stale && liveStatus(v.status) ? 'Timeout' : v.status, ageMs };
+    });
+  }
+
   /** Every second: remote slaves whose entry stopped being refreshed are shown as timed out. */
   checkRemoteSlaves(nowMono = performance.now()): void {
     if (!this.core) return;

@@ -77,7 +77,11 @@ export class RelayRegistry {
   /** Live relays as the bucket holds them. */
   async list(): Promise<RelayInfo[]> {
     const out: RelayInfo[] = [];
-    for await (const key of await this.kv.keys()) {
+    // A key refreshed while the listing runs can come twice (the listing is a consumer over the bucket's stream):
+    // a relay listed twice showed as two rows of Settings → Cluster (seen once in cluster-web-live.e2e).
+    const keys = new Set<string>();
+    for await (const key of await this.kv.keys()) keys.add(key);
+    for (const key of keys) {
       const e = await this.kv.get(key);
       if (e && e.operation === 'PUT') out.push(e.json<RelayInfo>());
     }

@@ -126,3 +126,27 @@ describe('a member whose slave is on another relay', () => {
     expect(shown().status).toBe(2);
   });
 });
+
+describe('another relay’s EAs as system.cluster lists them', () => {
+  it('with the age of their last KV update on this relay’s clock, Timeout once it passes the timeout', () => {
+    const { h, where } = relayA();
+    const t0 = 50_000;
+    const timeoutMs = h.core.settings.heartbeatTimeoutS * 1000;
+    // The entry's wall time says nothing here: a clock far off on relay B does not change the age.
+    where.seen(S1, entry({ lastHeartbeat: '2001-01-01T00:00:00.000Z' }), t0);
+    where.seen(keyOf('M9', 'Master'), entry({ accountId: 'M9', eaType: 'Master', status: 'Offline' }), t0);
+    const at = (ms: number) =>
+      where.remoteViews(ms).map((v) => `${v.eaType}:${v.accountId}@${v.relayId} ${v.status} ${v.ageMs}`);
+    expect(at(t0 + 1500.4)).toEqual(['Slave:S1@relay-b Online 1500', 'Master:M9@relay-b Offline 1500']);
+    expect(at(t0 + timeoutMs)).toEqual([
+      `Slave:S1@relay-b Online ${timeoutMs}`,
+      `Master:M9@relay-b Offline ${timeoutMs}`,
+    ]);
+    // Past the timeout a live entry is shown timed out (as its members are); an offline one stays offline.
+    expect(at(t0 + timeoutMs + 1)[0]).toBe(`Slave:S1@relay-b Timeout ${timeoutMs + 1}`);
+    expect(at(t0 + timeoutMs + 1)[1]).toBe(`Master:M9@relay-b Offline ${timeoutMs + 1}`);
+    // A fresh update: live again, age 0.
+    where.seen(S1, entry(), t0 + timeoutMs + 5);
+    expect(at(t0 + timeoutMs + 5)[0]).toBe('Slave:S1@relay-b Online 0');
+  });
+});

@@ -3,6 +3,7 @@
 // set) it says so on `<cluster>.risk.<account>` and the other relays re-read that row. Core NATS (not persisted):
 // a relay that missed a message while NATS was down catches up by re-reading every row every `resyncMs`.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { MemberControlsView } from '@sankey/shared/api/risk-views';
 import { accountOfRiskSubject, type ClusterNames } from '@sankey/shared/cluster/names';
 import type { Logger } from '../core/ports';
 import { H_RELAY, relayHeaders } from './headers';
@@ -11,6 +12,10 @@ export interface RiskPeerSide {
   /** Re-reads one account's row (or every row) from the database and applies it. */
   applyShared(accountId?: string): Promise<void>;
   peers: { notify(accountId: string): void } | null;
+  /** Every member's controls as this relay computes them (the other relays ask for those of its own slaves). */
+  localControls(): MemberControlsView[];
+  /** Set in cluster mode: the members of slaves on other relays as those relays compute them (risk-views.ts). */
+  remoteControls: ((local: MemberControlsView[]) => Promise<MemberControlsView[]>) | null;
 }
 
 export class RiskSync {

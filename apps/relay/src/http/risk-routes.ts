@@ -32,7 +32,7 @@ export async function routeRisk(
       json(res, 200, { members: risk.members() });
       return true;
     case 'GET /risk/controls':
-      json(res, 200, { members: risk.controls() });
+      json(res, 200, { members: await risk.controls() });
       return true;
     case 'POST /risk/guard': {
       const b = guardBody.safeParse(await readJson(req));

@@ -64,6 +64,7 @@ const relayAnswer = {
       leverage: '100',
       symbolContext: null,
       lastHeartbeat: '2026-01-01T00:01:00.000Z',
+      ageMs: 2300,
     },
     {
       relayId: 'relay-a',
@@ -82,6 +83,7 @@ const relayAnswer = {
       leverage: '500',
       symbolContext: null,
       lastHeartbeat: '2026-01-01T00:01:00.000Z',
+      ageMs: 400,
     },
   ],
 };
@@ -108,17 +110,21 @@ describe('system.cluster', () => {
         accountId: 'S1',
         eaType: 'Slave',
         platform: 'MT5',
+        broker: 'B',
         relayId: 'relay-b',
         status: 'Online',
         lastHeartbeat: '2026-01-01T00:01:00.000Z',
+        ageMs: 2300,
       },
       {
         accountId: 'M1',
         eaType: 'Master',
         platform: 'MT4',
+        broker: 'B',
         relayId: 'relay-a',
         status: 'Online',
         lastHeartbeat: '2026-01-01T00:01:00.000Z',
+        ageMs: 400,
       },
     ]);
   });

@@ -3,15 +3,12 @@
 // member drawer and in the account's details, in English and Japanese: trading hours closed until the next window
 // (viewer's time plus the member's zone), a tripped guard with equity vs limit, the cap's n/max, close-only.
 import type { MemberControlsView } from '@sankey/shared/api/risk-views';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../client/trpc';
-import { ToastProvider } from './components/toast';
 import { dictionaries, format, type Lang } from './i18n/dict';
-import { I18nProvider, type Translate } from './i18n/i18n';
-import { LiveProvider } from './live/live-provider';
+import type { Translate } from './i18n/i18n';
 import { CardControls, ControlDetails, formatUntil, MemberControls } from './risk/control-states';
-import { RiskProvider } from './risk/risk-context';
+import { renderRisk, riskApi, trippedGuard } from './risk-test-fixtures';
 
 afterEach(cleanup);
 
@@ -35,47 +32,26 @@ const controls: MemberControlsView[] = [
     slaveAccount: 'S1',
     controls: [
       { control: 'master_close_only', closeOnly: true },
-      {
-        control: 'equity_guard',
-        closeOnly: true,
-        reason: 'min_equity',
-        until: null,
-        timeZone: 'UTC',
-        equity: 900,
-        limit: 1000,
-      },
+      trippedGuard({ reason: 'min_equity', equity: 900, limit: 1000 }),
     ],
   },
 ];
 
 function setup(lang: Lang) {
-  const api = {
-    tradeGroups: { list: { query: async () => [] } },
-    connections: { list: { query: async () => [] } },
-    risk: {
-      list: { query: async () => [] },
-      members: { query: async () => [] },
-      controls: { query: async () => controls },
-    },
-  } as unknown as ApiClient;
-  render(
-    <I18nProvider initial={lang}>
-      <ToastProvider>
-        <LiveProvider api={api} realtime={false}>
-          <RiskProvider pollMs={60_000}>
-            <div data-testid="card">
-              <CardControls slaveAccount="S1" />
-            </div>
-            <div data-testid="drawer">
-              <MemberControls tradeGroupId="M1" slaveAccount="S1" />
-            </div>
-            <dl data-testid="details">
-              <ControlDetails slaveAccount="S1" />
-            </dl>
-          </RiskProvider>
-        </LiveProvider>
-      </ToastProvider>
-    </I18nProvider>,
+  renderRisk(
+    lang,
+    riskApi({ controls }),
+    <>
+      <div data-testid="card">
+        <CardControls slaveAccount="S1" />
+      </div>
+      <div data-testid="drawer">
+        <MemberControls tradeGroupId="M1" slaveAccount="S1" />
+      </div>
+      <dl data-testid="details">
+        <ControlDetails slaveAccount="S1" />
+      </dl>
+    </>,
   );
 }
 
@@ -109,6 +85,22 @@ describe('until when of each control', () => {
     expect(screen.getByTestId('details').querySelector('dt')?.textContent).toBe('Risk controls');
     expect(lines('details')).toContain(
       'M2: Equity guard: tripped (equity below the minimum: equity 900.00 vs limit 1,000.00) until reset',
+    );
+  });
+
+  it('says on the card when another relay (the slave’s, cluster mode) computed them', async () => {
+    setup('en');
+    await waitFor(() => expect(lines('card')).toHaveLength(2));
+    expect(screen.getByTestId('card-controls').getAttribute('title')).toBeNull();
+    cleanup();
+    renderRisk(
+      'en',
+      riskApi({ controls: controls.map((m) => ({ ...m, relayId: 'relay-b' })) }),
+      <CardControls slaveAccount="S1" />,
+    );
+    await waitFor(() => expect(screen.getByTestId('card-controls').dataset.relayId).toBe('relay-b'));
+    expect(screen.getByTestId('card-controls').getAttribute('title')).toBe(
+      'As relay relay-b (the slave’s) computes them',
     );
   });
 

@@ -3,16 +3,12 @@
 // behind a confirmation, "Close-only" badges for a master and a slave, and the same in Japanese.
 import type { AccountRiskView } from '@sankey/shared/api/risk-views';
 import { defaultSlaveSettings } from '@sankey/shared/domain/settings';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../client/trpc';
-import { ToastProvider } from './components/toast';
 import type { Lang } from './i18n/dict';
-import { I18nProvider } from './i18n/i18n';
-import { LiveProvider } from './live/live-provider';
 import { GuardEditor } from './risk/guard-editor';
 import { CloseOnlyBadge, GuardDetails, GuardTripped, MemberRiskNow } from './risk/risk-badges';
-import { RiskProvider } from './risk/risk-context';
+import { renderRisk, riskApi, trippedGuard } from './risk-test-fixtures';
 import { member } from './test-fixtures';
 
 afterEach(cleanup);
@@ -45,80 +41,60 @@ function setup(lang: Lang = 'en') {
     rows = rows.map((r) => (r.accountId === accountId ? { ...r, tripped: null } : r));
     return rows.find((r) => r.accountId === accountId)!;
   });
-  const api = {
-    tradeGroups: { list: { query: async () => [] } },
-    connections: { list: { query: async () => [] } },
-    risk: {
-      list: { query: async () => rows },
-      members: {
-        query: async () => [
-          {
-            tradeGroupId: 'M2',
-            slaveAccount: 'S3',
-            reasons: ['max_positions', 'outside_trading_hours'],
-            openCopies: 3,
-          },
+  const api = riskApi({
+    list: () => rows,
+    members: [
+      {
+        tradeGroupId: 'M2',
+        slaveAccount: 'S3',
+        reasons: ['max_positions', 'outside_trading_hours'],
+        openCopies: 3,
+      },
+    ],
+    controls: [
+      {
+        tradeGroupId: 'M1',
+        slaveAccount: 'S1',
+        controls: [
+          trippedGuard({ reason: 'daily_loss', until: '2026-01-02T00:00:00Z', equity: 9_490, limit: 9_500 }),
         ],
       },
-      controls: {
-        query: async () => [
-          {
-            tradeGroupId: 'M1',
-            slaveAccount: 'S1',
-            controls: [
-              {
-                control: 'equity_guard',
-                closeOnly: true,
-                reason: 'daily_loss',
-                until: '2026-01-02T00:00:00Z',
-                timeZone: 'UTC',
-                equity: 9_490,
-                limit: 9_500,
+    ],
+    mutate: { resetGuard },
+  });
+  renderRisk(
+    lang,
+    api,
+    <>
+      <div data-testid="slave-card">
+        <CloseOnlyBadge accountId="S1" kind="slave" members={[member('M1', 'S1')]} />
+        <GuardTripped accountId="S1" />
+        <dl>
+          <GuardDetails accountId="S1" />
+        </dl>
+      </div>
+      <div data-testid="master-card">
+        <CloseOnlyBadge accountId="M1" kind="master" members={[]} />
+      </div>
+      <div data-testid="capped-card">
+        <CloseOnlyBadge accountId="S3" kind="slave" members={[]} />
+        <MemberRiskNow tradeGroupId="M2" slaveAccount="S3" />
+      </div>
+      <div data-testid="other-card">
+        <CloseOnlyBadge
+          accountId="S2"
+          kind="slave"
+          members={[
+            member('M1', 'S2', {
+              slaveSettings: {
+                ...defaultSlaveSettings(),
+                risk: { closeOnly: true, maxOpenPositions: null, tradingHours: null },
               },
-            ],
-          },
-        ],
-      },
-      resetGuard: { mutate: resetGuard },
-    },
-  } as unknown as ApiClient;
-  render(
-    <I18nProvider initial={lang}>
-      <ToastProvider>
-        <LiveProvider api={api} realtime={false}>
-          <RiskProvider pollMs={60_000}>
-            <div data-testid="slave-card">
-              <CloseOnlyBadge accountId="S1" kind="slave" members={[member('M1', 'S1')]} />
-              <GuardTripped accountId="S1" />
-              <dl>
-                <GuardDetails accountId="S1" />
-              </dl>
-            </div>
-            <div data-testid="master-card">
-              <CloseOnlyBadge accountId="M1" kind="master" members={[]} />
-            </div>
-            <div data-testid="capped-card">
-              <CloseOnlyBadge accountId="S3" kind="slave" members={[]} />
-              <MemberRiskNow tradeGroupId="M2" slaveAccount="S3" />
-            </div>
-            <div data-testid="other-card">
-              <CloseOnlyBadge
-                accountId="S2"
-                kind="slave"
-                members={[
-                  member('M1', 'S2', {
-                    slaveSettings: {
-                      ...defaultSlaveSettings(),
-                      risk: { closeOnly: true, maxOpenPositions: null, tradingHours: null },
-                    },
-                  }),
-                ]}
-              />
-            </div>
-          </RiskProvider>
-        </LiveProvider>
-      </ToastProvider>
-    </I18nProvider>,
+            }),
+          ]}
+        />
+      </div>
+    </>,
   );
   return resetGuard;
 }
@@ -173,27 +149,7 @@ describe('equity guard editor', () => {
         throw new Error('closeAll needs isolated delivery: S1 receives M1 in shared delivery');
       return { ...tripped, tripped: null, equityGuard: input.guard };
     });
-    const api = {
-      tradeGroups: { list: { query: async () => [] } },
-      connections: { list: { query: async () => [] } },
-      risk: {
-        list: { query: async () => [] },
-        members: { query: async () => [] },
-        controls: { query: async () => [] },
-        setGuard: { mutate: setGuard },
-      },
-    } as unknown as ApiClient;
-    render(
-      <I18nProvider initial="en">
-        <ToastProvider>
-          <LiveProvider api={api} realtime={false}>
-            <RiskProvider pollMs={60_000}>
-              <GuardEditor accountId="S1" />
-            </RiskProvider>
-          </LiveProvider>
-        </ToastProvider>
-      </I18nProvider>,
-    );
+    renderRisk('en', riskApi({ mutate: { setGuard } }), <GuardEditor accountId="S1" />);
     return setGuard;
   }
   const type = (name: string, value: string) =>

@@ -38,8 +38,15 @@ export const clusterEaViewSchema = z.object({
   relayId: z.string(),
   status: z.enum(CONNECTION_STATUSES),
   lastHeartbeat: z.string(),
+  /**
+   * How long before the answer the answering relay last heard of the EA, on its own clock: the EA's last heartbeat
+   * when it is connected there, else the last KV update of its entry (absent from relays that do not say).
+   */
+  ageMs: z.number().int().nonnegative().optional(),
   /** MT4 or MT5, as the EA's relay reported it (absent from relays that do not say). */
   platform: z.string().optional(),
+  /** The broker, as the EA's relay reported it (absent from relays that do not say). */
+  broker: z.string().optional(),
 });
 export type ClusterEaView = z.infer<typeof clusterEaViewSchema>;
 

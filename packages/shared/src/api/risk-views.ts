@@ -92,5 +92,10 @@ export const memberControlsSchema = z.object({
   tradeGroupId: z.string(),
   slaveAccount: z.string(),
   controls: z.array(riskControlStateSchema),
+  /**
+   * Cluster mode: the relay that computed this view, when it is not the relay that answered — the relay holding
+   * the member's slave EA (docs/cluster.md, Risk state across relays).
+   */
+  relayId: z.string().optional(),
 });
 export type MemberControlsView = z.infer<typeof memberControlsSchema>;

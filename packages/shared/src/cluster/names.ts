@@ -62,6 +62,8 @@ export function clusterNames(cluster: string) {
     /** "This account's `account_risk` row changed" (guard, trip, reset, master close-only): peers re-read it. */
     riskSubject: (accountId: string) => `${cluster}.risk.${encodeToken(accountId)}`,
     riskWildcard: `${cluster}.risk.>`,
+    /** Request/reply: the risk controls of the members whose slave is on this relay, as it computes them. */
+    riskViewSubject: (relayId: string) => `${cluster}.riskview.${relayId}`,
     /** Who is where and their runtime state. */
     eaBucket: `${cluster}_ea`,
     eaKey: (accountId: string, kind: EaKind) => `${encodeToken(accountId)}.${kind}`,

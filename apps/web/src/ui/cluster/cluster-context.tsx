@@ -52,9 +52,13 @@ export function useClusterEa(accountId: string, eaType: EaType): ClusterEaView |
 }
 
 export function EaRelayBadge({ accountId, eaType }: { accountId: string; eaType: EaType }) {
-  const { t } = useI18n();
   const relay = useEaRelay(accountId, eaType);
-  if (relay === null) return null;
+  return relay === null ? null : <RelayBadge relay={relay} />;
+}
+
+/** The relay an EA is on, as a small badge. */
+export function RelayBadge({ relay }: { relay: string }) {
+  const { t } = useI18n();
   return (
     <Badge tone="gray" testId="ea-relay" title={t('cluster.onRelay', { relay })}>
       <Server size={12} aria-hidden="true" /> <span className="mono">{relay}</span>

@@ -3,15 +3,15 @@
 // expandable account details (balance, equity, leverage, last heartbeat…).
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { clsx } from 'clsx';
-import { ChevronDown, ChevronUp, ListOrdered, Settings2, TriangleAlert } from 'lucide-react';
-import Link from 'next/link';
+import { ChevronDown, ChevronUp, Settings2, TriangleAlert } from 'lucide-react';
 import { EaRelayBadge, useClusterEa, useEaRelay } from '../cluster/cluster-context';
 import { Badge, Switch } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
-import { badgeTone, connectionTone, type NodeModel } from '../live/derive';
+import { badgeTone, type NodeModel } from '../live/derive';
 import { CardControls, ControlDetails } from '../risk/control-states';
 import { CloseOnlyBadge, GuardDetails, GuardTripped } from '../risk/risk-badges';
 import { badgeLabel, explainWarning, statusLabel } from './labels';
+import { NodeTitle, NodeTradesLink } from './node-parts';
 
 export interface AccountNodeData extends Record<string, unknown> {
   model: NodeModel;
@@ -78,19 +78,15 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
         isConnectable={false}
       />
       <div className="account-node-header">
-        <div className="account-node-title">
-          <span className="muted small">{isMaster ? t('node.master') : t('node.slave')}</span>
-          <span className="mono account-id" title={model.accountId}>
-            {model.accountId}
-          </span>
-          <span className="row small">
-            <span className={clsx('dot', `dot-${connectionTone(status ? { status } : undefined)}`)} />
-            <span data-testid="connection-status">{status ? t(`conn.${status}`) : t('conn.unknown')}</span>
-            {c ? <Badge tone={c.platform === 'MT4' ? 'blue' : 'purple'}>{c.platform}</Badge> : null}
-            <EaRelayBadge accountId={model.accountId} eaType={isMaster ? 'Master' : 'Slave'} />
-            <span className="muted">{t('node.links', { count: model.links })}</span>
-          </span>
-        </div>
+        <NodeTitle
+          kind={isMaster ? t('node.master') : t('node.slave')}
+          accountId={model.accountId}
+          status={status}
+          platform={c?.platform}
+        >
+          <EaRelayBadge accountId={model.accountId} eaType={isMaster ? 'Master' : 'Slave'} />
+          <span className="muted">{t('node.links', { count: model.links })}</span>
+        </NodeTitle>
         <div className="account-node-actions nodrag">
           <Badge
             tone={tone}
@@ -123,15 +119,7 @@ export function AccountNode({ data }: NodeProps<AccountNodeType>) {
             }
             onChange={(v) => data.onToggle(model, v)}
           />
-          <Link
-            href={`/trades?account=${encodeURIComponent(model.accountId)}`}
-            className="btn btn-ghost btn-icon"
-            data-testid="node-trades"
-            aria-label={`${t('trades.viewTrades')} ${model.accountId}`}
-            title={t('trades.viewTrades')}
-          >
-            <ListOrdered size={16} />
-          </Link>
+          <NodeTradesLink accountId={model.accountId} />
           <button
             type="button"
             className="btn btn-ghost btn-icon"

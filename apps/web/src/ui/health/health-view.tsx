@@ -1,12 +1,14 @@
 'use client';
 // The EA health page: every EA with role, platform, broker, relay status, listening, last seen, frames in/out,
 // drops, parked copies, dead letters and decode errors; the ones that need attention first; sortable; block and
-// unblock behind a confirmation (the relay's blocklist). Polls every 3 s.
+// unblock behind a confirmation (the relay's blocklist). Polls every 3 s. Cluster mode: every EA of the cluster, with
+// the relay it is on (system.cluster, as the graph's nodes; docs/cluster.md).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, Ban, CircleCheck } from 'lucide-react';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { errorMessage, useTRPC } from '../../client/trpc';
+import { useClusterQuery } from '../cluster/cluster-context';
 import { useToast } from '../components/toast';
 import { Badge, ConfirmDialog } from '../components/ui';
 import { explainWarning } from '../connections/labels';
@@ -43,6 +45,7 @@ const COLUMNS: { key: SortKey | null; label: MessageKey; numeric?: boolean }[] =
   { key: null, label: 'health.col.broker' },
   { key: 'status', label: 'health.col.status' },
   { key: null, label: 'health.col.listening' },
+  { key: null, label: 'cluster.col.relay' },
   { key: 'lastSeenAt', label: 'health.col.lastSeen' },
   { key: 'framesIn', label: 'health.col.framesIn', numeric: true },
   { key: 'framesOut', label: 'health.col.framesOut', numeric: true },
@@ -80,6 +83,10 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
         : { key, dir: key === 'accountId' ? 'asc' : 'desc' },
     );
   const label = (k: MessageKey) => t(k);
+  // The relay column only in cluster mode; the counters of an EA on another relay are that relay's, not shown here.
+  const clustered = rows.some((r) => r.relays.length > 0);
+  const columns = clustered ? COLUMNS : COLUMNS.filter((c) => c.label !== 'cluster.col.relay');
+  const count = (r: HealthRow, n: number) => (r.remote ? '–' : n);
   return (
     <>
       {/* Phones see cards without column headers: the sort is a select there. */}
@@ -94,20 +101,22 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
             onSort({ key, dir });
           }}
         >
-          {COLUMNS.filter((c) => c.key !== null).flatMap((c) =>
-            (['desc', 'asc'] as const).map((dir) => (
-              <option key={`${c.key}:${dir}`} value={`${c.key}:${dir}`}>
-                {t(c.label)} {dir === 'desc' ? '↓' : '↑'}
-              </option>
-            )),
-          )}
+          {columns
+            .filter((c) => c.key !== null)
+            .flatMap((c) =>
+              (['desc', 'asc'] as const).map((dir) => (
+                <option key={`${c.key}:${dir}`} value={`${c.key}:${dir}`}>
+                  {t(c.label)} {dir === 'desc' ? '↓' : '↑'}
+                </option>
+              )),
+            )}
         </select>
       </label>
       <div className="table-wrap">
         <table className="table table-cards" data-testid="health-table">
           <thead>
             <tr>
-              {COLUMNS.map((c) => {
+              {columns.map((c) => {
                 const active = c.key !== null && sort.key === c.key;
                 return (
                   <th
@@ -150,6 +159,8 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
                 data-blocked={r.blocked ? 'true' : 'false'}
                 data-status={r.status}
                 data-listening={r.listening ? 'true' : 'false'}
+                data-relays={r.relays.join(' ')}
+                data-remote={r.remote ? 'true' : 'false'}
                 className={r.score >= 16 ? 'row-alert' : undefined}
               >
                 <td data-label={label('health.col.attention')}>
@@ -190,19 +201,33 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
                   </Badge>
                 </td>
                 <td data-label={label('health.col.listening')}>
-                  {r.listening ? t('common.yes') : t('common.no')}
+                  {r.remote ? '–' : r.listening ? t('common.yes') : t('common.no')}
                 </td>
-                <td className="small nowrap" data-label={label('health.col.lastSeen')}>
+                {clustered ? (
+                  <td
+                    className="mono small nowrap"
+                    data-label={label('cluster.col.relay')}
+                    data-testid="health-relay"
+                  >
+                    {r.relays.join(' / ')}
+                  </td>
+                ) : null}
+                <td
+                  className="small nowrap"
+                  data-label={label('health.col.lastSeen')}
+                  data-testid="health-last-seen"
+                  title={r.remote ? t('health.lastSeenRemote', { relay: r.relays.join(' / ') }) : undefined}
+                >
                   {r.lastSeenAt ? <time dateTime={r.lastSeenAt}>{time(r.lastSeenAt)}</time> : time(null)}
                 </td>
                 <td className="mono num" data-label={label('health.col.framesIn')}>
-                  {r.framesIn}
+                  {count(r, r.framesIn)}
                 </td>
                 <td className="mono num" data-label={label('health.col.framesOut')}>
-                  {r.framesOut}
+                  {count(r, r.framesOut)}
                 </td>
                 <td className="mono num" data-label={label('health.col.dropped')}>
-                  {r.dropped}
+                  {count(r, r.dropped)}
                 </td>
                 <td className="mono num" data-label={label('health.col.parked')} data-testid="health-parked">
                   {r.parked > 0 ? (
@@ -223,7 +248,7 @@ export function HealthTable({ rows, sort, onSort, onBlock, onUnblock, busy }: He
                   )}
                 </td>
                 <td className="mono num" data-label={label('health.col.decodeErrors')}>
-                  {r.decodeErrors}
+                  {count(r, r.decodeErrors)}
                 </td>
                 <td data-label={label('health.col.actions')}>
                   {r.blocked ? (
@@ -305,6 +330,7 @@ export function HealthView() {
   const endpoints = useQuery({ ...trpc.endpoints.list.queryOptions(), ...poll });
   const blocked = useQuery({ ...trpc.blocklist.list.queryOptions(), ...poll });
   const connections = useQuery({ ...trpc.connections.list.queryOptions(), ...poll });
+  const cluster = useClusterQuery();
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.endpoints.list.queryKey() }),
@@ -348,6 +374,14 @@ export function HealthView() {
                 connections: connections.data ?? live.connections,
                 tradeGroups: live.tradeGroups,
                 members: live.members,
+                cluster:
+                  cluster.data?.mode === 'cluster'
+                    ? {
+                        relayId: cluster.data.relayId,
+                        eas: cluster.data.eas,
+                        receivedAt: cluster.dataUpdatedAt,
+                      }
+                    : null,
               }),
             };
   const busy = block.isPending || unblock.isPending ? (pending?.accountId ?? null) : null;

@@ -54,3 +54,57 @@ describe('EA health rows', () => {
     expect(sortRows(rows, { key: 'status', dir: 'desc' })[0]?.accountId).toBe('S_blocked');
   });
 });
+
+describe('EA health rows in cluster mode (system.cluster, as the graph shows the EAs)', () => {
+  const receivedAt = Date.parse('2026-06-01T12:00:10.000Z');
+  const ea = (accountId: string, eaType: 'Master' | 'Slave', relayId: string, over = {}) => ({
+    accountId,
+    eaType,
+    relayId,
+    status: 'Online' as const,
+    lastHeartbeat: '1999-01-01T00:00:00.000Z',
+    ...over,
+  });
+  const cluster = healthRows({
+    endpoints: [endpoint('M1')],
+    connections: [connection('M1', 'Master', { broker: 'Alpha' })],
+    blocked: [],
+    tradeGroups: [group('M1')],
+    members: [member('M1', 'S1')],
+    cluster: {
+      relayId: 'relay-a',
+      receivedAt,
+      eas: [
+        ea('M1', 'Master', 'relay-a', { ageMs: 100 }),
+        ea('S1', 'Slave', 'relay-b', { ageMs: 2500, platform: 'MT4', broker: 'Beta' }),
+        ea('S2', 'Slave', 'relay-c', { status: 'Timeout', ageMs: 9000 }),
+        ea('S3', 'Slave', 'relay-c'),
+      ],
+    },
+  });
+  const by = new Map(cluster.map((r) => [r.accountId, r]));
+
+  it('lists every EA of the cluster with its relay, its status and when its relay last heard of it', () => {
+    expect([...by.keys()].sort()).toEqual(['M1', 'S1', 'S2', 'S3']);
+    // Here: this relay's own connection and counters, and this relay's id.
+    expect(by.get('M1')).toMatchObject({ relays: ['relay-a'], remote: false, broker: 'Alpha', issues: [] });
+    // On another relay: the KV bucket's word, dated by its age on system.cluster's answer (not by B's clock).
+    expect(by.get('S1')).toMatchObject({
+      roles: ['Slave'],
+      relays: ['relay-b'],
+      remote: true,
+      status: 'Online',
+      platform: 'MT4',
+      broker: 'Beta',
+      lastSeenAt: '2026-06-01T12:00:07.500Z',
+      issues: [],
+    });
+    expect(by.get('S2')).toMatchObject({ relays: ['relay-c'], status: 'Timeout', issues: ['offline'] });
+    // A relay that does not say the age: its own wall time of the last heartbeat.
+    expect(by.get('S3')?.lastSeenAt).toBe('1999-01-01T00:00:00.000Z');
+  });
+
+  it('alone, rows name no relay', () => {
+    expect(rows.every((r) => r.relays.length === 0 && !r.remote)).toBe(true);
+  });
+});

@@ -1,9 +1,12 @@
-// The EA health table's rows (pure): every EA the relay counts, has a connection for, or blocks, joined with its
-// connection (role, platform, broker, status), its warnings, and what needs attention — ranked so the EAs an
-// operator must look at come first.
+// The EA health table's rows (pure): every EA the relay counts, has a connection for, or blocks — and in cluster
+// mode every EA of the cluster, on whichever relay (system.cluster, as the graph shows them) — joined with its
+// connection (role, platform, broker, status), its relay, its warnings, and what needs attention — ranked so the
+// EAs an operator must look at come first.
+import type { ClusterEaView } from '@sankey/shared/api/cluster-views';
 import type { BlockedEaView, EndpointStatsView } from '@sankey/shared/api/ops-views';
 import type { EaConnection, MemberView, TradeGroupView } from '@sankey/shared/api/views';
 import type { WarningCode } from '@sankey/shared/protocol/constants';
+import { type ClusterEaState, clusterEaState } from '../live/derive';
 
 /** What needs attention, most urgent first; each weighs in the ranking. */
 export const ISSUES = [
@@ -34,8 +37,15 @@ export interface HealthRow {
   roles: ('Master' | 'Slave')[];
   platform: string | null;
   broker: string | null;
-  /** The relay's connection status; `Unknown` when it holds no connection for the EA. */
+  /**
+   * The relay's connection status (for an EA on another relay, as the KV bucket says, timed out on this relay's
+   * clock); `Unknown` when neither knows the EA.
+   */
   status: EaConnection['status'] | 'Unknown';
+  /** Cluster mode: the relays the account's EAs are on (empty alone). */
+  relays: string[];
+  /** Cluster mode: none of the account's EAs is on this relay (its frames and listening are that relay's). */
+  remote: boolean;
   listening: boolean;
   lastSeenAt: string | null;
   framesIn: number;
@@ -86,11 +96,23 @@ export function healthRows(input: {
   blocked: readonly BlockedEaView[];
   tradeGroups: readonly TradeGroupView[];
   members: readonly MemberView[];
+  /**
+   * Cluster mode: system.cluster's answer (the relay that answered and every EA of the cluster) and when it
+   * arrived (this clock), which dates the last word of an EA on another relay.
+   */
+  cluster?: { relayId: string; eas: readonly ClusterEaView[]; receivedAt: number } | null;
 }): HealthRow[] {
   const ids = new Set<string>();
   for (const e of input.endpoints) ids.add(e.accountId);
   for (const c of input.connections) ids.add(c.accountId);
   for (const b of input.blocked) ids.add(b.accountId);
+  const clusterEas = new Map<string, ClusterEaState[]>();
+  for (const e of input.cluster?.eas ?? []) {
+    ids.add(e.accountId);
+    const list = clusterEas.get(e.accountId) ?? [];
+    list.push(clusterEaState(e, input.connections));
+    clusterEas.set(e.accountId, list);
+  }
   const stats = new Map(input.endpoints.map((e) => [e.accountId, e]));
   const blocks = new Map(input.blocked.map((b) => [b.accountId, b]));
   const warnings = new Map<string, Set<WarningCode>>();
@@ -106,17 +128,28 @@ export function healthRows(input: {
   return [...ids].map((accountId) => {
     const conns = input.connections.filter((c) => c.accountId === accountId);
     const conn = conns.find((c) => c.status === 'Online') ?? conns[0];
+    // Not on this relay: the cluster's word for it (the KV bucket, as the graph's nodes show it).
+    const inCluster = clusterEas.get(accountId) ?? [];
+    const far = conn ? undefined : (inCluster.find((e) => e.status === 'Online') ?? inCluster[0]);
     const s = stats.get(accountId) ?? EMPTY_STATS;
     const block = blocks.get(accountId);
-    const status = conn?.status ?? 'Unknown';
+    const status = conn?.status ?? far?.status ?? 'Unknown';
+    const relays = [...new Set(inCluster.map((e) => e.relayId))].sort();
+    const farSeen = far
+      ? far.ageMs !== null && input.cluster
+        ? new Date(input.cluster.receivedAt - far.ageMs).toISOString()
+        : far.lastHeartbeat
+      : null;
     const row: Omit<HealthRow, 'issues' | 'score'> = {
       accountId,
-      roles: [...new Set(conns.map((c) => c.eaType))].sort(),
-      platform: conn?.platform ?? null,
-      broker: conn?.broker ?? null,
+      roles: [...new Set([...conns, ...inCluster].map((c) => c.eaType))].sort(),
+      platform: conn?.platform ?? far?.platform ?? null,
+      broker: conn?.broker ?? far?.broker ?? null,
       status,
+      relays,
+      remote: relays.length > 0 && !relays.includes(input.cluster?.relayId ?? ''),
       listening: s.listening,
-      lastSeenAt: s.lastSeenAt ?? conn?.lastHeartbeat ?? null,
+      lastSeenAt: s.lastSeenAt ?? conn?.lastHeartbeat ?? farSeen,
       framesIn: s.framesIn,
       framesOut: s.framesOut,
       dropped: s.dropped,

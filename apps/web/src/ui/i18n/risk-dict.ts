@@ -3,6 +3,7 @@
 
 export const riskControlEn = {
   'control.title': 'Risk controls',
+  'control.fromRelay': 'As relay {relay} (the slave’s) computes them',
   'control.at': '{local} your time ({zoneTime} {zone})',
   'control.hours.closed': 'Trading hours: closed until {until}',
   'control.hours.open': 'Trading hours: open until {until}',
@@ -23,6 +24,7 @@ export const riskControlEn = {
 
 export const riskControlJa: Record<keyof typeof riskControlEn, string> = {
   'control.title': 'リスク管理',
+  'control.fromRelay': 'スレーブのリレー {relay} による計算',
   'control.at': 'あなたの時刻 {local}（{zone} {zoneTime}）',
   'control.hours.closed': '取引時間: {until} まで時間外（新規停止）',
   'control.hours.open': '取引時間: {until} まで取引可',

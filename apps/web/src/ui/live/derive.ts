@@ -218,6 +218,39 @@ export interface EaNodeModel {
 
 export const eaNodeId = (eaType: string, accountId: string) => `ea:${eaType}:${accountId}`;
 
+/**
+ * One EA of the cluster as the web shows it (graph nodes, the Health page): this relay's connection when the EA is
+ * here, else its state as system.cluster reports it from the KV bucket (`here` false).
+ */
+export interface ClusterEaState {
+  accountId: string;
+  eaType: 'Master' | 'Slave';
+  relayId: string;
+  status: EaConnection['status'];
+  platform: string | null;
+  broker: string | null;
+  here: boolean;
+  /** How long before system.cluster answered its relay last heard of the EA; null from a relay that does not say. */
+  ageMs: number | null;
+  /** Wall time of its last heartbeat at its relay (that machine's clock: display only). */
+  lastHeartbeat: string;
+}
+
+export function clusterEaState(e: ClusterEaView, connections: readonly EaConnection[]): ClusterEaState {
+  const here = connectionOf(connections, e.accountId, e.eaType);
+  return {
+    accountId: e.accountId,
+    eaType: e.eaType,
+    relayId: e.relayId,
+    status: here?.status ?? e.status,
+    platform: here?.platform ?? e.platform ?? null,
+    broker: here?.broker ?? e.broker ?? null,
+    here: here !== undefined,
+    ageMs: e.ageMs ?? null,
+    lastHeartbeat: e.lastHeartbeat,
+  };
+}
+
 /** The cluster's EAs that no node of the graph shows, masters first, each sorted by relay then account. */
 export function clusterEaNodes(
   nodes: readonly NodeModel[],
@@ -228,16 +261,8 @@ export function clusterEaNodes(
   return eas
     .filter((e) => !shown.has(`${e.eaType}\u0000${e.accountId}`))
     .map((e): EaNodeModel => {
-      const here = connectionOf(connections, e.accountId, e.eaType);
-      return {
-        kind: 'ea',
-        id: eaNodeId(e.eaType, e.accountId),
-        accountId: e.accountId,
-        eaType: e.eaType,
-        relayId: e.relayId,
-        status: here?.status ?? e.status,
-        platform: here?.platform ?? e.platform ?? null,
-      };
+      const { accountId, eaType, relayId, status, platform } = clusterEaState(e, connections);
+      return { kind: 'ea', id: eaNodeId(eaType, accountId), accountId, eaType, relayId, status, platform };
     })
     .sort(
       (a, b) =>

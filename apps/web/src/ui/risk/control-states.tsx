@@ -97,9 +97,17 @@ function ControlList(props: { member: MemberControlsView; onlyCloseOnly?: boolea
 
 /** On the slave account's card: the controls holding one of its links close-only now, per link, until when. */
 export function CardControls(props: { slaveAccount: string }) {
+  const { t } = useI18n();
   const members = useSlaveControls(props.slaveAccount);
+  // Cluster mode: the controls of a slave on another relay are that relay's view (docs/cluster.md).
+  const relay = members.find((m) => m.relayId !== undefined)?.relayId;
   return (
-    <div className="nodrag" data-testid="card-controls">
+    <div
+      className="nodrag"
+      data-testid="card-controls"
+      data-relay-id={relay}
+      title={relay === undefined ? undefined : t('control.fromRelay', { relay })}
+    >
       {members.map((m) => (
         <ControlList key={m.tradeGroupId} member={m} onlyCloseOnly withMaster />
       ))}
