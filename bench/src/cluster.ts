@@ -15,14 +15,18 @@ import { Push } from 'zeromq';
 import { benchEnv } from './env';
 import { type FanoutRun, Fleet, warmupFor } from './fanout';
 import { slaveIds } from './ids';
+import { cpuTicks, TICK_US } from './proc-cpu';
 import { heartbeatFrame } from './signals';
 import { API_TOKEN, root, seed, startProcess } from './stack';
 import { type Dist, sleep } from './stats';
 
+/** A run with the relays' main-thread CPU per measured signal (µs). */
+export type RelayRun = FanoutRun & { aMainCpuUs: number; bMainCpuUs: number };
+
 export interface ClusterRow {
   slaves: number;
-  local: FanoutRun;
-  cross: FanoutRun;
+  local: RelayRun;
+  cross: RelayRun;
 }
 
 async function heartbeats(receiver: number, accounts: [string, 'Master' | 'Slave'][]): Promise<void> {
@@ -33,10 +37,10 @@ async function heartbeats(receiver: number, accounts: [string, 'Master' | 'Slave
   push.close();
 }
 
-async function relay(id: string, url: string, cluster: string) {
+async function relay(id: string, url: string, cluster: string, nodeFlags: string[] = []) {
   const dataDir = mkdtempSync(join(tmpdir(), `sankey-bench-${id}-`));
   const proc = await startProcess(
-    ['--import', 'tsx', 'src/main.ts'],
+    [...nodeFlags, '--import', 'tsx', 'src/main.ts'],
     {
       DATABASE_URL: url,
       SANKEY_SKIP_MIGRATE: '1',
@@ -58,7 +62,7 @@ async function relay(id: string, url: string, cluster: string) {
     await proc.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { ...(JSON.parse(proc.line[1]!) as { receiver: number; publisher: number }), stop };
+  return { ...(JSON.parse(proc.line[1]!) as { receiver: number; publisher: number }), pid: proc.pid, stop };
 }
 
 export async function clusterSuite(log: (line: string) => void): Promise<ClusterRow[] | null> {
@@ -77,8 +81,10 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
     { master: `L${n}`, slaves: slaveIds(`L${n}`, n) },
   ]);
   await seed(url, groups);
-  const a = await relay('bench-a', url, cluster);
-  const b = await relay('bench-b', url, cluster);
+  const prof = benchEnv.clusterProfileDir;
+  const flags = (who: string) => (prof ? ['--cpu-prof', '--cpu-prof-dir', join(prof, who)] : []);
+  const a = await relay('bench-a', url, cluster, flags('a'));
+  const b = await relay('bench-b', url, cluster, flags('b'));
   const rows: ClusterRow[] = [];
   try {
     // Cross masters on A; local masters and every slave on B. B learns A's masters from the KV bucket.
@@ -97,9 +103,21 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
       const run = async (master: string, receiver: string) => {
         const fleet = new Fleet(master, n, 'exact', receiver, pub);
         await sleep(300 + n);
-        const r = await fleet.run('closed', benchEnv.clusterSignals, warmupFor(n));
+        const signals = benchEnv.clusterSignals;
+        const warmup = warmupFor(n);
+        let fromA = 0;
+        let fromB = 0;
+        const r = await fleet.run('closed', signals, warmup, {
+          between: async () => {
+            fromA = cpuTicks(a.pid, true);
+            fromB = cpuTicks(b.pid, true);
+          },
+        });
+        // The relays' main threads (event loops) per measured signal, including the ack and persist work.
+        const perSignal = (pid: number, from: number) => ((cpuTicks(pid, true) - from) * TICK_US) / signals;
+        const cpu = { aMainCpuUs: perSignal(a.pid, fromA), bMainCpuUs: perSignal(b.pid, fromB) };
         await fleet.close();
-        return r;
+        return { ...r, ...cpu };
       };
       const local = await run(`L${n}`, at(b));
       const cross = await run(`X${n}`, at(a));
@@ -107,7 +125,8 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
       const f = (d: Dist) => `p50 ${d.p50.toFixed(0)} µs p99 ${d.p99.toFixed(0)} µs`;
       log(
         `cross-relay N=${n}: one relay ${f(local.frame)} | master on A, slaves on B ${f(cross.frame)} ` +
-          `(missing ${local.missing}/${cross.missing})`,
+          `(missing ${local.missing}/${cross.missing}); main-thread CPU per signal A ${local.aMainCpuUs.toFixed(0)} / ` +
+          `${cross.aMainCpuUs.toFixed(0)} µs, B ${local.bMainCpuUs.toFixed(0)} / ${cross.bMainCpuUs.toFixed(0)} µs`,
       );
     }
   } finally {

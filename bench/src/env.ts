@@ -36,6 +36,8 @@ export const benchEnv = {
   forwarderSocket: (get('BENCH_FORWARDER_SOCKET') ?? 'xpub') as 'pub' | 'xpub',
   /** Slave counts of the cross-relay benchmark (cluster mode: master on relay A, slaves on relay B). */
   clusterFanout: list('BENCH_CLUSTER_FANOUT', [1, 10, 100]),
+  /** Diagnosis: relay B of the cross-relay benchmark writes a CPU profile (`--cpu-prof`) into this directory. */
+  clusterProfileDir: get('BENCH_CLUSTER_PROF'),
   /** Signals per cross-relay run. */
   clusterSignals: num('BENCH_CLUSTER_SIGNALS', 1000),
   /** Cluster mode needs PostgreSQL: BENCH_POSTGRES_URL, else TEST_POSTGRES_URL; the suite is skipped without one. */

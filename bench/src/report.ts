@@ -10,6 +10,7 @@ import type { Dist } from './stats';
 import type { StormResult } from './storm';
 
 const us = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const signed = (n: number) => (Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)}` : '–');
 const ms = (n: number) => (Number.isFinite(n) ? (n / 1000).toFixed(2) : '–');
 
 export function machine(loadStart: string, loadEnd: string, minutes: number): string {
@@ -34,8 +35,9 @@ export function clusterTable(rows: ClusterRow[]): string {
     const ok = `${added50 <= 500 ? 'p50 ✓' : 'p50 ✗'} ${added99 < 2000 ? 'p99 ✓' : 'p99 ✗'}`;
     return (
       `| ${r.slaves} | ${r.cross.signals} | ${us(r.local.frame.p50)} | ${us(r.local.frame.p99)} | ` +
-      `${us(r.cross.frame.p50)} | ${us(r.cross.frame.p99)} | ${us(r.cross.frame.max)} | +${us(added50)} | +${us(added99)} | ` +
-      `${r.local.missing}/${r.cross.missing} | ${ok} |`
+      `${us(r.cross.frame.p50)} | ${us(r.cross.frame.p99)} | ${us(r.cross.frame.max)} | ${signed(added50)} | ${signed(added99)} | ` +
+      `${r.local.missing}/${r.cross.missing} | ${us(r.local.bMainCpuUs)} | ${us(r.cross.bMainCpuUs)} | ` +
+      `${us(r.cross.aMainCpuUs)} | ${ok} |`
     );
   };
   return [
@@ -45,10 +47,13 @@ export function clusterTable(rows: ClusterRow[]): string {
     'relays, measured one after the other. Latency = master send → slave receive per delivered frame, µs, closed loop,',
     'exact subscriptions, all sockets in the benchmark process. Target: across adds < 2 ms at p99 and ≤ 0.5 ms at p50.',
     'Needs PostgreSQL (`BENCH_POSTGRES_URL` or `TEST_POSTGRES_URL`) and nats-server (`BENCH_NATS_URL`, default',
-    '127.0.0.1:4222); knobs `BENCH_CLUSTER_FANOUT`, `BENCH_CLUSTER_SIGNALS`; `BENCH_SKIP=cluster` leaves it out.',
+    '127.0.0.1:4222); knobs `BENCH_CLUSTER_FANOUT`, `BENCH_CLUSTER_SIGNALS`; `BENCH_SKIP=cluster` leaves it out;',
+    "`BENCH_CLUSTER_PROF=<dir>` writes both relays' CPU profiles. *CPU*: main-thread (event loop) CPU per measured",
+    'signal, µs, of relay B (one relay / across) and of relay A (across), from /proc: steadier than latency on a',
+    'loaded machine.',
     '',
-    '| N | signals | one relay p50 | p99 | across p50 | p99 | max | added p50 | added p99 | missing | verdict |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| N | signals | one relay p50 | p99 | across p50 | p99 | max | added p50 | added p99 | missing | CPU B one relay | CPU B across | CPU A across | verdict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(line),
   ].join('\n');
 }

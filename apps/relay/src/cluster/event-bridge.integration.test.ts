@@ -1,6 +1,7 @@
 // ClusterEventBridge against the machine's nats-server: three relays' bridges on one cluster; an event emitted at
 // one relay reaches the other two relays' clients exactly once, tagged with its relay, and is never sent on again;
-// group changes stay local; a bad batch is counted and skipped; a slow client skips remote events (counted).
+// group changes stay local; a bad batch is counted and skipped; a slow client skips remote events (counted); a
+// relay with no browser connected leaves the batches unread.
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { RelayEventName } from '@sankey/shared/api/events';
@@ -26,9 +27,14 @@ class Events implements BridgedEvents {
   readonly clients: { event: string; payload: unknown }[] = [];
   slow = false;
   resyncs = 0;
+  /** A browser is connected to this relay. */
+  connected = true;
   setOrigin() {}
   resync() {
     this.resyncs++;
+  }
+  hasClients() {
+    return this.connected;
   }
   subscribe(fn: (e: RelayEventName, p: unknown) => void) {
     this.listeners.add(fn);
@@ -109,5 +115,14 @@ describe('ClusterEventBridge', () => {
     a.events.emit('ea_disconnected', { accountId: 'M9', eaType: 'Master', relayId: 'relay-a' });
     await expect.poll(() => c.count('dropped_slow_client'), { timeout: 5000 }).toBe(1);
     await expect.poll(() => b.events.clients.length, { timeout: 5000 }).toBe(1);
+
+    // A relay with no browser connected does not read the other relays' batches at all (counted per batch).
+    c.events.connected = false;
+    a.nc.publish(names.eventsSubject('rogue'), 'not json');
+    b.events.emit('trade_copied', copied);
+    await expect.poll(() => b.count('bad'), { timeout: 5000 }).toBe(3);
+    await expect.poll(() => c.count('no_client'), { timeout: 5000 }).toBe(2);
+    expect(await c.count('bad')).toBe(2);
+    expect(c.events.clients).toHaveLength(2);
   });
 });

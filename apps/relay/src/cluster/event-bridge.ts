@@ -35,6 +35,8 @@ export interface BridgedEvents {
     suppress: (event: RelayEventName, payload: unknown) => boolean,
   ): void;
   subscribe(fn: (event: RelayEventName, payload: unknown) => void): () => void;
+  /** True while a socket.io client is connected (the other relays' events are only for them). */
+  hasClients(): boolean;
   /** Emits to the socket.io clients only; returns how many clients skipped it (send buffer over the bound). */
   emitToClients(event: RelayEventName, payload: unknown, maxBuffered: number): number;
   /** Sends every socket.io client a fresh system snapshot. */
@@ -88,7 +90,7 @@ export class ClusterEventBridge {
       (registry.getSingleMetric('sankey_cluster_events_total') as client.Counter<'outcome'> | undefined) ??
       new client.Counter({
         name: 'sankey_cluster_events_total',
-        help: 'Live UI events between relays: published, received, bad, dropped_full (publish queue full), dropped_slow_client (per socket), resync (snapshots sent after a NATS reconnect)',
+        help: 'Live UI events between relays: published, received, bad, dropped_full (publish queue full), dropped_slow_client (per socket), no_client (batches not read: no browser here), resync (snapshots sent after a NATS reconnect)',
         labelNames: ['outcome'] as const,
         registers: [registry],
       });
@@ -145,6 +147,12 @@ export class ClusterEventBridge {
   }
 
   private receive(msg: Msg): void {
+    // Nobody to show them to: not even parsed (a batch can hold hundreds of trade_copied events of a fan-out, and
+    // parsing them on the event loop delays this relay's own signals).
+    if (!this.events.hasClients()) {
+      this.counter.inc({ outcome: 'no_client' });
+      return;
+    }
     const batch = parseBatch(msg.data);
     if (batch === null) {
       this.counter.inc({ outcome: 'bad' });

@@ -77,7 +77,19 @@ export class ClusterPublisher {
       const round = l.round;
       const h = headers();
       for (const [k, v] of Object.entries(item.headers)) h.set(k, v);
-      this.js.publish(item.subject, item.data, { msgID: item.msgId, headers: h, timeout: 2000 }).then(
+      // The client makes two errors per request up front (for a timeout or a refusal), each capturing a stack: 44 →
+      // 24 µs of CPU per publish without them, on the master relay's path to the stream. The failure handler logs
+      // only the message, so none is captured (the limit is back before anything else runs: the call is synchronous
+      // up to the request).
+      const stackLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      let acked: Promise<unknown>;
+      try {
+        acked = this.js.publish(item.subject, item.data, { msgID: item.msgId, headers: h, timeout: 2000 });
+      } finally {
+        Error.stackTraceLimit = stackLimit;
+      }
+      acked.then(
         () => {
           if (round !== l.round) return;
           entry.state = 'ok';

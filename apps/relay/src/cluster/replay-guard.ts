@@ -10,15 +10,25 @@ import type { CopyFrame } from '../core/copies-ignoring-age';
 import type { CopyGuard, DeadLetterSink, Logger } from '../core/ports';
 import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/ledger';
 
-const pair = (master: string, slave: string) => `${master}\u0000${slave}`;
+/** Sequence numbers per master, then per slave (no key built per copy on the fan-out path). */
+type SeqsByMaster = Map<string, Map<string, number>>;
+
+function slavesOf(by: SeqsByMaster, master: string): Map<string, number> {
+  let m = by.get(master);
+  if (!m) {
+    m = new Map();
+    by.set(master, m);
+  }
+  return m;
+}
 
 export class ReplayGuard implements CopyGuard {
   /** The stream's signal being handled (null: a local signal, which the guard lets through). */
   current: { master: string; seq: number } | null = null;
   /** Highest sequence number handed over per member (master, slave). */
-  private readonly delivered = new Map<string, number>();
-  /** Raised since the last write. */
-  private pending = new Map<string, DeliveredSeq>();
+  private readonly delivered: SeqsByMaster = new Map();
+  /** Raised since the last write (one row per member however many signals raised it). */
+  private pending: SeqsByMaster = new Map();
   duplicates = 0;
 
   constructor(
@@ -29,33 +39,28 @@ export class ReplayGuard implements CopyGuard {
   /** Start-up: what this relay's slaves were handed before it stopped. */
   async load(): Promise<number> {
     const rows = await this.store.loadDeliveredSeqs();
-    for (const r of rows) this.raise(pair(r.masterAccount, r.slaveAccount), r.seq);
+    for (const r of rows) raise(slavesOf(this.delivered, r.masterAccount), r.slaveAccount, r.seq);
     return rows.length;
   }
 
   duplicate(master: string, slave: string): boolean {
     const c = this.current;
     if (!c || c.master !== master) return false;
-    if ((this.delivered.get(pair(master, slave)) ?? 0) < c.seq) return false;
+    if ((this.delivered.get(master)?.get(slave) ?? 0) < c.seq) return false;
     this.duplicates++;
     return true;
   }
 
   /** The slave was handed this signal (or a later one of its master) already. */
   had(master: string, slave: string, seq: number): boolean {
-    return (this.delivered.get(pair(master, slave)) ?? 0) >= seq;
+    return (this.delivered.get(master)?.get(slave) ?? 0) >= seq;
   }
 
   handed(master: string, slave: string): void {
     const c = this.current;
     if (!c || c.master !== master) return;
-    const key = pair(master, slave);
-    this.raise(key, c.seq);
-    this.pending.set(key, { masterAccount: master, slaveAccount: slave, seq: c.seq, updatedAt: new Date() });
-  }
-
-  private raise(key: string, seq: number): void {
-    if (seq > (this.delivered.get(key) ?? 0)) this.delivered.set(key, seq);
+    raise(slavesOf(this.delivered, master), slave, c.seq);
+    raise(slavesOf(this.pending, master), slave, c.seq);
   }
 
   /**
@@ -67,13 +72,21 @@ export class ReplayGuard implements CopyGuard {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    const updatedAt = new Date();
+    const rows: DeliveredSeq[] = [];
+    for (const [masterAccount, slaves] of batch)
+      for (const [slaveAccount, seq] of slaves) rows.push({ masterAccount, slaveAccount, seq, updatedAt });
     try {
-      await this.store.raiseDeliveredSeqs([...batch.values()]);
+      await this.store.raiseDeliveredSeqs(rows);
     } catch (err) {
-      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
-      this.log.warn({ err: String(err), rows: batch.size }, 'delivered sequence numbers not written yet');
+      for (const r of rows) raise(slavesOf(this.pending, r.masterAccount), r.slaveAccount, r.seq);
+      this.log.warn({ err: String(err), rows: rows.length }, 'delivered sequence numbers not written yet');
     }
   }
+}
+
+function raise(seqs: Map<string, number>, slave: string, seq: number): void {
+  if (seq > (seqs.get(slave) ?? 0)) seqs.set(slave, seq);
 }
 
 /**

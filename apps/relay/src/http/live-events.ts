@@ -67,6 +67,10 @@ export class LiveEvents implements EventSink {
     if (this.io && this.io.engine.clientsCount > 0) (this.io.emit as unknown as AnyEmit)(event, payload);
   }
 
+  hasClients(): boolean {
+    return !!this.io && this.io.engine.clientsCount > 0;
+  }
+
   /**
    * Another relay's event, to the socket.io clients only (not to the in-process listeners, so it is never sent on).
    * A client whose send buffer holds more than `maxBuffered` packets skips it; returns how many did.
