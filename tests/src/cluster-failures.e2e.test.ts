@@ -295,9 +295,11 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     // SB1 and SB2 get their copies of a signal together (on a loaded machine SB2's 2 s may filter the last Opens).
     await sb1.waitForCommand((cmd) => cmd.kind === 'open' && cmd.ticket === 500, 30_000);
     let restarted: Promise<void> | undefined;
+    let killedAt = 0;
     for (let t = 1; t <= 500; t++) {
       await m1.close(t);
       if (t === 250) {
+        killedAt = Date.now();
         b.child.kill('SIGKILL');
         await b.stop();
         for (let x = 601; x <= 610; x++)
@@ -350,11 +352,30 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await expect
       .poll(async () => (await letters()).filter((l) => Number(l.split(':')[1]) > 600), { timeout: 10_000 })
       .toEqual(Array.from({ length: 10 }, (_, i) => `SB2:${601 + i}`).sort());
-    const had = new Set(received(sb2, 'Open').map((t) => `SB2:${t}`));
+    // An Open SB2 had is dead-lettered only if B handed it over in the last moments before the kill, before it
+    // wrote SB2's sequence number (docs/cluster.md: a kill costs at most a repeated copy; here the replayed copy is
+    // stale, so it becomes a letter). Opens handed over earlier never are: their numbers were written long before.
+    const CRASH_WINDOW_MS = 2000;
+    const hadAt = new Map(
+      sb2
+        .received()
+        .filter((f) => f.topic === 'trade/M1/SB2' && (f.message?.message as TradeSignal).action === 'Open')
+        .map((f) => [`SB2:${Number((f.message!.message as TradeSignal).ticket)}`, f.receivedAtMs]),
+    );
+    let hadInWindow = 0;
     for (const l of await letters()) {
       expect(l.startsWith('SB2:'), l).toBe(true);
-      expect(had.has(l), `${l} was dead-lettered though SB2 had it`).toBe(false);
+      const at = hadAt.get(l);
+      if (at === undefined) continue;
+      hadInWindow++;
+      expect(
+        at,
+        `${l} was dead-lettered though SB2 had it ${killedAt - at} ms before the kill`,
+      ).toBeGreaterThan(killedAt - CRASH_WINDOW_MS);
     }
+    console.log(
+      `SIGKILL of relay B: Opens SB2 had that became letters (handed over just before the kill): ${hadInWindow}`,
+    );
     // SC on relay C: every signal once, in the master's order, untouched by B's crash.
     await sc.waitForCommand((cmd) => cmd.kind === 'open' && cmd.ticket === 610, 20_000);
     const expected = [

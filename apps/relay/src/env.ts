@@ -70,7 +70,7 @@ export const relayEnvSchema = z.object({
     .regex(CLUSTER_NAME_PATTERN, 'letters, digits, _ and - only (1–32)')
     .default('sankey'),
   /** How long after its copies were handed to the PUB socket a stream signal is acked (ms). */
-  SANKEY_CLUSTER_ACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(50),
+  SANKEY_CLUSTER_ACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(30),
   SANKEY_RELAY_ID: z
     .string()
     .regex(RELAY_ID_PATTERN, 'letters, digits, _ and - only (1–64)')

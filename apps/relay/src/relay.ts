@@ -184,7 +184,7 @@ export class Relay {
     await this.outbox.settleBacklog(backlogUpTo);
     await cluster?.start(this.core, {
       catchUp: () => this.outbox.drain(),
-      flushed: () => this.zmq.flush(),
+      flushed: () => Promise.all([this.zmq.flush(), this.persistence.parkingStore.flushAll()]).then(() => {}),
       appliedOutbox: () => this.appliedOutboxId,
     });
     cluster?.shareRisk(this.riskOps, this.core.risk);

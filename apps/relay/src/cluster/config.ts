@@ -18,7 +18,7 @@ export interface ClusterConfig {
   bufferCapacity?: number;
   /** After a restart: how long to wait for this relay's slaves to reconnect before consuming the backlog (ms). */
   reconnectGraceMs?: number;
-  /** How long after its copies were handed to the PUB socket a signal is acked (ms, default 50). */
+  /** How long after its slaves' sequence numbers were written (5 ms after its copies left the queue) a signal is acked (ms, default 30). */
   ackGraceMs?: number;
   /** How often every `account_risk` row is re-read, catching risk changes announced while NATS was down (ms). */
   riskResyncMs?: number;

@@ -11,7 +11,7 @@ import type { CopyGuard, DeadLetterSink, Logger } from '../core/ports';
 import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/ledger';
 
 /** Sequence numbers per master, then per slave (no key built per copy on the fan-out path). */
-type SeqsByMaster = Map<string, Map<string, number>>;
+export type SeqsByMaster = Map<string, Map<string, number>>;
 
 function slavesOf(by: SeqsByMaster, master: string): Map<string, number> {
   let m = by.get(master);
@@ -63,15 +63,20 @@ export class ReplayGuard implements CopyGuard {
     raise(slavesOf(this.pending, master), slave, c.seq);
   }
 
-  /**
-   * Writes what was handed over since the last call; the signals are acked after it. When the database cannot be
-   * reached, the rows are kept for the next call and the signals are acked anyway (copying goes on from memory,
-   * as for the rest of the ledger); a crash then may send the last ones again.
-   */
-  async persist(): Promise<void> {
-    if (this.pending.size === 0) return;
+  /** What was handed over since the last call (one row per member), for a later `persist`. */
+  takePending(): SeqsByMaster {
     const batch = this.pending;
     this.pending = new Map();
+    return batch;
+  }
+
+  /**
+   * Writes what was handed over (by default, since the last call); the signals are acked after it. When the
+   * database cannot be reached, the rows are kept for the next call and the signals are acked anyway (copying goes
+   * on from memory, as for the rest of the ledger); a crash then may send the last ones again.
+   */
+  async persist(batch: SeqsByMaster = this.takePending()): Promise<void> {
+    if (batch.size === 0) return;
     const updatedAt = new Date();
     const rows: DeliveredSeq[] = [];
     for (const [masterAccount, slaves] of batch)

@@ -13,10 +13,13 @@ import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
 import type { JournalTap } from './taps';
 
+/** How long after a frame was handed to the PUB socket it is taken to be on the wire (libzmq's I/O thread). */
+const WIRE_WAIT_MS = 5;
+
 export class SignalInlet {
   /** Highest sequence number handled per remote master (redeliveries are skipped). */
   private readonly handled = new Map<string, number>();
-  /** Resolves when every frame queued so far has been handed to the PUB socket. */
+  /** Resolves when every frame queued so far has been handed to the PUB socket, and every copy parked so far stored. */
   private flushed: () => Promise<void> = async () => {};
   /** Messages handled whose copies are still in the send queue: acked once it has been flushed. */
   private toAck: JsMsg[] = [];
@@ -165,13 +168,18 @@ export class SignalInlet {
     this.acking = true;
     const batch = this.toAck;
     this.toAck = [];
-    // The slaves' delivered sequence numbers are written before the ack: a signal replayed after a crash is not
-    // sent again to a slave that had it. Handed to the socket is not yet on the wire: libzmq's I/O thread writes it
-    // a moment later, so the ack waits a little longer (a relay killed in between would otherwise have acked a copy
-    // it never sent); the next batch does not wait for that grace (timers of one delay fire in order).
+    // The sequence numbers these signals' copies raised, taken now: the copies queued later (and the numbers they
+    // raise) are not covered by this flush, and a number written before its copy has left would make a relay killed
+    // in between drop that copy at the replay (a lost Close) instead of sending it again.
+    const handed = this.guard.takePending();
+    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the numbers are
+    // written a little after (WIRE_WAIT_MS), then the signals are acked after the ack grace; the next batch does not
+    // wait for that grace (timers of one delay fire in order). A relay killed before the write sends those copies
+    // again after its restart (at least once; the EA's ticket mapping ignores a repeated Close).
     void this.flushed()
       .catch(() => {})
-      .then(() => this.guard.persist())
+      .then(() => new Promise((r) => setTimeout(r, WIRE_WAIT_MS)))
+      .then(() => this.guard.persist(handed))
       .then(() => {
         setTimeout(() => {
           try {
@@ -179,7 +187,7 @@ export class SignalInlet {
           } catch {
             // The connection closed meanwhile: the stream redelivers them after the restart (and dedup holds).
           }
-        }, this.cfg.ackGraceMs ?? 50);
+        }, this.cfg.ackGraceMs ?? 30);
         this.acking = false;
         if (this.toAck.length > 0) this.ackWhenFlushed();
       });

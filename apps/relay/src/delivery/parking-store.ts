@@ -77,6 +77,12 @@ export class ParkingStore implements ParkingStorePort {
     return this.flushing;
   }
 
+  /** Resolves once every change made so far has been written (or failed to be): waits out a write in progress first. */
+  async flushAll(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    await this.flush();
+  }
+
   private async write(): Promise<void> {
     const adds = [...this.adds.values()];
     const removes = [...this.removes];
