@@ -359,7 +359,12 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     const hadAt = new Map(
       sb2
         .received()
-        .filter((f) => f.topic === 'trade/M1/SB2' && (f.message?.message as TradeSignal).action === 'Open')
+        .filter(
+          (f) =>
+            f.topic === 'trade/M1/SB2' &&
+            f.message !== null &&
+            (f.message.message as TradeSignal).action === 'Open',
+        )
         .map((f) => [`SB2:${Number((f.message!.message as TradeSignal).ticket)}`, f.receivedAtMs]),
     );
     let hadInWindow = 0;
