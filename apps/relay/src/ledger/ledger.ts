@@ -63,6 +63,9 @@ export class DeliveryLedger {
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** The last instant handed out and its Date: the copies of one signal share it (entries never mutate a Date). */
+  private lastMs = Number.NaN;
+  private lastDate = new Date(0);
   dropped = 0;
 
   constructor(
@@ -109,8 +112,9 @@ export class DeliveryLedger {
   }
 
   private setOpen(key: string, entry: LedgerEntry): void {
-    if (!this.open.has(key)) this.countMember(entry, 1);
+    const size = this.open.size;
     this.open.set(key, entry);
+    if (this.open.size > size) this.countMember(entry, 1);
   }
 
   private deleteOpen(key: string): void {
@@ -118,6 +122,16 @@ export class DeliveryLedger {
     if (!entry) return;
     this.open.delete(key);
     this.countMember(entry, -1);
+  }
+
+  /** Now as a Date, one object per millisecond: a signal's copies are dated by the same one. */
+  private now(): Date {
+    const ms = this.nowMs();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastDate = new Date(ms);
+    }
+    return this.lastDate;
   }
 
   private countMember(e: LedgerEntry, by: 1 | -1): void {
@@ -135,7 +149,7 @@ export class DeliveryLedger {
     symbol: string | null,
     lots: number | null,
   ): void {
-    const now = new Date(this.nowMs());
+    const now = this.now();
     const t = ticketKey(ticket);
     const entry: LedgerEntry = {
       masterAccount: master,
@@ -147,8 +161,9 @@ export class DeliveryLedger {
       openedAt: now,
       updatedAt: now,
     };
-    this.setOpen(keyOf(master, slave, t), entry);
-    this.enqueue(entry);
+    const key = keyOf(master, slave, t);
+    this.setOpen(key, entry);
+    this.enqueue(key, entry);
   }
 
   /** An Open parked for a slave that is not listening: the ticket is the slave's from now on. */
@@ -173,15 +188,16 @@ export class DeliveryLedger {
     const entry = this.open.get(key);
     if (!entry) return;
     this.deleteOpen(key);
-    this.enqueue({ ...entry, state: 'dead_lettered', updatedAt: new Date(this.nowMs()) });
+    this.enqueue(key, { ...entry, state: 'dead_lettered', updatedAt: this.now() });
   }
 
   private setState(master: string, slave: string, ticket: number | bigint, state: LedgerState): void {
-    const entry = this.open.get(keyOf(master, slave, ticketKey(ticket)));
+    const key = keyOf(master, slave, ticketKey(ticket));
+    const entry = this.open.get(key);
     if (!entry || entry.state === state) return;
     entry.state = state;
-    entry.updatedAt = new Date(this.nowMs());
-    this.enqueue({ ...entry });
+    entry.updatedAt = this.now();
+    this.enqueue(key, { ...entry });
   }
 
   /** A full Close for a ticket the slave held: it leaves the open set. Returns whether it was open. */
@@ -189,13 +205,14 @@ export class DeliveryLedger {
     const key = keyOf(master, slave, ticketKey(ticket));
     const entry = this.open.get(key);
     if (!entry) return false;
-    this.deleteOpen(key);
-    this.enqueue({ ...entry, state: 'closed', updatedAt: new Date(this.nowMs()) });
+    this.open.delete(key);
+    this.countMember(entry, -1);
+    this.enqueue(key, { ...entry, state: 'closed', updatedAt: this.now() });
     return true;
   }
 
-  private enqueue(entry: LedgerEntry): void {
-    const key = keyOf(entry.masterAccount, entry.slaveAccount, entry.ticket);
+  /** `key` is the entry's `keyOf`, which every caller has at hand. */
+  private enqueue(key: string, entry: LedgerEntry): void {
     this.pending.delete(key);
     this.pending.set(key, entry);
     if (this.pending.size > this.opts.maxPending) {
@@ -229,8 +246,13 @@ export class DeliveryLedger {
 
   private async writeBatches(): Promise<void> {
     while (this.pending.size > 0) {
-      const batch = [...this.pending.values()].slice(0, 500);
-      for (const e of batch) this.pending.delete(keyOf(e.masterAccount, e.slaveAccount, e.ticket));
+      // The oldest 500, taken off the front (not a copy of everything pending per batch).
+      const batch: LedgerEntry[] = [];
+      for (const [k, e] of this.pending) {
+        batch.push(e);
+        this.pending.delete(k);
+        if (batch.length === 500) break;
+      }
       this.writing = batch.length;
       try {
         await this.store.writeLedger(batch);
