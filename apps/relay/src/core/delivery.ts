@@ -88,6 +88,7 @@ export class Delivery {
         cls: copy.cls,
         ticket: copy.ticket,
         tracker: copy.tracker,
+        to: copy.slave,
       });
       return 'sent';
     }

@@ -55,7 +55,7 @@ export class DeliveryLedger {
   /** Tickets copied and not yet closed, by member and ticket. */
   private readonly open = new Map<string, LedgerEntry>();
   /** Open copies per member (master, slave). */
-  private readonly openPerMember = new Map<string, number>();
+  private readonly openPerMember = new Map<string, Map<string, number>>();
   /** Changes not yet written, last one per ticket. */
   private pending = new Map<string, LedgerEntry>();
   /** Entries of the batch being written. */
@@ -98,7 +98,7 @@ export class DeliveryLedger {
 
   /** How many copies of this member are open (risk controls, views): kept as a count, read on the signal path. */
   openCount(master: string, slave: string): number {
-    return this.openPerMember.get(`${master}\u0000${slave}`) ?? 0;
+    return this.openPerMember.get(master)?.get(slave) ?? 0;
   }
 
   /** The member's open copies (closeAll, an operator action: a scan of the open set, never on the signal path). */
@@ -134,11 +134,16 @@ export class DeliveryLedger {
     return this.lastDate;
   }
 
+  /** By master, then slave: no key is built per copy (the ids are the engine's own strings). */
   private countMember(e: LedgerEntry, by: 1 | -1): void {
-    const member = `${e.masterAccount}\u0000${e.slaveAccount}`;
-    const n = (this.openPerMember.get(member) ?? 0) + by;
-    if (n > 0) this.openPerMember.set(member, n);
-    else this.openPerMember.delete(member);
+    let slaves = this.openPerMember.get(e.masterAccount);
+    if (!slaves) {
+      slaves = new Map();
+      this.openPerMember.set(e.masterAccount, slaves);
+    }
+    const n = (slaves.get(e.slaveAccount) ?? 0) + by;
+    if (n > 0) slaves.set(e.slaveAccount, n);
+    else if (slaves.delete(e.slaveAccount) && slaves.size === 0) this.openPerMember.delete(e.masterAccount);
   }
 
   /** An Open was copied to the slave. */
@@ -211,7 +216,6 @@ export class DeliveryLedger {
     return true;
   }
 
-  /** `key` is the entry's `keyOf`, which every caller has at hand. */
   private enqueue(key: string, entry: LedgerEntry): void {
     this.pending.delete(key);
     this.pending.set(key, entry);
