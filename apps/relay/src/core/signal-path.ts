@@ -134,12 +134,19 @@ export class SignalPath {
         });
       }
     }
-    journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
-    if (sig.action === 'Close' && !isPartialClose(sig)) {
-      // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
-      for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
+    // The journal entry and a Close's ledger changes are written after the last copy went out (nothing below
+    // reads them), so they do not delay the copies.
+    const record = () => {
+      journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
+      if (sig.action === 'Close' && !isPartialClose(sig)) {
+        // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
+        for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
+      }
+    };
+    if (sendCount === 0) {
+      record();
+      return;
     }
-    if (sendCount === 0) return;
 
     const cls = frameClassOf(sig);
     const tracker: SendTracker = { receivedAtNs, pending: sendCount, onDone: this.deps.onDelivered };
@@ -225,6 +232,7 @@ export class SignalPath {
         });
       }
     }
+    record();
     if (outcomes && sentSymbols)
       recordOpens(this.state, ledger, sig, members, results, outcomes, sentSymbols);
   }
