@@ -34,7 +34,7 @@ export interface ZmqHooks {
   onSubscription?(topic: string, live: boolean): void;
 }
 
-/** Frames handed to the socket per event-loop turn, at most. */
+/** Frames handed to the socket in a row, at most, before the writer lets the event loop turn. */
 const SENDS_PER_TURN = 512;
 
 const isBusy = (err: unknown) => (err as { code?: unknown } | null)?.code === 'EBUSY';
@@ -54,14 +54,11 @@ export class ZmqTransport {
   private readonly outstanding: OutboundFrame[] = [];
   /** The socket is busy with a delayed write: the next frame waits for `lastSend` (see `pump`). */
   private blocked = false;
-  /** This event-loop turn's sends are used up: the next frame waits for the next turn. */
+  /** `SENDS_PER_TURN` frames went without a break: the next one waits for the next event-loop turn. */
   private yielded = false;
   private sendsLeft = SENDS_PER_TURN;
-  private turnScheduled = false;
   private readonly newTurn = (): void => {
-    this.turnScheduled = false;
     this.sendsLeft = SENDS_PER_TURN;
-    if (!this.yielded) return;
     this.yielded = false;
     if (!this.blocked) this.pump();
   };
@@ -153,9 +150,10 @@ export class ZmqTransport {
    * (zeromq's `send` returns a settled promise: writable, and fewer than 512 sends since its last event-loop turn)
    * the next one follows without a microtask hop, so a signal's copies leave while the rest are being made. When
    * it does not (a delayed write, then `EBUSY` for the next `send`), the frame is held and everything waits for
-   * that write to settle, as the send queue's order and bounds (D14, D15) want. At most `SENDS_PER_TURN` frames
-   * go per event-loop turn (what zeromq itself does without `sendTimeout: 0`): the rest wait in the queue, so a
-   * burst neither starves the loop nor leaves the queue's accounting (refusals, shutdown letters). Outcomes
+   * that write to settle, as the send queue's order and bounds (D14, D15) want. After `SENDS_PER_TURN` frames the
+   * next waits for the next event-loop turn (what zeromq itself does without `sendTimeout: 0`: its 513th send is
+   * a delayed write), so a burst neither starves the loop nor leaves the queue's accounting (refusals, shutdown
+   * letters). No timer is set while fewer frames go: one signal's copies cost no extra turn. Outcomes
    * (`onSent`, `onSendFailed`) are reported as each `send` settles, in order.
    */
   private pump(): void {
@@ -163,13 +161,10 @@ export class ZmqTransport {
       if (this.sendsLeft === 0) {
         this.held = item;
         this.yielded = true;
+        setImmediate(this.newTurn);
         return;
       }
       this.sendsLeft--;
-      if (!this.turnScheduled) {
-        this.turnScheduled = true;
-        setImmediate(this.newTurn);
-      }
       this.held = null;
       let sent: Promise<void>;
       try {
