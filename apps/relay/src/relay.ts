@@ -128,7 +128,7 @@ export class Relay {
       onSubscription: (topic, live) => this.core.onSubscription(topic, live),
       ...publishOutcomes(this.metrics, this.log, p.deadLetters, (item) => {
         this.framesSent++;
-        this.ops.stats.frameOut(item.topic, item.frame.length);
+        this.ops.stats.frameOut(item.topic, item.frame.length, item.to);
       }),
       onReceiveError: (err) => {
         this.log.error({ err }, 'receive loop failed');

@@ -61,14 +61,19 @@ export class Delivery {
 
   /** Sends or parks one copy. A Close whose Open is still parked cancels both (`closed_while_offline`). */
   deliver(copy: TradeCopy): DeliveryOutcome {
-    const ticket = String(copy.ticket);
     const guard = this.deps.copyGuard;
     if (this.deps.isBlocked?.(copy.slave) || guard?.duplicate(copy.master, copy.slave)) {
       this.settle(copy.tracker);
       return 'cancelled';
     }
     guard?.handed(copy.master, copy.slave);
-    if (copy.action === 'Close' && this.parking.hasOpen(copy.master, copy.slave, ticket)) {
+    // An empty parking lot (the usual case) holds no Open to cancel: no ticket string, no lookup per copy.
+    if (
+      copy.action === 'Close' &&
+      this.parking.size > 0 &&
+      this.parking.hasOpen(copy.master, copy.slave, String(copy.ticket))
+    ) {
+      const ticket = String(copy.ticket);
       for (const c of this.parking.cancelTicket(copy.master, copy.slave, ticket))
         this.dead(c, 'closed_while_offline');
       this.settle(copy.tracker);
@@ -83,6 +88,7 @@ export class Delivery {
         cls: copy.cls,
         ticket: copy.ticket,
         tracker: copy.tracker,
+        to: copy.slave,
       });
       return 'sent';
     }
@@ -91,7 +97,7 @@ export class Delivery {
       copy.master,
       copy.slave,
       copy.action,
-      ticket,
+      String(copy.ticket),
       copy.frame,
       now,
       copy.openMaxDelayMs,

@@ -35,6 +35,8 @@ export class Isolation {
   private readonly byMember = new Map<string, string>();
   private readonly settled = new Map<string, 'shared' | 'isolated'>();
   private readonly pending = new Map<string, Pending>();
+  /** Members settled as isolated: while none is, and no switch runs, every route is the master's (fast path). */
+  private isolatedCount = 0;
 
   constructor(
     /** Whether an id is a real account id the relay knows (an alias must never equal one). */
@@ -81,6 +83,8 @@ export class Isolation {
 
   /** The id the member's config and copies carry now. */
   via(master: string, slave: string): string {
+    // The signal path asks this for every copy: no key is built while nobody is isolated or switching.
+    if (this.isolatedCount === 0 && this.pending.size === 0) return master;
     const p = this.phase(master, slave);
     return p === 'isolated' || p === 'leaving' ? this.aliasOf(master, slave) : master;
   }
@@ -90,7 +94,15 @@ export class Isolation {
     const k = key(master, slave);
     this.pending.delete(k);
     if (mode === 'isolated') this.aliasOf(master, slave);
-    this.settled.set(k, mode);
+    this.setSettled(k, mode);
+  }
+
+  private setSettled(k: string, mode: 'shared' | 'isolated' | undefined): void {
+    const was = this.settled.get(k);
+    if (was === 'isolated') this.isolatedCount--;
+    if (mode === 'isolated') this.isolatedCount++;
+    if (mode === undefined) this.settled.delete(k);
+    else this.settled.set(k, mode);
   }
 
   begin(master: string, slave: string, phase: 'joining' | 'leaving', nowMono: number): void {
@@ -104,7 +116,7 @@ export class Isolation {
     if (!p) return null;
     this.pending.delete(k);
     const mode = p.phase === 'joining' ? 'isolated' : 'shared';
-    this.settled.set(k, mode);
+    this.setSettled(k, mode);
     return mode;
   }
 
@@ -127,6 +139,6 @@ export class Isolation {
   forget(master: string, slave: string): void {
     const k = key(master, slave);
     this.pending.delete(k);
-    this.settled.delete(k);
+    this.setSettled(k, undefined);
   }
 }

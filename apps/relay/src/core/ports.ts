@@ -29,6 +29,8 @@ export interface OutboundFrame {
   /** Trade frames: the master ticket, which ties an Open to its later Modify and Close on the same topic. */
   ticket?: number | bigint | undefined;
   tracker?: SendTracker | undefined;
+  /** The EA the frame is for, when its maker knows it (trade copies): per-EA counters need not parse the topic. */
+  to?: string | undefined;
 }
 
 export interface FrameSink {

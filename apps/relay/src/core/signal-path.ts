@@ -1,7 +1,6 @@
 // The copy hot path (docs/protocol.md §6.7, §10, D1): one engine call evaluates every member of the master, then
 // one frame per accepted member on `trade/<master>/<slave>` (or `trade/<alias>/<slave>` in isolated delivery, D23),
 // the payload encoded once per distinct output symbol.
-import { transformLots } from '@sankey/shared/domain/lots';
 import { encodePayload, frameWithTopic } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
@@ -9,8 +8,9 @@ import { tradeTopic } from '@sankey/shared/protocol/topics';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { MemberState } from '../state/groups';
 import { copyMessage } from './copy-frames';
-import type { Delivery } from './delivery';
+import type { Delivery, TradeCopy } from './delivery';
 import type { SignalInput } from './engine';
+import { memberAt, recordOpens } from './open-records';
 import type {
   Clock,
   CoreMetrics,
@@ -45,6 +45,8 @@ export interface RiskHooks {
   /** After a signal went out: Opens and Closes move open-position caps. */
   afterSignal(masterId: string, action: string): void;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export class SignalPath {
   constructor(
@@ -133,12 +135,19 @@ export class SignalPath {
         });
       }
     }
-    journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
-    if (sig.action === 'Close' && !isPartialClose(sig)) {
-      // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
-      for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
+    // The journal entry and a Close's ledger changes are written after the last copy went out (nothing below
+    // reads them), so they do not delay the copies.
+    const record = () => {
+      journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
+      if (sig.action === 'Close' && !isPartialClose(sig)) {
+        // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
+        for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);
+      }
+    };
+    if (sendCount === 0) {
+      record();
+      return;
     }
-    if (sendCount === 0) return;
 
     const cls = frameClassOf(sig);
     const tracker: SendTracker = { receivedAtNs, pending: sendCount, onDone: this.deps.onDelivered };
@@ -147,6 +156,23 @@ export class SignalPath {
     let lastPayload: Buffer | undefined;
     const payloads = new Map<string | undefined, Buffer>();
     const isolation = this.state.isolation;
+    // What each copy's Open left for the ledger, written after the last copy went to the socket (the sends leave
+    // as they are made, zmq.ts): 1 sent, 2 parked.
+    const outcomes = opening ? new Uint8Array(n) : undefined;
+    const sentSymbols: (string | null)[] | undefined = opening ? new Array(n) : undefined;
+    // One copy record for the whole signal: `deliver` reads it and keeps nothing of it.
+    const copy: TradeCopy = {
+      master: masterId,
+      via: masterId,
+      slave: '',
+      action: sig.action,
+      ticket: sig.ticket,
+      topic: '',
+      frame: EMPTY,
+      cls,
+      tracker,
+      openMaxDelayMs: 5000,
+    };
     for (let i = 0; i < n; i++) {
       if (send[i] === 0) continue;
       const slave = results.slaveAccount(i);
@@ -176,25 +202,17 @@ export class SignalPath {
         continue;
       }
       const member = this.memberAt(masterId, members, i, slave);
-      const outcome = this.deps.delivery.deliver({
-        master: masterId,
-        via,
-        slave,
-        action: sig.action,
-        ticket: sig.ticket,
-        topic,
-        frame,
-        cls,
-        tracker,
-        openMaxDelayMs: member?.settings.maxSignalDelayMs ?? 5000,
-      });
+      copy.via = via;
+      copy.slave = slave;
+      copy.topic = topic;
+      copy.frame = frame;
+      copy.openMaxDelayMs = member?.settings.maxSignalDelayMs ?? 5000;
+      const outcome = this.deps.delivery.deliver(copy);
       if (outcome === 'cancelled') continue;
       metrics.signalCopied();
-      if (opening) {
-        const sent = symbol ?? sig.symbol ?? null;
-        const lots = this.copyLots(sig, member);
-        if (outcome === 'sent') ledger.sent(masterId, slave, sig.ticket, sent, lots);
-        else ledger.parked(masterId, slave, sig.ticket, sent, lots);
+      if (outcomes && sentSymbols) {
+        outcomes[i] = outcome === 'sent' ? 1 : 2;
+        sentSymbols[i] = symbol ?? sig.symbol ?? null;
       }
       if (live) {
         events.emit('trade_copied', {
@@ -211,29 +229,13 @@ export class SignalPath {
         });
       }
     }
+    record();
+    if (outcomes && sentSymbols)
+      recordOpens(this.state, ledger, sig, members, results, outcomes, sentSymbols);
   }
 
-  /** The engine evaluates members in the order they were compiled, which is the store's order. */
   private memberAt(masterId: string, members: readonly MemberState[], i: number, slave: string) {
-    return members[i]?.slaveAccount === slave ? members[i] : this.state.store.getMember(masterId, slave);
-  }
-
-  /** The lots the slave's DLL computes from its settings (before broker rounding), for the delivery ledger. */
-  private copyLots(sig: TradeSignal, member: MemberState | undefined): number | null {
-    if (sig.lots === undefined) return null;
-    if (!member) return sig.lots;
-    const s = member.settings;
-    const masterEquity = this.state.connections.getMaster(member.tradeGroupId)?.equity ?? null;
-    const slaveEquity = this.state.connections.getSlave(member.slaveAccount)?.equity ?? 0;
-    return transformLots(
-      sig.lots,
-      {
-        lot_calculation_mode: s.lotCalculationMode,
-        lot_multiplier: s.lotMultiplier,
-        master_equity: masterEquity,
-      },
-      slaveEquity,
-    );
+    return memberAt(this.state, masterId, members, i, slave);
   }
 
   /** D15: a link an operator switched off (member or group) with `whenOff = freeze` passes no Close or Modify. */

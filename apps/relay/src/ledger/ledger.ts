@@ -57,7 +57,7 @@ export class DeliveryLedger {
   /** Tickets copied and not yet closed, by member and ticket. */
   private readonly open = new Map<string, LedgerEntry>();
   /** Open copies per member (master, slave). */
-  private readonly openPerMember = new Map<string, number>();
+  private readonly openPerMember = new Map<string, Map<string, number>>();
   /** Changes not yet written, last one per ticket. */
   private pending = new Map<string, LedgerEntry>();
   /** Entries of the batch being written. */
@@ -65,6 +65,9 @@ export class DeliveryLedger {
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** The last instant handed out and its Date: the copies of one signal share it (entries never mutate a Date). */
+  private lastMs = Number.NaN;
+  private lastDate = new Date(0);
   dropped = 0;
 
   constructor(
@@ -97,7 +100,7 @@ export class DeliveryLedger {
 
   /** How many copies of this member are open (risk controls, views): kept as a count, read on the signal path. */
   openCount(master: string, slave: string): number {
-    return this.openPerMember.get(`${master}\u0000${slave}`) ?? 0;
+    return this.openPerMember.get(master)?.get(slave) ?? 0;
   }
 
   /** The member's open copies (closeAll, an operator action: a scan of the open set, never on the signal path). */
@@ -111,8 +114,9 @@ export class DeliveryLedger {
   }
 
   private setOpen(key: string, entry: LedgerEntry): void {
-    if (!this.open.has(key)) this.countMember(entry, 1);
+    const size = this.open.size;
     this.open.set(key, entry);
+    if (this.open.size > size) this.countMember(entry, 1);
   }
 
   private deleteOpen(key: string): void {
@@ -122,11 +126,26 @@ export class DeliveryLedger {
     this.countMember(entry, -1);
   }
 
+  /** Now as a Date, one object per millisecond: a signal's copies are dated by the same one. */
+  private now(): Date {
+    const ms = this.nowMs();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastDate = new Date(ms);
+    }
+    return this.lastDate;
+  }
+
+  /** By master, then slave: no key is built per copy (the ids are the engine's own strings). */
   private countMember(e: LedgerEntry, by: 1 | -1): void {
-    const member = `${e.masterAccount}\u0000${e.slaveAccount}`;
-    const n = (this.openPerMember.get(member) ?? 0) + by;
-    if (n > 0) this.openPerMember.set(member, n);
-    else this.openPerMember.delete(member);
+    let slaves = this.openPerMember.get(e.masterAccount);
+    if (!slaves) {
+      slaves = new Map();
+      this.openPerMember.set(e.masterAccount, slaves);
+    }
+    const n = (slaves.get(e.slaveAccount) ?? 0) + by;
+    if (n > 0) slaves.set(e.slaveAccount, n);
+    else if (slaves.delete(e.slaveAccount) && slaves.size === 0) this.openPerMember.delete(e.masterAccount);
   }
 
   /** An Open was copied to the slave. */
@@ -137,7 +156,7 @@ export class DeliveryLedger {
     symbol: string | null,
     lots: number | null,
   ): void {
-    const now = new Date(this.nowMs());
+    const now = this.now();
     const t = ticketKey(ticket);
     const entry: LedgerEntry = {
       masterAccount: master,
@@ -149,8 +168,9 @@ export class DeliveryLedger {
       openedAt: now,
       updatedAt: now,
     };
-    this.setOpen(keyOf(master, slave, t), entry);
-    this.enqueue(entry);
+    const key = keyOf(master, slave, t);
+    this.setOpen(key, entry);
+    this.enqueue(key, entry);
   }
 
   /** An Open parked for a slave that is not listening: the ticket is the slave's from now on. */
@@ -175,15 +195,16 @@ export class DeliveryLedger {
     const entry = this.open.get(key);
     if (!entry) return;
     this.deleteOpen(key);
-    this.enqueue({ ...entry, state: 'dead_lettered', updatedAt: new Date(this.nowMs()) });
+    this.enqueue(key, { ...entry, state: 'dead_lettered', updatedAt: this.now() });
   }
 
   private setState(master: string, slave: string, ticket: number | bigint, state: LedgerState): void {
-    const entry = this.open.get(keyOf(master, slave, ticketKey(ticket)));
+    const key = keyOf(master, slave, ticketKey(ticket));
+    const entry = this.open.get(key);
     if (!entry || entry.state === state) return;
     entry.state = state;
-    entry.updatedAt = new Date(this.nowMs());
-    this.enqueue({ ...entry });
+    entry.updatedAt = this.now();
+    this.enqueue(key, { ...entry });
   }
 
   /** A full Close for a ticket the slave held: it leaves the open set. Returns whether it was open. */
@@ -191,13 +212,13 @@ export class DeliveryLedger {
     const key = keyOf(master, slave, ticketKey(ticket));
     const entry = this.open.get(key);
     if (!entry) return false;
-    this.deleteOpen(key);
-    this.enqueue({ ...entry, state: 'closed', updatedAt: new Date(this.nowMs()) });
+    this.open.delete(key);
+    this.countMember(entry, -1);
+    this.enqueue(key, { ...entry, state: 'closed', updatedAt: this.now() });
     return true;
   }
 
-  private enqueue(entry: LedgerEntry): void {
-    const key = keyOf(entry.masterAccount, entry.slaveAccount, entry.ticket);
+  private enqueue(key: string, entry: LedgerEntry): void {
     this.pending.delete(key);
     this.pending.set(key, entry);
     if (this.pending.size > this.opts.maxPending) {
@@ -231,8 +252,13 @@ export class DeliveryLedger {
 
   private async writeBatches(): Promise<void> {
     while (this.pending.size > 0) {
-      const batch = [...this.pending.values()].slice(0, 500);
-      for (const e of batch) this.pending.delete(keyOf(e.masterAccount, e.slaveAccount, e.ticket));
+      // The oldest 500, taken off the front (not a copy of everything pending per batch).
+      const batch: LedgerEntry[] = [];
+      for (const [k, e] of this.pending) {
+        batch.push(e);
+        this.pending.delete(k);
+        if (batch.length === 500) break;
+      }
       this.writing = batch.length;
       try {
         await this.store.writeLedger(batch);

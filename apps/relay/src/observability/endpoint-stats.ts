@@ -91,8 +91,9 @@ export class EndpointStats {
     if (c) c.dropped++;
   }
 
-  frameOut(topic: string, bytes: number): void {
-    const ea = destinationOf(topic);
+  /** `to`: the EA, when the caller knows it (else read from the topic). */
+  frameOut(topic: string, bytes: number, to?: string): void {
+    const ea = to ?? destinationOf(topic);
     const c = ea ? this.entry(ea) : undefined;
     if (!c) return;
     c.framesOut++;

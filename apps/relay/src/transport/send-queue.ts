@@ -15,6 +15,8 @@ export type RefusalReason = 'queue_full' | 'open_refused';
 
 const RANK: Record<FrameClass, number> = { close: 0, modify: 1, control: 1, open: 2 };
 
+const refusedKey = (item: OutboundFrame) => `${item.topic}\u0000${item.ticket}`;
+
 /** A FIFO with a moving head, compacted now and then so a long-lived stream does not grow without bound. */
 class Fifo {
   private items: OutboundFrame[] = [];
@@ -105,11 +107,15 @@ export class SendQueue {
 
   /** Null when the frame is admitted, else why not. */
   private admit(item: OutboundFrame): RefusalReason | null {
-    const key =
-      item.cls === 'control' || item.ticket === undefined ? null : `${item.topic}\u0000${item.ticket}`;
-    if (key !== null && item.cls !== 'open' && this.refusedTickets.has(key)) {
-      if (item.cls === 'close') this.refusedTickets.delete(key);
-      return 'open_refused';
+    // The ticket's key is built only when it is looked up or remembered: not for the copies of a queue with room
+    // that never refused anything (every copy, normally).
+    const keyed = item.cls !== 'control' && item.ticket !== undefined;
+    if (keyed && item.cls !== 'open' && this.refusedTickets.size > 0) {
+      const key = refusedKey(item);
+      if (this.refusedTickets.has(key)) {
+        if (item.cls === 'close') this.refusedTickets.delete(key);
+        return 'open_refused';
+      }
     }
     if (item.cls === 'close' || item.cls === 'modify') {
       if (this.count >= this.hard) this.opts.onOverCapacity?.(item);
@@ -117,7 +123,8 @@ export class SendQueue {
     }
     const full = item.cls === 'open' ? this.count >= this.opts.capacity : this.count >= this.hard;
     if (!full) return null;
-    if (key !== null) {
+    if (keyed) {
+      const key = refusedKey(item);
       this.refusedTickets.set(key, true);
       if (this.refusedTickets.size > this.refusedMemory) {
         const oldest = this.refusedTickets.keys().next().value;
@@ -156,9 +163,14 @@ export class SendQueue {
     const fifo = this.streams.get(stream)!;
     const item = fifo.shift()!;
     this.count--;
-    this.ready.splice(pick, 1);
-    if (fifo.size > 0) this.ready.push(stream);
-    else this.streams.delete(stream);
+    if (fifo.size === 0) {
+      this.ready.splice(pick, 1);
+      this.streams.delete(stream);
+    } else if (this.ready.length > 1) {
+      // The stream goes to the back of the turn order (alone, it stays where it is).
+      this.ready.splice(pick, 1);
+      this.ready.push(stream);
+    }
     return item;
   }
 }

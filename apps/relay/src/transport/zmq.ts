@@ -34,6 +34,11 @@ export interface ZmqHooks {
   onSubscription?(topic: string, live: boolean): void;
 }
 
+/** Frames handed to the socket in a row, at most, before the writer lets the event loop turn. */
+const SENDS_PER_TURN = 512;
+
+const isBusy = (err: unknown) => (err as { code?: unknown } | null)?.code === 'EBUSY';
+
 const portOf = (endpoint: string | null): number => Number(endpoint?.split(':').pop() ?? 0);
 
 export class ZmqTransport {
@@ -45,9 +50,27 @@ export class ZmqTransport {
   private subLoop: Promise<void> | undefined;
   private readonly queue: SendQueue;
   private readLoop: Promise<void> | undefined;
-  private writing = false;
-  /** The frame being handed to the socket right now. */
-  private inFlight: OutboundFrame | null = null;
+  /** Frames given to the socket whose `send` has not settled yet, oldest first (they settle in that order). */
+  private readonly outstanding: OutboundFrame[] = [];
+  /** The socket is busy with a delayed write: the next frame waits for `lastSend` (see `pump`). */
+  private blocked = false;
+  /** `SENDS_PER_TURN` frames went without a break: the next one waits for the next event-loop turn. */
+  private yielded = false;
+  private sendsLeft = SENDS_PER_TURN;
+  private readonly newTurn = (): void => {
+    this.sendsLeft = SENDS_PER_TURN;
+    this.yielded = false;
+    if (!this.blocked) this.pump();
+  };
+  /** The next frame to go, taken off the queue when the socket was busy. */
+  private held: OutboundFrame | null = null;
+  private lastSend: Promise<void> | null = null;
+  private readonly settledOk = (): void => this.settled(undefined);
+  private readonly settledFailed = (err: unknown): void => this.settled(err ?? new Error('send failed'));
+  private readonly unblock = (): void => {
+    this.blocked = false;
+    if (!this.yielded) this.pump();
+  };
   private readonly barriers = new FlushBarriers();
   private reading = false;
   receiverPort = 0;
@@ -62,6 +85,9 @@ export class ZmqTransport {
       sendHighWaterMark: 100_000,
       heartbeatInterval: opts.heartbeatIntervalMs ?? 2000,
       heartbeatTimeout: opts.heartbeatTimeoutMs ?? 6000,
+      // An XPUB is always writable (at its high-water mark it drops, it never blocks), so zeromq's per-send
+      // writability check (`ZMQ_EVENTS`, a poll(2) of the socket's mailbox) tells nothing: skipped.
+      sendTimeout: 0,
     });
     this.pull.linger = 0;
     this.queue = new SendQueue(
@@ -116,28 +142,59 @@ export class ZmqTransport {
   }
 
   send(item: OutboundFrame): void {
-    this.queue.push(item);
-    if (!this.writing) void this.write();
+    if (this.queue.push(item) && !this.blocked && !this.yielded) this.pump();
   }
 
-  private async write(): Promise<void> {
-    this.writing = true;
-    try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        this.inFlight = item;
-        try {
-          await this.pub.send(item.frame);
-          this.hooks.onSent(item);
-        } catch (err) {
-          this.hooks.onSendFailed(item, err);
-        }
-        this.inFlight = null;
-        if (this.barriers.active) this.barriers.handed(item);
+  /**
+   * Hands queued frames to the socket, synchronously, in the queue's order. While the socket takes a frame at once
+   * (zeromq's `send` returns a settled promise: writable, and fewer than 512 sends since its last event-loop turn)
+   * the next one follows without a microtask hop, so a signal's copies leave while the rest are being made. When
+   * it does not (a delayed write, then `EBUSY` for the next `send`), the frame is held and everything waits for
+   * that write to settle, as the send queue's order and bounds (D14, D15) want. After `SENDS_PER_TURN` frames the
+   * next waits for the next event-loop turn (what zeromq itself does without `sendTimeout: 0`: its 513th send is
+   * a delayed write), so a burst neither starves the loop nor leaves the queue's accounting (refusals, shutdown
+   * letters). No timer is set while fewer frames go: one signal's copies cost no extra turn. Outcomes
+   * (`onSent`, `onSendFailed`) are reported as each `send` settles, in order.
+   */
+  private pump(): void {
+    for (let item = this.held ?? this.queue.shift(); item; item = this.queue.shift()) {
+      if (this.sendsLeft === 0) {
+        this.held = item;
+        this.yielded = true;
+        setImmediate(this.newTurn);
+        return;
       }
-    } finally {
-      this.writing = false;
-      this.inFlight = null;
-      this.barriers.releaseAll();
+      this.sendsLeft--;
+      this.held = null;
+      let sent: Promise<void>;
+      try {
+        sent = this.pub.send(item.frame);
+      } catch (err) {
+        if (isBusy(err) && this.lastSend && this.outstanding.length > 0) {
+          this.held = item;
+          this.blocked = true;
+          this.lastSend.then(this.unblock, this.unblock);
+          return;
+        }
+        // Reported after the frames before it, like any other outcome.
+        sent = Promise.reject(err);
+      }
+      this.outstanding.push(item);
+      this.lastSend = sent;
+      sent.then(this.settledOk, this.settledFailed);
+    }
+  }
+
+  /** The oldest outstanding `send` settled (`err` undefined: sent). */
+  private settled(err: unknown): void {
+    const item = this.outstanding.shift();
+    if (!item) return;
+    if (err === undefined) this.hooks.onSent(item);
+    else this.hooks.onSendFailed(item, err);
+    if (this.barriers.active) {
+      this.barriers.handed(item);
+      if (this.outstanding.length === 0 && this.held === null && this.queue.size === 0)
+        this.barriers.releaseAll();
     }
   }
 
@@ -147,15 +204,22 @@ export class ZmqTransport {
    */
   flush(): Promise<void> {
     const tails = this.queue.tails();
-    const inFlight = this.inFlight;
-    if (inFlight && !tails.has(inFlight.stream)) tails.set(inFlight.stream, inFlight);
+    // Frames taken off the queue but not settled yet come before every queued frame of their stream.
+    const before = this.held ? [...this.outstanding, this.held] : this.outstanding;
+    for (let i = before.length - 1; i >= 0; i--) {
+      const item = before[i]!;
+      if (!tails.has(item.stream)) tails.set(item.stream, item);
+    }
     return this.barriers.add(tails);
   }
 
   /** Takes every frame still waiting in the send queue out of it (the shutdown deadline passed): they will not be sent. */
   abandonQueued(): OutboundFrame[] {
     const left: OutboundFrame[] = [];
+    if (this.held) left.push(this.held);
+    this.held = null;
     for (let item = this.queue.shift(); item; item = this.queue.shift()) left.push(item);
+    if (this.outstanding.length === 0) this.barriers.releaseAll();
     return left;
   }
 

@@ -1,0 +1,92 @@
+// The transport's write side with real sockets: a signal's copies go to the socket as they are made (no microtask
+// hop per frame), at most 512 in a row before the event loop turns, in the send queue's order, each reported once as it settles.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Subscriber } from 'zeromq';
+import type { OutboundFrame } from '../core/ports';
+import { ZmqTransport } from './zmq';
+
+const frame = (stream: string, n: number): OutboundFrame => ({
+  frame: Buffer.from(`trade/${stream}/S ${n}`),
+  topic: `trade/${stream}/S`,
+  stream,
+  cls: 'open',
+  ticket: n,
+});
+
+let transport: ZmqTransport | undefined;
+let sub: Subscriber | undefined;
+afterEach(async () => {
+  sub?.close();
+  await transport?.close();
+});
+
+async function start(): Promise<{ t: ZmqTransport; sent: number[]; received: string[] }> {
+  const sent: number[] = [];
+  const t = new ZmqTransport(
+    { bind: '127.0.0.1', receiverPort: 0, publisherPort: 0, sendQueueCapacity: 1_000_000, lingerMs: 0 },
+    {
+      onFrame: () => {},
+      onSent: (item) => sent.push(Number(item.ticket)),
+      onSendFailed: () => {},
+      onRefused: () => {},
+      onReceiveError: () => {},
+    },
+  );
+  transport = t;
+  await t.bind();
+  t.startReading();
+  const s = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+  sub = s;
+  s.connect(`tcp://127.0.0.1:${t.publisherPort}`);
+  s.subscribe('trade/M/S ');
+  const received: string[] = [];
+  void (async () => {
+    for await (const [m] of s) received.push(String(m).slice('trade/M/S '.length));
+  })().catch(() => {});
+  // Wait until the subscription has reached the publisher (a frame sent before it would be dropped).
+  let probe = 1_000_000;
+  while (received.length === 0) {
+    t.send(frame('M', probe++));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  while (sent.length < probe - 1_000_000) await new Promise((r) => setImmediate(r));
+  received.length = 0;
+  sent.length = 0;
+  return { t, sent, received };
+}
+
+describe('ZmqTransport write side', () => {
+  it('hands each frame to the socket while the caller is still running, not after it', async () => {
+    const { t, sent, received } = await start();
+    const depths: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      t.send(frame('M', i));
+      depths.push(t.queueDepth);
+    }
+    // Nothing waits in the queue: every frame went to the socket at once.
+    expect(Math.max(...depths)).toBe(0);
+    expect(sent).toEqual([]); // outcomes are reported as the sends settle, after this synchronous run
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    await expect.poll(() => received.length).toBe(100);
+    expect(received).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
+  });
+
+  it('sends at most 512 frames in a row, then lets the event loop turn; the rest follow, in order', async () => {
+    const { t, sent, received } = await start();
+    for (let i = 0; i < 1_500; i++) t.send(frame('M', i));
+    // At most 512 went (the next one is held for the next turn), the rest wait in the queue.
+    const first = t.queueDepth;
+    expect(first).toBeGreaterThanOrEqual(1_500 - 513);
+    await new Promise((r) => setImmediate(r));
+    // One turn later, 512 more: not all at once.
+    expect(t.queueDepth).toBe(first - 512);
+    for (let turns = 0; sent.length < 1_500 && turns < 100; turns++)
+      await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(Array.from({ length: 1_500 }, (_, i) => i));
+    await expect.poll(() => received.length).toBe(1_500);
+    expect(received).toEqual(Array.from({ length: 1_500 }, (_, i) => String(i)));
+    await t.flush();
+    expect(t.queueDepth).toBe(0);
+  });
+});
