@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames } from '@sankey/shared/cluster/names';
 import type client from 'prom-client';
 import type { DeadLetterSink, Logger } from '../core/ports';
-import type { DeliveredSeqStore } from '../ledger/ledger';
+import type { DeliveredSeqStore } from '../ledger/delivered-seq';
 import type { ClusterConfig } from './config';
 import { connectNats } from './connect';
 import type { RelayLag } from './lag-window';

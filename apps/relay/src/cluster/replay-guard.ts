@@ -8,7 +8,7 @@ import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { CopyFrame } from '../core/copies-ignoring-age';
 import type { CopyGuard, DeadLetterSink, Logger } from '../core/ports';
-import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/ledger';
+import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/delivered-seq';
 
 /** Sequence numbers per master, then per slave (no key built per copy on the fan-out path). */
 export type SeqsByMaster = Map<string, Map<string, number>>;

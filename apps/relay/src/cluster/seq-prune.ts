@@ -7,7 +7,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import type { Logger } from '../core/ports';
-import type { DeliveredSeqStore } from '../ledger/ledger';
+import type { DeliveredSeqStore } from '../ledger/delivered-seq';
 
 /** Clock differences between relays and the NATS server that the pruning tolerates. */
 export const SEQ_PRUNE_MARGIN_MS = 3_600_000;

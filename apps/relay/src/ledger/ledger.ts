@@ -20,28 +20,11 @@ export interface LedgerEntry {
   updatedAt: Date;
 }
 
-/** A member's highest handed-over sequence number of a cluster signal (per-slave dedup, docs/cluster.md). */
-export interface DeliveredSeq {
-  masterAccount: string;
-  slaveAccount: string;
-  seq: number;
-  updatedAt: Date;
-}
-
 /** What the ledger needs from the database. */
 export interface LedgerStore {
   loadOpenLedger(): Promise<LedgerEntry[]>;
   writeLedger(entries: LedgerEntry[]): Promise<void>;
   pruneLedger(before: Date): Promise<number>;
-}
-
-/** Where cluster mode keeps each member's highest handed-over sequence number (the `delivery_seq` table). */
-export interface DeliveredSeqStore {
-  loadDeliveredSeqs(): Promise<DeliveredSeq[]>;
-  /** Raises each member's highest handed-over sequence number (never lowers it). */
-  raiseDeliveredSeqs(rows: DeliveredSeq[]): Promise<void>;
-  /** Deletes the rows last raised before `before` (cluster/seq-prune.ts says which instant is safe). */
-  pruneDeliveredSeqs(before: Date): Promise<number>;
 }
 
 export interface LedgerOptions {

@@ -12,7 +12,8 @@ import type { MemberDto, UnreadableMemberRow } from '@sankey/db/repositories/mem
 import type { JsonObject } from '@sankey/db/repositories/shared';
 import type { TradeGroupDto } from '@sankey/db/repositories/trade-groups';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
-import type { DeliveredSeq, LedgerEntry } from '../ledger/ledger';
+import type { DeliveredSeq } from '../ledger/delivered-seq';
+import type { LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
 

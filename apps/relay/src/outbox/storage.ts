@@ -4,7 +4,8 @@ import type { AccountRiskDto } from '@sankey/db/repositories/account-risk';
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { AliasRow as MemberAliasRow } from '../core/isolation';
-import type { DeliveredSeqStore, LedgerStore } from '../ledger/ledger';
+import type { DeliveredSeqStore } from '../ledger/delivered-seq';
+import type { LedgerStore } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
 
 export interface OutboxRow {
