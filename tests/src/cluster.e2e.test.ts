@@ -126,6 +126,17 @@ describe.skipIf(!base)('cluster mode', () => {
       return Number(rows[0]!.n);
     };
     await expect.poll(journalled, { timeout: 10_000 }).toBe(1 + 30 + 10 + 30);
+    // Members whose slave is on another relay are that relay's to copy or filter: relay A reports none of them as
+    // filtered (journal, metrics); its journal counts them as elsewhere.
+    const opened = await w.db.$queryRawUnsafe<{ payload: Record<string, unknown> }[]>(
+      `SELECT payload FROM trade_signal_journal WHERE "masterAccount" = 'M1' AND action = 'Open' AND ticket = '1'`,
+    );
+    expect(opened[0]!.payload).toMatchObject({ accepted: 1, filtered: {}, elsewhere: 3 });
+    expect(opened[0]!.payload.filteredBy).toBeUndefined();
+    const metricsA = await (
+      await fetch(`${a!.endpoints.http}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })
+    ).text();
+    expect(metricsA).not.toMatch(/^sankey_signals_filtered_total\{reason="member_not_connected"\} [1-9]/m);
 
     // Any relay lists the whole cluster: every relay, and every EA with the relay it is on.
     const view = (await (

@@ -4,7 +4,7 @@
 // snapshots between relays (sync-routing), the relay id (join, relay-registry).
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
-import type { DecodedInbound } from '@sankey/shared/protocol/messages';
+import type { DecodedInbound, TradeSignal } from '@sankey/shared/protocol/messages';
 import type { SignalRecorder, StatusWriter } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { eaTypeKey } from '../state/connections';
@@ -159,7 +159,7 @@ export class ClusterNode {
   ): Promise<void> {
     this.where.core = core;
     // Members whose slave is on another relay are shown with that relay's view of the slave (views only).
-    core.useRemoteSlaves((slave) => this.where.remoteSlave(slave));
+    core.useRemoteSlaves((slave) => this.where.remoteSlave(slave), this.where.remoteSlaves);
     this.where.onRemoteSlave = (slave) => core.remoteSlaveChanged(slave);
     if (hooks.appliedOutbox) this.appliedOutbox = hooks.appliedOutbox;
     await this.eaState.watch();
@@ -192,15 +192,29 @@ export class ClusterNode {
     this.bridge.start();
   }
 
+  /** Called from inside the core's copy: a failure here must not stop the copies to this relay's slaves. */
+  private readonly publishSignal = (sig: TradeSignal, seq: number) => {
+    try {
+      this.outlet.publish(sig, seq);
+    } catch (err) {
+      this.deps.log.error({ err: String(err), seq }, 'cluster publish refused');
+    }
+  };
+
   /** Handles one message from a local EA (in place of core.handle). */
   handleLocal(msg: DecodedInbound, receivedAtNs: bigint): void {
     const { core, injected, remote, mine } = this.where;
     switch (msg.type) {
       case 'TradeSignal': {
+        // Published when the journal sequences it, before the copies to this relay's own slaves go out.
         const tap = this.tap;
-        if (tap) tap.lastSeq = undefined;
-        core.handle(msg, receivedAtNs);
-        if (tap?.lastSeq !== undefined) this.outlet.publish(msg.message, tap.lastSeq);
+        if (!tap) return core.handle(msg, receivedAtNs);
+        tap.onSequenced = this.publishSignal;
+        try {
+          core.handle(msg, receivedAtNs);
+        } finally {
+          tap.onSequenced = null;
+        }
         return;
       }
       case 'SyncRequest': {

@@ -19,6 +19,8 @@ export class EaPlacement {
    * their members still count as here, so the signals for them go through the core (D15 Closes, D19 parking).
    */
   readonly mine = new Set<string>();
+  /** The accounts of the slaves in `remote` (the copy hot path asks it for members not connected here). */
+  readonly remoteSlaves = new Set<string>();
   /** Remote masters entered into the local connection table (keyOf). */
   readonly injected = new Set<string>();
   /** When this relay last read each remote entry (performance.now(), by keyOf): its own clock times them out. */
@@ -58,6 +60,7 @@ export class EaPlacement {
     const before = this.remote.get(key);
     const wasStale = this.stale.delete(key);
     this.remote.set(key, v);
+    if (v.eaType === 'Slave') this.remoteSlaves.add(v.accountId);
     this.seenAt.set(key, nowMono);
     return (
       v.eaType === 'Slave' &&
@@ -69,6 +72,7 @@ export class EaPlacement {
   forget(key: string): boolean {
     const v = this.remote.get(key);
     this.remote.delete(key);
+    if (v?.eaType === 'Slave') this.remoteSlaves.delete(v.accountId);
     this.seenAt.delete(key);
     this.stale.delete(key);
     return v?.eaType === 'Slave';

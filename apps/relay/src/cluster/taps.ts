@@ -3,40 +3,32 @@ import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import type { SignalRecorder, StatusWriter } from '../core/ports';
 
-/** The journal as the core sees it: the master's relay journals and sequences; a copy from the stream is not journalled again. */
+/**
+ * The journal as the core sees it: the master's relay journals and sequences; a copy from the stream is not
+ * journalled again. A local master's signal goes to the stream as soon as the journal gave it its sequence number
+ * (`onSequenced`, set by the node while it handles a local signal): before the copies to this relay's own slaves.
+ */
 export class JournalTap implements SignalRecorder {
-  /** The sequence number the journal gave the last signal, undefined when it journalled none. */
-  lastSeq: number | undefined;
   /** True while a signal from another relay is handled. */
   remote = false;
   /** Per-member reasons of the last signal from another relay that the engine filtered for some member. */
   remoteFilteredBy: Record<string, FilterReason> | undefined;
+  /** Told of each journalled signal with its sequence number, when set. */
+  onSequenced: ((sig: TradeSignal, seq: number) => void) | null = null;
 
-  constructor(
-    private readonly inner: {
-      record(
-        sig: TradeSignal,
-        accepted: number,
-        filtered: Partial<Record<FilterReason, number>>,
-        filteredBy?: Record<string, FilterReason>,
-      ): unknown;
-    },
-  ) {}
+  constructor(private readonly inner: { record(...a: RecordArgs): unknown }) {}
 
-  record(
-    sig: TradeSignal,
-    accepted: number,
-    filtered: Partial<Record<FilterReason, number>>,
-    filteredBy?: Record<string, FilterReason>,
-  ): void {
+  record(...args: RecordArgs): void {
     if (this.remote) {
-      this.remoteFilteredBy = filteredBy;
+      this.remoteFilteredBy = args[3];
       return;
     }
-    const seq = this.inner.record(sig, accepted, filtered, filteredBy);
-    this.lastSeq = typeof seq === 'number' ? seq : undefined;
+    const seq = this.inner.record(...args);
+    if (typeof seq === 'number') this.onSequenced?.(args[0], seq);
   }
 }
+
+type RecordArgs = Parameters<SignalRecorder['record']>;
 
 /**
  * Member statuses in the shared database are written by the relay that holds the member's slave: another relay

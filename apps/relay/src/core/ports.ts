@@ -159,6 +159,7 @@ export interface SignalRecorder {
   /**
    * `filteredBy`: slave account → reason, only for the members the engine filtered (absent when none were).
    * `via`: slave account → the alias its copy of an Open went out under (isolated delivery, D23; absent when none).
+   * `elsewhere`: how many members have their slave on another relay of the cluster (that relay copies them).
    */
   record(
     sig: TradeSignal,
@@ -166,6 +167,7 @@ export interface SignalRecorder {
     filtered: Partial<Record<FilterReason, number>>,
     filteredBy?: Record<string, FilterReason>,
     via?: Record<string, string>,
+    elsewhere?: number,
   ): void;
 }
 

@@ -6,7 +6,7 @@
 import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { GlobalSettings } from '@sankey/shared/domain/settings';
 import type { DecodedInbound, TradeSignal } from '@sankey/shared/protocol/messages';
-import type { ConnectionEntry, ConnectionSnapshot } from '../state/connections';
+import type { ConnectionEntry } from '../state/connections';
 import type { GroupState, MemberState } from '../state/groups';
 import { AdminChanges, type MemberChangeKind } from './admin-changes';
 import { ConfigPublisher } from './config-publisher';
@@ -25,7 +25,7 @@ import { type CloseAllResult, closeAll, sharedMasters } from './risk/close-all';
 import { RiskControls } from './risk/controls';
 import type { GuardRow } from './risk/equity-guard';
 import { SignalPath } from './signal-path';
-import { CoreState } from './state';
+import { CoreState, type RemoteSlaveView } from './state';
 import { StreamGate } from './stream-gate';
 import { SyncRelay } from './sync';
 
@@ -280,11 +280,12 @@ export class RelayCore {
   }
 
   /**
-   * Cluster mode: where the state of slaves on other relays comes from (docs/cluster.md, Member status across
-   * relays). Views only; this relay still copies to its own slaves alone.
+   * Cluster mode (docs/cluster.md, Member status across relays): slaves on other relays, their state for views
+   * and their accounts for the copy path, which does not report those members as filtered (their relay copies).
    */
-  useRemoteSlaves(remoteSlave: (slaveAccount: string) => ConnectionSnapshot | undefined): void {
-    this.state.remoteSlave = remoteSlave;
+  useRemoteSlaves(remote: RemoteSlaveView, accounts?: ReadonlySet<string>): void {
+    this.state.remoteSlave = remote;
+    this.state.slavesElsewhere = accounts ?? null;
   }
 
   /** A slave on another relay changed there: its members' `settings_updated`, with the new evaluation. */

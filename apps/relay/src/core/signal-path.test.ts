@@ -132,6 +132,23 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
       expect(recorded[1]?.[3]).toBeUndefined();
     });
 
+    it('does not report a member whose slave is on another relay as filtered (that relay copies it)', () => {
+      const recorded: unknown[][] = [];
+      const h = makeCore({ engine, journal: { record: (...args) => void recorded.push(args) } });
+      h.addGroup('M1', {}, [{ slaveAccount: 'S1' }, { slaveAccount: 'S2' }, { slaveAccount: 'S3' }]);
+      online(h, ['S1']);
+      // Cluster mode: S2's EA is on another relay; S3's is nowhere.
+      h.core.useRemoteSlaves(() => undefined, new Set(['S2']));
+      h.handle(open('M1'));
+      expect(h.take().map((f) => f.topic)).toEqual(['trade/M1/S1']);
+      expect(
+        recorded.map(([, accepted, filtered, by, , elsewhere]) => [accepted, filtered, by, elsewhere]),
+      ).toEqual([[1, { member_not_connected: 1 }, { S3: 'member_not_connected' }, 1]]);
+      expect(h.events.filter((e) => e.event === 'trade_filtered').map((e) => e.payload)).toEqual([
+        expect.objectContaining({ slaveAccount: 'S3', reason: 'member_not_connected' }),
+      ]);
+    });
+
     it('keeps masters isolated', () => {
       const h = setup();
       h.addGroup('M2', {}, [{ slaveAccount: 'S2' }]);

@@ -94,6 +94,9 @@ export class SignalPath {
     let filteredBy: Record<string, FilterReason> | undefined;
     // The alias each Open goes out under (isolated delivery, D23), for the Trades page; built only when one does.
     let viaBy: Record<string, string> | undefined;
+    // Cluster mode: members whose slave is on another relay, which copies (or filters) them: not filtered here.
+    const elsewhere = this.state.slavesElsewhere;
+    let remote = 0;
     for (let i = 0; i < n; i++) {
       if (results.accepted(i)) {
         send[i] = 1;
@@ -121,6 +124,10 @@ export class SignalPath {
         metrics.closeThrough();
         continue;
       }
+      if (elsewhere !== null && reason === 'member_not_connected' && elsewhere.has(slaveAccount)) {
+        remote++;
+        continue;
+      }
       filtered[reason] = (filtered[reason] ?? 0) + 1;
       filteredBy ??= {};
       filteredBy[slaveAccount] = reason;
@@ -138,7 +145,7 @@ export class SignalPath {
     // The journal entry and a Close's ledger changes are written after the last copy went out (nothing below
     // reads them), so they do not delay the copies.
     const record = () => {
-      journal?.record(sig, sendCount, filtered, filteredBy, viaBy);
+      journal?.record(sig, sendCount, filtered, filteredBy, viaBy, remote);
       if (sig.action === 'Close' && !isPartialClose(sig)) {
         // The ticket leaves every member's open set, forwarded or not (a frozen link's copy stays the operator's).
         for (let i = 0; i < n; i++) ledger.closed(masterId, results.slaveAccount(i), sig.ticket);

@@ -8,6 +8,9 @@ import { Evaluator, type MasterResult, type MemberResult } from './evaluation';
 import { Isolation } from './isolation';
 import { RiskBook } from './risk/book';
 
+/** A slave on another relay of the cluster as views show it; undefined when it is not elsewhere. */
+export type RemoteSlaveView = (slaveAccount: string) => ConnectionSnapshot | undefined;
+
 export class CoreState {
   readonly store = new GroupStore();
   /** Members' risk words (docs/protocol.md D22), kept across recompiles. */
@@ -22,7 +25,12 @@ export class CoreState {
    * Member status across relays); undefined when the slave is here, or alone. For views only: copying goes by
    * this relay's own table.
    */
-  remoteSlave: (slaveAccount: string) => ConnectionSnapshot | undefined = () => undefined;
+  remoteSlave: RemoteSlaveView = () => undefined;
+  /**
+   * Cluster mode: slave accounts with a live-or-known EA on another relay (kept by the placement). A member the
+   * engine finds not connected here whose slave is in it is copied by that relay: not filtered here. Alone: null.
+   */
+  slavesElsewhere: ReadonlySet<string> | null = null;
   private readonly evaluator: Evaluator;
 
   constructor(

@@ -56,6 +56,7 @@ export class SignalJournal {
     filtered: Partial<Record<FilterReason, number>>,
     filteredBy?: Record<string, FilterReason>,
     via?: Record<string, string>,
+    elsewhere?: number,
   ): number {
     const seq = this.sequencer.next(sig.source_account);
     if (this.buffer.length >= this.opts.maxBuffered) {
@@ -89,6 +90,7 @@ export class SignalJournal {
         filtered,
         ...(filteredBy !== undefined && { filteredBy }),
         ...(via !== undefined && { via }),
+        ...(elsewhere !== undefined && elsewhere > 0 && { elsewhere }),
       },
     });
     return seq;

@@ -129,7 +129,8 @@ export type SignalJournalEntryView = z.infer<typeof signalJournalEntrySchema>;
 /**
  * What became of one master ticket for one slave (the Trades page): copied (the ledger has it), filtered by the copy
  * engine (the journal names the reason), parked or dead-lettered (ledger), or not a member when it was opened.
- * `unknown`: filtered, but journalled before per-member reasons were recorded.
+ * `unknown`: filtered, but journalled before per-member reasons were recorded, or on another relay of the cluster
+ * (whose filter reasons are not journalled).
  */
 export const TRADE_OUTCOMES = [
   'copied',

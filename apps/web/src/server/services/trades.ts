@@ -31,6 +31,8 @@ interface Payload {
   filteredBy?: Record<string, string>;
   /** Slave → the alias its copy of the Open went out under (isolated delivery, D23). */
   via?: Record<string, string>;
+  /** How many members had their slave on another relay (cluster): that relay copied or filtered them. */
+  elsewhere?: number;
 }
 
 /** A Close for the whole position (docs/protocol.md §12.8: only close_ratio in (0, 1) is a partial close). */
@@ -78,7 +80,9 @@ export function buildTrade(
   }
   const filteredCount = Object.values(payload.filtered ?? {}).reduce((a, b) => a + b, 0);
   // Journalled before per-member reasons: a member without a copy may have been filtered, or not yet a member.
-  const unnamed = payload.filteredBy === undefined && filteredCount > 0;
+  // Likewise when some slaves were on another relay (cluster): its filter reasons are not journalled.
+  const elsewhere = typeof payload.elsewhere === 'number' && payload.elsewhere > 0;
+  const unnamed = (payload.filteredBy === undefined && filteredCount > 0) || elsewhere;
   for (const slave of currentMembers) {
     if (!slaves.has(slave)) slaves.set(slave, bare(slave, unnamed ? 'unknown' : 'not_member', null));
   }

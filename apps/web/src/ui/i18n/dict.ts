@@ -423,7 +423,8 @@ export const en = {
     'Shared delivery: every slave of this master also receives the copies addressed to the others, so this slave may still have executed another slave’s copy of this trade.',
   'trades.detail.not_member': 'was not linked to this master when the trade opened',
   'trades.detail.via': 'under the alias {alias} (isolated delivery)',
-  'trades.detail.unknown': 'no copy; the reason was not recorded for trades this old',
+  'trades.detail.unknown':
+    'no copy; the reason was not recorded (a trade this old, or a slave on another relay)',
   'trades.noSlaves': 'This master had no slaves when the trade opened.',
   'trades.viewTrades': 'View trades',
   'latency.title': 'Latency',
@@ -988,7 +989,7 @@ export const ja: Dict = {
     '共有配信: このマスターの各スレーブは他のスレーブ宛てのコピーも受信するため、このスレーブが別のスレーブ宛てのコピーでこのトレードを約定している可能性があります。',
   'trades.detail.not_member': 'トレードが開かれた時点でこのマスターにリンクされていませんでした',
   'trades.detail.via': 'エイリアス {alias} で送信 (分離配信)',
-  'trades.detail.unknown': 'コピーなし。この時期のトレードでは理由が記録されていません',
+  'trades.detail.unknown': 'コピーなし。理由は記録されていません（古いトレード、または別のリレーのスレーブ）',
   'trades.noSlaves': 'トレードが開かれた時点で、このマスターにスレーブはありませんでした。',
   'trades.viewTrades': 'トレードを見る',
   'latency.title': 'レイテンシ',
