@@ -64,6 +64,9 @@ export class EaStateSync {
     }
     if (v.relayId === this.relayId) {
       if (!where.isLocal(parsed.accountId, parsed.kind)) where.mine.add(key);
+      // The key now holds this relay's entry: what another relay wrote under it before (the EA moved here) is gone.
+      if (where.forget(key)) where.onRemoteSlave(parsed.accountId);
+      this.metrics.remoteEas.set(where.remote.size);
       return;
     }
     where.mine.delete(key);

@@ -9,7 +9,7 @@ import type { SignalRecorder, StatusWriter } from '../core/ports';
 import type { RelayCore } from '../core/relay-core';
 import { eaTypeKey } from '../state/connections';
 import type { ClusterConfig } from './config';
-import { type EaStateValue, eaStateValue, kvRefreshEveryMs } from './ea-state';
+import { eaStateValue, kvRefreshEveryMs } from './ea-state';
 import { EaStateSync } from './ea-state-sync';
 import { type BridgedEvents, ClusterEventBridge } from './event-bridge';
 import { type ClusterNodeDeps, type Joined, joinCluster, relayInfo } from './join';
