@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboundFrame } from '../core/ports';
+import { tradeFrame as frame, startTransport } from '../testing/transport';
 import { FlushBarriers } from './flush-barriers';
-import { ZmqTransport } from './zmq';
-
-const frame = (stream: string, n: number): OutboundFrame => ({
-  frame: Buffer.from(`trade/${stream}/S ${n}`),
-  topic: `trade/${stream}/S`,
-  stream,
-  cls: 'open',
-  ticket: n,
-});
 
 describe('FlushBarriers', () => {
   it('resolves once the last frame of every stream it holds has been handed over, not before', async () => {
@@ -59,20 +50,9 @@ describe('FlushBarriers', () => {
 describe('ZmqTransport.flush under a steady stream of frames', () => {
   it('resolves once the frames queued before the call have left, while later frames keep the queue busy', async () => {
     let sent = 0;
-    const t = new ZmqTransport(
-      { bind: '127.0.0.1', receiverPort: 0, publisherPort: 0, sendQueueCapacity: 1_000_000, lingerMs: 0 },
-      {
-        onFrame: () => {},
-        onSent: () => {
-          sent++;
-        },
-        onSendFailed: () => {},
-        onRefused: () => {},
-        onReceiveError: () => {},
-      },
-    );
-    await t.bind();
-    t.startReading();
+    const t = await startTransport(() => {
+      sent++;
+    });
     let n = 0;
     const push = (count: number) => {
       for (let i = 0; i < count; i++) t.send(frame(`M${n % 7}`, n++));

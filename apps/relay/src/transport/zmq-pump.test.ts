@@ -2,16 +2,8 @@
 // hop per frame), at most 512 in a row before the event loop turns, in the send queue's order, each reported once as it settles.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriber } from 'zeromq';
-import type { OutboundFrame } from '../core/ports';
-import { ZmqTransport } from './zmq';
-
-const frame = (stream: string, n: number): OutboundFrame => ({
-  frame: Buffer.from(`trade/${stream}/S ${n}`),
-  topic: `trade/${stream}/S`,
-  stream,
-  cls: 'open',
-  ticket: n,
-});
+import { tradeFrame as frame, startTransport } from '../testing/transport';
+import type { ZmqTransport } from './zmq';
 
 let transport: ZmqTransport | undefined;
 let sub: Subscriber | undefined;
@@ -22,19 +14,8 @@ afterEach(async () => {
 
 async function start(): Promise<{ t: ZmqTransport; sent: number[]; received: string[] }> {
   const sent: number[] = [];
-  const t = new ZmqTransport(
-    { bind: '127.0.0.1', receiverPort: 0, publisherPort: 0, sendQueueCapacity: 1_000_000, lingerMs: 0 },
-    {
-      onFrame: () => {},
-      onSent: (item) => sent.push(Number(item.ticket)),
-      onSendFailed: () => {},
-      onRefused: () => {},
-      onReceiveError: () => {},
-    },
-  );
+  const t = await startTransport((item) => sent.push(Number(item.ticket)));
   transport = t;
-  await t.bind();
-  t.startReading();
   const s = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   sub = s;
   s.connect(`tcp://127.0.0.1:${t.publisherPort}`);
