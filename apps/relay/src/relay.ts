@@ -184,7 +184,7 @@ export class Relay {
     await this.outbox.settleBacklog(backlogUpTo);
     await cluster?.start(this.core, {
       catchUp: () => this.outbox.drain(),
-      flushed: () => Promise.all([this.zmq.flush(), this.persistence.parkingStore.flushAll()]).then(() => {}),
+      flushed: () => Promise.all([this.zmq.flush(), this.persistence.parkingStore.flush()]).then(() => {}),
       appliedOutbox: () => this.appliedOutboxId,
     });
     cluster?.shareRisk(this.riskOps, this.core.risk);

@@ -70,17 +70,16 @@ export class ParkingStore implements ParkingStorePort {
     }, this.flushEveryMs);
   }
 
-  flush(): Promise<void> {
+  /**
+   * Resolves once every change made so far has been written (or failed to be): a write in progress took only
+   * what was there when it started, so it is waited out first.
+   */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
     this.flushing ??= this.write().finally(() => {
       this.flushing = null;
     });
     return this.flushing;
-  }
-
-  /** Resolves once every change made so far has been written (or failed to be): waits out a write in progress first. */
-  async flushAll(): Promise<void> {
-    if (this.flushing) await this.flushing;
-    await this.flush();
   }
 
   private async write(): Promise<void> {
