@@ -71,11 +71,11 @@ export class ReplayGuard implements CopyGuard {
   }
 
   /**
-   * Writes what was handed over (by default, since the last call); the signals are acked after it. When the
-   * database cannot be reached, the rows are kept for the next call and the signals are acked anyway (copying goes
-   * on from memory, as for the rest of the ledger); a crash then may send the last ones again.
+   * Writes what `takePending` gave; the signals are acked after it. When the database cannot be reached, the rows
+   * go back to the pending ones for the next write and the signals are acked anyway (copying goes on from memory,
+   * as for the rest of the ledger); a crash then may send the last ones again.
    */
-  async persist(batch: SeqsByMaster = this.takePending()): Promise<void> {
+  async persist(batch: SeqsByMaster): Promise<void> {
     if (batch.size === 0) return;
     const updatedAt = new Date();
     const rows: DeliveredSeq[] = [];
