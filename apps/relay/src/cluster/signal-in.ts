@@ -1,9 +1,11 @@
 // Consumes the other relays' signals from this relay's durable consumer (docs/cluster.md, Signals): skips its own,
-// redeliveries and masters with no slave here, hands the rest to the core as local signals (not journaled again),
-// and acks each once its copies have left the send queue.
+// redeliveries and masters with no slave here, hands the rest to the core as local signals (not journaled again,
+// but the reasons its own slaves got no copy go to the journal's annex), and acks each once its copies have left
+// the send queue.
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
+import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { DeadLetterSink, Logger } from '../core/ports';
 import type { ClusterConfig } from './config';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
@@ -134,6 +136,7 @@ export class SignalInlet {
         this.guard.current = null;
       }
       this.metrics.consumed.inc({ outcome: 'copied' });
+      if (tap?.remoteFilteredBy && seq > 0) this.annex(tap, master, seq, tap.remoteFilteredBy);
       if (this.guard.duplicates > duplicates)
         this.metrics.replayed.inc({ outcome: 'duplicate' }, this.guard.duplicates - duplicates);
       if (m.seq <= this.replayUpTo && tap) {
@@ -161,6 +164,20 @@ export class SignalInlet {
       this.toAck.push(m);
       this.ackWhenFlushed();
     }
+  }
+
+  /**
+   * The reasons the engine gave this relay's own slaves (the master's relay journalled the rest), for the Trades
+   * page: buffered by the journal, written off the signal path.
+   */
+  private annex(tap: JournalTap, master: string, seq: number, all: Record<string, FilterReason>): void {
+    let mine: Record<string, FilterReason> | undefined;
+    for (const [slave, reason] of Object.entries(all)) {
+      if (!this.where.isLocal(slave, 'Slave')) continue;
+      mine ??= {};
+      mine[slave] = reason;
+    }
+    if (mine) tap.annex(master, seq, this.cfg.relayId, mine);
   }
 
   private ackWhenFlushed(): void {

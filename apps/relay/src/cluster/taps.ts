@@ -16,7 +16,7 @@ export class JournalTap implements SignalRecorder {
   /** Told of each journalled signal with its sequence number, when set. */
   onSequenced: ((sig: TradeSignal, seq: number) => void) | null = null;
 
-  constructor(private readonly inner: { record(...a: RecordArgs): unknown }) {}
+  constructor(private readonly inner: JournalPort) {}
 
   record(...args: RecordArgs): void {
     if (this.remote) {
@@ -26,9 +26,20 @@ export class JournalTap implements SignalRecorder {
     const seq = this.inner.record(...args);
     if (typeof seq === 'number') this.onSequenced?.(args[0], seq);
   }
+
+  /** This relay's reasons for its own slaves on another relay's signal (the journal's annex, docs/cluster.md). */
+  annex(master: string, seq: number, relayId: string, filteredBy: Record<string, FilterReason>): void {
+    this.inner.annex?.(master, seq, relayId, filteredBy);
+  }
 }
 
 type RecordArgs = Parameters<SignalRecorder['record']>;
+
+/** What the tap wraps: the signal journal (journal/journal.ts). */
+export interface JournalPort {
+  record(...a: RecordArgs): unknown;
+  annex?(master: string, seq: number, relayId: string, filteredBy: Record<string, FilterReason>): void;
+}
 
 /**
  * Member statuses in the shared database are written by the relay that holds the member's slave: another relay

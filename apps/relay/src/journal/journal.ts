@@ -1,12 +1,13 @@
 // The trade-signal journal's write side: entries are sequenced on the signal path (in memory, no I/O) and
-// written in batches by the database worker. Bounded: if the database stalls, the oldest unwritten entries are
-// dropped and counted rather than growing without limit.
+// written in batches by the database worker (batch-buffer.ts: bounded, retried while the database is down). In
+// cluster mode a slave's relay adds annex rows: its filter reasons for another relay's signals.
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { Logger } from '../core/ports';
-import type { JournalEntry, RelayStorage } from '../outbox/storage';
+import type { JournalAnnexEntry, JournalEntry, RelayStorage } from '../outbox/storage';
 import { noPersistenceHealth, type PersistenceHealth } from '../storage-health/health';
+import { BatchBuffer } from './batch-buffer';
 import { SignalSequencer } from './sequencer';
 
 export interface JournalOptions {
@@ -16,14 +17,11 @@ export interface JournalOptions {
 }
 
 export class SignalJournal {
-  private buffer: JournalEntry[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private readonly entries: BatchBuffer<JournalEntry>;
+  /** Cluster mode: this relay's filter reasons for its own slaves on other relays' signals (docs/cluster.md). */
+  private readonly annexRows: BatchBuffer<JournalAnnexEntry>;
   private pruneTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-  /** Entries of the batch being written. */
-  private writing = 0;
   private readonly sequencer: SignalSequencer;
-  dropped = 0;
 
   constructor(
     private readonly storage: RelayStorage,
@@ -31,22 +29,48 @@ export class SignalJournal {
     private readonly nowMs: () => number,
     private readonly log: Logger,
     private readonly opts: JournalOptions = { flushEveryMs: 250, maxBuffered: 10_000, retentionDays: 30 },
-    private readonly health: PersistenceHealth = noPersistenceHealth(),
+    health: PersistenceHealth = noPersistenceHealth(),
   ) {
     this.sequencer = new SignalSequencer(resumeFrom, nowMs);
+    this.entries = new BatchBuffer('journal', (b) => storage.appendJournal(b), opts.maxBuffered, health, log);
+    this.annexRows = new BatchBuffer(
+      'journal annex',
+      (b) => storage.appendJournalAnnex(b),
+      opts.maxBuffered,
+      health,
+      log,
+    );
+  }
+
+  /** Entries and annex rows dropped because the database stalled past the buffer's bound. */
+  get dropped(): number {
+    return this.entries.dropped + this.annexRows.dropped;
   }
 
   start(): void {
     // While the database is unavailable the next attempt waits for its backoff (storage-health/health.ts).
-    this.timer = setInterval(() => {
-      if (this.buffer.length > 0 && !this.flushing && this.health.mayTry('journal')) void this.flush();
-    }, this.opts.flushEveryMs);
+    this.entries.start(this.opts.flushEveryMs);
+    this.annexRows.start(this.opts.flushEveryMs);
     const prune = () =>
       this.storage
         .pruneJournal(new Date(this.nowMs() - this.opts.retentionDays * 86_400_000))
         .catch((err: unknown) => this.log.warn({ err }, 'journal pruning failed'));
     void prune();
     this.pruneTimer = setInterval(prune, 3_600_000);
+  }
+
+  /**
+   * Cluster mode: the reasons this relay filtered its own slaves for another relay's signal, journalled there as
+   * (master, seq). In memory only, like `record`.
+   */
+  annex(master: string, seq: number, relayId: string, filteredBy: Record<string, FilterReason>): void {
+    this.annexRows.push({
+      masterAccount: master,
+      seq,
+      relayId,
+      receivedAt: new Date(this.nowMs()),
+      filteredBy,
+    });
   }
 
   /** Called once per inbound trade signal, after the copy engine decided. Returns the sequence number. */
@@ -59,11 +83,7 @@ export class SignalJournal {
     elsewhere?: number,
   ): number {
     const seq = this.sequencer.next(sig.source_account);
-    if (this.buffer.length >= this.opts.maxBuffered) {
-      this.buffer.shift();
-      this.dropped++;
-    }
-    this.buffer.push({
+    this.entries.push({
       masterAccount: sig.source_account,
       seq,
       receivedAt: new Date(this.nowMs()),
@@ -96,57 +116,18 @@ export class SignalJournal {
     return seq;
   }
 
-  /** Writes what is buffered; on failure the batch goes back to the front and is retried next time. */
-  flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
-      this.flushing = null;
-    });
-    return this.flushing;
+  /** Writes what is buffered; a failed batch stays buffered and is retried next time. */
+  async flush(): Promise<void> {
+    await Promise.all([this.entries.flush(), this.annexRows.flush()]);
   }
 
-  private async write(): Promise<void> {
-    try {
-      await this.writeBatches();
-    } finally {
-      this.writing = 0;
-    }
-  }
-
-  private async writeBatches(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, 500);
-      this.writing = batch.length;
-      try {
-        await this.storage.appendJournal(batch);
-        this.health.succeeded('journal');
-      } catch (err) {
-        // A write that timed out may still have completed in the database worker; its retry then collides
-        // with its own rows (the batch is one statement, so it landed whole): it is written, not lost.
-        const e = err as { code?: unknown; name?: unknown };
-        if (e.name === 'UniqueViolation' || e.code === 'P2002') {
-          this.health.succeeded('journal');
-          this.log.warn({ entries: batch.length }, 'journal batch was already written');
-          continue;
-        }
-        const kept = Math.max(0, this.opts.maxBuffered - this.buffer.length);
-        this.buffer.unshift(...batch.slice(batch.length - Math.min(kept, batch.length)));
-        this.dropped += batch.length - Math.min(kept, batch.length);
-        if (!this.health.failed('journal', err)) {
-          this.log.warn({ err, entries: batch.length }, 'journal write failed; will retry');
-        }
-        return;
-      }
-    }
-  }
-
-  /** Entries not yet written (what a shutdown deadline leaves behind). */
+  /** Entries and annex rows not yet written (what a shutdown deadline leaves behind). */
   get unwritten(): number {
-    return this.buffer.length + this.writing;
+    return this.entries.unwritten + this.annexRows.unwritten;
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await this.flush();
+    await Promise.all([this.entries.close(), this.annexRows.close()]);
   }
 }

@@ -15,7 +15,14 @@ import type { EquityGuard } from '@sankey/shared/domain/risk';
 import type { DeliveredSeq } from '../ledger/delivered-seq';
 import type { LedgerEntry } from '../ledger/ledger';
 import type { GroupState, MemberState } from '../state/groups';
-import type { JournalEntry, OutboxRow, RelayStorage, StoredDeadLetter, StoredParkedFrame } from './storage';
+import type {
+  JournalAnnexEntry,
+  JournalEntry,
+  OutboxRow,
+  RelayStorage,
+  StoredDeadLetter,
+  StoredParkedFrame,
+} from './storage';
 
 const toGroup = (g: TradeGroupDto): GroupState => ({ ...g });
 const toMember = (m: MemberDto): MemberState => ({
@@ -138,7 +145,12 @@ export class DbRelayStorage implements RelayStorage {
     return rows.map((r) => ({ ...r, payload: r.payload as unknown as JournalEntry['payload'] }));
   }
 
-  pruneJournal(before: Date): Promise<number> {
+  appendJournalAnnex(rows: JournalAnnexEntry[]): Promise<void> {
+    return this.repos.signalAnnex.appendBatch(rows);
+  }
+
+  async pruneJournal(before: Date): Promise<number> {
+    await this.repos.signalAnnex.pruneOlderThan(before);
     return this.repos.signalJournal.pruneOlderThan(before);
   }
 

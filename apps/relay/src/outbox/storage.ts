@@ -29,6 +29,17 @@ export interface JournalEntry {
   payload: { signal: Record<string, string | number>; accepted: number; filtered: Record<string, number> };
 }
 
+/** Cluster mode: one relay's filter reasons for its own slaves on a signal journalled by the master's relay. */
+export interface JournalAnnexEntry {
+  masterAccount: string;
+  /** The master relay's journal sequence number of the signal. */
+  seq: number;
+  relayId: string;
+  receivedAt: Date;
+  /** Slave account → filter reason. */
+  filteredBy: Record<string, string>;
+}
+
 /** A dead letter as stored (docs/protocol.md D20). */
 export interface StoredDeadLetter {
   topic: string;
@@ -88,6 +99,9 @@ export interface RelayStorage extends LedgerStore, DeliveredSeqStore {
   journalLastSeqs(): Promise<Map<string, number>>;
   appendJournal(entries: JournalEntry[]): Promise<void>;
   recentSignals(q: { masterAccount?: string; limit?: number }): Promise<(JournalEntry & { id: number })[]>;
+  /** Cluster mode: annex rows (a repeated signal and relay is skipped). */
+  appendJournalAnnex(rows: JournalAnnexEntry[]): Promise<void>;
+  /** Deletes journal entries and annex rows received before `before`. */
   pruneJournal(before: Date): Promise<number>;
   /** Whether the journal holds a Close of `ticket` from `masterAccount` (the retry rule of D20). */
   journalHasClose(masterAccount: string, ticket: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import { FakeStore } from './fake-store';
 export function emptyHistory(store: FakeStore): TradeHistory {
   return {
     signalJournal: { listOpens: async () => [], followUpsOf: async () => [], getOpen: async () => null },
+    signalAnnex: { forSignals: async () => [] },
     deliveryLedger: { listForTickets: async () => [] },
     members: {
       listByGroup: (g) => store.members.listByGroup(g),

@@ -11,6 +11,7 @@ import { createMemberAliasRepository } from './member-aliases';
 import { createMemberRepository } from './members';
 import { createOutboxRepository } from './outbox';
 import { createParkedFrameRepository } from './parked-frames';
+import { createSignalAnnexRepository } from './signal-annex';
 import { createSignalJournalRepository } from './signal-journal';
 import { createTradeGroupRepository } from './trade-groups';
 
@@ -24,6 +25,7 @@ export function createRepositories(client: DbClient) {
     admin: createAdminRepository(client),
     deadLetters: createDeadLetterRepository(client),
     signalJournal: createSignalJournalRepository(client),
+    signalAnnex: createSignalAnnexRepository(client),
     deliveryLedger: createDeliveryLedgerRepository(client),
     parkedFrames: createParkedFrameRepository(client),
     changeHistory: createChangeHistoryRepository(client),

@@ -38,4 +38,34 @@ describe('buildTrade', () => {
     const alone = buildTrade(open({ accepted: 1, filtered: {} }), [row('SA')], [], ['SA', 'SC']);
     expect(alone.slaves.map((s) => s.outcome)).toEqual(['copied', 'not_member']);
   });
+
+  it("cluster: another relay's annex names the reason for its own slaves; unknown only where no relay said", () => {
+    // Relay A copied SA; relay B filtered SB (symbol) and SC (lots) for this Open; relay C has not said about SD.
+    // A only saw SB as not connected here (its slave was elsewhere at the time, KV lag): B's own reason wins.
+    const entry = open({
+      accepted: 1,
+      filtered: { member_not_connected: 1 },
+      filteredBy: { SB: 'member_not_connected' },
+      elsewhere: 3,
+    });
+    const row = {
+      masterAccount: 'M1',
+      slaveAccount: 'SA',
+      ticket: '7',
+      state: 'sent' as const,
+      symbol: 'EURUSD',
+      lots: 0.1,
+      openedAt: at,
+      updatedAt: at,
+    };
+    const annex = [{ filteredBy: { SB: 'symbol_not_allowed', SC: 'lots_below_min' } }];
+    const trade = buildTrade(entry, [row], [], ['SA', 'SB', 'SC', 'SD'], annex);
+    expect(trade.slaves.map((s) => [s.slaveAccount, s.outcome, s.reason])).toEqual([
+      ['SA', 'copied', null],
+      ['SB', 'filtered', 'symbol_not_allowed'],
+      ['SC', 'filtered', 'lots_below_min'],
+      ['SD', 'unknown', null],
+    ]);
+    expect(trade).toMatchObject({ copied: 1, filtered: 2 });
+  });
 });

@@ -1,5 +1,6 @@
 // The Trades page (docs/api.md, trades.list / trades.get): one row per master ticket from the relay's signal
-// journal, joined with the delivery ledger (what each copy became) and the journalled per-member filter reasons.
+// journal, joined with the delivery ledger (what each copy became) and the journalled per-member filter reasons:
+// the master's relay's, and in cluster mode the other relays' for their own slaves (the journal annex).
 
 import type { Repositories } from '@sankey/db/repositories/index';
 import type { SignalJournalDto } from '@sankey/db/repositories/signal-journal';
@@ -9,14 +10,17 @@ import { compareUtf8 } from '@sankey/shared/domain/byte-order';
 import { FILTER_REASONS, type FilterReason } from '@sankey/shared/protocol/constants';
 import { AppError } from '../errors';
 
-/** What the trades service reads: journal, ledger and members (all from packages/db). */
+/** What the trades service reads: journal, its annex, ledger and members (all from packages/db). */
 export interface TradeHistory {
   signalJournal: Pick<Repositories['signalJournal'], 'listOpens' | 'followUpsOf' | 'getOpen'>;
+  signalAnnex: Pick<Repositories['signalAnnex'], 'forSignals'>;
   deliveryLedger: Pick<Repositories['deliveryLedger'], 'listForTickets'>;
   members: Pick<Repositories['members'], 'listBySlave' | 'listByGroup'>;
 }
 
 type LedgerRow = Awaited<ReturnType<TradeHistory['deliveryLedger']['listForTickets']>>[number];
+/** Cluster mode: another relay's reasons for its own slaves on this Open (the journal annex). */
+type AnnexRow = { filteredBy: Record<string, string> };
 
 /** Journal entries read per database round trip, and at most per page (outcome filters may skip many). */
 const BATCH = 200;
@@ -65,22 +69,29 @@ const bare = (slaveAccount: string, outcome: SlaveOutcomeView['outcome'], reason
   updatedAt: null,
 });
 
-/** Builds one trade from its Open entry, its ledger rows, its later signals and the master's current members. */
+/**
+ * Builds one trade from its Open entry, its ledger rows, its later signals and the master's current members; in
+ * cluster mode also the annex rows of the relays that hold some of its slaves (their reasons come before the
+ * master relay's, which only saw those slaves from afar).
+ */
 export function buildTrade(
   open: SignalJournalDto,
   ledger: readonly LedgerRow[],
   followUps: readonly SignalJournalDto[],
   currentMembers: readonly string[],
+  annex: readonly AnnexRow[] = [],
 ): TradeView {
   const payload = open.payload as Payload;
   const slaves = new Map<string, SlaveOutcomeView>();
   for (const row of ledger) slaves.set(row.slaveAccount, ledgerOutcome(row));
-  for (const [slave, reason] of Object.entries(payload.filteredBy ?? {})) {
-    if (!slaves.has(slave)) slaves.set(slave, bare(slave, 'filtered', isReason(reason) ? reason : null));
+  for (const reasons of [...annex.map((a) => a.filteredBy), payload.filteredBy ?? {}]) {
+    for (const [slave, reason] of Object.entries(reasons)) {
+      if (!slaves.has(slave)) slaves.set(slave, bare(slave, 'filtered', isReason(reason) ? reason : null));
+    }
   }
   const filteredCount = Object.values(payload.filtered ?? {}).reduce((a, b) => a + b, 0);
   // Journalled before per-member reasons: a member without a copy may have been filtered, or not yet a member.
-  // Likewise when some slaves were on another relay (cluster): its filter reasons are not journalled.
+  // Likewise when some slaves were on another relay (cluster) that has not said (yet) what it did for them.
   const elsewhere = typeof payload.elsewhere === 'number' && payload.elsewhere > 0;
   const unnamed = (payload.filteredBy === undefined && filteredCount > 0) || elsewhere;
   for (const slave of currentMembers) {
@@ -122,15 +133,21 @@ export function createTradesService(history: TradeHistory) {
     return out;
   };
 
-  /** Joins a batch of Open entries with their ledger rows, follow-ups and current members (three queries). */
+  /** Joins a batch of Open entries with their ledger rows, follow-ups, annex rows and current members. */
   async function build(opens: SignalJournalDto[]): Promise<TradeView[]> {
     const masters = [...new Set(opens.map((o) => o.masterAccount))];
     const tickets = [...new Set(opens.map((o) => o.ticket))];
-    const [ledger, followUps, members] = await Promise.all([
+    const [ledger, followUps, members, annex] = await Promise.all([
       history.deliveryLedger.listForTickets(masters, tickets),
       history.signalJournal.followUpsOf(masters, tickets),
       membersOf(masters),
+      history.signalAnnex.forSignals(opens.map((o) => ({ masterAccount: o.masterAccount, seq: o.seq }))),
     ]);
+    const annexBy = new Map<string, AnnexRow[]>();
+    for (const a of annex) {
+      const k = key(a.masterAccount, String(a.seq));
+      annexBy.set(k, [...(annexBy.get(k) ?? []), a]);
+    }
     const ledgerBy = new Map<string, LedgerRow[]>();
     for (const r of ledger) {
       const k = key(r.masterAccount, r.ticket);
@@ -140,7 +157,8 @@ export function createTradesService(history: TradeHistory) {
       const k = key(o.masterAccount, o.ticket);
       // Only signals after this Open belong to it (a ticket number could come back after a restart).
       const after = followUps.filter((f) => key(f.masterAccount, f.ticket) === k && f.id > o.id);
-      return buildTrade(o, ledgerBy.get(k) ?? [], after, members.get(o.masterAccount) ?? []);
+      const notes = annexBy.get(key(o.masterAccount, String(o.seq))) ?? [];
+      return buildTrade(o, ledgerBy.get(k) ?? [], after, members.get(o.masterAccount) ?? [], notes);
     });
   }
 

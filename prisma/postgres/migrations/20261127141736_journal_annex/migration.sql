@@ -1,0 +1,14 @@
+-- CreateTable
+CREATE TABLE "trade_signal_annex" (
+    "masterAccount" TEXT NOT NULL,
+    "seq" BIGINT NOT NULL,
+    "relayId" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL,
+    "filteredBy" JSONB NOT NULL,
+
+    CONSTRAINT "trade_signal_annex_pkey" PRIMARY KEY ("masterAccount","seq","relayId")
+);
+
+-- CreateIndex
+CREATE INDEX "trade_signal_annex_receivedAt_idx" ON "trade_signal_annex"("receivedAt");
+
