@@ -62,11 +62,14 @@ export class AckPipeline {
       });
   };
 
-  /** Writes the oldest cuts whose copies are on the wire (never one behind a cut still waiting), then acks them. */
+  /**
+   * Writes every cut up to the newest one whose copies are on the wire, then acks them. An older cut still waiting
+   * is covered too: a barrier waits for every frame queued before it (and the parking store's flush for every
+   * change made before it), so the older cut's copies left before the newer cut's, 5 ms before it at the least.
+   */
   private write(): void {
     if (this.writing) return;
-    let n = 0;
-    while (n < this.cuts.length && this.cuts[n]!.onWire) n++;
+    const n = this.cuts.findLastIndex((c) => c.onWire) + 1;
     if (n === 0) return;
     const ready = this.cuts.splice(0, n);
     const seqs = ready.reduce((all, c) => mergeSeqs(all, c.seqs), new Map() as SeqsByMaster);
