@@ -94,6 +94,15 @@ function raise(seqs: Map<string, number>, slave: string, seq: number): void {
   if (seq > (seqs.get(slave) ?? 0)) seqs.set(slave, seq);
 }
 
+/** Raises `into` to every number of `from` (several `takePending` batches written as one). */
+export function mergeSeqs(into: SeqsByMaster, from: SeqsByMaster): SeqsByMaster {
+  for (const [master, slaves] of from) {
+    const seqs = slavesOf(into, master);
+    for (const [slave, seq] of slaves) raise(seqs, slave, seq);
+  }
+  return into;
+}
+
 /**
  * Opens of a replay (after a restart) the engine refused as older than the member's maximum delay
  * (`stale_signal`): each local slave's copy becomes a dead letter `stale_on_replay`, visible in the deliveries. The

@@ -7,6 +7,7 @@ import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
 import type { DeadLetterSink, Logger } from '../core/ports';
+import { AckPipeline } from './ack-pipeline';
 import type { ClusterConfig } from './config';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
 import type { ClusterMetrics } from './metrics';
@@ -15,17 +16,13 @@ import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
 import type { JournalTap } from './taps';
 
-/** How long after a frame was handed to the PUB socket it is taken to be on the wire (libzmq's I/O thread). */
-const WIRE_WAIT_MS = 5;
-
 export class SignalInlet {
   /** Highest sequence number handled per remote master (redeliveries are skipped). */
   private readonly handled = new Map<string, number>();
   /** Resolves when every frame queued so far has been handed to the PUB socket, and every copy parked so far stored. */
   private flushed: () => Promise<void> = async () => {};
-  /** Messages handled whose copies are still in the send queue: acked once it has been flushed. */
-  private toAck: JsMsg[] = [];
-  private acking = false;
+  /** Messages handled, acked once their copies have left the send queue and their numbers are written. */
+  private readonly acks: AckPipeline;
   private stopConsuming: (() => void) | null = null;
   private pendingTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -43,7 +40,9 @@ export class SignalInlet {
     private readonly tap: () => JournalTap | null,
     private readonly guard: ReplayGuard,
     private readonly deadLetters: DeadLetterSink,
-  ) {}
+  ) {
+    this.acks = new AckPipeline(guard, () => this.flushed(), cfg.ackGraceMs ?? 30);
+  }
 
   /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
   async start(flushed?: () => Promise<void>): Promise<void> {
@@ -161,8 +160,7 @@ export class SignalInlet {
     } finally {
       // Copies are queued or parked synchronously by core.handle; the ack waits until the queued ones have been
       // handed to the socket, so a relay killed before that gets the signal again after its restart.
-      this.toAck.push(m);
-      this.ackWhenFlushed();
+      this.acks.add(m);
     }
   }
 
@@ -178,36 +176,6 @@ export class SignalInlet {
       mine[slave] = reason;
     }
     if (mine) tap.annex(master, seq, this.cfg.relayId, mine);
-  }
-
-  private ackWhenFlushed(): void {
-    if (this.acking) return;
-    this.acking = true;
-    const batch = this.toAck;
-    this.toAck = [];
-    // The sequence numbers these signals' copies raised, taken now: the copies queued later (and the numbers they
-    // raise) are not covered by this flush, and a number written before its copy has left would make a relay killed
-    // in between drop that copy at the replay (a lost Close) instead of sending it again.
-    const handed = this.guard.takePending();
-    // Handed to the socket is not yet on the wire: libzmq's I/O thread writes it a moment later, so the numbers are
-    // written a little after (WIRE_WAIT_MS), then the signals are acked after the ack grace; the next batch does not
-    // wait for that grace (timers of one delay fire in order). A relay killed before the write sends those copies
-    // again after its restart (at least once; the EA's ticket mapping ignores a repeated Close).
-    void this.flushed()
-      .catch(() => {})
-      .then(() => new Promise((r) => setTimeout(r, WIRE_WAIT_MS)))
-      .then(() => this.guard.persist(handed))
-      .then(() => {
-        setTimeout(() => {
-          try {
-            for (const m of batch) m.ack();
-          } catch {
-            // The connection closed meanwhile: the stream redelivers them after the restart (and dedup holds).
-          }
-        }, this.cfg.ackGraceMs ?? 30);
-        this.acking = false;
-        if (this.toAck.length > 0) this.ackWhenFlushed();
-      });
   }
 
   private async samplePending(): Promise<void> {

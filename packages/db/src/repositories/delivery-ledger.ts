@@ -160,20 +160,30 @@ export function createDeliveryLedgerRepository(client: DbClient) {
     async raiseDeliveredSeqs(rows: DeliveredSeqRow[]): Promise<void> {
       if (rows.length === 0) return;
       const pg = providerOfClient(client) === 'postgresql';
+      // On PostgreSQL straight on the driver (not inside a transaction), as upsertMany: Prisma's raw-query path
+      // costs several times the statement (its first call most), and the ack of stream signals waits for this
+      // write (docs/cluster.md, A relay is killed and restarted). The instant goes as UTC text, as Prisma writes it.
+      const direct = pg ? driverExecutor(client) : undefined;
       for (let i = 0; i < rows.length; i += 300) {
         const params: unknown[] = [];
         const values = rows
           .slice(i, i + 300)
           .map((r) => {
             const at = params.length;
-            params.push(r.masterAccount, r.slaveAccount, r.seq, r.updatedAt);
-            return `(${[1, 2, 3, 4].map((k) => (pg ? `$${at + k}` : '?')).join(', ')})`;
+            params.push(
+              r.masterAccount,
+              r.slaveAccount,
+              r.seq,
+              direct ? r.updatedAt.toISOString() : r.updatedAt,
+            );
+            if (!pg) return '(?, ?, ?, ?)';
+            const instant = direct ? `$${at + 4}::timestamptz AT TIME ZONE 'UTC'` : `$${at + 4}`;
+            return `($${at + 1}, $${at + 2}, $${at + 3}, ${instant})`;
           })
           .join(', ');
-        await client.$executeRawUnsafe(
-          `INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount") DO UPDATE SET "seq" = excluded."seq", "updatedAt" = excluded."updatedAt" WHERE excluded."seq" > "delivery_seq"."seq"`,
-          ...params,
-        );
+        const sql = `INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount") DO UPDATE SET "seq" = excluded."seq", "updatedAt" = excluded."updatedAt" WHERE excluded."seq" > "delivery_seq"."seq"`;
+        if (direct) await direct(sql, params);
+        else await client.$executeRawUnsafe(sql, ...params);
       }
     },
 

@@ -27,4 +27,11 @@ describeEachDb('delivery sequence numbers', (ctx) => {
     ]);
     expect(await repo().pruneDeliveredSeqs(new Date(now - 25 * hour))).toBe(0);
   });
+
+  it('keeps the instant each number was raised, whatever the process time zone', async () => {
+    const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    await repo().raiseDeliveredSeqs([{ masterAccount: 'M1', slaveAccount: 'S1', seq: 1, updatedAt: at }]);
+    const [row] = await repo().listDeliveredSeqs();
+    expect(row?.updatedAt.toISOString()).toBe(at.toISOString());
+  });
 });
