@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '@sankey/db/client';
 import { asDatabaseUnavailable } from '@sankey/db/errors';
 import { DbRelayStorage } from './db-storage';
+import { unpackArgs } from './wire-args';
 
 /** How long the relay's database worker waits for another process's SQLite lock before a write fails. */
 const RELAY_SQLITE_BUSY_TIMEOUT_MS = 1000;
@@ -31,7 +32,7 @@ port.on('message', (req: WorkerRequest) => {
   let result: Promise<unknown>;
   try {
     if (typeof fn !== 'function') throw new TypeError(`RelayStorage has no method ${req.method}`);
-    result = Promise.resolve(fn.apply(storage, req.args));
+    result = Promise.resolve(fn.apply(storage, unpackArgs(req.method, req.args)));
   } catch (err) {
     result = Promise.reject(err);
   }

@@ -5,6 +5,7 @@
 // is gone every call fails at once (docs/architecture.md, Supervision).
 import { Worker } from 'node:worker_threads';
 import type { RelayStorage } from './storage';
+import { packArgs } from './wire-args';
 import {
   fromWireError,
   StorageTimeoutError,
@@ -114,7 +115,7 @@ export async function startWorkerRelayStorage(
       if (prop === 'close') return close;
       // Not a thenable (`await` looks up `then`), and symbols are never storage methods.
       if (typeof prop !== 'string' || prop === 'then') return undefined;
-      return (...args: unknown[]) => call(prop, args);
+      return (...args: unknown[]) => call(prop, packArgs(prop, args));
     },
   });
 }

@@ -59,6 +59,20 @@ describe('SendQueue (D14)', () => {
     expect(q.push(frame('M1', 'open', 3))).toBe(true);
   });
 
+  it('admits a frame sent past an empty queue as push would: the Close of an Open refused earlier is refused', () => {
+    const refused: string[] = [];
+    const q = new SendQueue({ capacity: 1, hardCapacity: 10 }, (f) => refused.push(label(f)));
+    q.push(frame('M1', 'open', 1));
+    q.push(frame('M1', 'open', 2)); // full: refused
+    drain(q);
+    expect(q.admitDirect(frame('M1', 'modify', 2))).toBe(false);
+    expect(q.admitDirect(frame('M1', 'close', 2))).toBe(false);
+    expect(q.admitDirect(frame('M1', 'close', 1))).toBe(true);
+    expect(q.admitDirect(frame('M1', 'modify', 2))).toBe(true); // the Close cleared it, as with push
+    expect(refused).toEqual(['M1:open2', 'M1:modify2', 'M1:close2']);
+    expect(q.size).toBe(0);
+  });
+
   it('past the hard capacity refuses Opens and control frames, never a Close or a Modify of an open ticket', () => {
     const refused: string[] = [];
     const over: string[] = [];

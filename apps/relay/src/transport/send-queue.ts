@@ -105,6 +105,16 @@ export class SendQueue {
     return true;
   }
 
+  /**
+   * Admits a frame that will not wait here (nothing is queued: the caller hands it to the socket at once), with the
+   * same refusals as `push`. Returns false when it was refused (and reported).
+   */
+  admitDirect(item: OutboundFrame): boolean {
+    const refusal = this.admit(item);
+    if (refusal) this.onRefused(item, refusal);
+    return refusal === null;
+  }
+
   /** Null when the frame is admitted, else why not. */
   private admit(item: OutboundFrame): RefusalReason | null {
     // The ticket's key is built only when it is looked up or remembered: not for the copies of a queue with room
