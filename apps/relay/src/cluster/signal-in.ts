@@ -11,6 +11,7 @@ import type { ClusterMetrics } from './metrics';
 import type { EaPlacement } from './placement';
 import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
+import { SubjectMasters } from './subject-master';
 import type { JournalTap } from './taps';
 
 /** How long after a frame was handed to the PUB socket it is taken to be on the wire (libzmq's I/O thread). */
@@ -29,6 +30,7 @@ export class SignalInlet {
   private closed = false;
   /** The stream's last sequence number when this relay started: messages up to it are a replay. */
   private replayUpTo = 0;
+  private readonly masters: SubjectMasters;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -41,7 +43,9 @@ export class SignalInlet {
     private readonly tap: () => JournalTap | null,
     private readonly guard: ReplayGuard,
     private readonly deadLetters: DeadLetterSink,
-  ) {}
+  ) {
+    this.masters = new SubjectMasters(names);
+  }
 
   /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
   async start(flushed?: () => Promise<void>): Promise<void> {
@@ -93,6 +97,7 @@ export class SignalInlet {
 
   private onMessage(m: JsMsg): void {
     try {
+      if (this.skippedBySubject(m.subject)) return;
       const from = m.headers?.get(H_RELAY);
       if (from === this.cfg.relayId) {
         this.metrics.consumed.inc({ outcome: 'own' });
@@ -161,6 +166,27 @@ export class SignalInlet {
       this.toAck.push(m);
       this.ackWhenFlushed();
     }
+  }
+
+  /**
+   * Signals of a master connected here (this relay published them; or, a master seen at two relays, it copies them
+   * itself) and of masters with no slave here, skipped from the subject alone: their headers and payload are never
+   * decoded (most of a relay's own signals' cost). Such a signal does not count as handled for the dedup of
+   * redeliveries: a redelivery that finds a slave here later is copied (the replay guard still refuses a copy the
+   * slave had).
+   */
+  private skippedBySubject(subject: string): boolean {
+    const master = this.masters.of(subject);
+    if (master === null) return false;
+    if (this.where.isLocalLive(master, 'Master')) {
+      this.metrics.consumed.inc({ outcome: 'own' });
+      return true;
+    }
+    if (!this.where.hasLocalSlave(master)) {
+      this.metrics.consumed.inc({ outcome: 'no_local_slave' });
+      return true;
+    }
+    return false;
   }
 
   private ackWhenFlushed(): void {
