@@ -88,11 +88,12 @@ export class SignalInlet {
       this.names.signalStream,
       this.names.durable(this.cfg.relayId),
     );
-    const messages = await consumer.consume({ max_messages: 256 });
+    // A callback: each message is handled as the client reads it, without an async iterator's promise per message.
+    const messages = await consumer.consume({ max_messages: 256, callback: (m) => this.onMessage(m) });
     this.stopConsuming = () => void messages.close();
-    void (async () => {
-      for await (const m of messages) this.onMessage(m);
-    })().catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumer stopped'));
+    void messages.closed().then((err) => {
+      if (err) this.log.error({ err: String(err) }, 'cluster consumer stopped');
+    });
   }
 
   private onMessage(m: JsMsg): void {
