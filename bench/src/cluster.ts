@@ -56,7 +56,7 @@ async function relay(id: string, url: string, cluster: string, nodeFlags: string
       LOG_LEVEL: 'warn',
     },
     /relay ready (\{.*\})/,
-    join(root, 'apps/relay'),
+    join(benchEnv.clusterRelayRoot ?? root, 'apps/relay'),
   );
   const stop = async () => {
     await proc.stop();

@@ -38,6 +38,8 @@ export const benchEnv = {
   clusterFanout: list('BENCH_CLUSTER_FANOUT', [1, 10, 100]),
   /** Diagnosis: relay B of the cross-relay benchmark writes a CPU profile (`--cpu-prof`) into this directory. */
   clusterProfileDir: get('BENCH_CLUSTER_PROF'),
+  /** Diagnosis: the checkout whose apps/relay the cross-relay benchmark runs (another commit's tree, to compare). */
+  clusterRelayRoot: get('BENCH_CLUSTER_RELAY_ROOT'),
   /** Signals per cross-relay run. */
   clusterSignals: num('BENCH_CLUSTER_SIGNALS', 1000),
   /** Cluster mode needs PostgreSQL: BENCH_POSTGRES_URL, else TEST_POSTGRES_URL; the suite is skipped without one. */

@@ -58,7 +58,7 @@ export class ClusterNode {
     const { log } = deps;
     const id = cfg.relayId;
     this.replay = new ReplayGuard(deps.seqStore, log);
-    this.outlet = new SignalOutlet(j.js, j.jsm, j.names, id, cfg.bufferCapacity ?? 10_000, j.metrics, log);
+    this.outlet = new SignalOutlet(j.nc, j.jsm, j.names, id, cfg.bufferCapacity ?? 10_000, j.metrics, log);
     this.inlet = new SignalInlet(
       j.js,
       j.jsm,

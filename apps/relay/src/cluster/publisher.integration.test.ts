@@ -5,6 +5,7 @@ import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outbound } from './outbound-buffer';
+import { PubAcks } from './pub-acks';
 import { ClusterPublisher } from './publisher';
 
 const stream = `pubtest_${randomBytes(4).toString('hex')}`;
@@ -40,7 +41,7 @@ describe('ClusterPublisher on JetStream', () => {
   it('publishes 3 lanes × 600 messages pipelined: each lane in order on the stream, none twice', async () => {
     const js = jetstream(nc);
     const published: string[] = [];
-    const p = new ClusterPublisher(js, 10_000, {
+    const p = new ClusterPublisher(new PubAcks(nc), 10_000, {
       published: (i) => published.push(i.msgId),
       dropped: () => {},
       failed: () => {},

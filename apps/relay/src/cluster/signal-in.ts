@@ -14,6 +14,7 @@ import type { ClusterMetrics } from './metrics';
 import type { EaPlacement } from './placement';
 import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
+import { SubjectMasters } from './subject-master';
 import type { JournalTap } from './taps';
 
 export class SignalInlet {
@@ -28,6 +29,7 @@ export class SignalInlet {
   private closed = false;
   /** The stream's last sequence number when this relay started: messages up to it are a replay. */
   private replayUpTo = 0;
+  private readonly masters: SubjectMasters;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -42,6 +44,7 @@ export class SignalInlet {
     private readonly deadLetters: DeadLetterSink,
   ) {
     this.acks = new AckPipeline(guard, () => this.flushed(), cfg.ackGraceMs ?? 30);
+    this.masters = new SubjectMasters(names);
   }
 
   /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
@@ -85,15 +88,17 @@ export class SignalInlet {
       this.names.signalStream,
       this.names.durable(this.cfg.relayId),
     );
-    const messages = await consumer.consume({ max_messages: 256 });
+    // A callback: each message is handled as the client reads it, without an async iterator's promise per message.
+    const messages = await consumer.consume({ max_messages: 256, callback: (m) => this.onMessage(m) });
     this.stopConsuming = () => void messages.close();
-    void (async () => {
-      for await (const m of messages) this.onMessage(m);
-    })().catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumer stopped'));
+    void messages.closed().then((err) => {
+      if (err) this.log.error({ err: String(err) }, 'cluster consumer stopped');
+    });
   }
 
   private onMessage(m: JsMsg): void {
     try {
+      if (this.skippedBySubject(m.subject)) return;
       const from = m.headers?.get(H_RELAY);
       if (from === this.cfg.relayId) {
         this.metrics.consumed.inc({ outcome: 'own' });
@@ -176,6 +181,27 @@ export class SignalInlet {
       mine[slave] = reason;
     }
     if (mine) tap.annex(master, seq, this.cfg.relayId, mine);
+  }
+
+  /**
+   * Signals of a master connected here (this relay published them; or, a master seen at two relays, it copies them
+   * itself) and of masters with no slave here, skipped from the subject alone: their headers and payload are never
+   * decoded (most of a relay's own signals' cost). Such a signal does not count as handled for the dedup of
+   * redeliveries: a redelivery that finds a slave here later is copied (the replay guard still refuses a copy the
+   * slave had).
+   */
+  private skippedBySubject(subject: string): boolean {
+    const master = this.masters.of(subject);
+    if (master === null) return false;
+    if (this.where.isLocalLive(master, 'Master')) {
+      this.metrics.consumed.inc({ outcome: 'own' });
+      return true;
+    }
+    if (!this.where.hasLocalSlave(master)) {
+      this.metrics.consumed.inc({ outcome: 'no_local_slave' });
+      return true;
+    }
+    return false;
   }
 
   private async samplePending(): Promise<void> {

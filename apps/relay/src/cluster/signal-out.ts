@@ -1,7 +1,8 @@
 // Publishes the signals of this relay's masters to the stream (docs/cluster.md, Signals): each gets the journal's
 // sequence number, raised above the last one on the stream the first time this relay publishes for a master (a
 // master that moved keeps increasing), as its message id `<master>:<seq>`, and goes to ClusterPublisher.
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
@@ -9,6 +10,7 @@ import type { Logger } from '../core/ports';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
 import type { ClusterMetrics } from './metrics';
 import type { Outbound } from './outbound-buffer';
+import { PubAcks } from './pub-acks';
 import { ClusterPublisher } from './publisher';
 
 export class SignalOutlet {
@@ -18,7 +20,7 @@ export class SignalOutlet {
   private readonly waitingFloor = new Map<string, { sig: TradeSignal; seq: number }[]>();
 
   constructor(
-    js: JetStreamClient,
+    nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly names: ClusterNames,
     private readonly relayId: string,
@@ -26,7 +28,7 @@ export class SignalOutlet {
     private readonly metrics: ClusterMetrics,
     log: Logger,
   ) {
-    this.publisher = new ClusterPublisher(js, capacity, {
+    this.publisher = new ClusterPublisher(new PubAcks(nc), capacity, {
       published: () => {
         this.metrics.published.inc();
         this.metrics.bufferDepth.set(this.publisher.buffer.depth);
