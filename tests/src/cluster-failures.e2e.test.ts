@@ -355,7 +355,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     // An Open SB2 had is dead-lettered only if B handed it over in the last moments before the kill, before it
     // wrote SB2's sequence number (docs/cluster.md: a kill costs at most a repeated copy; here the replayed copy is
     // stale, so it becomes a letter): the turn, the flush, the wire wait and at most two writes of the numbers —
-    // tens of ms, up to ~250 ms on a loaded 2-core machine, where B's own handling of a 256-message pull holds its
+    // about 100 ms, up to ~250 ms on a loaded 2-core machine, where B's own handling of a 256-message pull holds its
     // timers back. Opens handed over earlier never are (CI saw that when the ack waited for an empty send queue).
     // On a quiet machine the burst delivers about 90 Opens in that window, all within ~120 ms of the kill.
     const CRASH_WINDOW_MS = 500;
