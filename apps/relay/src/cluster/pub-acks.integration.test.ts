@@ -1,31 +1,22 @@
 // PubAcks against the machine's nats-server (JetStream): a publish resolves once the stream stored it, and fails
 // on the stream's refusal, on no responder and on no answer, so the publisher retries instead of dropping.
-import { randomBytes } from 'node:crypto';
-import { jetstreamManager, StorageType } from '@nats-io/jetstream';
-import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MemoryStream, memoryStream } from '../testing/memory-stream';
 import { PubAcks } from './pub-acks';
 
-const stream = `pubacks_${randomBytes(4).toString('hex')}`;
+let s: MemoryStream;
 let nc: NatsConnection;
+let stream: string;
 const data = new TextEncoder().encode('x');
 
 beforeAll(async () => {
-  nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({
-    name: stream,
-    subjects: [`${stream}.>`],
-    storage: StorageType.Memory,
-    duplicate_window: nanos(120_000),
-  });
+  s = await memoryStream('pubacks');
+  ({ nc, name: stream } = s);
 });
 
-afterAll(async () => {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(stream).catch(() => {});
-  await nc.close();
-});
+afterAll(() => s.remove());
 
 describe('PubAcks', () => {
   it('resolves once stored, a repeated message id too, and stores it once', async () => {

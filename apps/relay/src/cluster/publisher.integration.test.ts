@@ -1,32 +1,23 @@
 // ClusterPublisher against the machine's nats-server (JetStream): pipelined lanes keep each lane's order on the
 // stream, nothing is lost or stored twice, and a repeated msgID is dropped by the stream's dedup window.
-import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
-import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MemoryStream, memoryStream } from '../testing/memory-stream';
 import type { Outbound } from './outbound-buffer';
 import { PubAcks } from './pub-acks';
 import { ClusterPublisher } from './publisher';
 
-const stream = `pubtest_${randomBytes(4).toString('hex')}`;
+let s: MemoryStream;
 let nc: NatsConnection;
+let stream: string;
 
 beforeAll(async () => {
-  nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({
-    name: stream,
-    subjects: [`${stream}.>`],
-    storage: StorageType.Memory,
-    duplicate_window: nanos(120_000),
-  });
+  s = await memoryStream('pubtest');
+  ({ nc, name: stream } = s);
 });
 
-afterAll(async () => {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(stream).catch(() => {});
-  await nc.close();
-});
+afterAll(() => s.remove());
 
 const item = (lane: string, n: number): Outbound => ({
   lane,
