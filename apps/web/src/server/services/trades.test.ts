@@ -12,21 +12,22 @@ const open = (payload: Record<string, unknown>) => ({
   symbol: 'EURUSD',
   payload: { signal: { action: 'Open', ticket: '7', lots: 0.1 }, ...payload },
 });
+/** The delivery ledger's row of a copy of that Open sent to `slaveAccount`. */
+const row = (slaveAccount: string) => ({
+  masterAccount: 'M1',
+  slaveAccount,
+  ticket: '7',
+  state: 'sent' as const,
+  symbol: 'EURUSD',
+  lots: 0.1,
+  openedAt: at,
+  updatedAt: at,
+});
 
 describe('buildTrade', () => {
   it('cluster: a member whose slave was on another relay is its ledger row, or not copied (reason not here)', () => {
     // Relay A copied SA; SB's relay copied SB (its ledger row); SC's relay filtered SC (no row, no reason here).
     const entry = open({ accepted: 1, filtered: {}, elsewhere: 2 });
-    const row = (slaveAccount: string) => ({
-      masterAccount: 'M1',
-      slaveAccount,
-      ticket: '7',
-      state: 'sent' as const,
-      symbol: 'EURUSD',
-      lots: 0.1,
-      openedAt: at,
-      updatedAt: at,
-    });
     const trade = buildTrade(entry, [row('SA'), row('SB')], [], ['SA', 'SB', 'SC']);
     expect(trade.slaves.map((s) => [s.slaveAccount, s.outcome, s.reason])).toEqual([
       ['SA', 'copied', null],
@@ -48,18 +49,8 @@ describe('buildTrade', () => {
       filteredBy: { SB: 'member_not_connected' },
       elsewhere: 3,
     });
-    const row = {
-      masterAccount: 'M1',
-      slaveAccount: 'SA',
-      ticket: '7',
-      state: 'sent' as const,
-      symbol: 'EURUSD',
-      lots: 0.1,
-      openedAt: at,
-      updatedAt: at,
-    };
     const annex = [{ filteredBy: { SB: 'symbol_not_allowed', SC: 'lots_below_min' } }];
-    const trade = buildTrade(entry, [row], [], ['SA', 'SB', 'SC', 'SD'], annex);
+    const trade = buildTrade(entry, [row('SA')], [], ['SA', 'SB', 'SC', 'SD'], annex);
     expect(trade.slaves.map((s) => [s.slaveAccount, s.outcome, s.reason])).toEqual([
       ['SA', 'copied', null],
       ['SB', 'filtered', 'symbol_not_allowed'],
