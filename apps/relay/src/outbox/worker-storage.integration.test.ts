@@ -148,6 +148,41 @@ describe('worker relay storage', () => {
     await dying.close();
   });
 
+  it('closes only after the calls before it are done, and lets the worker end on its own (not terminated)', async () => {
+    // A shutdown hands the worker every queued copy as a dead letter and closes at once. Terminating the thread
+    // inside that write could abort the process (libsql's binding panics); the write is finished instead.
+    const url = `file:${join(dir, 'sankey.db')}`;
+    let worker!: Worker;
+    const closing = await startWorkerRelayStorage(url, {
+      spawn: () => {
+        worker = new Worker(new URL('./storage-worker-entry.mjs', import.meta.url), { workerData: { url } });
+        return worker;
+      },
+    });
+    const exitCode = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const at = new Date('2026-03-01T00:00:00Z');
+    const letters = Array.from({ length: 5000 }, (_, i) => ({
+      topic: `trade/MC/S${i % 50}`,
+      payload: new Uint8Array(100).fill(i % 256),
+      reason: 'shutdown_deadline',
+      attempts: 0,
+      firstAttemptAt: at,
+      lastAttemptAt: at,
+      destination: `S${i % 50}`,
+      masterAccount: 'MC',
+      ticket: String(i),
+      action: 'Open',
+    }));
+    const written = closing.addDeadLetters(letters);
+    await closing.close();
+    await written;
+    expect(await exitCode).toBe(0); // 1 when terminated
+    expect(await storage.countDeadLetters()).toBeGreaterThanOrEqual(letters.length);
+    expect(
+      (await storage.listDeadLetters({ limit: 10_000 })).filter((d) => d.masterAccount === 'MC'),
+    ).toHaveLength(letters.length);
+  });
+
   it('rejects a method the storage does not have', async () => {
     const untyped = storage as unknown as { noSuchMethod(): Promise<unknown> };
     await expect(untyped.noSuchMethod()).rejects.toMatchObject({

@@ -35,6 +35,8 @@ export interface WorkerStorageOptions {
 }
 
 export const DEFAULT_STORAGE_CALL_TIMEOUT_MS = 30_000;
+/** How long `close()` lets the worker end on its own after it answered, before terminating it. */
+const WORKER_EXIT_WAIT_MS = 2000;
 
 /** Starts the worker, resolves once its database client is connected. */
 export async function startWorkerRelayStorage(
@@ -104,10 +106,19 @@ export async function startWorkerRelayStorage(
       pending.set(id, { resolve, reject, timer });
       worker.postMessage({ id, method, args } satisfies WorkerRequest);
     });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const close = async () => {
     closing = true;
+    // The worker answers once every call before this one settled and its client is disconnected, then ends on
+    // its own (storage-worker.ts). Terminated only when it does not: stopping it inside a statement can abort the
+    // process.
     await call('close', []).catch(() => {});
-    await worker.terminate();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), WORKER_EXIT_WAIT_MS);
+    });
+    if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+    clearTimeout(timer);
   };
 
   return new Proxy({} as RelayStorage, {

@@ -172,6 +172,32 @@ describeEachDb('dead letters', (ctx) => {
     expect(await dead().delete(b.id)).toBe(true);
     expect(await dead().get(b.id)).toBeNull();
   });
+
+  it('adds a batch in order, every field as `add` stores it (bytes, dates, nulls)', async () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 2, 1) + ms);
+    const letters = Array.from({ length: 1200 }, (_, i) => ({
+      topic: `trade/M1/S${i % 7}`,
+      payload: new Uint8Array([0x00, 0xff, i % 256, 0x80]),
+      reason: i % 2 ? 'shutdown_deadline' : 'expired_while_offline',
+      attempts: i % 3,
+      firstAttemptAt: at(i),
+      lastAttemptAt: at(i + 1.5),
+      destination: `S${i % 7}`,
+      masterAccount: i % 5 === 0 ? null : 'M1',
+      ticket: i % 5 === 0 ? null : String(9_000_000_000_000_000_000n + BigInt(i)),
+      action: i % 5 === 0 ? null : 'Open',
+    }));
+    letters.push({ ...letters[1]!, payload: new Uint8Array(0) });
+    const before = await dead().count();
+    expect(await dead().addMany(letters)).toBe(letters.length);
+    const back = await dead().list({ limit: letters.length });
+    expect(back).toHaveLength(letters.length);
+    expect(await dead().count()).toBe(before + letters.length);
+    // Newest first: the batch's order reversed, each as it went in.
+    expect(
+      back.reverse().map(({ id: _, ...rest }) => ({ ...rest, payload: Array.from(rest.payload) })),
+    ).toEqual(letters.map((l) => ({ ...l, payload: Array.from(l.payload) })));
+  });
 });
 
 describeEachDb('blocklist', (ctx) => {
