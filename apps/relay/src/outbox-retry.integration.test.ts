@@ -89,9 +89,10 @@ describe('outbox retries', () => {
     // Nudges do not hurry a retry: the backoff decides.
     for (let i = 0; i < 5; i++) await nudge(t);
 
-    await s1.waitForConfig((c) => c.config_version === 2, 5000);
+    // Generous bounds: on a loaded 2-core machine (CI, other jobs) the default 1 s poll once ran out.
+    await s1.waitForConfig((c) => c.config_version === 2, 15_000);
     await expect
-      .poll(async () => (await repos.changeHistory.getByOutboxId(updated.id))?.state)
+      .poll(async () => (await repos.changeHistory.getByOutboxId(updated.id))?.state, { timeout: 10_000 })
       .toBe('applied');
     const first = await repos.changeHistory.getByOutboxId(added.id);
     const second = await repos.changeHistory.getByOutboxId(updated.id);
