@@ -92,9 +92,9 @@ describe.skipIf(!base)('cluster mode: a replayed Open of a ticket closed before 
     // The relay replayed the three signals (nothing of them was written before the kill). The Open of ticket 2,
     // whose Close it had been delivered before the kill, reaches SB once. When the restarted relay already counted
     // SB as copying M1 as the replay ran (most runs), it refused that Open for this reason (the metric says 1; the
-    // EA-level checks below failed without the check in 2 of 3 runs); otherwise the replay found SB not yet copying (0) and the Open
-    // went nowhere anyway. (The Close and the Open of ticket 3 sent again reach SB only if its socket was back in
-    // time; the EA's ticket mapping ignores both.)
+    // EA-level checks below failed without the check in 2 of 3 runs); otherwise the replay found SB not yet
+    // copying (0) and the Open went nowhere anyway. (The Close and the Open of ticket 3 sent again reach SB only
+    // if its socket was back in time; the EA's ticket mapping ignores both.)
     const refused =
       (await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="closed_before_stop"}')) ||
       0;
