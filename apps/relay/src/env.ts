@@ -71,6 +71,8 @@ export const relayEnvSchema = z.object({
     .default('sankey'),
   /** How long after its copies were handed to the PUB socket a stream signal is acked (ms). */
   SANKEY_CLUSTER_ACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(30),
+  /** Stream messages handled per event-loop turn at most (0: a whole pull at once). */
+  SANKEY_CLUSTER_INBOX_CHUNK: z.coerce.number().int().min(0).max(10_000).default(32),
   SANKEY_RELAY_ID: z
     .string()
     .regex(RELAY_ID_PATTERN, 'letters, digits, _ and - only (1–64)')

@@ -62,6 +62,7 @@ const relay = new Relay(
             relayId: env.SANKEY_RELAY_ID,
             address: env.SANKEY_RELAY_URL,
             ackGraceMs: env.SANKEY_CLUSTER_ACK_GRACE_MS,
+            inboxChunk: env.SANKEY_CLUSTER_INBOX_CHUNK,
           },
   },
   {

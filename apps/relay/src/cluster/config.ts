@@ -20,6 +20,8 @@ export interface ClusterConfig {
   reconnectGraceMs?: number;
   /** How long after its slaves' sequence numbers were written (5 ms after its copies left the queue) a signal is acked (ms, default 30). */
   ackGraceMs?: number;
+  /** Stream messages handled per event-loop turn at most, the rest after a yield (default 32; 0: no limit). */
+  inboxChunk?: number;
   /** How often every `account_risk` row is re-read, catching risk changes announced while NATS was down (ms). */
   riskResyncMs?: number;
   /** How long a relay id's key lives without a refresh (ms). */

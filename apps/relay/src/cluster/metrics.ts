@@ -75,7 +75,7 @@ export class ClusterMetrics {
     });
     this.replayed = new client.Counter({
       name: 'sankey_cluster_replay_copies_total',
-      help: 'Copies of stream signals not sent: already handed to the slave (duplicate), or an Open replayed after a restart older than its max delay (stale_on_replay)',
+      help: 'Copies of stream signals not sent: already handed to the slave (duplicate), or an Open replayed after a restart older than its max delay (stale_on_replay), or an Open replayed after a restart whose Close the relay had received before it stopped (closed_before_stop)',
       labelNames: ['outcome'] as const,
       registers,
     });

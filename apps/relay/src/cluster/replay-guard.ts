@@ -23,13 +23,18 @@ function slavesOf(by: SeqsByMaster, master: string): Map<string, number> {
 }
 
 export class ReplayGuard implements CopyGuard {
-  /** The stream's signal being handled (null: a local signal, which the guard lets through). */
-  current: { master: string; seq: number } | null = null;
+  /**
+   * The stream's signal being handled (null: a local signal, which the guard lets through). `closed`: a replayed
+   * Open whose ticket's Close the relay had received before it stopped (replay-closes.ts): refused to every slave.
+   */
+  current: { master: string; seq: number; closed?: boolean } | null = null;
   /** Highest sequence number handed over per member (master, slave). */
   private readonly delivered: SeqsByMaster = new Map();
   /** Raised since the last write (one row per member however many signals raised it). */
   private pending: SeqsByMaster = new Map();
   duplicates = 0;
+  /** Replayed Opens' copies refused because their ticket was closed before the stop. */
+  closedBeforeStop = 0;
 
   constructor(
     private readonly store: DeliveredSeqStore,
@@ -46,8 +51,12 @@ export class ReplayGuard implements CopyGuard {
   duplicate(master: string, slave: string): boolean {
     const c = this.current;
     if (!c || c.master !== master) return false;
-    if ((this.delivered.get(master)?.get(slave) ?? 0) < c.seq) return false;
-    this.duplicates++;
+    if ((this.delivered.get(master)?.get(slave) ?? 0) >= c.seq) {
+      this.duplicates++;
+      return true;
+    }
+    if (!c.closed) return false;
+    this.closedBeforeStop++;
     return true;
   }
 

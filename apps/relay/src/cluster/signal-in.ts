@@ -6,12 +6,15 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstrea
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
 import type { FilterReason } from '@sankey/shared/protocol/constants';
+import { wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
 import type { DeadLetterSink, Logger } from '../core/ports';
 import { AckPipeline } from './ack-pipeline';
+import { ChunkedInbox } from './chunked-inbox';
 import type { ClusterConfig } from './config';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
 import type { ClusterMetrics } from './metrics';
 import type { EaPlacement } from './placement';
+import { ReplayCloses } from './replay-closes';
 import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
 import { ensureConsumer } from './stream-setup';
 import { SubjectMasters } from './subject-master';
@@ -24,12 +27,16 @@ export class SignalInlet {
   private flushed: () => Promise<void> = async () => {};
   /** Messages handled, acked once their copies have left the send queue and their numbers are written. */
   private readonly acks: AckPipeline;
+  /** The client's pulls, handed to the core a chunk per turn. */
+  private readonly inbox: ChunkedInbox<JsMsg>;
   private stopConsuming: (() => void) | null = null;
   private pendingTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** The stream's last sequence number when this relay started: messages up to it are a replay. */
   private replayUpTo = 0;
   private readonly masters: SubjectMasters;
+  /** The tickets closed among the messages the stopped relay had been delivered (refused Opens of the replay). */
+  private readonly replayCloses = new ReplayCloses();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -45,6 +52,9 @@ export class SignalInlet {
   ) {
     this.acks = new AckPipeline(guard, () => this.flushed(), cfg.ackGraceMs ?? 30);
     this.masters = new SubjectMasters(names);
+    // At most a chunk per event-loop turn (chunked-inbox.ts): the ack pipeline's timers run between chunks.
+    const chunk = cfg.inboxChunk ?? 32;
+    this.inbox = new ChunkedInbox((m) => this.onMessage(m), chunk > 0 ? chunk : Number.POSITIVE_INFINITY);
   }
 
   /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
@@ -53,6 +63,13 @@ export class SignalInlet {
     const replay = await ensureConsumer(this.jsm, this.names, this.cfg.relayId);
     if (replay) {
       this.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
+      const { fromStreamSeq: from, deliveredUpTo: upTo } = replay;
+      await this.replayCloses
+        .load(this.js, this.names.signalStream, from, upTo)
+        .then((closes) => this.log.info({ closes }, 'tickets closed before the stop read'))
+        .catch((err: unknown) =>
+          this.log.warn({ err: String(err) }, 'tickets closed before the stop not read'),
+        );
     }
     this.replayUpTo = (await this.jsm.streams.info(this.names.signalStream)).state.last_seq;
     const members = await this.guard.load();
@@ -88,8 +105,9 @@ export class SignalInlet {
       this.names.signalStream,
       this.names.durable(this.cfg.relayId),
     );
-    // A callback: each message is handled as the client reads it, without an async iterator's promise per message.
-    const messages = await consumer.consume({ max_messages: 256, callback: (m) => this.onMessage(m) });
+    // A callback: each message is handled as the client reads it (a chunk per turn when a pull brings many),
+    // without an async iterator's promise per message.
+    const messages = await consumer.consume({ max_messages: 256, callback: (m) => this.inbox.push(m) });
     this.stopConsuming = () => void messages.close();
     void messages.closed().then((err) => {
       if (err) this.log.error({ err: String(err) }, 'cluster consumer stopped');
@@ -131,8 +149,13 @@ export class SignalInlet {
         tap.remote = true;
         tap.remoteFilteredBy = undefined;
       }
-      const duplicates = this.guard.duplicates;
-      this.guard.current = seq > 0 ? { master, seq } : null;
+      const { duplicates, closedBeforeStop } = this.guard;
+      const sig = decoded.value.message;
+      const closed =
+        m.seq <= this.replayUpTo &&
+        sig.action === 'Open' &&
+        this.replayCloses.closedBeforeStop(m.seq, master, wireIntToDecimal(sig.ticket));
+      this.guard.current = seq > 0 ? { master, seq, closed } : null;
       try {
         this.where.core.handle(decoded.value, process.hrtime.bigint());
       } finally {
@@ -143,7 +166,13 @@ export class SignalInlet {
       if (tap?.remoteFilteredBy && seq > 0) this.annex(tap, master, seq, tap.remoteFilteredBy);
       if (this.guard.duplicates > duplicates)
         this.metrics.replayed.inc({ outcome: 'duplicate' }, this.guard.duplicates - duplicates);
-      if (m.seq <= this.replayUpTo && tap) {
+      if (this.guard.closedBeforeStop > closedBeforeStop)
+        this.metrics.replayed.inc(
+          { outcome: 'closed_before_stop' },
+          this.guard.closedBeforeStop - closedBeforeStop,
+        );
+      // An Open closed before the stop gets no letter either: retried, it would open a position nothing closes.
+      if (m.seq <= this.replayUpTo && tap && !closed) {
         const stale = deadLetterStaleOnReplay(
           decoded.value.message,
           tap.remoteFilteredBy,
@@ -226,5 +255,6 @@ export class SignalInlet {
   /** Stops the consumer. */
   stop(): void {
     this.stopConsuming?.();
+    this.inbox.stop();
   }
 }

@@ -25,13 +25,14 @@ export async function ensureStream(jsm: JetStreamManager, names: ClusterNames): 
  * messages. One left with unacknowledged messages (the relay was killed) is made again from just after its ack
  * floor: JetStream would redeliver those only after the ack wait, behind newer messages, out of the masters'
  * order; replayed from the floor they come first and in order (a copy already sent comes again; the EA's ticket
- * mapping ignores it). Returns what is replayed, or null.
+ * mapping ignores it). Returns what is replayed (and up to which message the old consumer had delivered its
+ * messages to the relay: the relay may have handed their copies over), or null.
  */
 export async function ensureConsumer(
   jsm: JetStreamManager,
   names: ClusterNames,
   relayId: string,
-): Promise<{ unacknowledged: number; fromStreamSeq: number } | null> {
+): Promise<{ unacknowledged: number; fromStreamSeq: number; deliveredUpTo: number } | null> {
   const durable = names.durable(relayId);
   const stream = names.signalStream;
   const config = {
@@ -56,5 +57,5 @@ export async function ensureConsumer(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: fromStreamSeq,
   });
-  return { unacknowledged: info.num_ack_pending, fromStreamSeq };
+  return { unacknowledged: info.num_ack_pending, fromStreamSeq, deliveredUpTo: info.delivered.stream_seq };
 }
