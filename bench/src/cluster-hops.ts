@@ -99,8 +99,7 @@ export function hops(run: HopRun, a: ProbeStamps, b: ProbeStamps): Record<string
     }
     const first = next(b.send, from, until);
     put('→ B first copy sent', first - from);
-    const j = firstAtOrAfter(b.send, first);
-    const last = b.send[j + run.slaves - 1];
+    const last = Number.isFinite(first) ? b.send[firstAtOrAfter(b.send, first) + run.slaves - 1] : undefined;
     if (last !== undefined && last <= end) {
       put('B first → last copy sent', last - first);
       put('B last copy sent → bench received', end - last);
