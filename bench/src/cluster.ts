@@ -12,6 +12,7 @@ import { withPostgresSchema } from '@sankey/db/urls';
 import { clusterNames } from '@sankey/shared/cluster/names';
 import pg from 'pg';
 import { Push } from 'zeromq';
+import { formatHops, type HopRun, hops, readStamps } from './cluster-hops';
 import { benchEnv } from './env';
 import { type FanoutRun, Fleet, warmupFor } from './fanout';
 import { slaveIds } from './ids';
@@ -37,7 +38,7 @@ async function heartbeats(receiver: number, accounts: [string, 'Master' | 'Slave
   push.close();
 }
 
-async function relay(id: string, url: string, cluster: string, nodeFlags: string[] = []) {
+async function relay(id: string, url: string, cluster: string, nodeFlags: string[] = [], probeOut?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), `sankey-bench-${id}-`));
   const proc = await startProcess(
     [...nodeFlags, '--import', 'tsx', 'src/main.ts'],
@@ -54,6 +55,7 @@ async function relay(id: string, url: string, cluster: string, nodeFlags: string
       SANKEY_CLUSTER: cluster,
       SANKEY_RELAY_ID: id,
       LOG_LEVEL: 'warn',
+      ...(probeOut ? { BENCH_PROBE_OUT: probeOut } : {}),
     },
     /relay ready (\{.*\})/,
     join(benchEnv.clusterRelayRoot ?? root, 'apps/relay'),
@@ -82,10 +84,17 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
   ]);
   await seed(url, groups);
   const prof = benchEnv.clusterProfileDir;
-  const flags = (who: string) => (prof ? ['--cpu-prof', '--cpu-prof-dir', join(prof, who)] : []);
-  const a = await relay('bench-a', url, cluster, flags('a'));
-  const b = await relay('bench-b', url, cluster, flags('b'));
+  const hopDir = benchEnv.clusterHopsDir;
+  const probe = join(import.meta.dirname, 'cluster-hop-probe.mjs');
+  const flags = (who: string) => [
+    ...(prof ? ['--cpu-prof', '--cpu-prof-dir', join(prof, who)] : []),
+    ...(hopDir ? ['--import', probe] : []),
+  ];
+  const stamps = (who: string) => (hopDir ? join(hopDir, `${who}.json`) : undefined);
+  const a = await relay('bench-a', url, cluster, flags('a'), stamps('a'));
+  const b = await relay('bench-b', url, cluster, flags('b'), stamps('b'));
   const rows: ClusterRow[] = [];
+  const hopRuns: HopRun[] = [];
   try {
     // Cross masters on A; local masters and every slave on B. B learns A's masters from the KV bucket.
     await heartbeats(
@@ -117,6 +126,13 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
         const perSignal = (pid: number, from: number) => ((cpuTicks(pid, true) - from) * TICK_US) / signals;
         const cpu = { aMainCpuUs: perSignal(a.pid, fromA), bMainCpuUs: perSignal(b.pid, fromB) };
         await fleet.close();
+        hopRuns.push({
+          kind: master === `L${n}` ? 'local' : 'cross',
+          slaves: n,
+          warmup,
+          sendAt: fleet.sendAt,
+          lastRecv: fleet.lastRecv,
+        });
         return { ...r, ...cpu };
       };
       const local = await run(`L${n}`, at(b));
@@ -132,6 +148,10 @@ export async function clusterSuite(log: (line: string) => void): Promise<Cluster
   } finally {
     await a.stop();
     await b.stop();
+    if (hopDir) {
+      const [sa, sb] = [readStamps(stamps('a')!), readStamps(stamps('b')!)];
+      for (const run of hopRuns) log(formatHops(run, hops(run, sa, sb)));
+    }
     const names = clusterNames(cluster);
     const nc = await connect({ servers: benchEnv.natsUrl });
     const jsm = await jetstreamManager(nc);

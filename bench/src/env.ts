@@ -38,6 +38,12 @@ export const benchEnv = {
   clusterFanout: list('BENCH_CLUSTER_FANOUT', [1, 10, 100]),
   /** Diagnosis: relay B of the cross-relay benchmark writes a CPU profile (`--cpu-prof`) into this directory. */
   clusterProfileDir: get('BENCH_CLUSTER_PROF'),
+  /**
+   * Diagnosis: both relays of the cross-relay benchmark load cluster-hop-probe.mjs, write their stamps into this
+   * directory, and the suite logs where each signal's time went, hop by hop (its latencies are then not headline
+   * figures: the probe costs time on every socket write).
+   */
+  clusterHopsDir: get('BENCH_CLUSTER_HOPS'),
   /** Diagnosis: the checkout whose apps/relay the cross-relay benchmark runs (another commit's tree, to compare). */
   clusterRelayRoot: get('BENCH_CLUSTER_RELAY_ROOT'),
   /** Signals per cross-relay run. */

@@ -31,14 +31,26 @@ function world(writeMs: () => number, flushed: () => Promise<void>) {
   const guard = new ReplayGuard(store, log);
   const acks = new AckPipeline(guard, flushed, 30);
   const acked: number[] = [];
+  /** The fake time of each ack (one value per turn that acked: the acks of one turn leave in one socket write). */
+  const ackTurns = new Set<number>();
   /** Handles stream signal `seq` of M1: its copy to S1 is queued (the number raised), then it goes to the acks. */
   const signal = (seq: number) => {
     guard.current = { master: 'M1', seq };
     guard.handed('M1', 'S1');
     guard.current = null;
-    acks.add({ seq, ack: () => acked.push(seq) } as unknown as JsMsg);
+    acks.add(msg(seq));
   };
-  return { writes, acked, signal };
+  const msg = (seq: number) =>
+    ({
+      seq,
+      ack: () => {
+        acked.push(seq);
+        ackTurns.add(Date.now());
+      },
+    }) as unknown as JsMsg;
+  /** A stream message that made no copy here (this relay's own signal). */
+  const skipped = (seq: number) => acks.skip(msg(seq));
+  return { writes, acked, ackTurns, signal, skipped };
 }
 
 describe('AckPipeline', () => {
@@ -112,5 +124,24 @@ describe('AckPipeline', () => {
     await vi.advanceTimersByTimeAsync(50);
     expect(writes.map((w) => w.seqs)).toEqual([[2]]);
     expect(acked).toEqual([1, 2]);
+  });
+
+  it('acks signals a few milliseconds apart together, within the grace, and messages that made no copy without a write', async () => {
+    const { writes, acked, ackTurns, signal, skipped } = world(
+      () => 1,
+      async () => {},
+    );
+    // One signal every 3 ms (a master trading steadily), this relay's own signals between them.
+    for (let seq = 1; seq <= 8; seq += 2) {
+      signal(seq);
+      skipped(seq + 1);
+      await vi.advanceTimersByTimeAsync(3);
+    }
+    await vi.advanceTimersByTimeAsync(30);
+    // Each copied signal's number written before its ack; the own ones need none.
+    expect(writes.flatMap((w) => w.seqs)).toEqual([1, 3, 5, 7]);
+    expect([...acked].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Before: one ack turn (one socket write) per signal, 30 ms after its write. Now one for all eight.
+    expect(ackTurns.size).toBe(1);
   });
 });

@@ -26,16 +26,51 @@ export class AckPipeline {
   /** Cuts not written yet, oldest first. */
   private readonly cuts: Cut[] = [];
   private writing = false;
+  /** Written (or needing no write), acked when the ack timer fires. */
+  private toAck: JsMsg[] = [];
+  private ackTimer: NodeJS.Timeout | null = null;
 
   /**
    * `flushed` resolves once every frame queued before the call has been handed to the socket (and every copy
-   * parked so far stored); the signals are acked `ackGraceMs` after their numbers are written.
+   * parked so far stored); the signals are acked at most `ackGraceMs` after their numbers are written.
    */
   constructor(
     private readonly guard: ReplayGuard,
     private readonly flushed: () => Promise<void>,
     private readonly ackGraceMs: number,
   ) {}
+
+  /**
+   * A stream message that made no copy here (another relay's master with no slave here, or this relay's own):
+   * nothing to wait for, acked with the next batch of acks.
+   */
+  skip(m: JsMsg): void {
+    this.ackSoon([m]);
+  }
+
+  /**
+   * Acks wait at most `ackGraceMs` and leave together: one timer, and the client writes every ack of that turn in
+   * one socket write. One timer per written batch cost a write per stream signal on both relays (and an ack for
+   * the server to handle) when signals come a few milliseconds apart: CPU taken from the next signals' path on a
+   * loaded machine (docs/cluster.md, Cross-relay latency).
+   */
+  private ackSoon(msgs: JsMsg[]): void {
+    for (const m of msgs) this.toAck.push(m);
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(this.ackAll, this.ackGraceMs);
+  }
+
+  private readonly ackAll = (): void => {
+    this.ackTimer = null;
+    const msgs = this.toAck;
+    this.toAck = [];
+    try {
+      // In the order they were handled.
+      for (const m of msgs) m.ack();
+    } catch {
+      // The connection closed meanwhile: the stream redelivers them after the restart (and dedup holds).
+    }
+  };
 
   /** A signal handled: its copies are queued (or parked) already. */
   add(m: JsMsg): void {
@@ -78,14 +113,7 @@ export class AckPipeline {
       .persist(seqs)
       .catch(() => {})
       .then(() => {
-        // Timers of one delay fire in order: the signals are acked in the order they came.
-        setTimeout(() => {
-          try {
-            for (const c of ready) for (const m of c.msgs) m.ack();
-          } catch {
-            // The connection closed meanwhile: the stream redelivers them after the restart (and dedup holds).
-          }
-        }, this.ackGraceMs);
+        for (const c of ready) this.ackSoon(c.msgs);
         this.writing = false;
         this.write();
       });

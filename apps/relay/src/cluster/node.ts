@@ -206,14 +206,19 @@ export class ClusterNode {
     const { core, injected, remote, mine } = this.where;
     switch (msg.type) {
       case 'TradeSignal': {
-        // Published when the journal sequences it, before the copies to this relay's own slaves go out.
+        // Published before the copy engine runs (docs/cluster.md, Published first): a signal the journal will record
+        // (its master has members) takes its sequence number now; else when the journal sequences it.
         const tap = this.tap;
         if (!tap) return core.handle(msg, receivedAtNs);
-        tap.onSequenced = this.publishSignal;
+        const sig = msg.message;
+        const seq = core.membersOf(sig.source_account).length > 0 ? tap.sequenceEarly(sig) : null;
+        if (seq !== null) this.publishSignal(sig, seq);
+        else tap.onSequenced = this.publishSignal;
         try {
           core.handle(msg, receivedAtNs);
         } finally {
           tap.onSequenced = null;
+          tap.endLocal();
         }
         return;
       }

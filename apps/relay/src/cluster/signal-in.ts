@@ -115,6 +115,8 @@ export class SignalInlet {
   }
 
   private onMessage(m: JsMsg): void {
+    // This relay's own signals and those of masters with no slave here make no copy: nothing to wait for.
+    let copying = false;
     try {
       if (this.skippedBySubject(m.subject)) return;
       const from = m.headers?.get(H_RELAY);
@@ -122,6 +124,7 @@ export class SignalInlet {
         this.metrics.consumed.inc({ outcome: 'own' });
         return;
       }
+      copying = true;
       const decoded = decodeInbound(m.data);
       if (!decoded.ok || decoded.value.type !== 'TradeSignal') {
         this.metrics.consumed.inc({ outcome: 'bad' });
@@ -194,7 +197,8 @@ export class SignalInlet {
     } finally {
       // Copies are queued or parked synchronously by core.handle; the ack waits until the queued ones have been
       // handed to the socket, so a relay killed before that gets the signal again after its restart.
-      this.acks.add(m);
+      if (copying) this.acks.add(m);
+      else this.acks.skip(m);
     }
   }
 

@@ -9,6 +9,7 @@ import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import type { Logger } from '../core/ports';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
 import type { ClusterMetrics } from './metrics';
+import { writeNow } from './nats-write-now';
 import type { Outbound } from './outbound-buffer';
 import { PubAcks } from './pub-acks';
 import { ClusterPublisher } from './publisher';
@@ -20,7 +21,7 @@ export class SignalOutlet {
   private readonly waitingFloor = new Map<string, { sig: TradeSignal; seq: number }[]>();
 
   constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly names: ClusterNames,
     private readonly relayId: string,
@@ -97,6 +98,8 @@ export class SignalOutlet {
       headers: { [H_RELAY]: this.relayId, [H_SEQ]: String(seq), [H_AT]: String(Date.now()) },
     };
     this.publisher.send(item);
+    // On the socket before the rest of the signal's handling (the copy engine, local copies, the journal entry).
+    writeNow(this.nc);
     this.metrics.bufferDepth.set(this.publisher.buffer.depth);
   }
 

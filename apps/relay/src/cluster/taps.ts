@@ -15,12 +15,37 @@ export class JournalTap implements SignalRecorder {
   remoteFilteredBy: Record<string, FilterReason> | undefined;
   /** Told of each journalled signal with its sequence number, when set. */
   onSequenced: ((sig: TradeSignal, seq: number) => void) | null = null;
+  /** A local signal sequenced before the engine ran (`sequenceEarly`): recorded with that number. */
+  private early: { sig: TradeSignal; seq: number } | null = null;
 
   constructor(private readonly inner: JournalPort) {}
+
+  /**
+   * Takes the sequence number of a local signal the journal will record (its master has members) before the copy
+   * engine runs, so the node can publish it first; null when the journal cannot. Cleared by `record` or `endLocal`.
+   */
+  sequenceEarly(sig: TradeSignal): number | null {
+    const seq = this.inner.nextSeq?.(sig.source_account);
+    if (seq === undefined) return null;
+    this.early = { sig, seq };
+    return seq;
+  }
+
+  /** The local signal is handled: a number taken early and not recorded (the engine threw) is dropped. */
+  endLocal(): void {
+    this.early = null;
+  }
 
   record(...args: RecordArgs): void {
     if (this.remote) {
       this.remoteFilteredBy = args[3];
+      return;
+    }
+    const early = this.early;
+    if (early !== null && early.sig === args[0]) {
+      this.early = null;
+      const [sig, accepted, filtered, filteredBy, via, elsewhere] = args;
+      this.inner.record(sig, accepted, filtered, filteredBy, via, elsewhere, early.seq);
       return;
     }
     const seq = this.inner.record(...args);
@@ -37,7 +62,9 @@ type RecordArgs = Parameters<SignalRecorder['record']>;
 
 /** What the tap wraps: the signal journal (journal/journal.ts). */
 export interface JournalPort {
-  record(...a: RecordArgs): unknown;
+  /** `seq`: the number `nextSeq` gave for this signal. */
+  record(...a: [...RecordArgs, seq?: number]): unknown;
+  nextSeq?(masterAccount: string): number;
   annex?(master: string, seq: number, relayId: string, filteredBy: Record<string, FilterReason>): void;
 }
 

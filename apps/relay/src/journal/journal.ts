@@ -73,7 +73,18 @@ export class SignalJournal {
     });
   }
 
-  /** Called once per inbound trade signal, after the copy engine decided. Returns the sequence number. */
+  /**
+   * The next sequence number of a master, taken before its signal is recorded (cluster mode publishes the signal
+   * with it before the copy engine ran): pass it to `record` for that signal.
+   */
+  nextSeq(masterAccount: string): number {
+    return this.sequencer.next(masterAccount);
+  }
+
+  /**
+   * Called once per inbound trade signal, after the copy engine decided. Returns the sequence number: `seq` when
+   * given (taken with `nextSeq`), else the next one.
+   */
   record(
     sig: TradeSignal,
     accepted: number,
@@ -81,8 +92,8 @@ export class SignalJournal {
     filteredBy?: Record<string, FilterReason>,
     via?: Record<string, string>,
     elsewhere?: number,
+    seq: number = this.sequencer.next(sig.source_account),
   ): number {
-    const seq = this.sequencer.next(sig.source_account);
     this.entries.push({
       masterAccount: sig.source_account,
       seq,
