@@ -1,5 +1,5 @@
 // The transport's write side with real sockets: a signal's copies go to the socket as they are made (no microtask
-// hop per frame), at most 512 in a row before the event loop turns, in the send queue's order, each reported once as it settles.
+// hop per frame), at most 1,024 per event-loop turn, in the send queue's order, each reported once as it settles.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriber } from 'zeromq';
 import { tradeFrame as frame, startTransport } from '../testing/transport';
@@ -53,21 +53,34 @@ describe('ZmqTransport write side', () => {
     expect(received).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
   });
 
-  it('sends at most 512 frames in a row, then lets the event loop turn; the rest follow, in order', async () => {
+  it('sends at most 1,024 frames per event-loop turn; the rest follow, in order', async () => {
     const { t, sent, received } = await start();
-    for (let i = 0; i < 1_500; i++) t.send(frame('M', i));
-    // At most 512 went (the next one is held for the next turn), the rest wait in the queue.
+    for (let i = 0; i < 2_500; i++) t.send(frame('M', i));
+    // At most 1,024 went (the next one is held for the next turn), the rest wait in the queue.
     const first = t.queueDepth;
-    expect(first).toBeGreaterThanOrEqual(1_500 - 513);
+    expect(first).toBeGreaterThanOrEqual(2_500 - 1_025);
     await new Promise((r) => setImmediate(r));
-    // One turn later, 512 more: not all at once.
-    expect(t.queueDepth).toBe(first - 512);
-    for (let turns = 0; sent.length < 1_500 && turns < 100; turns++)
+    // One turn later, 1,024 more: not all at once.
+    expect(t.queueDepth).toBe(first - 1_024);
+    for (let turns = 0; sent.length < 2_500 && turns < 100; turns++)
       await new Promise((r) => setImmediate(r));
-    expect(sent).toEqual(Array.from({ length: 1_500 }, (_, i) => i));
-    await expect.poll(() => received.length).toBe(1_500);
-    expect(received).toEqual(Array.from({ length: 1_500 }, (_, i) => String(i)));
+    expect(sent).toEqual(Array.from({ length: 2_500 }, (_, i) => i));
+    await expect.poll(() => received.length).toBe(2_500);
+    expect(received).toEqual(Array.from({ length: 2_500 }, (_, i) => String(i)));
     await t.flush();
     expect(t.queueDepth).toBe(0);
+  });
+
+  it('gives every turn the whole budget: what earlier turns sent does not split a later signal', async () => {
+    const { t, sent } = await start();
+    let next = 0;
+    // Turn after turn, one signal's copies to 1,000 slaves: each goes to the socket whole, none waits in the queue.
+    for (let turn = 0; turn < 3; turn++) {
+      for (let i = 0; i < 1_000; i++) t.send(frame('M', next++));
+      expect(t.queueDepth).toBe(0);
+      await new Promise((r) => setImmediate(r));
+    }
+    await expect.poll(() => sent.length).toBe(3_000);
+    expect(sent).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
   });
 });

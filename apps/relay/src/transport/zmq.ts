@@ -34,8 +34,11 @@ export interface ZmqHooks {
   onSubscription?(topic: string, live: boolean): void;
 }
 
-/** Frames handed to the socket in a row, at most, before the writer lets the event loop turn. */
-const SENDS_PER_TURN = 512;
+/**
+ * Frames handed to the socket per event-loop turn, at most; the rest wait for the next turn. One signal's copies to
+ * 1,000 slaves fit in one turn, so none of them waits for the signal's bookkeeping after the copy loop.
+ */
+const SENDS_PER_TURN = 1024;
 
 const isBusy = (err: unknown) => (err as { code?: unknown } | null)?.code === 'EBUSY';
 
@@ -54,11 +57,14 @@ export class ZmqTransport {
   private readonly outstanding: OutboundFrame[] = [];
   /** The socket is busy with a delayed write: the next frame waits for `lastSend` (see `pump`). */
   private blocked = false;
-  /** `SENDS_PER_TURN` frames went without a break: the next one waits for the next event-loop turn. */
+  /** `SENDS_PER_TURN` frames went in this turn: the next one waits for the next event-loop turn. */
   private yielded = false;
   private sendsLeft = SENDS_PER_TURN;
+  /** A frame went in this turn: `newTurn` is due (one `setImmediate` per turn that sends, none while idle). */
+  private turnStarted = false;
   private readonly newTurn = (): void => {
     this.sendsLeft = SENDS_PER_TURN;
+    this.turnStarted = false;
     this.yielded = false;
     if (!this.blocked) this.pump();
   };
@@ -156,11 +162,12 @@ export class ZmqTransport {
    * (zeromq's `send` returns a settled promise: writable, and fewer than 512 sends since its last event-loop turn)
    * the next one follows without a microtask hop, so a signal's copies leave while the rest are being made. When
    * it does not (a delayed write, then `EBUSY` for the next `send`), the frame is held and everything waits for
-   * that write to settle, as the send queue's order and bounds (D14, D15) want. After `SENDS_PER_TURN` frames the
-   * next waits for the next event-loop turn (what zeromq itself does without `sendTimeout: 0`: its 513th send is
-   * a delayed write), so a burst neither starves the loop nor leaves the queue's accounting (refusals, shutdown
-   * letters). No timer is set while fewer frames go: one signal's copies cost no extra turn. Outcomes
-   * (`onSent`, `onSendFailed`) are reported as each `send` settles, in order.
+   * that write to settle, as the send queue's order and bounds (D14, D15) want. After `SENDS_PER_TURN` frames in
+   * one event-loop turn the next waits for the next turn (zeromq without `sendTimeout: 0` makes its 513th send of a
+   * turn a delayed write), so a burst neither starves the loop nor leaves the queue's accounting (refusals, shutdown
+   * letters). The budget is per turn, not per run of frames: a budget spent over many signals would split a later
+   * signal's copies, the rest waiting for that signal's bookkeeping. Outcomes (`onSent`, `onSendFailed`) are
+   * reported as each `send` settles, in order.
    */
   private pump(): void {
     for (let item = this.held ?? this.queue.shift(); item; item = this.queue.shift()) {
@@ -172,10 +179,14 @@ export class ZmqTransport {
   /** Hands one frame to the socket; false when it is held instead (the writer's turn is over, or the socket busy). */
   private write(item: OutboundFrame): boolean {
     if (this.sendsLeft === 0) {
+      // `newTurn` was scheduled by this turn's first frame.
       this.held = item;
       this.yielded = true;
-      setImmediate(this.newTurn);
       return false;
+    }
+    if (!this.turnStarted) {
+      this.turnStarted = true;
+      setImmediate(this.newTurn);
     }
     this.sendsLeft--;
     let sent: Promise<void>;

@@ -37,8 +37,12 @@ const select = {
 
 const COLUMNS =
   '"masterAccount", "slaveAccount", "ticket", "state", "symbol", "lots", "openedAt", "updatedAt"';
+// The unique key is (master, ticket, slave), ticket before slave: a batch holds a signal's copies (one ticket, every
+// slave), whose keys are then neighbours in the index. Slave before ticket put each of them on a leaf page of its
+// own once every slave had a few hundred rows: one index page written per row, 3–6× the CPU per row at N = 1,000
+// (BENCHMARKS.md, "Reading the figures against the targets").
 const ON_CONFLICT =
-  'ON CONFLICT ("masterAccount", "slaveAccount", "ticket") DO UPDATE SET "state" = excluded."state", ' +
+  'ON CONFLICT ("masterAccount", "ticket", "slaveAccount") DO UPDATE SET "state" = excluded."state", ' +
   '"symbol" = excluded."symbol", "lots" = excluded."lots", "updatedAt" = excluded."updatedAt"';
 // The parameter holds one element per group of rows that differ only in the slave (a signal's copies):
 // [master, ticket, state, symbol, lots, openedAt, updatedAt, [slave, …]]. The group's fields are read once
