@@ -1,6 +1,7 @@
 // Whatever the relay could not deliver (docs/protocol.md D20): visible in the UI and the operator CLI, retryable
 // and purgeable.
 import { type DbClient, driverExecutor, providerOfClient } from '../client';
+import { driverDate } from './shared';
 
 export interface DeadLetterDto {
   id: number;
@@ -51,9 +52,6 @@ const ADD_PG =
   'r.v ->> 6, r.v ->> 7, r.v ->> 8, r.v ->> 9 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(v, i) ' +
   'ORDER BY r.i';
 
-/** Dates as Prisma stores them (see delivery-ledger.ts); SQLite takes them as text with an explicit offset. */
-const storedDate = (d: Date, pg: boolean) => (pg ? d.toISOString() : `${d.toISOString().slice(0, -1)}+00:00`);
-
 /** The letters as one JSON parameter, payloads in hex. */
 function encodeLetters(entries: NewDeadLetter[], pg: boolean): string {
   return JSON.stringify(
@@ -62,8 +60,8 @@ function encodeLetters(entries: NewDeadLetter[], pg: boolean): string {
       Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength).toString('hex'),
       e.reason,
       e.attempts,
-      storedDate(e.firstAttemptAt, pg),
-      storedDate(e.lastAttemptAt, pg),
+      driverDate(e.firstAttemptAt, pg),
+      driverDate(e.lastAttemptAt, pg),
       e.destination,
       e.masterAccount,
       e.ticket,

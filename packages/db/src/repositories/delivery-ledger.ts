@@ -2,6 +2,7 @@
 // relay did with the copy. Written by the relay in batches (last state per ticket wins); the open set (everything
 // not closed) is read back at start; closed rows are pruned by age.
 import { type DbClient, driverExecutor, providerOfClient } from '../client';
+import { driverDate } from './shared';
 
 export type DeliveryState = 'sent' | 'closed' | 'parked' | 'dead_lettered';
 
@@ -69,13 +70,10 @@ function* chunks<T>(xs: T[], size: number): Generator<T[]> {
 type Group = [string, string, string, string | null, number | null, string, string, string[]];
 
 /**
- * The rows as one JSON parameter, grouped (see UPSERT_SQLITE). Dates as Prisma's adapters would bind them, so the
- * stored text and its ordering are the same as Prisma's own writes: SQLite keeps ISO 8601 text with `+00:00`;
- * PostgreSQL gets UTC instants for its `timestamp(3)` columns. Numbers survive JSON exactly (shortest round-trip
- * form, read back by both databases).
+ * The rows as one JSON parameter, grouped (see UPSERT_SQLITE). Dates as Prisma's adapters would bind them
+ * (`driverDate`). Numbers survive JSON exactly (shortest round-trip form, read back by both databases).
  */
 function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
-  const at = pg ? (d: Date) => d.toISOString() : (d: Date) => `${d.toISOString().slice(0, -1)}+00:00`;
   const groups = new Map<string, Group>();
   for (const r of rows) {
     // No NUL in account ids (D18), decimal tickets, states, instants; the symbol JSON-quoted; lots last.
@@ -89,8 +87,8 @@ function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
         r.state,
         r.symbol,
         r.lots,
-        at(r.openedAt),
-        at(r.updatedAt),
+        driverDate(r.openedAt, pg),
+        driverDate(r.updatedAt, pg),
         [r.slaveAccount],
       ]);
     }

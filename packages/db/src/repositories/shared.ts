@@ -10,3 +10,11 @@ export function toSafeNumber(value: bigint, what: string): number {
   }
   return Number(value);
 }
+
+/**
+ * A date as the database drivers take it in our JSON batch statements, the same text and instant Prisma's adapters
+ * bind: SQLite keeps ISO 8601 text with `+00:00` (so stored text orders like Prisma's own writes); PostgreSQL gets
+ * the UTC instant for its `timestamp(3)` columns.
+ */
+export const driverDate = (d: Date, pg: boolean): string =>
+  pg ? d.toISOString() : `${d.toISOString().slice(0, -1)}+00:00`;

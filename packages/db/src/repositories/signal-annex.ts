@@ -2,7 +2,7 @@
 // the filter reasons that relay gave its own slaves. Written in batches by the slaves' relays, read by the Trades
 // page next to the master relay's journal entry, pruned with the journal.
 import type { DbClient } from '../client';
-import { type JsonObject, toSafeNumber } from './shared';
+import { driverDate, type JsonObject, toSafeNumber } from './shared';
 
 export interface SignalAnnexRow {
   masterAccount: string;
@@ -34,10 +34,15 @@ export function createSignalAnnexRepository(client: DbClient) {
     async appendBatch(rows: SignalAnnexRow[]): Promise<void> {
       if (rows.length === 0) return;
       const pg = isPg(client);
-      // Dates as Prisma stores them (see signal-journal.ts).
-      const at = (d: Date) => (pg ? d.toISOString() : `${d.toISOString().slice(0, -1)}+00:00`);
+      // Dates as Prisma stores them (driverDate).
       const json = JSON.stringify(
-        rows.map((r) => [r.masterAccount, r.seq, r.relayId, at(r.receivedAt), JSON.stringify(r.filteredBy)]),
+        rows.map((r) => [
+          r.masterAccount,
+          r.seq,
+          r.relayId,
+          driverDate(r.receivedAt, pg),
+          JSON.stringify(r.filteredBy),
+        ]),
       );
       await client.$executeRawUnsafe(pg ? APPEND_PG : APPEND_SQLITE, json);
     },

@@ -3,7 +3,7 @@
 // ticket as a decimal string.
 import { type DbClient, driverExecutor, providerOfClient } from '../client';
 import { UniqueViolation } from '../errors';
-import { type JsonObject, toSafeNumber } from './shared';
+import { driverDate, type JsonObject, toSafeNumber } from './shared';
 
 export interface SignalJournalEntry {
   masterAccount: string;
@@ -53,13 +53,13 @@ const APPEND_PG =
   `(r.v ->> 2)::timestamptz AT TIME ZONE 'UTC', r.v ->> 3, (r.v ->> 4)::bigint, r.v ->> 5, (r.v ->> 6)::jsonb ` +
   'FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(v, i) ORDER BY r.i';
 
-/** The entries as one JSON parameter; dates and JSON text as Prisma stores them (see delivery-ledger.ts). */
+/** The entries as one JSON parameter; dates (driverDate) and JSON text as Prisma stores them. */
 function encodeEntries(entries: SignalJournalEntry[], pg: boolean): string {
   return JSON.stringify(
     entries.map((e) => [
       e.masterAccount,
       e.seq,
-      pg ? e.receivedAt.toISOString() : `${e.receivedAt.toISOString().slice(0, -1)}+00:00`,
+      driverDate(e.receivedAt, pg),
       e.action,
       e.ticket,
       e.symbol ?? null,
