@@ -10,7 +10,15 @@ import { issueSocketToken } from '@sankey/shared/api/socket-token';
 import type { SlaveConfigMessage, TradeSignal } from '@sankey/shared/protocol/messages';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { API_TOKEN, type ClusterWorld, clusterWorld, privateNats, runRelay } from './cluster-world';
+import {
+  API_TOKEN,
+  type ClusterWorld,
+  clusterWorld,
+  fixedRelayPorts,
+  privateNats,
+  relayMetric,
+  runRelay,
+} from './cluster-world';
 import { freePort } from './free-port';
 
 const base = testPostgresUrl();
@@ -40,12 +48,6 @@ const trades = (
     .received()
     .filter((f) => f.topic === topic)
     .map((f) => f.message!.message as TradeSignal);
-
-async function metric(http: string, name: string): Promise<number> {
-  const text = await (await fetch(`${http}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
-}
 
 describe.skipIf(!base)('cluster mode under failures', () => {
   it('NATS down for 10 s: local copies go on, cross-relay copies wait and then arrive in order', async () => {
@@ -79,9 +81,9 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     // Local copying goes on without NATS.
     await sa.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 10_000);
     await expect
-      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
       .toBe(20);
-    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(0);
+    expect(await relayMetric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(0);
     expect(trades(sb, 'trade/M1/SB').filter((x) => Number(x.ticket) >= 2)).toEqual([]);
 
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
@@ -92,9 +94,9 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       .map((x) => `${x.action}:${x.ticket}`);
     expect(seen).toEqual(expected);
     await expect
-      .poll(() => metric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
+      .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
       .toBe(0);
-    expect(await metric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(1);
+    expect(await relayMetric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(1);
     // Copying across goes on after the outage.
     await m1.open({ ticket: 50, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
     await sb.waitForCommand((c) => c.ticket === 50, 10_000);
@@ -117,16 +119,16 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       // No EA anywhere: nothing else makes the relay send a snapshot meanwhile.
       await nats.stop();
       await expect
-        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 10_000 })
+        .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 10_000 })
         .toBe(0);
       const before = snapshots.length;
       await nats.start();
       await expect
-        .poll(() => metric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 20_000 })
+        .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_nats_connected'), { timeout: 20_000 })
         .toBe(1);
       await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBeGreaterThan(before);
       expect(snapshots.at(-1)?.members.map((m) => m.slaveAccount)).toEqual(['SB']);
-      expect(await metric(a.endpoints.http, 'sankey_cluster_events_total{outcome="resync"}')).toBe(1);
+      expect(await relayMetric(a.endpoints.http, 'sankey_cluster_events_total{outcome="resync"}')).toBe(1);
     } finally {
       socket.close();
     }
@@ -262,11 +264,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
   it('relay B killed with SIGKILL during 1,000 signals and restarted: each Close once, stale Opens dead-lettered, C unaffected', async () => {
     w = await clusterWorld();
     const [a, c] = await w.relays(['relay-a', 'relay-c']);
-    const ports = {
-      SANKEY_ZMQ_RECEIVER_PORT: String(await freePort()),
-      SANKEY_ZMQ_PUBLISHER_PORT: String(await freePort()),
-      SANKEY_RELAY_HTTP_PORT: String(await freePort()),
-    };
+    const ports = await fixedRelayPorts();
     let b = await w.relay('relay-b', ports);
     // SB1 allows a minute, so the Closes replayed after the restart are copied; SB2 allows 2 s, so the Opens sent
     // while B was down are stale by the time B is back (its restart alone waits 3 s for its relay id): B itself
@@ -343,7 +341,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     expect(executed(sb1, 'close').length, 'each Close executed once').toBe(500);
     expect(new Set(executed(sb1, 'close')).size).toBe(500);
     console.log(
-      `SIGKILL of relay B: Closes sent to SB1 twice by the relay: ${closes.length - 500}; copies it kept back as duplicates after the restart: ${(await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')) || 0}`,
+      `SIGKILL of relay B: Closes sent to SB1 twice by the relay: ${closes.length - 500}; copies it kept back as duplicates after the restart: ${(await relayMetric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')) || 0}`,
     );
     // The repeat window: the copies B had handed to SB1 beyond SB1's sequence number written before the kill, and
     // over how long SB1 received them.
@@ -433,11 +431,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
   it('does not send a replayed signal again to a slave that had it (dedup by master and seq in the ledger); a stale replayed Open is dead-lettered with the member’s symbol, and its retry reaches the slave with it', async () => {
     w = await clusterWorld();
     const a = await w.relay('relay-a');
-    const ports = {
-      SANKEY_ZMQ_RECEIVER_PORT: String(await freePort()),
-      SANKEY_ZMQ_PUBLISHER_PORT: String(await freePort()),
-      SANKEY_RELAY_HTTP_PORT: String(await freePort()),
-    };
+    const ports = await fixedRelayPorts();
     // Relay B acks a signal only 20 s after its copies left: killed before that, it gets them all again.
     let b = await w.relay('relay-b', { ...ports, SANKEY_CLUSTER_ACK_GRACE_MS: '20000' });
     await w.admin(a).createGroup('M1', {
@@ -515,7 +509,9 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       'Modify:2',
       'Open:6',
     ]);
-    expect(await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}')).toBe(7);
+    expect(
+      await relayMetric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="duplicate"}'),
+    ).toBe(7);
 
     // M2's stale Open was not sent to SM: B dead-lettered it with the frame a live copy would have carried.
     const letters = async () => {

@@ -7,8 +7,7 @@ import { parsePostgresUrl } from '@sankey/db/urls';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ClusterWorld, clusterWorld } from './cluster-world';
-import { freePort } from './free-port';
+import { type ClusterWorld, clusterWorld, fixedRelayPorts, relayMetric } from './cluster-world';
 
 const base = testPostgresUrl();
 if (!base) process.stdout.write('cluster replay e2e skipped: TEST_POSTGRES_URL is not set\n');
@@ -21,21 +20,11 @@ afterEach(async () => {
   w = undefined;
 });
 
-async function metric(http: string, name: string): Promise<number> {
-  const text = await (await fetch(`${http}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
-}
-
 describe.skipIf(!base)('cluster mode: a replayed Open of a ticket closed before the kill', () => {
   it('is not sent again: the slave’s EA opens and closes the ticket once', async () => {
     w = await clusterWorld();
     const a = await w.relay('relay-a');
-    const ports = {
-      SANKEY_ZMQ_RECEIVER_PORT: String(await freePort()),
-      SANKEY_ZMQ_PUBLISHER_PORT: String(await freePort()),
-      SANKEY_RELAY_HTTP_PORT: String(await freePort()),
-    };
+    const ports = await fixedRelayPorts();
     let b = await w.relay('relay-b', ports);
     await w.admin(a).createGroup('M1', {
       enabled: true,
@@ -96,8 +85,10 @@ describe.skipIf(!base)('cluster mode: a replayed Open of a ticket closed before 
     // copying (0) and the Open went nowhere anyway. (The Close and the Open of ticket 3 sent again reach SB only
     // if its socket was back in time; the EA's ticket mapping ignores both.)
     const refused =
-      (await metric(b.endpoints.http, 'sankey_cluster_replay_copies_total{outcome="closed_before_stop"}')) ||
-      0;
+      (await relayMetric(
+        b.endpoints.http,
+        'sankey_cluster_replay_copies_total{outcome="closed_before_stop"}',
+      )) || 0;
     console.log(`replayed Open of a closed ticket refused at the relay: ${refused}`);
     expect(refused).toBeLessThanOrEqual(1);
     const opens2 = sb

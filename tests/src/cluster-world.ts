@@ -296,3 +296,19 @@ export async function deleteCluster(cluster: string, natsUrl = NATS_URL, token?:
     await nc.close();
   }
 }
+
+/** A gauge's or counter's value on a relay's `/metrics` (`name` with its labels, as printed); NaN when absent. */
+export async function relayMetric(http: string, name: string): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
+}
+
+/** Ports of its own for a relay that is killed and started again on the same ports (its EAs reconnect to them). */
+export async function fixedRelayPorts(): Promise<Record<string, string>> {
+  return {
+    SANKEY_ZMQ_RECEIVER_PORT: String(await freePort()),
+    SANKEY_ZMQ_PUBLISHER_PORT: String(await freePort()),
+    SANKEY_RELAY_HTTP_PORT: String(await freePort()),
+  };
+}
