@@ -18,7 +18,14 @@ describe('ChunkedInbox', () => {
 
   it('handles a pull of 100 a chunk per turn, in order, letting timers run between chunks', async () => {
     const handled: number[] = [];
-    const inbox = new ChunkedInbox<number>((n) => handled.push(n), 16);
+    // Each message takes 0.1 ms: a chunk outlasts the timer's 1 ms, so the timer is due by the next turn (with an
+    // instant handler the whole pull could go through before the timer is due, and the test said nothing).
+    const slowly = (n: number) => {
+      const until = performance.now() + 0.1;
+      while (performance.now() < until);
+      handled.push(n);
+    };
+    const inbox = new ChunkedInbox<number>(slowly, 16);
     let handledWhenTimerRan = -1;
     setTimeout(() => {
       handledWhenTimerRan = handled.length;

@@ -4,6 +4,7 @@
 import { MAX_INBOUND_FRAME_BYTES } from '@sankey/shared/protocol/constants';
 import { Pull, XPublisher } from 'zeromq';
 import type { OutboundFrame } from '../core/ports';
+import { TurnBudget } from '../core/turn-budget';
 import { FlushBarriers } from './flush-barriers';
 import { type RefusalReason, SendQueue } from './send-queue';
 
@@ -59,15 +60,11 @@ export class ZmqTransport {
   private blocked = false;
   /** `SENDS_PER_TURN` frames went in this turn: the next one waits for the next event-loop turn. */
   private yielded = false;
-  private sendsLeft = SENDS_PER_TURN;
-  /** A frame went in this turn: `newTurn` is due (one `setImmediate` per turn that sends, none while idle). */
-  private turnStarted = false;
-  private readonly newTurn = (): void => {
-    this.sendsLeft = SENDS_PER_TURN;
-    this.turnStarted = false;
+  /** One `setImmediate` per turn that sends, none while idle: the next turn goes on with what waits. */
+  private readonly turn = new TurnBudget(SENDS_PER_TURN, () => {
     this.yielded = false;
     if (!this.blocked) this.pump();
-  };
+  });
   /** The next frame to go, taken off the queue when the socket was busy. */
   private held: OutboundFrame | null = null;
   private lastSend: Promise<void> | null = null;
@@ -178,17 +175,12 @@ export class ZmqTransport {
 
   /** Hands one frame to the socket; false when it is held instead (the writer's turn is over, or the socket busy). */
   private write(item: OutboundFrame): boolean {
-    if (this.sendsLeft === 0) {
-      // `newTurn` was scheduled by this turn's first frame.
+    if (!this.turn.take()) {
+      // The next turn was scheduled by this turn's first frame.
       this.held = item;
       this.yielded = true;
       return false;
     }
-    if (!this.turnStarted) {
-      this.turnStarted = true;
-      setImmediate(this.newTurn);
-    }
-    this.sendsLeft--;
     let sent: Promise<void>;
     try {
       sent = this.pub.send(item.frame);
