@@ -57,7 +57,7 @@ export class ClusterNode {
     this.nc = j.nc;
     const { log } = deps;
     const id = cfg.relayId;
-    this.replay = new ReplayGuard(deps.seqStore, log);
+    this.replay = new ReplayGuard(deps.seqStore, log, (outcome) => j.metrics.replayed.inc({ outcome }));
     this.outlet = new SignalOutlet(j.nc, j.jsm, j.names, id, cfg.bufferCapacity ?? 10_000, j.metrics, log);
     this.inlet = new SignalInlet(
       j.js,

@@ -37,18 +37,13 @@ export class ReplayCloses {
   }
 
   /** Records a message's ticket when it is a full Close (a `close_ratio` in (0, 1) is a partial one). */
-  note(data: Uint8Array): void {
+  private note(data: Uint8Array): void {
     const d = decodeInbound(data);
     if (!d.ok || d.value.type !== 'TradeSignal') return;
     const sig = d.value.message;
     if (sig.action !== 'Close') return;
     if (sig.close_ratio !== undefined && sig.close_ratio > 0 && sig.close_ratio < 1) return;
     this.closed.add(keyOf(sig.source_account, wireIntToDecimal(sig.ticket)));
-  }
-
-  /** For testing without a stream: the Closes `note`d cover stream messages up to `upTo`. */
-  coverUpTo(upTo: number): void {
-    this.upTo = upTo;
   }
 
   /**

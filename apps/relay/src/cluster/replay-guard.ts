@@ -13,6 +13,12 @@ import type { DeliveredSeq, DeliveredSeqStore } from '../ledger/delivered-seq';
 /** Sequence numbers per master, then per slave (no key built per copy on the fan-out path). */
 export type SeqsByMaster = Map<string, Map<string, number>>;
 
+/**
+ * Why the guard refused a copy: the slave was handed the signal already (`duplicate`), or it is a replayed Open whose
+ * ticket's Close the relay had received before it stopped (`closed_before_stop`).
+ */
+export type RefusedCopy = 'duplicate' | 'closed_before_stop';
+
 function slavesOf(by: SeqsByMaster, master: string): Map<string, number> {
   let m = by.get(master);
   if (!m) {
@@ -32,13 +38,12 @@ export class ReplayGuard implements CopyGuard {
   private readonly delivered: SeqsByMaster = new Map();
   /** Raised since the last write (one row per member however many signals raised it). */
   private pending: SeqsByMaster = new Map();
-  duplicates = 0;
-  /** Replayed Opens' copies refused because their ticket was closed before the stop. */
-  closedBeforeStop = 0;
 
   constructor(
     private readonly store: DeliveredSeqStore,
     private readonly log: Logger,
+    /** Told of each copy refused, with the reason (the metric sankey_cluster_replay_copies_total). */
+    private readonly onRefused: (why: RefusedCopy) => void = () => {},
   ) {}
 
   /** Start-up: what this relay's slaves were handed before it stopped. */
@@ -52,11 +57,11 @@ export class ReplayGuard implements CopyGuard {
     const c = this.current;
     if (!c || c.master !== master) return false;
     if ((this.delivered.get(master)?.get(slave) ?? 0) >= c.seq) {
-      this.duplicates++;
+      this.onRefused('duplicate');
       return true;
     }
     if (!c.closed) return false;
-    this.closedBeforeStop++;
+    this.onRefused('closed_before_stop');
     return true;
   }
 

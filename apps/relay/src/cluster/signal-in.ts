@@ -152,7 +152,6 @@ export class SignalInlet {
         tap.remote = true;
         tap.remoteFilteredBy = undefined;
       }
-      const { duplicates, closedBeforeStop } = this.guard;
       const sig = decoded.value.message;
       const closed =
         m.seq <= this.replayUpTo &&
@@ -167,13 +166,6 @@ export class SignalInlet {
       }
       this.metrics.consumed.inc({ outcome: 'copied' });
       if (tap?.remoteFilteredBy && seq > 0) this.annex(tap, master, seq, tap.remoteFilteredBy);
-      if (this.guard.duplicates > duplicates)
-        this.metrics.replayed.inc({ outcome: 'duplicate' }, this.guard.duplicates - duplicates);
-      if (this.guard.closedBeforeStop > closedBeforeStop)
-        this.metrics.replayed.inc(
-          { outcome: 'closed_before_stop' },
-          this.guard.closedBeforeStop - closedBeforeStop,
-        );
       // An Open closed before the stop gets no letter either: retried, it would open a position nothing closes.
       if (m.seq <= this.replayUpTo && tap && !closed) {
         const stale = deadLetterStaleOnReplay(
