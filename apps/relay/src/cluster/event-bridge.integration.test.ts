@@ -192,4 +192,15 @@ describe('ClusterEventBridge', () => {
     const late = await relay('relay-late', { connected: false, watchMs: 10_000, cluster });
     await expect.poll(() => late.bridge.forwarding, { timeout: 2000 }).toBe(true);
   });
+
+  it('says again that a browser is connected after a NATS reconnect (the others may have forgotten it)', async () => {
+    const cluster = clusterNames(`evt_${randomBytes(4).toString('hex')}`);
+    const watching = await relay('relay-watching', { watchMs: 10_000, cluster });
+    // Forgets a watching relay 120 ms after its last announcement.
+    const peer = await relay('relay-peer', { connected: false, watchMs: 20, cluster });
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(true);
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(false);
+    watching.bridge.reconnected();
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(true);
+  });
 });

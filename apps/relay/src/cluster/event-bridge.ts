@@ -244,6 +244,9 @@ export class ClusterEventBridge {
    */
   reconnected(): void {
     if (this.stopped) return;
+    // The others may have forgotten this relay's browsers during the outage, and this relay theirs: both said now.
+    if (this.sub) this.watchers.say('watching');
+    this.watchers.say('hello');
     this.counter.inc({ outcome: 'resync' });
     this.events.resync();
     this.log.info({ cluster: this.names.cluster }, 'NATS back: browsers get a fresh snapshot');
