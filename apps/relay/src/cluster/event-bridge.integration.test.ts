@@ -29,7 +29,16 @@ class Events implements BridgedEvents {
   resyncs = 0;
   /** A browser is connected to this relay. */
   connected = true;
+  private hook: (() => void) | null = null;
   setOrigin() {}
+  onClientConnected(fn: () => void) {
+    this.hook = fn;
+  }
+  /** A browser connects (socket.io's connection event). */
+  browserConnects() {
+    this.connected = true;
+    this.hook?.();
+  }
   resync() {
     this.resyncs++;
   }
@@ -50,12 +59,24 @@ class Events implements BridgedEvents {
   }
 }
 
-async function relay(id: string) {
+interface RelayOpts {
+  connected?: boolean;
+  watchMs?: number;
+  lingerMs?: number;
+  cluster?: typeof names;
+}
+
+async function relay(id: string, opts: RelayOpts = {}) {
   const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
   conns.push(nc);
   const events = new Events();
+  events.connected = opts.connected ?? true;
   const registry = new client.Registry();
-  const bridge = new ClusterEventBridge(nc, names, id, events, registry, log, undefined, { flushMs: 5 });
+  const bridge = new ClusterEventBridge(nc, opts.cluster ?? names, id, events, registry, log, undefined, {
+    flushMs: 5,
+    watchMs: opts.watchMs,
+    lingerMs: opts.lingerMs,
+  });
   bridge.start();
   bridges.push(bridge);
   await nc.flush();
@@ -65,7 +86,7 @@ async function relay(id: string) {
       .filter((l) => l.includes(`outcome="${outcome}"`))
       .map((l) => Number(l.split(' ').pop()))
       .reduce((a, b) => a + b, 0);
-  return { nc, events, count };
+  return { nc, events, count, bridge };
 }
 
 describe('ClusterEventBridge', () => {
@@ -73,6 +94,8 @@ describe('ClusterEventBridge', () => {
     const a = await relay('relay-a');
     const b = await relay('relay-b');
     const c = await relay('relay-c');
+    // Each relay forwards its events once it heard that another has a browser connected (event-watchers.ts).
+    for (const r of [a, b, c]) await expect.poll(() => r.bridge.forwarding, { timeout: 5000 }).toBe(true);
     const copied = {
       masterAccount: 'M1',
       slaveAccount: 'S1',
@@ -124,5 +147,60 @@ describe('ClusterEventBridge', () => {
     await expect.poll(() => c.count('no_client'), { timeout: 5000 }).toBe(2);
     expect(await c.count('bad')).toBe(2);
     expect(c.events.clients).toHaveLength(2);
+  });
+
+  it('receives the other relays’ events only while a browser is connected here; builds its own only while one is elsewhere', async () => {
+    const cluster = clusterNames(`evt_${randomBytes(4).toString('hex')}`);
+    const quiet = await relay('relay-quiet', { connected: false, watchMs: 20, lingerMs: 150, cluster });
+    const loud = await relay('relay-loud', { connected: false, watchMs: 20, lingerMs: 150, cluster });
+    const copied = { masterAccount: 'M1', slaveAccount: 'S1', relayId: 'relay-loud' };
+    // No browser anywhere: nobody receives the other relays' events, and nobody builds its own for them (the copy
+    // path's `events.active` stays false: no listener).
+    await new Promise((r) => setTimeout(r, 100));
+    for (const r of [quiet, loud]) {
+      expect(r.bridge.listening).toBe(false);
+      expect(r.bridge.forwarding).toBe(false);
+      expect(r.events.listeners.size).toBe(0);
+    }
+    loud.events.emit('trade_copied', copied);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await loud.count('published')).toBe(0);
+
+    // A browser connects to quiet: subscribed at once (no wait for the next check), and loud hears of it.
+    quiet.events.browserConnects();
+    expect(quiet.bridge.listening).toBe(true);
+    await expect.poll(() => loud.bridge.forwarding, { timeout: 5000 }).toBe(true);
+    loud.events.emit('trade_copied', copied);
+    await expect.poll(() => quiet.events.clients.length, { timeout: 5000 }).toBe(1);
+    expect(quiet.bridge.forwarding).toBe(false);
+
+    // It leaves: still received during the linger, then unsubscribed, and loud stops building events (bye).
+    quiet.events.connected = false;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(quiet.bridge.listening).toBe(true);
+    await expect.poll(() => quiet.bridge.listening, { timeout: 5000 }).toBe(false);
+    await expect.poll(() => loud.bridge.forwarding, { timeout: 5000 }).toBe(false);
+    expect(loud.events.listeners.size).toBe(0);
+    expect(await loud.count('published')).toBe(1);
+  });
+
+  it('a relay that starts hears of the browsers already connected elsewhere at once (hello)', async () => {
+    const cluster = clusterNames(`evt_${randomBytes(4).toString('hex')}`);
+    // Announcing every 20 s: only the answer to the newcomer's hello can tell it in time.
+    const watching = await relay('relay-watching', { watchMs: 10_000, cluster });
+    await watching.nc.flush();
+    const late = await relay('relay-late', { connected: false, watchMs: 10_000, cluster });
+    await expect.poll(() => late.bridge.forwarding, { timeout: 2000 }).toBe(true);
+  });
+
+  it('says again that a browser is connected after a NATS reconnect (the others may have forgotten it)', async () => {
+    const cluster = clusterNames(`evt_${randomBytes(4).toString('hex')}`);
+    const watching = await relay('relay-watching', { watchMs: 10_000, cluster });
+    // Forgets a watching relay 120 ms after its last announcement.
+    const peer = await relay('relay-peer', { connected: false, watchMs: 20, cluster });
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(true);
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(false);
+    watching.bridge.reconnected();
+    await expect.poll(() => peer.bridge.forwarding, { timeout: 2000 }).toBe(true);
   });
 });

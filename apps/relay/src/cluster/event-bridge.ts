@@ -9,6 +9,7 @@ import type { RelayEventName } from '@sankey/shared/api/events';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import client from 'prom-client';
 import type { Logger } from '../core/ports';
+import { EventWatchers } from './event-watchers';
 
 /**
  * The events that happen at one relay only. Changes of groups, members and settings are applied by every relay
@@ -37,6 +38,8 @@ export interface BridgedEvents {
   subscribe(fn: (event: RelayEventName, payload: unknown) => void): () => void;
   /** True while a socket.io client is connected (the other relays' events are only for them). */
   hasClients(): boolean;
+  /** Calls `fn` each time a socket.io client connects (the bridge subscribes then, not a poll later). */
+  onClientConnected?(fn: () => void): void;
   /** Emits to the socket.io clients only; returns how many clients skipped it (send buffer over the bound). */
   emitToClients(event: RelayEventName, payload: unknown, maxBuffered: number): number;
   /** Sends every socket.io client a fresh system snapshot. */
@@ -60,6 +63,10 @@ export interface EventBridgeOptions {
   flushMs?: number;
   maxBatch?: number;
   maxClientBuffer?: number;
+  /** How often the bridge checks whether a browser is connected here (ms); it says so every two. */
+  watchMs?: number;
+  /** How long after the last browser left the other relays' events are still received (ms): a page reload. */
+  lingerMs?: number;
 }
 
 export class ClusterEventBridge {
@@ -68,10 +75,18 @@ export class ClusterEventBridge {
   private batch: Batch['events'] = [];
   private timer: NodeJS.Timeout | null = null;
   private warnedBad = false;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** When a browser was last seen connected here, and when this relay last said so (performance.now()). */
+  private lastClientAt = Number.NEGATIVE_INFINITY;
+  private announcedAt = Number.NEGATIVE_INFINITY;
+  private readonly watchers: EventWatchers;
   private readonly counter: client.Counter<'outcome'>;
   private readonly flushMs: number;
   private readonly maxBatch: number;
   private readonly maxClientBuffer: number;
+  private readonly watchMs: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -86,6 +101,10 @@ export class ClusterEventBridge {
     this.flushMs = opts.flushMs ?? 25;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.maxClientBuffer = opts.maxClientBuffer ?? 1000;
+    this.watchMs = opts.watchMs ?? 1000;
+    this.lingerMs = opts.lingerMs ?? 30_000;
+    // Announced every 2 watch periods, forgotten after 6 without one (two announcements missed).
+    this.watchers = new EventWatchers(nc, names, relayId, 6 * this.watchMs, (hello) => this.watch(hello));
     this.counter =
       (registry.getSingleMetric('sankey_cluster_events_total') as client.Counter<'outcome'> | undefined) ??
       new client.Counter({
@@ -98,15 +117,60 @@ export class ClusterEventBridge {
 
   start(): void {
     this.events.setOrigin(this.relayId, CLUSTER_EVENTS, (e, p) => this.announcedElsewhere(e, p));
-    this.unsubscribe = this.events.subscribe((event, payload) => {
-      if (CLUSTER_EVENTS.has(event)) this.queue(event, payload);
-    });
-    const own = this.names.eventsSubject(this.relayId);
-    this.sub = this.nc.subscribe(this.names.eventsSubject('*'), {
-      callback: (err, msg) => {
-        if (!err && msg.subject !== own) this.receive(msg);
-      },
-    });
+    this.watchers.start();
+    this.events.onClientConnected?.(() => this.watch());
+    this.watch();
+    this.watchTimer = setInterval(() => this.watch(), this.watchMs);
+    this.watchTimer.unref?.();
+  }
+
+  /** True while this relay receives the other relays' events (a browser is connected here, or left < linger ago). */
+  get listening(): boolean {
+    return this.sub !== null;
+  }
+
+  /** True while this relay publishes its events (a browser is connected to another relay). */
+  get forwarding(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  /**
+   * Events cross only where a browser is: this relay receives the other relays' events while a browser is connected
+   * here (and for `lingerMs` after the last one left: a page reload), and announces it (event-watchers.ts); it
+   * builds and publishes its own only while another relay announces one. A fan-out to 100 slaves is 100
+   * `trade_copied` per signal: built, JSON-encoded and published by the slaves' relay, and read off its socket by
+   * every other relay, for no browser, on the cores the copies need (docs/cluster.md, Live events).
+   */
+  private watch(hello = false): void {
+    if (this.stopped) return;
+    const now = performance.now();
+    if (this.events.hasClients()) this.lastClientAt = now;
+    const wanted = now - this.lastClientAt < this.lingerMs;
+    if (wanted && this.sub === null) {
+      const own = this.names.eventsSubject(this.relayId);
+      this.sub = this.nc.subscribe(this.names.eventsSubject('*'), {
+        callback: (err, msg) => {
+          if (!err && msg.subject !== own) this.receive(msg);
+        },
+      });
+    } else if (!wanted && this.sub !== null) {
+      this.sub.unsubscribe();
+      this.sub = null;
+      this.watchers.say('bye');
+    }
+    if (wanted && (hello || now - this.announcedAt >= 2 * this.watchMs)) {
+      this.announcedAt = now;
+      this.watchers.say('watching');
+    }
+    const forward = this.watchers.any();
+    if (forward && this.unsubscribe === null) {
+      this.unsubscribe = this.events.subscribe((event, payload) => {
+        if (CLUSTER_EVENTS.has(event)) this.queue(event, payload);
+      });
+    } else if (!forward && this.unsubscribe !== null) {
+      this.unsubscribe();
+      this.unsubscribe = null;
+    }
   }
 
   /**
@@ -179,15 +243,23 @@ export class ClusterEventBridge {
    * browsers get a fresh system snapshot instead of keeping a view with holes (counted as `resync`).
    */
   reconnected(): void {
-    if (!this.unsubscribe) return;
+    if (this.stopped) return;
+    // The others may have forgotten this relay's browsers during the outage, and this relay theirs: both said now.
+    if (this.sub) this.watchers.say('watching');
+    this.watchers.say('hello');
     this.counter.inc({ outcome: 'resync' });
     this.events.resync();
     this.log.info({ cluster: this.names.cluster }, 'NATS back: browsers get a fresh snapshot');
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.sub) this.watchers.say('bye');
+    this.watchers.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.flush();

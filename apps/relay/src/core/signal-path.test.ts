@@ -104,6 +104,18 @@ describe.each(Object.entries(engines))('signal path with the %s engine', (_name,
       });
     });
 
+    it('builds no live event while nobody receives them, and copies the same', () => {
+      const h = makeCore({ engine, quietEvents: true });
+      h.addGroup('M1', {}, [
+        { slaveAccount: 'S1' },
+        { slaveAccount: 'S2', settings: { filters: { blockedSymbols: ['EURUSD'] } } },
+      ]);
+      online(h, ['S1', 'S2']);
+      h.handle(open('M1', { symbol: 'EURUSD' }));
+      expect(h.take().map((f) => f.topic)).toEqual(['trade/M1/S1']);
+      expect(h.events).toEqual([]);
+    });
+
     it('journals which member was filtered and why, and ledgers the lots each member settings compute', async () => {
       const recorded: unknown[][] = [];
       const h = makeCore({ engine, journal: { record: (...args) => void recorded.push(args) } });

@@ -63,15 +63,20 @@ export class SignalPath {
   private copy(sig: TradeSignal, receivedAtNs: bigint): void {
     const masterId = sig.source_account;
     const { events, metrics, journal } = this.deps;
-    const at = new Date(this.deps.clock.nowMs()).toISOString();
-    events.emit('trade_received', {
-      sourceAccount: masterId,
-      action: sig.action,
-      ticket: wireIntToDecimal(sig.ticket),
-      symbol: sig.symbol ?? null,
-      lots: sig.lots ?? null,
-      at,
-    });
+    // Events are built only while someone receives them (a browser, an in-process listener, cluster mode's bridge
+    // while another relay's browser watches): a relay whose slaves are all elsewhere still runs this for each signal.
+    const live = events.active;
+    const at = live ? new Date(this.deps.clock.nowMs()).toISOString() : '';
+    if (live) {
+      events.emit('trade_received', {
+        sourceAccount: masterId,
+        action: sig.action,
+        ticket: wireIntToDecimal(sig.ticket),
+        symbol: sig.symbol ?? null,
+        lots: sig.lots ?? null,
+        at,
+      });
+    }
     const members = this.state.store.membersOf(masterId);
     if (members.length === 0) {
       // D18: counted, not journalled — anyone can send signals for made-up masters.
@@ -80,7 +85,6 @@ export class SignalPath {
     }
 
     const results = this.state.engine.evaluateSignal(masterId, signalInput(sig, this.deps.clock.nowMs()));
-    const live = events.active;
     const ledger = this.deps.ledger;
     const opening = sig.action === 'Open';
     const n = results.length;

@@ -23,6 +23,8 @@ export class LiveEvents implements EventSink {
   private lastSnapshotAt = 0;
   /** In-process listeners (tests, metrics); socket.io clients get the same events. */
   private readonly listeners = new Set<(event: RelayEventName, payload: unknown) => void>();
+  /** Told of each socket.io client that connects (cluster mode: the event bridge starts receiving then). */
+  private readonly connectHooks: (() => void)[] = [];
   /** Cluster mode: this relay's id, added as `relayId` to the events other relays' browsers see too. */
   private origin: {
     relayId: string;
@@ -37,6 +39,13 @@ export class LiveEvents implements EventSink {
 
   attach(io: Server<Record<string, never>, ServerToClientEvents>): void {
     this.io = io;
+    io.on('connection', () => {
+      for (const fn of this.connectHooks) fn();
+    });
+  }
+
+  onClientConnected(fn: () => void): void {
+    this.connectHooks.push(fn);
   }
 
   subscribe(fn: (event: RelayEventName, payload: unknown) => void): () => void {

@@ -1,5 +1,6 @@
 // The delivery ledger's batches cross to the database worker packed in columns and come back as the same entries.
 import { describe, expect, it } from 'vitest';
+import type { DeliveredSeq } from '../ledger/delivered-seq';
 import type { LedgerEntry } from '../ledger/ledger';
 import { packArgs, unpackArgs } from './wire-args';
 
@@ -59,6 +60,23 @@ describe('worker call arguments', () => {
     expect(back[2]!.symbol).toBe('');
     expect(Number.isNaN(back[1]!.updatedAt.getTime())).toBe(true);
     expect(unpackArgs('writeLedger', structuredClone(packArgs('writeLedger', [[]])))).toEqual([[]]);
+  });
+
+  it('packs cluster sequence numbers in columns and gives the worker back the same rows', () => {
+    const rows: DeliveredSeq[] = [
+      { masterAccount: 'X100', slaveAccount: 'X100-S0001', seq: 9_007_199_254_740_991, updatedAt: at },
+      { masterAccount: 'M-ü€', slaveAccount: '', seq: 1, updatedAt: new Date(0) },
+      { masterAccount: '', slaveAccount: 'S2', seq: 0, updatedAt: at },
+    ];
+    const [packed] = packArgs('raiseDeliveredSeqs', [rows]) as [Record<string, unknown>];
+    expect(Array.isArray(packed)).toBe(false);
+    for (const v of Object.values(packed))
+      expect(typeof v === 'object' && !ArrayBuffer.isView(v)).toBe(false);
+    const [back] = unpackArgs('raiseDeliveredSeqs', structuredClone([packed])) as [DeliveredSeq[]];
+    expect(back).toEqual(rows);
+    expect(unpackArgs('raiseDeliveredSeqs', structuredClone(packArgs('raiseDeliveredSeqs', [[]])))).toEqual([
+      [],
+    ]);
   });
 
   it('leaves every other method’s arguments as they are', () => {

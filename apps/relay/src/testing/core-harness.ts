@@ -68,6 +68,8 @@ export function makeCore(
     frames?: FrameSink;
     /** The monotonic clock snapshot slices are timed by (default: the harness's fixed clock). */
     monoMs?: () => number;
+    /** Nobody receives live events (no browser, no listener): the sink's `active` is false. */
+    quietEvents?: boolean;
   } = {},
 ) {
   let now = 1_735_689_600_000;
@@ -107,7 +109,7 @@ export function makeCore(
         events.push({ event, payload });
       },
       snapshotChanged() {},
-      active: true,
+      active: !opts.quietEvents,
     },
     statusWriter: { write: (group, slave, status) => statusWrites.push({ group, slave, status }) },
     metrics: nullMetrics,

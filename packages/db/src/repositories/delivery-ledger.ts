@@ -96,6 +96,37 @@ function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
   return JSON.stringify([...groups.values()]);
 }
 
+const RAISE_SEQS_CONFLICT =
+  'ON CONFLICT ("masterAccount", "slaveAccount") DO UPDATE SET "seq" = excluded."seq", ' +
+  '"updatedAt" = excluded."updatedAt" WHERE excluded."seq" > "delivery_seq"."seq"';
+// One JSON parameter, one element per signal: [master, seq, updatedAt, [slave, …]] (a stream signal raises every
+// slave it reached to the same number at the same instant). With four parameters per row, a fan-out to 100 cost
+// PostgreSQL 0.85 ms of CPU a write and the relay's database worker 0.3–0.4 ms, against 0.45 and 0.1–0.15 ms so:
+// CPU the copies of the next signals need, on the slaves' relay, after every stream signal (docs/cluster.md).
+const RAISE_SEQS_PG =
+  'WITH g AS MATERIALIZED (SELECT r ->> 0 AS m, (r ->> 1)::bigint AS q, ' +
+  `(r ->> 2)::timestamptz AT TIME ZONE 'UTC' AS u, r -> 3 AS ss FROM jsonb_array_elements($1::jsonb) AS r) ` +
+  'INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") SELECT g.m, s.slave, g.q, g.u ' +
+  `FROM g CROSS JOIN LATERAL jsonb_array_elements_text(g.ss) AS s(slave) ${RAISE_SEQS_CONFLICT}`;
+
+/** The rows grouped by (master, seq, instant), each member once with its highest number (see RAISE_SEQS_PG). */
+function encodeSeqs(rows: DeliveredSeqRow[]): string {
+  const highest = new Map<string, DeliveredSeqRow>();
+  for (const r of rows) {
+    const key = `${r.masterAccount}\u0000${r.slaveAccount}`;
+    const had = highest.get(key);
+    if (!had || r.seq > had.seq) highest.set(key, r);
+  }
+  const groups = new Map<string, [string, number, string, string[]]>();
+  for (const r of highest.values()) {
+    const key = `${r.masterAccount}\u0000${r.seq}\u0000${r.updatedAt.getTime()}`;
+    const g = groups.get(key);
+    if (g) g[3].push(r.slaveAccount);
+    else groups.set(key, [r.masterAccount, r.seq, driverDate(r.updatedAt, true), [r.slaveAccount]]);
+  }
+  return JSON.stringify([...groups.values()]);
+}
+
 export function createDeliveryLedgerRepository(client: DbClient) {
   return {
     /**
@@ -166,26 +197,22 @@ export function createDeliveryLedgerRepository(client: DbClient) {
       // costs several times the statement (its first call most), and the ack of stream signals waits for this
       // write (docs/cluster.md, A relay is killed and restarted). The instant goes as UTC text, as Prisma writes it.
       const direct = pg ? driverExecutor(client) : undefined;
+      if (direct) {
+        for (const chunk of chunks(rows, UPSERT_CHUNK)) await direct(RAISE_SEQS_PG, [encodeSeqs(chunk)]);
+        return;
+      }
       for (let i = 0; i < rows.length; i += 300) {
         const params: unknown[] = [];
         const values = rows
           .slice(i, i + 300)
           .map((r) => {
             const at = params.length;
-            params.push(
-              r.masterAccount,
-              r.slaveAccount,
-              r.seq,
-              direct ? r.updatedAt.toISOString() : r.updatedAt,
-            );
-            if (!pg) return '(?, ?, ?, ?)';
-            const instant = direct ? `$${at + 4}::timestamptz AT TIME ZONE 'UTC'` : `$${at + 4}`;
-            return `($${at + 1}, $${at + 2}, $${at + 3}, ${instant})`;
+            params.push(r.masterAccount, r.slaveAccount, r.seq, r.updatedAt);
+            return pg ? `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4})` : '(?, ?, ?, ?)';
           })
           .join(', ');
-        const sql = `INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") VALUES ${values} ON CONFLICT ("masterAccount", "slaveAccount") DO UPDATE SET "seq" = excluded."seq", "updatedAt" = excluded."updatedAt" WHERE excluded."seq" > "delivery_seq"."seq"`;
-        if (direct) await direct(sql, params);
-        else await client.$executeRawUnsafe(sql, ...params);
+        const sql = `INSERT INTO "delivery_seq" ("masterAccount", "slaveAccount", "seq", "updatedAt") VALUES ${values} ${RAISE_SEQS_CONFLICT}`;
+        await client.$executeRawUnsafe(sql, ...params);
       }
     },
 

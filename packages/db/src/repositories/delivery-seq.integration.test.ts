@@ -34,4 +34,33 @@ describeEachDb('delivery sequence numbers', (ctx) => {
     const [row] = await repo().listDeliveredSeqs();
     expect(row?.updatedAt.toISOString()).toBe(at.toISOString());
   });
+
+  it('raises a fan-out’s members in one write, never lowers a number, and takes a member twice in a batch', async () => {
+    const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    const slaves = Array.from({ length: 150 }, (_, i) => `S${i}`);
+    await repo().raiseDeliveredSeqs([
+      ...slaves.map((slaveAccount) => ({ masterAccount: 'M1', slaveAccount, seq: 5, updatedAt: at })),
+      { masterAccount: 'M2', slaveAccount: 'S0', seq: 9, updatedAt: at },
+    ]);
+    // A later batch: S0 and S1 of M1 raised twice (two signals written together), S2 with a lower number.
+    const later = new Date(at.getTime() + 1000);
+    await repo().raiseDeliveredSeqs([
+      { masterAccount: 'M1', slaveAccount: 'S0', seq: 6, updatedAt: later },
+      { masterAccount: 'M1', slaveAccount: 'S1', seq: 6, updatedAt: later },
+      { masterAccount: 'M1', slaveAccount: 'S0', seq: 7, updatedAt: later },
+      { masterAccount: 'M1', slaveAccount: 'S1', seq: 7, updatedAt: later },
+      { masterAccount: 'M1', slaveAccount: 'S2', seq: 4, updatedAt: later },
+    ]);
+    const rows = new Map(
+      (await repo().listDeliveredSeqs()).map((r) => [`${r.masterAccount}/${r.slaveAccount}`, r]),
+    );
+    expect(rows.size).toBe(151);
+    expect(rows.get('M1/S0')?.seq).toBe(7);
+    expect(rows.get('M1/S1')?.seq).toBe(7);
+    expect(rows.get('M1/S0')?.updatedAt.toISOString()).toBe(later.toISOString());
+    expect(rows.get('M1/S2')?.seq).toBe(5);
+    expect(rows.get('M1/S2')?.updatedAt.toISOString()).toBe(at.toISOString());
+    expect(rows.get('M1/S149')?.seq).toBe(5);
+    expect(rows.get('M2/S0')?.seq).toBe(9);
+  });
 });

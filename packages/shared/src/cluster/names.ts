@@ -71,6 +71,9 @@ export function clusterNames(cluster: string) {
     relayBucket: `${cluster}_relays`,
     /** Live events of one relay for the web. */
     eventsSubject: (relayId: string) => `${cluster}.events.${relayId}`,
+    /** "A browser is connected here" (or `hello`, `bye`): relays forward their live events only while one is. */
+    eventWatchSubject: (relayId: string) => `${cluster}.eventwatch.${relayId}`,
+    eventWatchWildcard: `${cluster}.eventwatch.*`,
     /** The durable consumer of one relay on the signal stream. */
     durable: (relayId: string) => `relay_${relayId}`,
   };
