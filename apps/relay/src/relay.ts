@@ -20,6 +20,7 @@ import type { OutboxConsumer } from './outbox/consumer';
 import { createOutboxConsumer, envSettingsOverride, refreshOutboxGauges, watchOutbox } from './outbox/wiring';
 import { RelayPersistence } from './persistence';
 import { type RelayConfig, zmqOptions } from './relay-config';
+import { startTicks } from './relay-ticks';
 import { type CloseCause, type RelayDeps, systemClock } from './relay-types';
 import { RelayRiskOps } from './risk-ops';
 import { deadLetterAbandoned, drainWithDeadline, reportLeftBehind } from './shutdown-deadline';
@@ -49,7 +50,7 @@ export class Relay {
   private persistence!: RelayPersistence;
   /** This relay as a node of its cluster; null when alone (docs/cluster.md). */
   cluster: ClusterNode | null = null;
-  private timeoutTimer: NodeJS.Timeout | null = null;
+  private stopTicks: (() => void) | null = null;
   private outboxWatch: { stop(): void } | null = null;
   private startedAt = 0;
   /** Frames handed to the PUB socket. */
@@ -213,12 +214,9 @@ export class Relay {
     this.outbox.start();
     this.persistence.start();
     this.metrics.startSampling();
-    const timeoutEvery = this.config.timeoutCheckMs ?? 1000;
-    this.timeoutTimer = setInterval(() => {
-      this.core.checkTimeouts();
-      this.cluster?.tick();
-      this.ops.tick();
-    }, timeoutEvery);
+    const every = [() => this.core.tick(), () => this.cluster?.tick(), () => this.ops.tick()];
+    const sweep = (slices: number) => this.core.checkConnectionTimeouts(slices);
+    this.stopTicks = startTicks(this.config.timeoutCheckMs ?? 1000, sweep, every);
     const retentionS = this.config.outboxRetentionS ?? 86_400;
     this.outboxWatch = watchOutbox(storage, this.metrics, this.log, this.outbox, retentionS, cluster);
     this.zmq.startReading();
@@ -251,7 +249,7 @@ export class Relay {
 
   private async shutdown(cause: CloseCause): Promise<void> {
     this.log.info({ reason: cause.reason }, 'relay shutting down');
-    if (this.timeoutTimer) clearInterval(this.timeoutTimer);
+    this.stopTicks?.();
     this.outboxWatch?.stop();
     this.metrics.stopSampling();
     const work = (async () => {

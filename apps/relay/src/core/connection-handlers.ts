@@ -249,9 +249,12 @@ export class ConnectionHandlers {
     else this.slaveOffline(entry.accountId);
   }
 
-  /** §6.9 with D9: run every second; silent EAs go to Timeout and take the offline path. */
-  checkTimeouts(timeoutS: number): void {
-    const timedOut = this.state.connections.checkTimeouts(this.deps.clock.monoMs(), timeoutS);
+  /**
+   * §6.9 with D9: run every second (or a 1/`slices` part of the table `slices` times a second); silent EAs go to
+   * Timeout and take the offline path.
+   */
+  checkTimeouts(timeoutS: number, slices = 1): void {
+    const timedOut = this.state.connections.checkTimeouts(this.deps.clock.monoMs(), timeoutS, slices);
     for (const e of timedOut) {
       this.deps.log.warn({ accountId: e.accountId, eaType: e.eaType }, 'EA heartbeat timeout');
       this.deps.events.emit('ea_disconnected', { accountId: e.accountId, eaType: e.eaType });

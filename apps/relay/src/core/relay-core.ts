@@ -100,27 +100,29 @@ export class RelayCore {
     return this.gate.idle();
   }
 
-  /**
-   * A master connected to another relay of the cluster, as its shared state says (docs/cluster.md): a Heartbeat
-   * while it is live there, an Unregister when it went offline. Local members are evaluated against it.
-   */
+  /** A master on another relay (docs/cluster.md): a Heartbeat while live there, an Unregister when it went offline. */
   handleRemote(msg: Extract<DecodedInbound, { type: 'Heartbeat' | 'Unregister' }>): void {
     if (msg.type === 'Heartbeat') this.inbound.connections.heartbeat(msg.message, 'remote');
     else this.inbound.connections.unregister(msg.message);
   }
 
-  /** The heartbeat timeout check (every second, D9), with the configured timeout; parked copies past their time. */
+  /** The heartbeat timeout check (D9) with the configured timeout, then `tick` (relay-ticks.ts runs them apart). */
   checkTimeouts(): void {
-    this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS);
+    this.checkConnectionTimeouts(1);
+    this.tick();
+  }
+  /** The timeout check of the next 1/`slices` of the connection table (state/sweep-cursor.ts). */
+  checkConnectionTimeouts(slices: number): void {
+    this.inbound.connections.checkTimeouts(this.state.settings.heartbeatTimeoutS, slices);
+  }
+  /** Every second: parked copies past their time, risk controls, delivery switches. */
+  tick(): void {
     this.delivery.sweep();
     this.risk.tick();
     this.switches.tick();
   }
 
-  /**
-   * A subscription the XPUB socket reported (D19). When slave S starts listening for master M again, S gets its
-   * config for M first, then the copies parked for it, in order.
-   */
+  /** A subscription the XPUB socket reported (D19): a slave listening again gets its config, then its parked copies. */
   onSubscription(topic: string, live: boolean): void {
     const change = this.delivery.listeners.apply(topic, live);
     if (live) this.switches.onSubscription(topic);
@@ -181,7 +183,6 @@ export class RelayCore {
     return alias && alias.slaveAccount === slave ? alias.masterAccount : id;
   }
 
-  /** The id slave S knows master M by now, and the phase of its delivery switch (D23). */
   /** The frames a live copy would carry to the wanted members, ignoring the Open's age (copies-ignoring-age.ts). */
   framesIgnoringAge(sig: TradeSignal, wanted: (slave: string) => boolean): CopyFrame[] {
     return framesIgnoringAge(this.state, sig, wanted);

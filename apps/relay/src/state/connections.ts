@@ -7,6 +7,7 @@ import type { EaConnection, SymbolContextView } from '@sankey/shared/api/views';
 import type { ConnectionStatus, EaType, Platform } from '@sankey/shared/protocol/constants';
 import type { HeartbeatMessage, RegisterMessage } from '@sankey/shared/protocol/messages';
 import { type WireInt, wireIntToDecimal } from '@sankey/shared/protocol/wire-int';
+import { SweepCursor } from './sweep-cursor';
 
 export interface ConnectionEntry {
   accountId: string;
@@ -74,6 +75,8 @@ export class ConnectionTable {
   private readonly ordered = new Map<string, ConnectionEntry>();
   /** Offline/Timeout entries, oldest first: the eviction candidates (checked for links when evicting). */
   private readonly idle = new Map<string, ConnectionEntry>();
+  /** Where the sliced timeout check (`checkTimeouts` with slices > 1) goes on from. */
+  private readonly sweep = new SweepCursor(this.ordered);
   evicted = 0;
 
   constructor(private readonly opts: ConnectionTableOptions = UNBOUNDED) {}
@@ -200,15 +203,22 @@ export class ConnectionTable {
     this.setStatusOf(e, 'Offline');
   }
 
-  /** Online or Registered entries silent (on the monotonic clock) for longer than the timeout become Timeout. */
-  checkTimeouts(monoMs: number, timeoutS: number): ConnectionEntry[] {
+  /**
+   * Online or Registered entries silent (on the monotonic clock) for longer than the timeout become Timeout.
+   * `slices` > 1: only the next 1/`slices` of the table (sweep-cursor.ts), so a pass over every entry takes
+   * `slices` calls and no one call walks the whole table.
+   */
+  checkTimeouts(monoMs: number, timeoutS: number, slices = 1): ConnectionEntry[] {
     const out: ConnectionEntry[] = [];
-    for (const e of this.entryList()) {
-      if ((e.status === 'Online' || e.status === 'Registered') && monoMs - e.lastSeenMono > timeoutS * 1000) {
+    const limitMs = timeoutS * 1000;
+    const check = (e: ConnectionEntry) => {
+      if ((e.status === 'Online' || e.status === 'Registered') && monoMs - e.lastSeenMono > limitMs) {
         this.setStatusOf(e, 'Timeout');
         out.push(e);
       }
-    }
+    };
+    if (slices > 1) this.sweep.step(slices, check);
+    else for (const e of this.entryList()) check(e);
     return out;
   }
 

@@ -124,7 +124,9 @@ export function decodeInbound(frame: Uint8Array): DecodeResult {
   }
   // docs/protocol.md D18: such an id could not be addressed by a topic, so the frame is dropped and counted.
   const message = decoded.value as Record<AccountIdField, string>;
-  for (const field of ACCOUNT_FIELDS[type]) {
+  const accountFields = ACCOUNT_FIELDS[type];
+  for (let i = 0; i < accountFields.length; i++) {
+    const field = accountFields[i]!;
     if (!isValidAccountId(message[field])) return failed(`bad_account_id:${field}`);
   }
   return { ok: true, value: { type, message: decoded.value } as DecodedInbound };

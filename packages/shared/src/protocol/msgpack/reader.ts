@@ -1,6 +1,9 @@
 // Bounds-checked MessagePack parser producing a typed tree (so int vs float survives) for schema checks.
 // It never throws: failures come back as a reason, and nesting and lengths are capped before allocating.
 import { isUtf8 } from 'node:buffer';
+import { MpMap } from './mp-map';
+
+export { MpMap } from './mp-map';
 
 export type MpNode =
   | { readonly t: 'nil' }
@@ -15,12 +18,18 @@ export type MpNode =
   | { readonly t: 'ext' }
   | { readonly t: 'arr'; readonly v: MpNode[] }
   /** String keys only; entries with other key types are skipped (they cannot name a field). */
-  | { readonly t: 'map'; readonly v: Map<string, MpNode> };
+  | { readonly t: 'map'; readonly v: MpMap };
 
 export type ParseFailure = 'malformed' | 'duplicate_key';
 export type ParseResult = { ok: true; node: MpNode } | { ok: false; reason: ParseFailure };
 
 export const MAX_DEPTH = 32;
+
+/** Nodes of the positive and negative fixints, shared (nodes are never mutated). */
+const FIXINTS: readonly MpNode[] = Array.from({ length: 0x100 }, (_, b) => ({
+  t: 'int',
+  v: b < 0x80 ? b : b - 0x100,
+}));
 
 const NIL: MpNode = { t: 'nil' };
 const TRUE: MpNode = { t: 'bool', v: true };
@@ -56,11 +65,11 @@ class Parser {
   value(depth: number): MpNode | null {
     if (depth > MAX_DEPTH || !this.has(1)) return this.fail();
     const b = this.bytes[this.pos++]!;
-    if (b < 0x80) return { t: 'int', v: b };
+    if (b < 0x80) return FIXINTS[b]!;
     if (b < 0x90) return this.map(b & 0x0f, depth);
     if (b < 0xa0) return this.array(b & 0x0f, depth);
     if (b < 0xc0) return this.str(b & 0x1f);
-    if (b >= 0xe0) return { t: 'int', v: b - 0x100 };
+    if (b >= 0xe0) return FIXINTS[b]!;
     const v = this.view;
     switch (b) {
       case 0xc0:
@@ -231,17 +240,36 @@ class Parser {
 
   private map(len: number, depth: number): MpNode | null {
     if (!this.has(len * 2)) return this.fail();
-    const entries = new Map<string, MpNode>();
+    const entries = new MpMap(len);
     for (let i = 0; i < len; i++) {
-      const key = this.value(depth + 1);
+      // A string key is read as text directly (no node for it); any other key is parsed as a value and skipped.
+      const key = this.key(depth + 1);
       if (key === null) return null;
       const val = this.value(depth + 1);
       if (val === null) return null;
-      if (key.t !== 'str') continue;
-      if (entries.has(key.v)) return this.fail('duplicate_key');
-      entries.set(key.v, val);
+      if (typeof key !== 'string') continue;
+      if (!entries.add(key, val)) return this.fail('duplicate_key');
     }
     return { t: 'map', v: entries };
+  }
+
+  /** A map key: its text when it is a string, else its node (null: failed). */
+  private key(depth: number): string | MpNode | null {
+    if (!this.has(1)) return this.fail();
+    const b = this.bytes[this.pos]!;
+    let len: number | null;
+    if (b >= 0xa0 && b < 0xc0) {
+      this.pos++;
+      len = b & 0x1f;
+    } else if (b >= 0xd9 && b <= 0xdb && depth <= MAX_DEPTH) {
+      this.pos++;
+      len = this.length(b - 0xd9);
+      if (len === null) return null;
+    } else return this.value(depth);
+    if (depth > MAX_DEPTH || !this.has(len)) return this.fail();
+    const start = this.pos;
+    this.pos += len;
+    return this.text(start, len) ?? this.fail();
   }
 }
 

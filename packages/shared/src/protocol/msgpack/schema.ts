@@ -2,7 +2,7 @@
 // wire types and presence rules (docs/protocol.md §1.4).
 import type { DecodeErrorReason } from '../../errors';
 import { I64_MAX, isWireInt } from '../wire-int';
-import type { MpNode } from './reader';
+import type { MpMap, MpNode } from './reader';
 import { encodeStr, type MsgpackWriter } from './writer';
 
 /**
@@ -42,6 +42,11 @@ export interface FieldSpec {
 export interface MapSpec<T> {
   readonly name: string;
   readonly fields: readonly FieldSpec[];
+  /**
+   * Every key, in order, set to null: what a decoded object starts as (one clone, its final shape at once, instead
+   * of a property added per field), for tables without `omit` fields (those leave keys out).
+   */
+  readonly blank?: Readonly<Record<string, null>> | null;
   /** Phantom: ties the table to the message type it describes. */
   readonly _type?: T;
 }
@@ -66,9 +71,11 @@ type FieldDef<T> = readonly [key: keyof T & string, type: WireType, presence: Pr
 
 /** Declares a map's fields in wire order: `[key, type, presence]` tuples. */
 export function mapSpec<T>(name: string, fields: readonly FieldDef<T>[]): MapSpec<T> {
+  const omits = fields.some(([, , presence]) => presence.kind === 'omit');
   return {
     name,
     fields: fields.map(([key, type, presence]) => ({ key, keyBytes: encodeStr(key), type, presence })),
+    blank: omits ? null : Object.fromEntries(fields.map(([key]) => [key, null])),
   };
 }
 
@@ -184,13 +191,15 @@ export function readMap<T>(node: MpNode, spec: MapSpec<T>): SchemaDecodeResult<T
 }
 
 function readFields(
-  entries: Map<string, MpNode>,
+  entries: MpMap,
   spec: MapSpec<unknown>,
   path: string,
   ctx: Ctx,
 ): Record<string, unknown> | Failed {
-  const out: Record<string, unknown> = {};
-  for (const f of spec.fields) {
+  const out: Record<string, unknown> = spec.blank ? { ...spec.blank } : {};
+  const fields = spec.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const node = entries.get(f.key);
     const p = f.presence;
     if (node === undefined || node.t === 'nil') {
