@@ -50,7 +50,7 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
     // The authenticators parse the file only when the server sends its nonce: signing a test nonce now turns a
     // file that holds no usable key into a start-up refusal naming the variable, not a retried "cannot reach".
     try {
-      authenticator(new TextEncoder().encode('sankey-check'));
+      authenticator('sankey-check');
     } catch (err) {
       throw new ClusterStartError(
         `SANKEY_NATS_CREDS (${cfg.credsFile}) holds ${isCreds ? 'a creds file that cannot be read' : 'neither a creds file (JWT and seed) nor an nkey seed'}: ${(err as Error).message}`,
