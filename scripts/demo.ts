@@ -172,7 +172,9 @@ async function stop(code: number) {
   rmSync(dataDir, { recursive: true, force: true });
   if (cluster) {
     rmSync(dataDirB, { recursive: true, force: true });
-    await deleteClusterData(scriptEnv.natsUrl, clusterName).catch(() => {});
+    await deleteClusterData(scriptEnv.natsUrl, clusterName, scriptEnv.natsAuth).catch((err: unknown) =>
+      say(`the cluster's NATS data (${clusterName}) was not removed: ${String(err)}`),
+    );
     await dropPostgresSchema(scriptEnv.databaseUrl!, schema).catch(() => {});
   }
   process.exit(code);

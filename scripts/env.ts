@@ -17,6 +17,12 @@ export const scriptEnv = {
   relayUrl: get('SANKEY_RELAY_URL'),
   /** `npm run demo -- --cluster`: the NATS server the two demo relays meet on. */
   natsUrl: get('SANKEY_NATS_URL') ?? 'nats://127.0.0.1:4222',
+  /** …and how the relays authenticate to it; the demo's clean-up connects the same way. */
+  natsAuth: {
+    token: get('SANKEY_NATS_TOKEN'),
+    credsFile: get('SANKEY_NATS_CREDS'),
+    tlsCaFile: get('SANKEY_NATS_TLS_CA'),
+  },
   /** `npm run demo`: Demo_Slave_C goes away every … ms for … ms (tests shorten both), and the master trades every … ms. */
   demoAwayEveryMs: Number(get('SANKEY_DEMO_AWAY_EVERY_MS') ?? 60_000),
   demoAwayMs: Number(get('SANKEY_DEMO_AWAY_MS') ?? 20_000),

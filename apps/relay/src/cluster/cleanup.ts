@@ -2,10 +2,23 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { clusterNames } from '@sankey/shared/cluster/names';
+import { connectionOptions } from './connect';
 
-export async function deleteClusterData(natsUrl: string, cluster: string, token?: string): Promise<void> {
+/** How to reach the NATS server: the relay's own variables (token, creds/nkey file, TLS CA), as the relays use them. */
+export interface NatsAuth {
+  token?: string | undefined;
+  credsFile?: string | undefined;
+  tlsCaFile?: string | undefined;
+}
+
+export async function deleteClusterData(
+  natsUrl: string,
+  cluster: string,
+  auth: NatsAuth = {},
+): Promise<void> {
   const n = clusterNames(cluster);
-  const nc = await connect({ servers: natsUrl.split(','), timeout: 2000, ...(token ? { token } : {}) });
+  const opts = connectionOptions({ natsUrl, cluster, relayId: 'cleanup', ...auth });
+  const nc = await connect({ ...opts, reconnect: false, timeout: 2000 });
   try {
     const jsm = await jetstreamManager(nc);
     for (const stream of [n.signalStream, `KV_${n.eaBucket}`, `KV_${n.relayBucket}`]) {

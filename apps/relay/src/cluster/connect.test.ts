@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nkeys } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, reconnectDelay } from './connect';
 
@@ -58,5 +59,33 @@ describe('NATS credentials', () => {
         relayId: 'r',
       }),
     ).toThrow(/cannot read SANKEY_NATS_CREDS \(\/nonexistent\.creds\)/);
+  });
+
+  it('refuses a creds file that holds no usable key, and takes a bare nkey seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sankey-creds-'));
+    const cfg = (credsFile: string) => ({
+      natsUrl: 'nats://127.0.0.1:4222',
+      credsFile,
+      cluster: 'c',
+      relayId: 'r',
+    });
+    try {
+      writeFileSync(join(dir, 'garbage.creds'), 'not a key\n');
+      expect(() => connectionOptions(cfg(join(dir, 'garbage.creds')))).toThrow(
+        /SANKEY_NATS_CREDS \(.*garbage\.creds\) holds neither a creds file \(JWT and seed\) nor an nkey seed/,
+      );
+      writeFileSync(
+        join(dir, 'broken.creds'),
+        '-----BEGIN NATS USER JWT-----\nxx\n------END NATS USER JWT------\n',
+      );
+      expect(() => connectionOptions(cfg(join(dir, 'broken.creds')))).toThrow(
+        /SANKEY_NATS_CREDS \(.*broken\.creds\) holds a creds file that cannot be read/,
+      );
+      const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
+      writeFileSync(join(dir, 'user.nk'), `${seed}\n`);
+      expect(connectionOptions(cfg(join(dir, 'user.nk'))).authenticator).toBeTypeOf('function');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,9 +43,20 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
       );
     }
     const body = text.toString('utf8');
-    opts.authenticator = body.includes('BEGIN NATS USER JWT')
+    const isCreds = body.includes('BEGIN NATS USER JWT');
+    const authenticator = isCreds
       ? credsAuthenticator(new Uint8Array(text))
       : nkeyAuthenticator(new TextEncoder().encode(body.trim()));
+    // The authenticators parse the file only when the server sends its nonce: signing a test nonce now turns a
+    // file that holds no usable key into a start-up refusal naming the variable, not a retried "cannot reach".
+    try {
+      authenticator('sankey-check');
+    } catch (err) {
+      throw new ClusterStartError(
+        `SANKEY_NATS_CREDS (${cfg.credsFile}) holds ${isCreds ? 'a creds file that cannot be read' : 'neither a creds file (JWT and seed) nor an nkey seed'}: ${(err as Error).message}`,
+      );
+    }
+    opts.authenticator = authenticator;
   }
   if (cfg.tlsCaFile !== undefined) {
     if (!existsSync(cfg.tlsCaFile)) {
