@@ -60,18 +60,23 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       members: [
         { slaveAccount: 'SA', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
         { slaveAccount: 'SB', enabled: true, slaveSettings: { maxSignalDelayMs: 120_000 } },
+        // The default max delay (5 s): shorter than the outage.
+        { slaveAccount: 'SD', enabled: true },
       ],
     });
     const sa = await w.slave(a, 'SA');
     const sb = await w.slave(b, 'SB');
+    const sd = await w.slave(b, 'SD');
     const m1 = await w.master(a, 'M1');
-    for (const s of [sa, sb])
+    for (const s of [sa, sb, sd])
       await s.waitForConfig((c) => c.master_account === 'M1' && c.status === 2, 20_000);
     await m1.open({ ticket: 1, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
-    await sb.waitForCommand((c) => c.ticket === 1, 10_000);
+    for (const s of [sb, sd]) await s.waitForCommand((c) => c.ticket === 1, 10_000);
 
     await nats.stop();
     const stoppedAt = Date.now();
+    // Closed during the outage: it reaches SD after more than SD's max delay, and must still close SD's position.
+    await m1.close(1);
     const expected: string[] = [];
     for (let t = 2; t <= 11; t++) {
       await m1.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
@@ -82,7 +87,7 @@ describe.skipIf(!base)('cluster mode under failures', () => {
     await sa.waitForCommand((c) => c.kind === 'close' && c.ticket === 11, 10_000);
     await expect
       .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
-      .toBe(20);
+      .toBe(21);
     expect(await relayMetric(a.endpoints.http, 'sankey_cluster_nats_connected')).toBe(0);
     expect(trades(sb, 'trade/M1/SB').filter((x) => Number(x.ticket) >= 2)).toEqual([]);
 
@@ -93,6 +98,8 @@ describe.skipIf(!base)('cluster mode under failures', () => {
       .filter((x) => Number(x.ticket) >= 2)
       .map((x) => `${x.action}:${x.ticket}`);
     expect(seen).toEqual(expected);
+    // The late Close was carried out (not dropped as signal_too_old); the Opens of the outage were too old for SD.
+    await sd.waitForCommand((c) => c.kind === 'close' && c.ticket === 1, 10_000);
     await expect
       .poll(() => relayMetric(a.endpoints.http, 'sankey_cluster_buffer_depth'), { timeout: 5000 })
       .toBe(0);

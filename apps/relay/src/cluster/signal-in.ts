@@ -153,6 +153,11 @@ export class SignalInlet {
         tap.remoteFilteredBy = undefined;
       }
       const sig = decoded.value.message;
+      // A Close or Modify is never too old to carry out, but the slave's DLL drops any signal older than its
+      // max_signal_delay_ms (docs/protocol.md §5.3). One that crosses late (a NATS outage, a replay after a restart,
+      // machines whose clocks differ) goes out under this relay's clock, as a parked one does when it is released;
+      // an Open keeps the master's time, so a stale one is still refused.
+      if (sig.action !== 'Open') sig.timestamp = new Date().toISOString();
       const closed =
         m.seq <= this.replayUpTo &&
         sig.action === 'Open' &&
