@@ -6,11 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Push } from 'zeromq';
 import { Fleet } from './fanout';
+import { pairHeartbeats } from './heartbeats';
 import { slaveIds } from './ids';
 import { cpuTicks, TICK_US } from './proc-cpu';
-import { heartbeatFrame } from './signals';
 import { startProcess, startStack } from './stack';
 import { dist, sleep } from './stats';
 
@@ -29,14 +28,7 @@ const stack = await startStack({
   nodeFlags: [...extraFlags, '--import', join(import.meta.dirname, 'hb-tail-probe.mjs')],
   env: { BENCH_PROBE_OUT: out, SANKEY_MAX_CONNECTIONS: String(Math.max(10_000, 2 * eas)) },
 });
-const push = new Push({ linger: 0 });
-push.connect(`tcp://127.0.0.1:${stack.receiver}`);
-const pairBeat = async () => {
-  await push.send(heartbeatFrame(PAIR.master, 'Master'));
-  await push.send(heartbeatFrame(PAIR.slaves[0]!, 'Slave'));
-};
-await pairBeat();
-const beat = setInterval(() => void pairBeat(), 1000);
+const stopBeat = await pairHeartbeats(stack.receiver, PAIR);
 await sleep(1000);
 const gen = noLoad
   ? null
@@ -70,8 +62,7 @@ const cpuMs = [cpuTicks(stack.pid) - cpu0[0]!, cpuTicks(stack.pid, true) - cpu0[
 );
 const wallMs = performance.now() - t0;
 await fleet.close();
-clearInterval(beat);
-push.close();
+stopBeat();
 await gen?.exited;
 await stack.stop();
 

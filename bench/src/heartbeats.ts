@@ -27,6 +27,25 @@ export interface HeartbeatStep {
 }
 
 const PAIR = { master: 'HBM', slaves: slaveIds('HBM', 1) };
+
+/** A master→slave pair heartbeating at 1 Hz (one PUSH socket) from the first beat on; returns what stops it. */
+export async function pairHeartbeats(
+  receiverPort: number,
+  pair: { master: string; slaves: string[] },
+): Promise<() => void> {
+  const push = new Push({ linger: 0 });
+  push.connect(`tcp://127.0.0.1:${receiverPort}`);
+  const beat = async () => {
+    await push.send(heartbeatFrame(pair.master, 'Master'));
+    await push.send(heartbeatFrame(pair.slaves[0]!, 'Slave'));
+  };
+  await beat();
+  const timer = setInterval(() => void beat(), 1000);
+  return () => {
+    clearInterval(timer);
+    push.close();
+  };
+}
 const WARM_S = 3;
 
 async function step(stack: Stack, eas: number, seconds: number): Promise<HeartbeatStep> {
@@ -94,15 +113,7 @@ export async function heartbeatSuite(log: (line: string) => void): Promise<Heart
     env: { SANKEY_MAX_CONNECTIONS: String(Math.max(10_000, 2 * max)) },
   });
   const steps: HeartbeatStep[] = [];
-  const push = new Push({ linger: 0 });
-  push.connect(`tcp://127.0.0.1:${stack.receiver}`);
-  // The pair heartbeats at 1 Hz too, from here.
-  const pairBeat = async () => {
-    await push.send(heartbeatFrame(PAIR.master, 'Master'));
-    await push.send(heartbeatFrame(PAIR.slaves[0]!, 'Slave'));
-  };
-  await pairBeat();
-  const beat = setInterval(() => void pairBeat(), 1000);
+  const stopBeat = await pairHeartbeats(stack.receiver, PAIR);
   try {
     await sleep(1000);
     for (const eas of benchEnv.heartbeatSteps) {
@@ -117,8 +128,7 @@ export async function heartbeatSuite(log: (line: string) => void): Promise<Heart
       if (!s.keptUp && steps.length >= 2) break;
     }
   } finally {
-    clearInterval(beat);
-    push.close();
+    stopBeat();
     await stack.stop();
   }
   return steps;

@@ -11,6 +11,7 @@ import { testPostgresUrl } from '@sankey/db/env';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { privateNats } from './cluster-world';
 import { freePort } from './free-port';
+import { untilPrinted } from './until';
 import { webBuilt } from './web-process';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,16 +33,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function line(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = out.match(pattern);
-    if (m) return m;
-    if (demo?.exitCode != null) throw new Error(`the demo exited (${demo.exitCode}):\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the demo did not print ${pattern} in time:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const line = (pattern: RegExp, timeoutMs: number) =>
+  untilPrinted(
+    () => out,
+    () => demo,
+    pattern,
+    timeoutMs,
+  );
 
 async function streamsOf(url: string, cluster: string): Promise<string[]> {
   const nc = await connect({ servers: url, token: TOKEN, timeout: 2000 });

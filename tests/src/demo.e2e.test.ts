@@ -10,6 +10,7 @@ import { chromium, type Page } from '@playwright/test';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { e2eBrowser } from '../e2e/browser';
 import { freePort } from './free-port';
+import { untilPrinted } from './until';
 import { webBuilt } from './web-process';
 
 if (!webBuilt) process.stdout.write('demo e2e skipped: the web app is not built (npm run build)\n');
@@ -36,16 +37,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function line(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = out.match(pattern);
-    if (m) return m;
-    if (demo?.exitCode != null) throw new Error(`the demo exited (${demo.exitCode}):\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the demo did not print ${pattern} in time:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const line = (pattern: RegExp, timeoutMs: number) =>
+  untilPrinted(
+    () => out,
+    () => demo,
+    pattern,
+    timeoutMs,
+  );
 
 const nav = async (page: Page, name: string) => {
   await page.getByTestId(`nav-${name}`).click();
