@@ -2,14 +2,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { clusterNames } from '@sankey/shared/cluster/names';
+import type { ClusterConfig } from './config';
 import { connectionOptions } from './connect';
 
 /** How to reach the NATS server: the relay's own variables (token, creds/nkey file, TLS CA), as the relays use them. */
-export interface NatsAuth {
-  token?: string | undefined;
-  credsFile?: string | undefined;
-  tlsCaFile?: string | undefined;
-}
+export type NatsAuth = Pick<ClusterConfig, 'token' | 'credsFile' | 'tlsCaFile'>;
 
 export async function deleteClusterData(
   natsUrl: string,
