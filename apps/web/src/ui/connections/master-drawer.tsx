@@ -30,9 +30,11 @@ export function MasterDrawer(props: {
   const actions = useLiveActions();
   const group = state.tradeGroups.find((g) => g.id === props.masterId);
   const members = state.members.filter((m) => m.tradeGroupId === props.masterId);
-  const [prefix, setPrefix] = useState('');
-  const [suffix, setSuffix] = useState('');
-  const [delivery, setDelivery] = useState<DeliveryMode>('shared');
+  // The stored settings from the first render on (the effect below only re-initialises when another master opens):
+  // with the defaults first, an isolated group's drawer showed "shared" until the effect ran.
+  const [prefix, setPrefix] = useState(() => group?.masterSettings.symbolPrefix ?? '');
+  const [suffix, setSuffix] = useState(() => group?.masterSettings.symbolSuffix ?? '');
+  const [delivery, setDelivery] = useState<DeliveryMode>(() => group?.masterSettings.delivery ?? 'shared');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [confirm, setConfirm] = useState(false);
