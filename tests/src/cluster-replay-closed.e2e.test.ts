@@ -34,13 +34,13 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** The stream position up to which relay `relayId`'s durable consumer has acked every signal. */
-async function ackFloor(cluster: string, relayId: string): Promise<number> {
+/** The stream position up to which relay `relayId`'s durable consumer of `master` has acked every signal. */
+async function ackFloor(cluster: string, relayId: string, master: string): Promise<number> {
   const names = clusterNames(cluster);
   const nc = await connect({ servers: NATS_URL, timeout: 2000 });
   try {
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(names.signalStream, names.durable(relayId));
+    const info = await jsm.consumers.info(names.signalStream, names.masterDurable(relayId, master));
     return info.num_ack_pending === 0 ? info.ack_floor.stream_seq : 0;
   } finally {
     await nc.close();
@@ -72,7 +72,9 @@ describe.skipIf(!base)('cluster mode: a replayed Open of a ticket closed before 
       return Number(rows[0]?.seq ?? 0);
     };
     await expect.poll(written, { timeout: 5000 }).toBeGreaterThan(0);
-    await expect.poll(() => ackFloor(w!.cluster, 'relay-b'), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => ackFloor(w!.cluster, 'relay-b', 'M1'), { timeout: 5000 })
+      .toBeGreaterThanOrEqual(1);
     const writtenBefore = await written();
 
     // From now on relay B's writes of the numbers wait for this lock: it hands copies over, writes and acks none.

@@ -180,6 +180,7 @@ export class Relay {
         health: this.persistence.health,
         settings: effective,
         everyRow: cluster !== null,
+        onApplied: () => cluster?.membershipChanged(),
       },
     );
     await this.outbox.settleBacklog(backlogUpTo);

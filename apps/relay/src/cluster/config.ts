@@ -18,6 +18,8 @@ export interface ClusterConfig {
   bufferCapacity?: number;
   /** After a restart: how long to wait for this relay's slaves to reconnect before consuming the backlog (ms). */
   reconnectGraceMs?: number;
+  /** How long a consumer of a master with no slave here any more is kept before it is deleted (ms, default 60 s). */
+  consumerLingerMs?: number;
   /** How long after its slaves' sequence numbers were written (5 ms after its copies left the queue) a signal is acked (ms, default 30). */
   ackGraceMs?: number;
   /** Stream messages handled per event-loop turn at most, the rest after a yield (default 32; 0: no limit). */

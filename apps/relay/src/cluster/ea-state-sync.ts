@@ -13,6 +13,8 @@ export class EaStateSync {
   /** What was last written to the bucket for each local EA (keyOf). */
   private readonly written = new Map<string, Written>();
   private readonly conflictsLogged = new Set<string>();
+  /** Each key's relay and status as last read (a change of either can change which masters this relay consumes). */
+  private readonly lastPlaced = new Map<string, string>();
   private stopWatch: (() => void) | null = null;
 
   constructor(
@@ -38,10 +40,26 @@ export class EaStateSync {
     void (async () => {
       for await (const e of watch) {
         this.onEntry(e);
+        if (this.placementChanged(e)) this.where.changed();
         if (e.delta === 0) initialized();
       }
     })().catch((err: unknown) => this.log.error({ err: String(err) }, 'EA state watch stopped'));
     await Promise.race([ready, new Promise((r) => setTimeout(r, 2000))]);
+  }
+
+  /** A deletion, a new key, or another relay or status under a key (not a mere refresh). */
+  private placementChanged(e: KvWatchEntry): boolean {
+    if (e.operation !== 'PUT') return this.lastPlaced.delete(e.key);
+    let placed: string;
+    try {
+      const v = e.json<EaStateValue>();
+      placed = `${v.relayId}\u0000${v.status}`;
+    } catch {
+      return false;
+    }
+    if (this.lastPlaced.get(e.key) === placed) return false;
+    this.lastPlaced.set(e.key, placed);
+    return true;
   }
 
   private onEntry(e: KvWatchEntry): void {

@@ -10,6 +10,7 @@ export class ClusterMetrics {
   readonly publishFailures: client.Counter;
   readonly consumed: client.Counter<'outcome'>;
   readonly pending: client.Gauge;
+  readonly consumers: client.Gauge;
   readonly lag: client.Histogram;
   readonly remoteEas: client.Gauge;
   readonly kvWrites: client.Counter<'outcome'>;
@@ -53,7 +54,12 @@ export class ClusterMetrics {
     });
     this.pending = new client.Gauge({
       name: 'sankey_cluster_consumer_pending',
-      help: "Messages on the stream not yet delivered to this relay's durable consumer",
+      help: "Messages on the stream not yet delivered to this relay's durable consumers (as their last deliveries said)",
+      registers,
+    });
+    this.consumers = new client.Gauge({
+      name: 'sankey_cluster_consumers',
+      help: "This relay's durable consumers on the signal stream (one per master with a slave here, consumed or lingering)",
       registers,
     });
     this.lag = new client.Histogram({

@@ -161,6 +161,7 @@ export class ClusterNode {
     // Members whose slave is on another relay are shown with that relay's view of the slave (views only).
     core.useRemoteSlaves((slave) => this.where.remoteSlave(slave), this.where.remoteSlaves);
     this.where.onRemoteSlave = (slave) => core.remoteSlaveChanged(slave);
+    this.where.changed = this.membershipChanged;
     if (hooks.appliedOutbox) this.appliedOutbox = hooks.appliedOutbox;
     await this.eaState.watch();
     await this.inlet.start(hooks.flushed);
@@ -243,17 +244,34 @@ export class ClusterNode {
         // The EA is here now: it is no longer another relay's.
         if (msg.type !== 'Unregister' && injected.delete(key)) remote.delete(key);
         if (msg.type !== 'Unregister') mine.delete(key);
+        const before = core.connection(msg.message.account_id, kind)?.status;
         core.handle(msg, receivedAtNs);
         const entry = core.connection(msg.message.account_id, kind);
         if (entry && !injected.has(key)) this.eaState.write(key, entry);
+        if (entry?.status !== before) this.membershipChanged();
       }
     }
   }
+
+  /**
+   * The masters whose signals this relay consumes may have changed (an EA here came, went or changed status, a
+   * bucket update, an applied outbox row): checked once in this turn (signal-in.ts, reconcile).
+   */
+  readonly membershipChanged = (): void => {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
+    setImmediate(() => {
+      this.reconcileQueued = false;
+      this.inlet.reconcile();
+    });
+  };
+  private reconcileQueued = false;
 
   /** Every second (the relay's timeout tick): statuses that changed without a message (timeouts) and refreshes. */
   tick(): void {
     this.eaState.tick();
     this.where.checkRemoteSlaves();
+    this.inlet.reconcile();
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,8 @@ export class EaPlacement {
   readonly stale = new Set<string>();
   /** Told when a remote slave's state as views show it changed (set by ClusterNode.start). */
   onRemoteSlave: (accountId: string) => void = () => {};
+  /** Told when a bucket entry came, went or changed relay or status (set by ClusterNode.start). */
+  changed: () => void = () => {};
 
   /** The connections of EAs actually on this relay (not remote entries entered from the bucket). */
   localConnections(): ConnectionEntry[] {

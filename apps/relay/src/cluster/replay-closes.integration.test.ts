@@ -1,6 +1,6 @@
 // ReplayCloses against the machine's nats-server: the full Closes among the messages a stopped relay had been
 // delivered, read from the stream, mark the replayed Opens of their tickets; partial Closes and Closes past the
-// range do not.
+// range do not, nor another master's (each consumer reads its own master's subject).
 import { jetstream } from '@nats-io/jetstream';
 import { encodeInbound } from '@sankey/shared/protocol/codec';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
@@ -36,6 +36,9 @@ beforeAll(async () => {
   ];
   for (const m of signals)
     await js.publish(`${s.name}.M1`, encodeInbound({ type: 'TradeSignal', message: m }));
+  // 7: another master's, on its own subject: not read for M1's consumer.
+  const other = sig('Close', 3, { source_account: 'M2' });
+  await js.publish(`${s.name}.M2`, encodeInbound({ type: 'TradeSignal', message: other }));
 });
 
 afterAll(() => s.remove());
@@ -43,7 +46,7 @@ afterAll(() => s.remove());
 describe('ReplayCloses', () => {
   it('marks the Opens whose full Close the stopped relay had been delivered, and forgets them past the range', async () => {
     const closes = new ReplayCloses();
-    expect(await closes.load(jetstream(s.nc), s.name, 2, 5)).toBe(1);
+    expect(await closes.load(jetstream(s.nc), s.name, `${s.name}.M1`, 2, 5)).toBe(1);
     expect(closes.closedBeforeStop(1, 'M1', '1')).toBe(true);
     expect(closes.closedBeforeStop(2, 'M1', '2')).toBe(false);
     expect(closes.closedBeforeStop(2, 'M2', '1')).toBe(false);
@@ -55,10 +58,10 @@ describe('ReplayCloses', () => {
 
   it('reads nothing when nothing was delivered, and stops at the end of the stream', async () => {
     const none = new ReplayCloses();
-    expect(await none.load(jetstream(s.nc), s.name, 7, 6)).toBe(0);
+    expect(await none.load(jetstream(s.nc), s.name, `${s.name}.M1`, 8, 7)).toBe(0);
     expect(none.closedBeforeStop(1, 'M1', '1')).toBe(false);
     const all = new ReplayCloses();
-    expect(await all.load(jetstream(s.nc), s.name, 1, 100)).toBe(2);
+    expect(await all.load(jetstream(s.nc), s.name, `${s.name}.M1`, 1, 100)).toBe(2);
     expect(all.closedBeforeStop(5, 'M1', '3')).toBe(true);
   });
 });

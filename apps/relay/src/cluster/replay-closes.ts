@@ -1,6 +1,6 @@
 // The tickets a relay killed before its acks may have closed at its slaves already (docs/cluster.md, A relay is
 // killed and restarted): the full Closes among the stream messages its consumer had delivered to it before it
-// stopped, read once at start before the replay. A replayed Open of such a ticket is not sent again to a slave that
+// stopped, read once at start before the replay (one master's: each consumer is one master's). A replayed Open of such a ticket is not sent again to a slave that
 // had none of it on record (replay-guard.ts): it would open a position anew behind a Close the slave may have
 // executed already, and the replayed Close (sent as always) would then close it a second time.
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
@@ -17,11 +17,18 @@ export class ReplayCloses {
   /** The last stream sequence number the killed relay had been delivered (0: nothing to check). */
   private upTo = 0;
 
-  /** Reads the full Closes of stream messages `from`..`upTo` (what the stopped consumer had delivered). */
-  async load(js: JetStreamClient, stream: string, from: number, upTo: number): Promise<number> {
+  /** Reads the full Closes of the `subject`'s stream messages `from`..`upTo` (what the stopped consumer had delivered). */
+  async load(
+    js: JetStreamClient,
+    stream: string,
+    subject: string,
+    from: number,
+    upTo: number,
+  ): Promise<number> {
     if (upTo < from) return 0;
     const want = Math.min(upTo - from + 1, MAX_READ);
     const reader = await js.consumers.get(stream, {
+      filter_subjects: subject,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from,
     });

@@ -1,7 +1,7 @@
-// Consumes the other relays' signals from this relay's durable consumer (docs/cluster.md, Signals): skips its own,
-// redeliveries and masters with no slave here, hands the rest to the core as local signals (not journaled again,
-// but the reasons its own slaves got no copy go to the journal's annex), and acks each once its copies have left
-// the send queue.
+// Consumes the other relays' signals from this relay's durable consumers, one per master with a slave here
+// (docs/cluster.md, Signals; consumer-set.ts): skips redeliveries and what is no longer for a slave here, hands the
+// rest to the core as local signals (not journaled again, but the reasons its own slaves got no copy go to the
+// journal's annex), and acks each once its copies have left the send queue.
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound } from '@sankey/shared/protocol/codec';
@@ -11,12 +11,12 @@ import type { DeadLetterSink, Logger } from '../core/ports';
 import { AckPipeline } from './ack-pipeline';
 import { ChunkedInbox } from './chunked-inbox';
 import type { ClusterConfig } from './config';
+import { ConsumerSet } from './consumer-set';
 import { H_AT, H_RELAY, H_SEQ } from './headers';
+import { wantedMasters } from './master-consumers';
 import type { ClusterMetrics } from './metrics';
 import type { EaPlacement } from './placement';
-import { ReplayCloses } from './replay-closes';
 import { deadLetterStaleOnReplay, type ReplayGuard } from './replay-guard';
-import { ensureConsumer } from './stream-setup';
 import { SubjectMasters } from './subject-master';
 import type { JournalTap } from './taps';
 
@@ -29,17 +29,17 @@ export class SignalInlet {
   private readonly acks: AckPipeline;
   /** The client's pulls, handed to the core a chunk per turn. */
   private readonly inbox: ChunkedInbox<JsMsg>;
-  private stopConsuming: (() => void) | null = null;
+  private readonly consumers: ConsumerSet;
+  /** Set once the consumers found at start are adopted: reconciles before that wait. */
+  private started = false;
   private pendingTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** The stream's last sequence number when this relay started: messages up to it are a replay. */
   private replayUpTo = 0;
   private readonly masters: SubjectMasters;
-  /** The tickets closed among the messages the stopped relay had been delivered (refused Opens of the replay). */
-  private readonly replayCloses = new ReplayCloses();
 
   constructor(
-    private readonly js: JetStreamClient,
+    js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly names: ClusterNames,
     private readonly cfg: ClusterConfig,
@@ -55,22 +55,19 @@ export class SignalInlet {
     // At most a chunk per event-loop turn (chunked-inbox.ts): the ack pipeline's timers run between chunks.
     const chunk = cfg.inboxChunk ?? 32;
     this.inbox = new ChunkedInbox((m) => this.onMessage(m), chunk > 0 ? chunk : Number.POSITIVE_INFINITY);
+    const lingerMs = cfg.consumerLingerMs ?? 60_000;
+    this.consumers = new ConsumerSet(js, jsm, names, cfg.relayId, log, (m) => this.inbox.push(m), lingerMs);
   }
 
-  /** Makes sure the durable consumer exists, then consumes once this relay's slaves are back (or the grace ends). */
+  /**
+   * Makes the consumers of the masters with a slave here (replaying each from its ack floor), then consumes once
+   * this relay's slaves are back (or the grace ends).
+   */
   async start(flushed?: () => Promise<void>): Promise<void> {
     if (flushed) this.flushed = flushed;
-    const replay = await ensureConsumer(this.jsm, this.names, this.cfg.relayId);
-    if (replay) {
-      this.log.info(replay, 'replaying the signals this relay had not acknowledged, in order');
-      const { fromStreamSeq: from, deliveredUpTo: upTo } = replay;
-      await this.replayCloses
-        .load(this.js, this.names.signalStream, from, upTo)
-        .then((closes) => this.log.info({ closes }, 'tickets closed before the stop read'))
-        .catch((err: unknown) =>
-          this.log.warn({ err: String(err) }, 'tickets closed before the stop not read'),
-        );
-    }
+    await this.consumers.start(this.wanted());
+    this.started = true;
+    this.metrics.consumers.set(this.consumers.size);
     this.replayUpTo = (await this.jsm.streams.info(this.names.signalStream)).state.last_seq;
     const members = await this.guard.load();
     if (members > 0) this.log.info({ members }, 'delivered sequence numbers loaded');
@@ -78,9 +75,29 @@ export class SignalInlet {
     // consumed: a Close for one of them must find it listening (and an Open older than its maximum delay is then
     // filtered as stale), not be dropped because it has not heartbeaten yet.
     void this.whenSlavesBack()
-      .then(() => this.consume())
-      .catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumer not started'));
-    this.pendingTimer = setInterval(() => void this.samplePending(), 5000);
+      .then(() => (this.closed ? undefined : this.consumers.begin()))
+      .catch((err: unknown) => this.log.error({ err: String(err) }, 'cluster consumers not started'));
+    this.pendingTimer = setInterval(() => this.samplePending(), 5000);
+  }
+
+  /** The masters whose signals this relay copies: a member's slave here, the master not live here. */
+  private wanted(): Set<string> {
+    const w = this.where;
+    return wantedMasters(
+      w.core.groups().map((g) => g.id),
+      (m) => w.hasLocalSlave(m),
+      (m) => w.isLocalLive(m, 'Master'),
+    );
+  }
+
+  /**
+   * Consumers made, paused or deleted as the wanted masters changed: on a change that can alter them (an EA of
+   * this relay came or went, a bucket update, an applied outbox row) and every second.
+   */
+  reconcile(): void {
+    if (!this.started || this.closed) return;
+    this.consumers.reconcile(this.wanted());
+    this.metrics.consumers.set(this.consumers.size);
   }
 
   private async whenSlavesBack(): Promise<void> {
@@ -99,23 +116,10 @@ export class SignalInlet {
     }
   }
 
-  private async consume(): Promise<void> {
-    if (this.closed) return;
-    const consumer = await this.js.consumers.get(
-      this.names.signalStream,
-      this.names.durable(this.cfg.relayId),
-    );
-    // A callback: each message is handled as the client reads it (a chunk per turn when a pull brings many),
-    // without an async iterator's promise per message.
-    const messages = await consumer.consume({ max_messages: 256, callback: (m) => this.inbox.push(m) });
-    this.stopConsuming = () => void messages.close();
-    void messages.closed().then((err) => {
-      if (err) this.log.error({ err: String(err) }, 'cluster consumer stopped');
-    });
-  }
-
   private onMessage(m: JsMsg): void {
-    // This relay's own signals and those of masters with no slave here make no copy: nothing to wait for.
+    // A consumer is held only for a master with a slave here that is not live here (consumer-set.ts), but the
+    // checks stay: the consumer is paused a turn after that changes, and one paused while its master was here
+    // holds this relay's own signals when it is consumed again. Those make no copy: nothing to wait for.
     let copying = false;
     try {
       if (this.skippedBySubject(m.subject)) return;
@@ -161,7 +165,7 @@ export class SignalInlet {
       const closed =
         m.seq <= this.replayUpTo &&
         sig.action === 'Open' &&
-        this.replayCloses.closedBeforeStop(m.seq, master, wireIntToDecimal(sig.ticket));
+        this.consumers.closedBeforeStop(m.seq, master, wireIntToDecimal(sig.ticket));
       this.guard.current = seq > 0 ? { master, seq, closed } : null;
       try {
         this.where.core.handle(decoded.value, process.hrtime.bigint());
@@ -215,8 +219,8 @@ export class SignalInlet {
 
   /**
    * Signals of a master connected here (this relay published them; or, a master seen at two relays, it copies them
-   * itself) and of masters with no slave here, skipped from the subject alone: their headers and payload are never
-   * decoded (most of a relay's own signals' cost). Such a signal does not count as handled for the dedup of
+   * itself) and of masters with no slave here (any more), skipped from the subject alone: their headers and payload
+   * are never decoded. Such a signal does not count as handled for the dedup of
    * redeliveries: a redelivery that finds a slave here later is copied (the replay guard still refuses a copy the
    * slave had).
    */
@@ -234,17 +238,12 @@ export class SignalInlet {
     return false;
   }
 
-  private async samplePending(): Promise<void> {
-    try {
-      const info = await this.jsm.consumers.info(
-        this.names.signalStream,
-        this.names.durable(this.cfg.relayId),
-      );
-      this.metrics.pending.set(info.num_pending);
-      this.metrics.lagWindow.pending = info.num_pending;
-    } catch {
-      // NATS unreachable: the gauge keeps its last value; sankey_cluster_nats_connected says why.
-    }
+  /** The pending gauge: summed over the consumers from what their deliveries said (consumer-set.ts). */
+  private samplePending(): void {
+    const pending = this.consumers.pending();
+    this.metrics.pending.set(pending);
+    this.metrics.lagWindow.pending = pending;
+    this.metrics.consumers.set(this.consumers.size);
   }
 
   /** Stops waiting and sampling (first, before the publisher drains). */
@@ -253,9 +252,9 @@ export class SignalInlet {
     if (this.pendingTimer) clearInterval(this.pendingTimer);
   }
 
-  /** Stops the consumer. */
+  /** Stops the consumers. */
   stop(): void {
-    this.stopConsuming?.();
+    this.consumers.stop();
     this.inbox.stop();
   }
 }

@@ -1,5 +1,12 @@
-// The stream and this relay's durable consumer on it (docs/cluster.md): made when missing, kept when present.
-import { AckPolicy, DeliverPolicy, type JetStreamManager, StorageType } from '@nats-io/jetstream';
+// The stream and this relay's durable consumers on it (one per master it copies) (docs/cluster.md): made when missing, kept when present.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { ClusterNames } from '@sankey/shared/cluster/names';
 
@@ -20,42 +27,99 @@ export async function ensureStream(jsm: JetStreamManager, names: ClusterNames): 
   });
 }
 
+/** What a consumer made again replays: from which stream message, and up to which one the old one had delivered. */
+export interface Replay {
+  unacknowledged: number;
+  fromStreamSeq: number;
+  deliveredUpTo: number;
+}
+
+/** The stream's messages are kept 24 h: a consumer of a relay gone that long is deleted by the server. */
+const INACTIVE_MS = 24 * 3600 * 1000;
+
 /**
- * This relay's durable consumer (explicit ack, one filter subject: nats-server 2.9). A new one starts with new
- * messages. One left with unacknowledged messages (the relay was killed) is made again from just after its ack
- * floor: JetStream would redeliver those only after the ack wait, behind newer messages, out of the masters'
- * order; replayed from the floor they come first and in order (a copy already sent comes again; the EA's ticket
- * mapping ignores it). Returns what is replayed (and up to which message the old consumer had delivered its
- * messages to the relay: the relay may have handed their copies over), or null.
+ * This relay's durable consumer of one master's signals (explicit ack, the master's subject as its one filter:
+ * nats-server 2.9). A missing one starts with new messages (from the stream's next sequence number), or, when `upgradeFrom` is given (the old single durable
+ * of this relay was found at start), where that one had acked. One left with unacknowledged messages (the relay was
+ * killed, or it paused the consumer) is made again from just after its ack floor: JetStream would redeliver those
+ * only after the ack wait, behind newer messages, out of the master's order; replayed from the floor they come
+ * first and in order (a copy already sent comes again; the replay guard and the EA's ticket mapping ignore it).
+ * Returns what is replayed, or null; and the messages pending for the consumer.
  */
-export async function ensureConsumer(
+export async function ensureMasterConsumer(
   jsm: JetStreamManager,
   names: ClusterNames,
   relayId: string,
-): Promise<{ unacknowledged: number; fromStreamSeq: number; deliveredUpTo: number } | null> {
-  const durable = names.durable(relayId);
+  master: string,
+  upgradeFrom: Replay | null,
+): Promise<{ replay: Replay | null; pending: number }> {
+  const durable = names.masterDurable(relayId, master);
   const stream = names.signalStream;
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
-    filter_subject: names.signalWildcard,
+    filter_subject: names.signalSubject(master),
     ack_wait: nanos(30_000),
     max_ack_pending: 1000,
+    inactive_threshold: nanos(INACTIVE_MS),
   };
   let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>>;
   try {
     info = await jsm.consumers.info(stream, durable);
-  } catch {
-    await jsm.consumers.add(stream, { ...config, deliver_policy: DeliverPolicy.New });
-    return null;
+  } catch (err) {
+    if (!notFound(err)) throw err;
+    // New messages only, written as the start sequence (the stream's next one) so that a replay of a consumer that
+    // acked nothing yet knows where it began: the server reports such a consumer's ack floor as 0.
+    const from = upgradeFrom?.fromStreamSeq ?? (await jsm.streams.info(stream)).state.last_seq + 1;
+    const made = await jsm.consumers.add(stream, {
+      ...config,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+    });
+    return { replay: upgradeFrom, pending: made.num_pending };
   }
-  if (info.num_ack_pending === 0) return null;
-  const fromStreamSeq = info.ack_floor.stream_seq + 1;
+  if (info.num_ack_pending === 0) return { replay: null, pending: info.num_pending };
+  const fromStreamSeq = Math.max(info.ack_floor.stream_seq + 1, info.config.opt_start_seq ?? 1);
   await jsm.consumers.delete(stream, durable);
-  await jsm.consumers.add(stream, {
+  const made = await jsm.consumers.add(stream, {
     ...config,
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: fromStreamSeq,
   });
-  return { unacknowledged: info.num_ack_pending, fromStreamSeq, deliveredUpTo: info.delivered.stream_seq };
+  const replay = {
+    unacknowledged: info.num_ack_pending,
+    fromStreamSeq,
+    deliveredUpTo: info.delivered.stream_seq,
+  };
+  return { replay, pending: made.num_pending };
 }
+
+/**
+ * The single durable consumer of the whole stream that a relay of an earlier version held (`relay_<id>`): deleted,
+ * returning where it had acked (its consumers per master start there, so nothing published while the relay was
+ * down for its upgrade is missed), or null when there was none.
+ */
+export async function dropOldDurable(
+  jsm: JetStreamManager,
+  names: ClusterNames,
+  relayId: string,
+): Promise<Replay | null> {
+  let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>>;
+  try {
+    info = await jsm.consumers.info(names.signalStream, names.durable(relayId));
+  } catch (err) {
+    if (notFound(err)) return null;
+    throw err;
+  }
+  await jsm.consumers.delete(names.signalStream, names.durable(relayId));
+  // One that never acked reports a floor of 0: its consumers per master then start with new messages.
+  if (info.ack_floor.stream_seq === 0) return null;
+  return {
+    unacknowledged: info.num_ack_pending,
+    fromStreamSeq: info.ack_floor.stream_seq + 1,
+    deliveredUpTo: info.delivered.stream_seq,
+  };
+}
+
+const notFound = (err: unknown) =>
+  err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;

@@ -26,13 +26,18 @@ export function createOutboxConsumer(
     health?: PersistenceHealth;
     settings: (stored: GlobalSettings) => GlobalSettings;
     everyRow?: boolean;
+    /** A row was applied (a cluster relay checks which masters' signals it consumes). */
+    onApplied?: () => void;
   },
 ): OutboxConsumer {
   return new OutboxConsumer(
     deps.storage,
     deps.core,
     deps.log,
-    (kind, outcome) => deps.metrics.outboxApplied.inc({ kind, outcome }),
+    (kind, outcome) => {
+      deps.metrics.outboxApplied.inc({ kind, outcome });
+      if (outcome === 'applied') opts.onApplied?.();
+    },
     {
       pollMs: opts.pollMs,
       batchSize: 100,

@@ -4,8 +4,10 @@ import {
   clusterNames,
   decodeToken,
   encodeToken,
+  masterOfDurable,
   masterOfSignalSubject,
   parseEaKey,
+  RELAY_ID_PATTERN,
   relayIdFromHostname,
 } from './names';
 
@@ -36,6 +38,27 @@ describe('cluster names', () => {
     expect(parseEaKey('x.Other')).toBeNull();
     expect(n.durable('relay-a')).toBe('relay_relay-a');
     expect(() => clusterNames('a.b')).toThrow(/invalid cluster name/);
+  });
+
+  it('names one consumer per (relay, master): valid, distinct for distinct pairs, the master read back', () => {
+    const n = clusterNames('c1');
+    expect(n.masterDurable('relay-a', 'M.1 *>')).toBe('sig_relay-a=M=2E1=20=2A=3E');
+    const relayId = fc.stringMatching(RELAY_ID_PATTERN);
+    const master = fc.string({ unit: 'grapheme' });
+    fc.assert(
+      fc.property(relayId, master, relayId, master, (r1, m1, r2, m2) => {
+        const name = n.masterDurable(r1, m1);
+        // Consumer names may not hold '.', '*', '>' or whitespace.
+        expect(name).toMatch(/^[A-Za-z0-9_=-]+$/);
+        expect(masterOfDurable(n.masterDurablePrefix(r1), name)).toBe(m1);
+        if (r1 !== r2 || m1 !== m2) expect(n.masterDurable(r2, m2)).not.toBe(name);
+        // Another relay's consumers are not read as this relay's, nor the old single durable.
+        if (r1 !== r2) expect(masterOfDurable(n.masterDurablePrefix(r2), name)).toBeNull();
+        expect(masterOfDurable(n.masterDurablePrefix(r1), n.durable(r1))).toBeNull();
+      }),
+    );
+    // The case a plain concatenation gets wrong: relay 'a_' + master 'b' against relay 'a' + master '_b'.
+    expect(n.masterDurable('a_', 'b')).not.toBe(n.masterDurable('a', '_b'));
   });
 
   it('derives a relay id from a host name', () => {

@@ -74,8 +74,16 @@ export function clusterNames(cluster: string) {
     /** "A browser is connected here" (or `hello`, `bye`): relays forward their live events only while one is. */
     eventWatchSubject: (relayId: string) => `${cluster}.eventwatch.${relayId}`,
     eventWatchWildcard: `${cluster}.eventwatch.*`,
-    /** The durable consumer of one relay on the signal stream. */
+    /** The single durable consumer of one relay on the whole signal stream (before 2026-11-28; deleted at start). */
     durable: (relayId: string) => `relay_${relayId}`,
+    /**
+     * A relay's durable consumer of one master's signals. Relay ids hold no `=`, so the first `=` ends the relay id
+     * and distinct (relay, master) pairs give distinct names (encodeToken is injective and leaves no `.`, `*`, `>`
+     * or space).
+     */
+    masterDurable: (relayId: string, master: string) => `sig_${relayId}=${encodeToken(master)}`,
+    /** The start of every masterDurable name of one relay. */
+    masterDurablePrefix: (relayId: string) => `sig_${relayId}=`,
   };
 }
 export type ClusterNames = ReturnType<typeof clusterNames>;
@@ -99,4 +107,9 @@ export function accountOfRiskSubject(names: ClusterNames, subject: string): stri
 export function masterOfSignalSubject(names: ClusterNames, subject: string): string | null {
   const prefix = `${names.cluster}.signal.`;
   return subject.startsWith(prefix) ? decodeToken(subject.slice(prefix.length)) : null;
+}
+
+/** The master of one of this relay's masterDurable names (`prefix` = masterDurablePrefix), or null. */
+export function masterOfDurable(prefix: string, name: string): string | null {
+  return name.startsWith(prefix) ? decodeToken(name.slice(prefix.length)) : null;
 }
