@@ -137,6 +137,16 @@ describe.skipIf(!base)('cluster mode', () => {
       await fetch(`${a!.endpoints.http}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })
     ).text();
     expect(metricsA).not.toMatch(/^sankey_signals_filtered_total\{reason="member_not_connected"\} [1-9]/m);
+    // Relay A, the master's, consumes no signal of the stream, so it is delivered none of its own (it may hold a
+    // paused consumer of M1, made while SA was here before M1: docs/cluster.md, Signal consumers); B and C hold one
+    // each, M1's, and copy from it.
+    expect(metricsA).not.toMatch(/^sankey_cluster_consumed_total\{/m);
+    for (const r of [b!, c!]) {
+      const auth = { headers: { authorization: `Bearer ${API_TOKEN}` } };
+      const metrics = await (await fetch(`${r.endpoints.http}/metrics`, auth)).text();
+      expect(metrics).toMatch(/^sankey_cluster_consumers 1$/m);
+      expect(metrics).toMatch(/^sankey_cluster_consumed_total\{outcome="copied"\} [1-9]/m);
+    }
 
     // Any relay lists the whole cluster: every relay, and every EA with the relay it is on.
     const view = (await (
