@@ -135,6 +135,15 @@ describe('ConsumerSet on JetStream', () => {
     await c.set.settled();
     expect(await durables('C')).toEqual([]);
     expect(c.set.size).toBe(0);
+    // One deleted meanwhile by someone else (the server's inactive_threshold) counts as deleted, not retried.
+    c.set.reconcile(new Set(['M3b']));
+    await c.set.settled();
+    c.set.reconcile(new Set());
+    await jsm.consumers.delete(names.signalStream, names.masterDurable('C', 'M3b'));
+    await new Promise((r) => setTimeout(r, 350));
+    c.set.reconcile(new Set());
+    await c.set.settled();
+    expect(c.set.size).toBe(0);
     c.set.stop();
   });
 

@@ -7,7 +7,7 @@ import { type ClusterNames, masterOfDurable } from '@sankey/shared/cluster/names
 import type { Logger } from '../core/ports';
 import { type ConsumerAction, ConsumerPlan } from './master-consumers';
 import { ReplayCloses } from './replay-closes';
-import { dropOldDurable, ensureMasterConsumer, type Replay } from './stream-setup';
+import { consumerNotFound, dropOldDurable, ensureMasterConsumer, type Replay } from './stream-setup';
 
 interface Running {
   stop: () => void;
@@ -107,10 +107,12 @@ export class ConsumerSet {
         this.running.delete(a.master);
         return;
       }
-      await this.jsm.consumers.delete(
-        this.names.signalStream,
-        this.names.masterDurable(this.relayId, a.master),
-      );
+      // Gone already (the server's inactive_threshold, an operator): nothing left to do.
+      await this.jsm.consumers
+        .delete(this.names.signalStream, this.names.masterDurable(this.relayId, a.master))
+        .catch((err: unknown) => {
+          if (!consumerNotFound(err)) throw err;
+        });
       this.closes.delete(a.master);
       this.log.info(
         { master: a.master },

@@ -67,7 +67,7 @@ export async function ensureMasterConsumer(
   try {
     info = await jsm.consumers.info(stream, durable);
   } catch (err) {
-    if (!notFound(err)) throw err;
+    if (!consumerNotFound(err)) throw err;
     // New messages only, written as the start sequence (the stream's next one) so that a replay of a consumer that
     // acked nothing yet knows where it began: the server reports such a consumer's ack floor as 0.
     const from = upgradeFrom?.fromStreamSeq ?? (await jsm.streams.info(stream)).state.last_seq + 1;
@@ -108,7 +108,7 @@ export async function dropOldDurable(
   try {
     info = await jsm.consumers.info(names.signalStream, names.durable(relayId));
   } catch (err) {
-    if (notFound(err)) return null;
+    if (consumerNotFound(err)) return null;
     throw err;
   }
   await jsm.consumers.delete(names.signalStream, names.durable(relayId));
@@ -121,5 +121,6 @@ export async function dropOldDurable(
   };
 }
 
-const notFound = (err: unknown) =>
+/** The consumer asked for does not exist. */
+export const consumerNotFound = (err: unknown) =>
   err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
