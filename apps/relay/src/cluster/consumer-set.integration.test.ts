@@ -12,12 +12,13 @@ import {
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { type ClusterNames, clusterNames } from '@sankey/shared/cluster/names';
 import { decodeInbound, encodeInbound } from '@sankey/shared/protocol/codec';
 import type { TradeSignal } from '@sankey/shared/protocol/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerSet } from './consumer-set';
+import { H_AT } from './headers';
 import { ensureStream } from './stream-setup';
 
 const log = { debug() {}, info() {}, warn() {}, error() {} };
@@ -45,9 +46,15 @@ const sig = (master: string, action: TradeSignal['action'], ticket: number): Tra
   source_account: master,
 });
 
+/** Published as a master's relay does: stamped with its clock (signal-out.ts). */
 async function publish(master: string, action: TradeSignal['action'], ticket: number): Promise<number> {
   const data = encodeInbound({ type: 'TradeSignal', message: sig(master, action, ticket) });
-  return (await jetstream(nc).publish(names.signalSubject(master), data)).seq;
+  const h = headers();
+  h.set(H_AT, String(Date.now()));
+  const seq = (await jetstream(nc).publish(names.signalSubject(master), data, { headers: h })).seq;
+  // Apart from a master becoming wanted right after, on the millisecond clock the stamps are compared on.
+  await new Promise((r) => setTimeout(r, 3));
+  return seq;
 }
 
 /** `master:ticket` of a stream message. */
@@ -57,17 +64,21 @@ function keyOf(m: JsMsg): string {
   return `${d.value.message.source_account}:${Number(d.value.message.ticket)}`;
 }
 
-/** A relay's consumers; what they deliver is recorded as `master:ticket`, acked unless `ack` says not. */
+/**
+ * A relay's consumers; what they deliver is recorded as `master:ticket` unless it was published before its master
+ * was wanted (a new consumer starts a little earlier; signal-in.ts skips those so), acked unless `ack` says not.
+ */
 function relaySet(relayId: string, ack: (m: JsMsg) => boolean = () => true, lingerMs = 60_000) {
   const got: string[] = [];
-  const set = new ConsumerSet(
+  const set: ConsumerSet = new ConsumerSet(
     jetstream(nc),
     jsm,
     names,
     relayId,
     log,
     (m) => {
-      got.push(keyOf(m));
+      const key = keyOf(m);
+      if (set.arrivedAfter(key.split(':')[0]!, Number(m.headers?.get(H_AT)))) got.push(key);
       if (ack(m)) m.ack();
     },
     lingerMs,
@@ -109,6 +120,21 @@ describe('ConsumerSet on JetStream', () => {
     expect(b.set.pending()).toBe(0);
     a.set.stop();
     b.set.stop();
+  });
+
+  it('delivers what a master published while its consumer was being made, and nothing from before it was wanted', async () => {
+    const f = relaySet('F');
+    await f.set.start(new Set());
+    await f.set.begin();
+    await publish('M7', 'Open', 1);
+    // A slave of M7 arrives here: M7 is wanted from now, and its next signal reaches the stream while the consumer is
+    // still being made (a consumer starting at the stream's next message then would never deliver it).
+    f.set.reconcile(new Set(['M7']));
+    await publish('M7', 'Open', 2);
+    await f.set.settled();
+    await publish('M7', 'Close', 2);
+    await expect.poll(() => f.got).toEqual(['M7:2', 'M7:2']);
+    f.set.stop();
   });
 
   it('pauses a consumer no longer wanted, keeps it through the linger, then deletes it', async () => {

@@ -22,6 +22,8 @@ export class ConsumerSet {
   private readonly running = new Map<string, Running>();
   /** Per master: the tickets closed among the messages its consumer had delivered before the stop. */
   private readonly closes = new Map<string, ReplayCloses>();
+  /** Per master: when its consumer was first wanted (ms since the epoch); its signals published before are not copied. */
+  private readonly since = new Map<string, number>();
   /** The actions, carried out one after another. */
   private chain: Promise<void> = Promise.resolve();
   /** False until the reconnect grace after a start has ended: consumers are made, not consumed. */
@@ -92,15 +94,16 @@ export class ConsumerSet {
     if (this.closed) return;
     const actions = this.plan.reconcile(wanted, performance.now());
     if (actions.length === 0) return;
+    const wantedAt = Date.now();
     this.chain = this.chain.then(async () => {
-      for (const a of actions) await this.apply(a);
+      for (const a of actions) await this.apply(a, wantedAt);
     });
   }
 
-  private async apply(a: ConsumerAction): Promise<void> {
+  private async apply(a: ConsumerAction, wantedAt: number): Promise<void> {
     if (this.closed) return;
     try {
-      if (a.kind === 'open') return await this.open(a.master);
+      if (a.kind === 'open') return await this.open(a.master, wantedAt);
       if (a.kind === 'pause') {
         this.made.delete(a.master);
         this.running.get(a.master)?.stop();
@@ -114,6 +117,7 @@ export class ConsumerSet {
           if (!consumerNotFound(err)) throw err;
         });
       this.closes.delete(a.master);
+      this.since.delete(a.master);
       this.log.info(
         { master: a.master },
         'signal consumer deleted: no slave of its master here since the linger',
@@ -129,14 +133,16 @@ export class ConsumerSet {
     }
   }
 
-  private async open(master: string): Promise<void> {
-    const { replay, pending } = await ensureMasterConsumer(
+  private async open(master: string, wantedAt: number): Promise<void> {
+    const { replay, pending, sinceMs } = await ensureMasterConsumer(
       this.jsm,
       this.names,
       this.relayId,
       master,
       this.upgradeFrom,
+      wantedAt,
     );
+    this.since.set(master, sinceMs);
     if (replay) {
       this.log.info({ master, ...replay }, 'replaying the signals this relay had not acknowledged, in order');
       const closes = new ReplayCloses();
@@ -178,6 +184,15 @@ export class ConsumerSet {
     void messages.closed().then((err) => {
       if (err) this.log.error({ master, err: String(err) }, 'signal consumer stopped');
     });
+  }
+
+  /**
+   * A signal of `master` its relay published at `publishedMs` (its clock) came after this relay began to want the
+   * master's signals: one from before is not copied (the consumer starts a little earlier, so that none published
+   * while it was being made is missed). Clocks of two machines: off by their difference, in that moment only.
+   */
+  arrivedAfter(master: string, publishedMs: number): boolean {
+    return publishedMs >= (this.since.get(master) ?? 0);
   }
 
   /** The replayed Open at `streamSeq` is one whose ticket's full Close the stopped relay had been delivered. */

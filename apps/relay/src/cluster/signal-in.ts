@@ -136,6 +136,13 @@ export class SignalInlet {
         return;
       }
       const master = decoded.value.message.source_account;
+      const at = Number(m.headers?.get(H_AT) ?? 0);
+      if (at > 0 && !this.consumers.arrivedAfter(master, at)) {
+        // Published before this relay wanted the master (a new consumer starts a little earlier): no slave here then.
+        copying = false;
+        this.metrics.consumed.inc({ outcome: 'before_wanted' });
+        return;
+      }
       const seq = Number(m.headers?.get(H_SEQ) ?? 0);
       if (seq > 0 && seq <= (this.handled.get(master) ?? 0)) {
         this.metrics.consumed.inc({ outcome: 'duplicate' });
@@ -187,7 +194,6 @@ export class SignalInlet {
         );
         if (stale > 0) this.metrics.replayed.inc({ outcome: 'stale_on_replay' }, stale);
       }
-      const at = Number(m.headers?.get(H_AT) ?? 0);
       if (at > 0) {
         this.metrics.lag.observe(Math.max(0, Date.now() - at) / 1000);
         this.metrics.lagWindow.record(Date.now() - at);

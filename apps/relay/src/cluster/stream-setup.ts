@@ -39,8 +39,9 @@ const INACTIVE_MS = 24 * 3600 * 1000;
 
 /**
  * This relay's durable consumer of one master's signals (explicit ack, the master's subject as its one filter:
- * nats-server 2.9). A missing one starts with new messages (from the stream's next sequence number), or, when `upgradeFrom` is given (the old single durable
- * of this relay was found at start), where that one had acked. One left with unacknowledged messages (the relay was
+ * nats-server 2.9). A missing one starts with the messages published since `sinceMs` (the moment its master became
+ * wanted here), or, when `upgradeFrom` is given (the old single durable of this relay was found at start), where
+ * that one had acked. One left with unacknowledged messages (the relay was
  * killed, or it paused the consumer) is made again from just after its ack floor: JetStream would redeliver those
  * only after the ack wait, behind newer messages, out of the master's order; replayed from the floor they come
  * first and in order (a copy already sent comes again; the replay guard and the EA's ticket mapping ignore it).
@@ -52,7 +53,8 @@ export async function ensureMasterConsumer(
   relayId: string,
   master: string,
   upgradeFrom: Replay | null,
-): Promise<{ replay: Replay | null; pending: number }> {
+  sinceMs: number,
+): Promise<{ replay: Replay | null; pending: number; sinceMs: number }> {
   const durable = names.masterDurable(relayId, master);
   const stream = names.signalStream;
   const config = {
@@ -68,30 +70,64 @@ export async function ensureMasterConsumer(
     info = await jsm.consumers.info(stream, durable);
   } catch (err) {
     if (!consumerNotFound(err)) throw err;
-    // New messages only, written as the start sequence (the stream's next one) so that a replay of a consumer that
-    // acked nothing yet knows where it began: the server reports such a consumer's ack floor as 0.
-    const from = upgradeFrom?.fromStreamSeq ?? (await jsm.streams.info(stream)).state.last_seq + 1;
+    if (upgradeFrom) {
+      const made = await jsm.consumers.add(stream, {
+        ...config,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: upgradeFrom.fromStreamSeq,
+      });
+      return { replay: upgradeFrom, pending: made.num_pending, sinceMs: 0 };
+    }
+    // From a little before the master became wanted here (by the server's clock, which stamps the messages), so
+    // that nothing published while the consumer was being made is missed; the signals older than `sinceMs` (the
+    // publishing relay's stamp) are then skipped by the relay (arrivedAfter). `sinceMs` is kept in the consumer's
+    // description, so a replay after a kill skips them too.
     const made = await jsm.consumers.add(stream, {
       ...config,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
+      description: describeSince(sinceMs),
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: new Date(sinceMs - LOOK_BACK_MS).toISOString(),
     });
-    return { replay: upgradeFrom, pending: made.num_pending };
+    return { replay: null, pending: made.num_pending, sinceMs };
   }
-  if (info.num_ack_pending === 0) return { replay: null, pending: info.num_pending };
-  const fromStreamSeq = Math.max(info.ack_floor.stream_seq + 1, info.config.opt_start_seq ?? 1);
+  const since = sinceOf(info.config.description);
+  if (info.num_ack_pending === 0) return { replay: null, pending: info.num_pending, sinceMs: since };
   await jsm.consumers.delete(stream, durable);
+  // The server reports the ack floor of a consumer that acked nothing yet as 0: it replays from where it began.
+  const fromStart = info.ack_floor.stream_seq === 0 && info.config.opt_start_time !== undefined;
   const made = await jsm.consumers.add(stream, {
     ...config,
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: fromStreamSeq,
+    description: describeSince(since),
+    ...(fromStart
+      ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: info.config.opt_start_time }
+      : {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: Math.max(info.ack_floor.stream_seq + 1, info.config.opt_start_seq ?? 1),
+        }),
   });
+  // A consumer not delivered anything yet reports the message before its first as delivered.
+  const fromStreamSeq = made.delivered.stream_seq + 1;
   const replay = {
     unacknowledged: info.num_ack_pending,
     fromStreamSeq,
     deliveredUpTo: info.delivered.stream_seq,
   };
-  return { replay, pending: made.num_pending };
+  return { replay, pending: made.num_pending, sinceMs: since };
+}
+
+/**
+ * How far before the moment a master became wanted a new consumer starts, by the NATS server's clock: the time the
+ * consumer takes to be made (a few round trips) and a margin for the difference between this relay's clock and the
+ * server's.
+ */
+const LOOK_BACK_MS = 5000;
+
+const describeSince = (sinceMs: number) => `since ${sinceMs}`;
+
+/** The `sinceMs` a consumer was made with (0: none, every message counts). */
+export function sinceOf(description: string | undefined): number {
+  const m = /^since (\d+)$/.exec(description ?? '');
+  return m ? Number(m[1]) : 0;
 }
 
 /**
