@@ -100,7 +100,7 @@ describe.skipIf(!base)('cluster mode: a replayed Open of a ticket closed before 
       // backend, which does not notice the client is gone: released, the lock would let it commit after the kill.
       await lock.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND query LIKE 'INSERT INTO "delivery_seq"%'`,
+          WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)) AND query LIKE '%INSERT INTO "delivery_seq"%'`,
       );
     } finally {
       await lock.query('ROLLBACK').catch(() => {});

@@ -288,17 +288,20 @@ describe.skipIf(!base)('cluster mode', () => {
     await w.admin(a!).createGroup('M4', {
       enabled: true,
       members: [
+        { slaveAccount: 'SA', enabled: true },
         { slaveAccount: 'SB', enabled: true },
         { slaveAccount: 'SC', enabled: true },
       ],
     });
+    // SA stays on relay A: copied there directly before the move, from the stream after it.
+    const sa = await w.slave(a!, 'SA');
     const sb = await w.slave(b!, 'SB');
     const sc = await w.slave(c!, 'SC');
     const onA = await w.master(a!, 'M4');
-    for (const s of [sb, sc])
+    for (const s of [sa, sb, sc])
       await s.waitForConfig((cfg) => cfg.master_account === 'M4' && cfg.status === 2, 20_000);
     for (let t = 1; t <= 5; t++) await onA.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
-    for (const s of [sb, sc]) await s.waitForCommand((cmd) => cmd.ticket === 5, 10_000);
+    for (const s of [sa, sb, sc]) await s.waitForCommand((cmd) => cmd.ticket === 5, 10_000);
     await onA.stop({ unregister: true });
     const onC = await w.master(c!, 'M4');
     await onC.waitForMessage('MasterConfig', (cfg) => cfg.status === 2, 10_000);
@@ -320,8 +323,8 @@ describe.skipIf(!base)('cluster mode', () => {
       .toBe('relay-c:Online:2:2');
     for (let t = 6; t <= 10; t++)
       await onC.open({ ticket: t, symbol: 'EURUSD', orderType: 'Buy', lots: 0.1 });
-    // SB (relay B) gets them from the stream, SC (now on the master's relay) directly.
-    for (const s of [sb, sc]) {
+    // SA (relay A) and SB (relay B) get them from the stream, SC (now on the master's relay) directly.
+    for (const s of [sa, sb, sc]) {
       await s.waitForCommand((cmd) => cmd.ticket === 10, 10_000);
       expect(
         trades(s, `trade/M4/${s.accountId}`).map((x) => Number(x.ticket)),
