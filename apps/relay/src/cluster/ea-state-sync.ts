@@ -39,8 +39,9 @@ export class EaStateSync {
     if ((await this.eaKv.status()).values === 0) initialized();
     void (async () => {
       for await (const e of watch) {
-        this.onEntry(e);
-        if (this.placementChanged(e)) this.where.changed();
+        const v = e.operation === 'PUT' ? entryValue(e) : null;
+        this.onEntry(e, v);
+        if (this.placementChanged(e, v)) this.where.changed();
         if (e.delta === 0) initialized();
       }
     })().catch((err: unknown) => this.log.error({ err: String(err) }, 'EA state watch stopped'));
@@ -48,21 +49,17 @@ export class EaStateSync {
   }
 
   /** A deletion, a new key, or another relay or status under a key (not a mere refresh). */
-  private placementChanged(e: KvWatchEntry): boolean {
+  private placementChanged(e: KvWatchEntry, v: EaStateValue | null): boolean {
     if (e.operation !== 'PUT') return this.lastPlaced.delete(e.key);
-    let placed: string;
-    try {
-      const v = e.json<EaStateValue>();
-      placed = `${v.relayId}\u0000${v.status}`;
-    } catch {
-      return false;
-    }
+    if (!v) return false;
+    const placed = `${v.relayId}\u0000${v.status}`;
     if (this.lastPlaced.get(e.key) === placed) return false;
     this.lastPlaced.set(e.key, placed);
     return true;
   }
 
-  private onEntry(e: KvWatchEntry): void {
+  /** `v`: the entry's value (null for a deletion, or a value that does not parse). */
+  private onEntry(e: KvWatchEntry, v: EaStateValue | null): void {
     const where = this.where;
     const parsed = parseEaKey(e.key);
     if (!parsed) return;
@@ -74,12 +71,7 @@ export class EaStateSync {
       this.metrics.remoteEas.set(where.remote.size);
       return;
     }
-    let v: EaStateValue;
-    try {
-      v = e.json<EaStateValue>();
-    } catch {
-      return;
-    }
+    if (!v) return;
     if (v.relayId === this.relayId) {
       if (!where.isLocal(parsed.accountId, parsed.kind)) where.mine.add(key);
       // The key now holds this relay's entry: what another relay wrote under it before (the EA moved here) is gone.
@@ -154,5 +146,14 @@ export class EaStateSync {
 
   stop(): void {
     this.stopWatch?.();
+  }
+}
+
+/** A bucket entry's value, parsed once for all its readers (null when it does not parse). */
+function entryValue(e: KvWatchEntry): EaStateValue | null {
+  try {
+    return e.json<EaStateValue>();
+  } catch {
+    return null;
   }
 }
