@@ -264,7 +264,7 @@ describe('delivery to slaves that were away', () => {
 
     const metrics = await cli(t, ['metrics']);
     expect(JSON.parse(metrics.stdout)).toMatchObject({ signals: 2, copies: 2 });
-  }, 40_000);
+  }, 60_000); // a relay, three slave starts and four CLI processes: 40 s on a loaded 2-core machine
 
   it('refuses to retry an Open whose ticket the master has closed since, even with --force', async () => {
     const t = await relay();
