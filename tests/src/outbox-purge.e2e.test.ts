@@ -39,6 +39,7 @@ describe.each(cases)('outbox retention on $name (alone)', ({ url, skip }) => {
   it.skipIf(skip)('purges processed rows past the retention once applied; history stays', async () => {
     const databaseUrl = url();
     w = await world({ outboxRetentionS: 1 }, databaseUrl ? { databaseUrl } : {});
+    const { metric } = w;
     const db = w.t.db;
     const rows = async () =>
       Number((await db.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM outbox'))[0]!.n);
@@ -55,7 +56,7 @@ describe.each(cases)('outbox retention on $name (alone)', ({ url, skip }) => {
     expect(await history()).toBe(changes);
     // The relay counts the rows when its database worker reports the delete, after the rows are gone.
     await expect
-      .poll(() => w.metric('sankey_outbox_rows_purged_total'), { timeout: 5000 })
+      .poll(() => metric('sankey_outbox_rows_purged_total'), { timeout: 5000 })
       .toBeGreaterThanOrEqual(6);
   });
 });
