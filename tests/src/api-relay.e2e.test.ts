@@ -74,6 +74,18 @@ describe.skipIf(!webBuilt)('admin API → relay → EAs', () => {
   });
 
   it('update → the master config only; toggle → master and member configs', async () => {
+    // From a quiet relay: S1 listens for M1 (its subscription brings it one more config, D19) and every config the
+    // relay sent has arrived. One still on its way would land after the marks, where no config of S1 may come.
+    await expect.poll(() => relay.relay.core.delivery.listeners.isListening('M1', 'S1')).toBe(true);
+    const sent = async () =>
+      (await relay.relay.metrics.configsSent.get()).values
+        .filter((v) => v.labels.kind !== 'global')
+        .reduce((n, v) => n + v.value, 0);
+    const arrived = () =>
+      m1.messagesOf('MasterConfig').length +
+      s1.messagesOf('SlaveConfig').length +
+      s2.messagesOf('SlaveConfig').length;
+    await expect.poll(async () => (await sent()) - arrived()).toBe(0);
     const ms = m1.mark();
     const ss = s1.mark();
     await call('tradeGroups.update', { id: 'M1', masterSettings: { symbolPrefix: 'pro.' } });

@@ -104,12 +104,25 @@ describe('config distribution (trigger matrix)', () => {
           { slaveAccount: 'S2', enabled: true },
         ],
       });
+      // The configs of the group's creation go out before any EA is there to take them.
+      await expect.poll(() => w.relay.core.group('M1')).toBeDefined();
+      const sentBefore = w.relay.metrics.totals.configsSent;
       const s1 = await w.slave('S1');
       const s2 = await w.slave('S2');
       const m1 = await w.master('M1');
       await s1.waitForConfig((c) => c.status === 2);
       await s2.waitForConfig((c) => c.status === 2);
-      await new Promise((r) => setTimeout(r, 300));
+      // Start-up is over once each slave listens for M1 (its subscription brings it one more config, D19) and
+      // every config the relay sent has arrived: one still on its way would land after the marks and pass for
+      // the change under test (status 2 where 1 is expected, a config where none may come).
+      await expect
+        .poll(() => ['S1', 'S2'].every((s) => w.relay.core.delivery.listeners.isListening('M1', s)))
+        .toBe(true);
+      const arrived = () =>
+        s1.messagesOf('SlaveConfig').length +
+        s2.messagesOf('SlaveConfig').length +
+        m1.messagesOf('MasterConfig').length;
+      await expect.poll(() => w.relay.metrics.totals.configsSent - sentBefore - arrived()).toBe(0);
       return { m1, s1, s2, marks: { m1: m1.mark(), s1: s1.mark(), s2: s2.mark() } };
     }
 

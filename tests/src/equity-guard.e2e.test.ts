@@ -51,9 +51,15 @@ const api = (t: TestRelay) => {
 const cliPath = fileURLToPath(new URL('../../apps/relay/src/cli.ts', import.meta.url));
 async function cli(t: TestRelay, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', cliPath, ...args], {
-      env: { ...process.env, SANKEY_DATA_DIR: t.dataDir, SANKEY_API_TOKEN: t.apiToken },
-    });
+    // One node process with tsx's loader, not npx → tsx → node: three processes' start-up took 6–8 s per call on a
+    // loaded 2-core machine and ran the test past its time.
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', cliPath, ...args],
+      {
+        env: { ...process.env, SANKEY_DATA_DIR: t.dataDir, SANKEY_API_TOKEN: t.apiToken },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -198,7 +204,7 @@ describe('equity guard (D22) with simulated EAs', () => {
     await t.stop();
     t = await start();
     expect((await api(t).account('A')).tripped).toBeNull();
-  });
+  }, 60_000); // three relay starts and two CLI processes: 20–30 s on a loaded 2-core machine
 
   it('closeAll in an isolated group sends one Close per open copy of that slave, once, and none to the other', async () => {
     const t = await startTestRelay({ clock, config: { timeoutCheckMs: 100 } });

@@ -23,14 +23,22 @@ afterEach(async () => {
 /** A transient storage failure, as the database driver reports one (docs/protocol.md D20). */
 const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
 
-/** Wraps storage so that `loadMember` of `slave` fails while `failing()` says so. */
-function failingLoadMember(slave: string, failing: () => boolean) {
+/**
+ * Wraps storage so that `loadMember` of `slave` fails while `failing()` says so; a load that does not fail first
+ * waits for `ready` (the test's own writes that this load must see).
+ */
+function failingLoadMember(
+  slave: string,
+  failing: () => boolean,
+  ready: Promise<unknown> = Promise.resolve(),
+) {
   return (inner: RelayStorage): RelayStorage =>
     new Proxy(inner, {
       get(target, prop, receiver) {
         if (prop === 'loadMember') {
-          return (group: string, account: string) => {
-            if (account === slave && failing()) return Promise.reject(busy());
+          return async (group: string, account: string) => {
+            if (account === slave && failing()) throw busy();
+            if (account === slave) await ready;
             return target.loadMember(group, account);
           };
         }
@@ -66,13 +74,23 @@ const nudge = (t: TestRelay) =>
 describe('outbox retries', () => {
   it('applies a change that fails twice then succeeds exactly once, and the change behind it after it', async () => {
     let loads = 0;
-    const t = await relayWith({ wrapStorage: failingLoadMember('S1', () => ++loads <= 2) });
+    // The third load (the one that succeeds) waits until the update below is committed: the relay's retries
+    // (20 and 40 ms backoff, 50 ms polls) could otherwise come before that commit on a loaded machine, and the
+    // slave's first config would rightly be version 1.
+    let updateCommitted!: () => void;
+    const committed = new Promise<void>((r) => {
+      updateCommitted = r;
+    });
+    const t = await relayWith({ wrapStorage: failingLoadMember('S1', () => ++loads <= 2, committed) });
     const repos = createRepositories(t.db);
     const s1 = await slave(t, 'S1');
     await withRepositoriesTransaction(t.db, async (tx) => {
       await tx.tradeGroups.create({ id: 'M1', enabled: true });
       await tx.outbox.append({ kind: 'group.created', tradeGroupId: 'M1', payload: {} });
     });
+    // The group is applied before S1 joins it: applied later, it would load S1 as stored then (before the update)
+    // and send S1 that config first.
+    await expect.poll(() => t.relay.core.group('M1'), { timeout: 5000 }).toBeDefined();
     const added = await withRepositoriesTransaction(t.db, async (tx) => {
       await tx.members.add('M1', { slaveAccount: 'S1', enabled: true });
       return tx.outbox.append({ kind: 'member.added', tradeGroupId: 'M1', slaveAccount: 'S1', payload: {} });
@@ -86,6 +104,7 @@ describe('outbox retries', () => {
         payload: {},
       });
     });
+    updateCommitted();
     // Nudges do not hurry a retry: the backoff decides.
     for (let i = 0; i < 5; i++) await nudge(t);
 

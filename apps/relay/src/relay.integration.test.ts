@@ -49,8 +49,9 @@ beforeAll(async () => {
       received.push({ topic: frame!.subarray(0, space).toString(), frame: frame! });
     }
   })();
-  // Slow joiner: wait until the subscription has reached the relay.
-  await new Promise((r) => setTimeout(r, 300));
+  // Slow joiner: wait until both subscriptions have reached the relay (a config published before would be lost).
+  const listeners = t.relay.core.delivery.listeners;
+  await waitFor(() => (listeners.isSubscribed('') && listeners.isListening('M1', 'S1')) || undefined, 10_000);
 });
 
 afterAll(async () => {

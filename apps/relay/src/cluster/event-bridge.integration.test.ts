@@ -151,7 +151,9 @@ describe('ClusterEventBridge', () => {
 
   it('receives the other relays’ events only while a browser is connected here; builds its own only while one is elsewhere', async () => {
     const cluster = clusterNames(`evt_${randomBytes(4).toString('hex')}`);
-    const quiet = await relay('relay-quiet', { connected: false, watchMs: 20, lingerMs: 150, cluster });
+    // A linger well above the 40 ms probe below: at 150 ms, a stall of the process of 140 ms right after the browser
+    // left (a loaded machine) ran the watch past the linger before the probe looked.
+    const quiet = await relay('relay-quiet', { connected: false, watchMs: 20, lingerMs: 1000, cluster });
     const loud = await relay('relay-loud', { connected: false, watchMs: 20, lingerMs: 150, cluster });
     const copied = { masterAccount: 'M1', slaveAccount: 'S1', relayId: 'relay-loud' };
     // No browser anywhere: nobody receives the other relays' events, and nobody builds its own for them (the copy
