@@ -69,11 +69,12 @@ describe('config distribution (trigger matrix)', () => {
     expect(sOff).toMatchObject({ status: 1, allow_new_orders: true });
 
     const mark = m1.mark();
+    const slaveMark = s1.mark();
     m1.setAutoTrading(true);
     await m1.waitForSent((s) => s.message?.type === 'RequestConfig', 3000, { since: mark });
     // One from the heartbeat (status changed) and one answering RequestConfig.
     await m1.waitForMessage('MasterConfig', (c) => c.status === 2, 3000, { since: mark });
-    await s1.waitForConfig((c) => c.status === 2 && c.warning_codes.length === 0);
+    await s1.waitForConfig((c) => c.status === 2 && c.warning_codes.length === 0, 3000, { since: slaveMark });
   });
 
   it('orders warning codes by priority', async () => {
