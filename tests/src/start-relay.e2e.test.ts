@@ -86,6 +86,10 @@ describe('npm run start:relay', () => {
     expect(relay.out()).toContain('"signal":"SIGTERM"');
     expect(relay.out()).toContain('relay stopped');
     expect(alive(relay.relayPid)).toBe(false);
+    // A machine that only hosts terminals builds the relay and what it depends on, not the web app: building it took
+    // minutes there, and two start:relay at once ran two `next build` in one directory, one of which failed.
+    expect(relay.out()).toContain('Packages in scope');
+    expect(relay.out()).not.toContain('@sankey/web');
   });
 
   // A terminal's Ctrl-C, or a systemd unit's default KillMode=control-group, signals every process of the group at
