@@ -110,6 +110,7 @@ export class Relay {
           startedAt: this.startedAt,
           seqStore: storage,
           deadLetters: p.deadLetters,
+          journal: storage,
         })
       : null;
     const cluster = this.cluster;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
+import { ClusterStartError } from './config';
 import { connectionOptions, reconnectDelay } from './connect';
 
 describe('NATS connection', () => {
@@ -46,6 +47,21 @@ describe('NATS connection', () => {
         relayId: 'r',
       }),
     ).toThrow(/SANKEY_NATS_TLS_CA \(\/nonexistent-ca\.pem\) does not exist/);
+  });
+  it('refuses a TLS CA path that is a directory or holds no certificate, with the variable named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sankey-ca-'));
+    const garbage = join(dir, 'ca.pem');
+    writeFileSync(garbage, 'not a certificate\n');
+    const opts = (tlsCaFile: string) => () =>
+      connectionOptions({ natsUrl: 'tls://a:4222', tlsCaFile, cluster: 'c', relayId: 'r' });
+    try {
+      expect(opts(dir)).toThrow(ClusterStartError);
+      expect(opts(dir)).toThrow(/cannot read SANKEY_NATS_TLS_CA \(.*\): EISDIR/);
+      expect(opts(garbage)).toThrow(ClusterStartError);
+      expect(opts(garbage)).toThrow(/SANKEY_NATS_TLS_CA \(.*ca\.pem\) holds no PEM certificate/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

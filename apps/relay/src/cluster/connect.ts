@@ -62,6 +62,21 @@ export function connectionOptions(cfg: ClusterConfig): NodeConnectionOptions {
     if (!existsSync(cfg.tlsCaFile)) {
       throw new ClusterStartError(`SANKEY_NATS_TLS_CA (${cfg.tlsCaFile}) does not exist`);
     }
+    // Read now: a directory or a file without a certificate is the operator's to fix, not a retried "cannot reach"
+    // (a directory failed each connect with EISDIR; a file without one as an untrusted server certificate).
+    let pem: string;
+    try {
+      pem = readFileSync(cfg.tlsCaFile, 'utf8');
+    } catch (err) {
+      throw new ClusterStartError(
+        `cannot read SANKEY_NATS_TLS_CA (${cfg.tlsCaFile}): ${(err as Error).message}`,
+      );
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ClusterStartError(
+        `SANKEY_NATS_TLS_CA (${cfg.tlsCaFile}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      );
+    }
     opts.tls = { caFile: cfg.tlsCaFile };
   }
   return opts;
@@ -79,6 +94,11 @@ export async function connectNats(cfg: ClusterConfig, onReconnect: () => void): 
     if (/auth|authorization|permission/i.test(text)) {
       throw new ClusterStartError(
         `NATS at ${cfg.natsUrl} refused this relay's credentials (${text.trim()}): set SANKEY_NATS_TOKEN or SANKEY_NATS_CREDS as the server requires`,
+      );
+    }
+    if (cfg.tlsCaFile !== undefined && /does not support 'tls'/i.test(text)) {
+      throw new ClusterStartError(
+        `NATS at ${cfg.natsUrl} does not offer TLS, but SANKEY_NATS_TLS_CA asks for it: start the server with --tls (or unset SANKEY_NATS_TLS_CA on a loopback server)`,
       );
     }
     if (CERT_FAILURE.test(text)) {

@@ -9,6 +9,7 @@ import { type ClusterNames, clusterNames } from '@sankey/shared/cluster/names';
 import type client from 'prom-client';
 import type { DeadLetterSink, Logger } from '../core/ports';
 import type { DeliveredSeqStore } from '../ledger/delivered-seq';
+import type { RelayStorage } from '../outbox/storage';
 import type { ClusterConfig } from './config';
 import { connectNats } from './connect';
 import type { RelayLag } from './lag-window';
@@ -26,6 +27,8 @@ export interface ClusterNodeDeps {
   seqStore: DeliveredSeqStore;
   /** Where stale Opens of a replay go (`stale_on_replay`). */
   deadLetters: DeadLetterSink;
+  /** The signal journal: signals a stop left unpublished are published at start (cluster/unsent.ts). */
+  journal?: Pick<RelayStorage, 'journalLastSeqs' | 'journalAfter'>;
 }
 
 export interface Joined {

@@ -24,6 +24,7 @@ import { SignalInlet } from './signal-in';
 import { SignalOutlet } from './signal-out';
 import { SyncRouter } from './sync-routing';
 import { JournalTap, OwnedStatusWriter } from './taps';
+import { publishUnsent } from './unsent';
 
 export type { ClusterNodeDeps } from './join';
 
@@ -164,6 +165,17 @@ export class ClusterNode {
     this.where.changed = this.membershipChanged;
     if (hooks.appliedOutbox) this.appliedOutbox = hooks.appliedOutbox;
     await this.eaState.watch();
+    if (this.deps.journal) {
+      await publishUnsent({
+        journal: this.deps.journal,
+        lastOnStream: (master) => this.outlet.lastOnStream(master),
+        relayId: this.cfg.relayId,
+        elsewhere: (master) => this.where.isElsewhere(master, 'Master'),
+        publish: this.publishSignal,
+        log: this.deps.log,
+        limit: this.cfg.bufferCapacity ?? 10_000,
+      }).catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'unsent signals not published'));
+    }
     await this.inlet.start(hooks.flushed);
     this.router.start(hooks.catchUp ?? (async () => {}));
     this.relays.start();

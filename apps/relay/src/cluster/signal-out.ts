@@ -74,13 +74,18 @@ export class SignalOutlet {
   }
 
   private async lastSeqOnStream(master: string): Promise<number> {
+    return (await this.lastOnStream(master)).seq;
+  }
+
+  /** The master's last signal on the stream: its sequence number (0: none, or the stream cannot say) and publisher. */
+  async lastOnStream(master: string): Promise<{ seq: number; relay: string | null }> {
     try {
       const m = await this.jsm.streams.getMessage(this.names.signalStream, {
         last_by_subj: this.names.signalSubject(master),
       });
-      return Number(m?.header.get(H_SEQ) ?? 0) || 0;
+      return { seq: Number(m?.header.get(H_SEQ) ?? 0) || 0, relay: m?.header.get(H_RELAY) || null };
     } catch {
-      return 0;
+      return { seq: 0, relay: null };
     }
   }
 

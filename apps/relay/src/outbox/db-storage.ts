@@ -134,6 +134,11 @@ export class DbRelayStorage implements RelayStorage {
     return this.repos.signalJournal.lastSeqs();
   }
 
+  async journalAfter(masterAccount: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
+    const rows = await this.repos.signalJournal.listAfter(masterAccount, afterSeq, limit);
+    return rows.map((r) => ({ ...r, payload: r.payload as unknown as JournalEntry['payload'] }));
+  }
+
   async appendJournal(entries: JournalEntry[]): Promise<void> {
     await this.repos.signalJournal.appendBatch(
       entries.map((e) => ({ ...e, payload: e.payload as unknown as JsonObject })),

@@ -97,6 +97,8 @@ export interface RelayStorage extends LedgerStore, DeliveredSeqStore {
   writeMemberStatus(tradeGroupId: string, slaveAccount: string, status: number): Promise<void>;
   /** The highest journaled sequence number per master (to resume sequencing after a restart). */
   journalLastSeqs(): Promise<Map<string, number>>;
+  /** Cluster mode: one master's entries above `afterSeq`, lowest first (signals a stop left unpublished). */
+  journalAfter(masterAccount: string, afterSeq: number, limit: number): Promise<JournalEntry[]>;
   appendJournal(entries: JournalEntry[]): Promise<void>;
   recentSignals(q: { masterAccount?: string; limit?: number }): Promise<(JournalEntry & { id: number })[]>;
   /** Cluster mode: annex rows (a repeated signal and relay is skipped). */

@@ -180,6 +180,17 @@ export function createSignalJournalRepository(client: DbClient) {
       return rows.map(toDto);
     },
 
+    /** One master's entries with a sequence number above `afterSeq`, lowest first, at most `limit`. */
+    async listAfter(masterAccount: string, afterSeq: number, limit: number): Promise<SignalJournalDto[]> {
+      const rows = await client.tradeSignalJournal.findMany({
+        where: { masterAccount, seq: { gt: BigInt(afterSeq) } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+        select,
+      });
+      return rows.map(toDto);
+    },
+
     /** Every non-Open signal (Modify, Close) of these masters' tickets, oldest first. */
     async followUpsOf(masterAccounts: string[], tickets: string[]): Promise<SignalJournalDto[]> {
       if (masterAccounts.length === 0 || tickets.length === 0) return [];
