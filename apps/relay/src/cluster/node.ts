@@ -265,19 +265,8 @@ export class ClusterNode {
     }
   }
 
-  /**
-   * The masters whose signals this relay consumes may have changed (an EA here came, went or changed status, a
-   * bucket update, an applied outbox row): checked once in this turn (signal-in.ts, reconcile).
-   */
-  readonly membershipChanged = (): void => {
-    if (this.reconcileQueued) return;
-    this.reconcileQueued = true;
-    setImmediate(() => {
-      this.reconcileQueued = false;
-      this.inlet.reconcile();
-    });
-  };
-  private reconcileQueued = false;
+  /** The masters whose signals this relay consumes may have changed (signal-in.ts, reconcileSoon). */
+  readonly membershipChanged = (): void => this.inlet.reconcileSoon();
 
   /** Every second (the relay's timeout tick): statuses that changed without a message (timeouts) and refreshes. */
   tick(): void {

@@ -91,6 +91,20 @@ export class SignalInlet {
   }
 
   /**
+   * The wanted masters may have changed (an EA here came, went or changed status, a bucket update, an applied outbox
+   * row): checked once in this turn, however many changes it brought.
+   */
+  reconcileSoon(): void {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
+    setImmediate(() => {
+      this.reconcileQueued = false;
+      this.reconcile();
+    });
+  }
+  private reconcileQueued = false;
+
+  /**
    * Consumers made, paused or deleted as the wanted masters changed: on a change that can alter them (an EA of
    * this relay came or went, a bucket update, an applied outbox row) and every second.
    */
