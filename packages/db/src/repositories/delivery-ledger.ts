@@ -71,7 +71,8 @@ type Group = [string, string, string, string | null, number | null, string, stri
 
 /**
  * The rows as one JSON parameter, grouped (see UPSERT_SQLITE). Dates as Prisma's adapters would bind them
- * (`driverDate`). Numbers survive JSON exactly (shortest round-trip form, read back by both databases).
+ * (`driverDate`). Numbers go as their shortest round-trip form; PostgreSQL reads them back exactly, SQLite's own
+ * decimal conversion can be one unit in the last place off for a 17-digit value (a lot size: no effect on a copy).
  */
 function encodeRows(rows: DeliveryLedgerRow[], pg: boolean): string {
   const groups = new Map<string, Group>();
